@@ -1,0 +1,3 @@
+from ip5pub.cli import main
+
+main()

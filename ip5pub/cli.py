@@ -1,0 +1,344 @@
+"""The command line: parse options, call the library, print paths.
+
+Kept thin and fast to import: WeasyPrint, pandoc and the readers load only
+inside the commands that need them, so `ip5pub --help` starts at once.
+Exit status: 0 success; 1 some sources or checks failed (everything else
+was still written); 2 usage or configuration error.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import sys
+from pathlib import Path
+
+import click
+
+from ip5pub import __version__
+
+FORMAT_CHOICES = ("pdf", "epub", "txt", "html", "all")
+ALL_FORMATS = ("pdf", "epub", "txt", "html")
+OUTPUT_NAMES = {"pdf": "brief.pdf", "epub": "brief.epub", "txt": "digest.txt", "html": "brief.html", "md": "digest.md"}
+
+
+class Failed(click.ClickException):
+    """Some inputs failed; details were already printed one line each."""
+
+    exit_code = 1
+
+    def show(self, file=None) -> None:
+        click.echo(f"ip5pub: {self.message}", err=True)
+
+
+def _error(message: str) -> None:
+    click.echo(f"ip5pub: error: {message}", err=True)
+
+
+def _report(outcome) -> None:
+    for err in outcome.errors:
+        _error(str(err))
+
+
+def _workspace():
+    from ip5pub.workspace import ConfigError, open_workspace
+
+    try:
+        return open_workspace(Path("."))
+    except ConfigError as exc:
+        raise click.UsageError(str(exc)) from None
+
+
+def _today(value: str | None) -> dt.date:
+    from ip5pub.build import edition_date
+
+    if value:
+        try:
+            return dt.date.fromisoformat(value)
+        except ValueError:
+            raise click.BadParameter(f"{value!r} is not a date (YYYY-MM-DD)", param_hint="--today") from None
+    try:
+        return edition_date()
+    except ValueError as exc:
+        raise click.UsageError(str(exc)) from None
+
+
+def _window(since: str | None, until: str | None, today: dt.date):
+    from ip5pub.window import resolve
+
+    try:
+        start = resolve(since, today) if since else None
+        end = resolve(until, today) if until else None
+    except ValueError as exc:
+        raise click.BadParameter(str(exc), param_hint="--since/--until") from None
+    if start and end and start > end:
+        raise click.BadParameter(f"--since {start} is after --until {end}", param_hint="--since/--until")
+    return start, end
+
+
+def _offices(values: tuple[str, ...]) -> tuple[str, ...]:
+    from ip5pub.extract.offices import office_code
+
+    codes = []
+    for value in values:
+        code = "OTHER" if value.upper() == "OTHER" else office_code(value)
+        if code is None:
+            raise click.BadParameter(f"{value!r} is not an office code (CNIPA, EPO, JPO, KIPO, USPTO, WIPO, OTHER)", param_hint="--office")
+        codes.append(code)
+    return tuple(codes)
+
+
+def _load(sources: Path, notices_dir: Path):
+    """Normalize every source and write build/notices; returns the outcome."""
+    from ip5pub.build import expand, normalize_sources, write_notices
+
+    if not sources.exists():
+        raise click.UsageError(f"no sources folder {sources} (run 'ip5pub init' or pass -s)")
+    outcome = normalize_sources(expand([sources]), base=Path("."))
+    write_notices(outcome.notices, notices_dir)
+    _prune(notices_dir, {f"{n.id}.md" for n in outcome.notices})
+    _report(outcome)
+    return outcome
+
+
+def _prune(folder: Path, keep: set[str]) -> None:
+    """Drop normalized notices whose source is gone, so the folder mirrors sources/."""
+    for path in folder.glob("*.md"):
+        if path.name not in keep:
+            path.unlink()
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, prog_name="ip5pub")
+def main() -> None:
+    """Turn patent-office news notices into a PDF briefing, an EPUB bundle
+    and a plain-text digest.
+
+    \b
+    Typical use, in a workspace made by 'ip5pub init':
+      ip5pub render              # build/brief.pdf from sources/
+      ip5pub render -f all       # PDF, EPUB, digest and HTML
+      ip5pub digest --since 7d   # last week's notices as text
+    """
+
+
+@main.command()
+@click.argument("sources", nargs=-1, required=True, type=click.Path(exists=True, path_type=Path))
+@click.option("-o", "--output", type=click.Path(file_okay=False, path_type=Path), default=Path("build/notices"),
+              show_default=True, help="Folder for the normalized <id>.md files.")
+def normalize(sources: tuple[Path, ...], output: Path) -> None:
+    """Normalize SOURCES (files or folders) into Markdown with front matter.
+
+    \b
+    Example:
+      ip5pub normalize sources/notice.txt other.html -o build/notices
+    """
+    from ip5pub.build import expand, normalize_sources, write_notices
+
+    outcome = normalize_sources(expand(sources), base=Path("."))
+    for path in write_notices(outcome.notices, output):
+        click.echo(path)
+    _report(outcome)
+    if outcome.errors:
+        raise Failed(f"{len(outcome.errors)} of {len(outcome.errors) + len(outcome.notices)} sources failed")
+
+
+@main.command()
+@click.option("-s", "--sources", type=click.Path(file_okay=False, path_type=Path), default=Path("sources"), show_default=True)
+@click.option("-o", "--output", type=click.Path(file_okay=False, path_type=Path), default=Path("build"), show_default=True)
+@click.option("-f", "--format", "formats", type=click.Choice(FORMAT_CHOICES), multiple=True,
+              help="Output format; repeat for several. Default: pdf.")
+@click.option("--since", help="Only notices on or after: a date (2021-06-01) or a span back from today (7d, 2w, 1m).")
+@click.option("--until", help="Only notices on or before this date or span.")
+@click.option("--today", help="The date spans count back from (default: SOURCE_DATE_EPOCH, else the clock).")
+@click.option("--office", "offices", multiple=True, help="Only notices published by this office (repeatable; OTHER for third parties).")
+@click.option("--group-by", type=click.Choice(["office", "month", "year"]), help="Write one output per group.")
+@click.option("--paper", type=click.Choice(["A4", "Letter"]), help="PDF paper size (default from ip5pub.toml, else A4).")
+@click.option("--title", help="Brief title (default from ip5pub.toml).")
+@click.option("--jobs", type=click.IntRange(min=1), help="Worker processes (default: CPU count).")
+def render(sources, output, formats, since, until, today, offices, group_by, paper, title, jobs) -> None:
+    """Render the brief from SOURCES into the output folder.
+
+    \b
+    Examples:
+      ip5pub render                      # build/brief.pdf
+      ip5pub render -f epub -f txt       # build/brief.epub, build/digest.txt
+      ip5pub render --since 1m --office EPO --group-by month
+    """
+    from ip5pub import render as renderers
+    from ip5pub.build import edition_epoch
+    from ip5pub.collect import Selection, group_notices, make_brief
+    from ip5pub.extract.ids import slug
+    from ip5pub.templates import make_env
+
+    workspace = _workspace()
+    config = workspace.config.with_overrides(paper=paper, title=title)
+    wanted = ALL_FORMATS if "all" in formats else (tuple(dict.fromkeys(formats)) or ("pdf",))
+    day = _today(today)
+    start, end = _window(since, until, day)
+    outcome = _load(sources, output / "notices")
+    selection = Selection(since=start, until=end, offices=_offices(offices))
+    epoch = edition_epoch()
+    ctx = renderers.RenderContext(env=make_env(workspace), workspace=workspace, config=config,
+                                  edition=day, epoch=epoch)
+    chosen = [n for n in outcome.notices if selection.accepts(n)]
+    groups = group_notices(chosen, group_by) if group_by else [(None, chosen)]
+    for group, notices in groups:
+        brief = make_brief(notices, config, day, group=group)
+        for fmt in wanted:
+            name = OUTPUT_NAMES[fmt]
+            if group is not None:
+                stem, ext = name.rsplit(".", 1)
+                name = f"{stem}-{slug(group, 40)}.{ext}"
+            try:
+                path = renderers.render(fmt, brief, ctx, output / name)
+            except Exception as exc:  # noqa: BLE001 - one failing format must not hide the others
+                _error(f"{output / name}: {type(exc).__name__}: {exc}")
+                outcome.errors.append(exc)  # type: ignore[arg-type]
+                continue
+            click.echo(path)
+    if outcome.errors:
+        raise Failed(f"{len(outcome.errors)} problem(s); see the lines above")
+
+
+@main.command()
+@click.option("-s", "--sources", type=click.Path(file_okay=False, path_type=Path), default=Path("sources"), show_default=True)
+@click.option("-o", "--output", default="build/digest.txt", show_default=True, help="Output file, or - for stdout.")
+@click.option("--since", help="Only notices on or after: a date or a span back from today (7d, 2w, 1m).")
+@click.option("--until", help="Only notices on or before this date or span.")
+@click.option("--today", help="The date spans count back from (default: SOURCE_DATE_EPOCH, else the clock).")
+@click.option("--office", "offices", multiple=True, help="Only notices published by this office (repeatable).")
+@click.option("--format", "fmt", type=click.Choice(["txt", "md"]), default=None, help="Plain text (default) or Markdown.")
+@click.option("--width", type=click.IntRange(30, 200), help="Wrap width in display columns (default from ip5pub.toml, else 72).")
+@click.option("--fail-if-empty", is_flag=True, help="Exit with status 1 when the window holds no notice.")
+def digest(sources, output, since, until, today, offices, fmt, width, fail_if_empty) -> None:
+    """Write a plain-text digest of the notices in a time window.
+
+    \b
+    Examples:
+      ip5pub digest --since 7d                 # build/digest.txt
+      ip5pub digest --since 2021-06-01 -o -    # to stdout
+    """
+    from ip5pub import render as renderers
+    from ip5pub.build import edition_epoch
+    from ip5pub.collect import Selection, make_brief
+    from ip5pub.output import atomic_write
+    from ip5pub.render.digest import build
+    from ip5pub.templates import make_env
+
+    workspace = _workspace()
+    config = workspace.config.with_overrides(digest_width=width)
+    day = _today(today)
+    start, end = _window(since, until, day)
+    fmt = fmt or ("md" if output.endswith(".md") else "txt")
+    notices_dir = Path("build/notices") if output == "-" else Path(output).parent / "notices"
+    outcome = _load(sources, notices_dir)
+    brief = make_brief(outcome.notices, config, day, Selection(since=start, until=end, offices=_offices(offices)))
+    ctx = renderers.RenderContext(env=make_env(workspace), workspace=workspace, config=config, edition=day,
+                                  epoch=edition_epoch())
+    text = build(brief, ctx, markdown=fmt == "md")
+    if output == "-":
+        click.echo(text, nl=False)
+    else:
+        click.echo(atomic_write(Path(output), text))
+    if outcome.errors:
+        raise Failed(f"{len(outcome.errors)} source(s) failed; see the lines above")
+    if fail_if_empty and not brief.stories:
+        raise Failed("no notices in the window")
+
+
+@main.command()
+@click.argument("paths", nargs=-1, type=click.Path(exists=True, path_type=Path))
+def check(paths: tuple[Path, ...]) -> None:
+    """Check sources (do they normalize?) and built files (EPUB: EPUBCheck).
+
+    With no PATHS, checks sources/.
+    """
+    from ip5pub.build import expand, normalize_sources
+
+    paths = paths or (Path("sources"),)
+    epubs = [p for p in paths if p.suffix.lower() == ".epub"]
+    others = [p for p in paths if p.suffix.lower() != ".epub"]
+    failures = 0
+    if others:
+        outcome = normalize_sources(expand(others), base=Path("."))
+        _report(outcome)
+        failures += len(outcome.errors)
+        click.echo(f"{len(outcome.notices)} notice(s) ok, {len(outcome.errors)} source(s) failed")
+    for epub in epubs:
+        from ip5pub.checks import EpubCheckUnavailable, epubcheck
+
+        try:
+            result = epubcheck(epub)
+        except EpubCheckUnavailable as exc:
+            _error(f"{epub}: {exc}")
+            failures += 1
+            continue
+        for message in result.messages:
+            click.echo(f"{epub}: {message}", err=True)
+        click.echo(f"{epub}: EPUBCheck {result.version}: {result.errors} error(s), {result.warnings} warning(s)")
+        failures += result.errors + result.warnings > 0
+    if failures:
+        raise Failed("check failed")
+
+
+@main.command(name="list")
+@click.option("-s", "--sources", type=click.Path(file_okay=False, path_type=Path), default=Path("sources"), show_default=True)
+@click.option("--json", "as_json", is_flag=True, help="One JSON object per notice, in an array.")
+def list_(sources: Path, as_json: bool) -> None:
+    """List the notices in sources/ (date, office, id, title)."""
+    from ip5pub.build import expand, normalize_sources
+    from ip5pub.normalize import front_matter
+
+    outcome = normalize_sources(expand([sources]), base=Path("."))
+    notices = sorted(outcome.notices, key=lambda n: (n.date, n.id))
+    if as_json:
+        rows = [{k: v for k, v in front_matter(n).items()} for n in notices]
+        click.echo(json.dumps(rows, ensure_ascii=False, indent=2, default=str))
+    else:
+        for n in notices:
+            click.echo(f"{n.date}  {(n.office or '-'):<5}  {n.id}  {n.title}")
+    _report(outcome)
+    if outcome.errors:
+        raise Failed(f"{len(outcome.errors)} source(s) failed")
+
+
+@main.command()
+@click.argument("directory", type=click.Path(file_okay=False, path_type=Path), default=Path("."))
+def init(directory: Path) -> None:
+    """Create a workspace in DIRECTORY: ip5pub.toml, sources/ with a sample, styles/."""
+    from ip5pub.workspace import CONFIG_NAME, packaged_samples
+
+    directory.mkdir(parents=True, exist_ok=True)
+    config = directory / CONFIG_NAME
+    if config.exists():
+        raise click.ClickException(f"{config} exists already; not overwriting a workspace")
+    config.write_text(
+        '# ip5pub workspace settings; command-line options win over these.\n'
+        'title = "IP5 Briefing"\n'
+        'subtitle = "News from the world\'s patent offices"\n'
+        'organisation = ""\n'
+        'language = "en"\n'
+        'paper = "A4"          # or "Letter"\n'
+        'digest_width = 72\n',
+        encoding="utf-8",
+    )
+    sources = directory / "sources"
+    sources.mkdir(exist_ok=True)
+    for sample in sorted(packaged_samples().glob("cnipa-*.txt")):
+        target = sources / sample.name
+        if not target.exists():
+            target.write_bytes(sample.read_bytes())
+    styles = directory / "styles"
+    styles.mkdir(exist_ok=True)
+    (styles / "README.md").write_text(
+        "Put a file here with the name of a packaged template or stylesheet\n"
+        "(brief.html, brief.css, epub.css, brief.epub.md, digest.txt, partials/*.txt)\n"
+        "to replace it. `{% extends \"packaged/brief.html\" %}` extends the original.\n",
+        encoding="utf-8",
+    )
+    click.echo(f"workspace ready in {directory}: put notices in {sources} and run 'ip5pub render'")
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())

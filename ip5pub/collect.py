@@ -1,0 +1,106 @@
+"""Normalized notices -> Brief: filter, sort, show each event once, glossary."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass
+from itertools import groupby
+
+from ip5pub.model import OFFICES, Brief, GlossaryEntry, Notice, Story
+from ip5pub.workspace import Config
+
+
+@dataclass(frozen=True)
+class Selection:
+    since: dt.date | None = None
+    until: dt.date | None = None
+    offices: tuple[str, ...] = ()
+
+    def accepts(self, notice: Notice) -> bool:
+        if self.since and notice.date < self.since:
+            return False
+        if self.until and notice.date > self.until:
+            return False
+        if self.offices and (notice.office or "OTHER") not in self.offices:
+            return False
+        return True
+
+
+def _components(notices: list[Notice]) -> list[list[Notice]]:
+    """Groups of notices linked by `duplicates` (in either direction)."""
+    by_id = {n.id: n for n in notices}
+    parent = {n.id: n.id for n in notices}
+
+    def find(x: str) -> str:
+        while parent[x] != x:
+            parent[x] = parent[parent[x]]
+            x = parent[x]
+        return x
+
+    for n in notices:
+        for other in n.duplicates:
+            if other in by_id:
+                a, b = find(n.id), find(other)
+                if a != b:
+                    parent[max(a, b)] = min(a, b)
+    groups: dict[str, list[Notice]] = {}
+    for n in notices:
+        groups.setdefault(find(n.id), []).append(n)
+    return list(groups.values())
+
+
+def representative_key(language: str):
+    """Which copy of an event a brief shows: an office's own notice before a
+    republication, one in the brief's language before a translation, then the
+    original (not translated) text, the earliest, and the id as tie-break."""
+
+    def key(n: Notice) -> tuple:
+        return (n.office is None, n.language != language, n.translated_from is not None, n.date, n.id)
+
+    return key
+
+
+def stories(notices: list[Notice], language: str) -> list[Story]:
+    key = representative_key(language)
+    out = []
+    for group in _components(notices):
+        group.sort(key=key)
+        out.append(Story(notice=group[0], also=tuple(group[1:])))
+    # Newest first, as a briefing reads; ties by office order then id.
+    office_rank = {c: i for i, c in enumerate(OFFICES)}
+    out.sort(key=lambda s: (-s.notice.date.toordinal(), office_rank.get(s.notice.office or "", 99), s.notice.id))
+    return out
+
+
+def glossary(stories_: list[Story]) -> tuple[GlossaryEntry, ...]:
+    entries: dict[str, GlossaryEntry] = {}
+    for story in stories_:
+        for n in (story.notice, *story.also):
+            for acronym, expansion in n.acronyms.items():
+                if acronym not in entries:
+                    entries[acronym] = GlossaryEntry(acronym, expansion, story.notice)
+    return tuple(sorted(entries.values(), key=lambda e: (re.sub(r"[^A-Z0-9]", "", e.acronym.upper()), e.acronym)))
+
+
+def make_brief(notices: list[Notice], config: Config, edition: dt.date,
+               selection: Selection = Selection(), group: str | None = None) -> Brief:
+    chosen = [n for n in notices if selection.accepts(n)]
+    s = stories(chosen, config.language)
+    title = config.title if group is None else f"{config.title} — {group}"
+    return Brief(title=title, subtitle=config.subtitle, organisation=config.organisation,
+                 language=config.language, edition=edition, stories=tuple(s), glossary=glossary(s), group=group)
+
+
+GROUPERS = {
+    "office": lambda n: n.office or "Other",
+    "month": lambda n: f"{n.date:%Y-%m}",
+    "year": lambda n: f"{n.date:%Y}",
+}
+
+
+def group_notices(notices: list[Notice], by: str) -> list[tuple[str, list[Notice]]]:
+    """Notices split by office, month or year, in a stable order."""
+    keyf = GROUPERS[by]
+    ordered = sorted(notices, key=lambda n: (keyf(n), n.id))
+    return [(k, list(g)) for k, g in groupby(ordered, key=keyf)]

@@ -1,0 +1,140 @@
+"""Acronyms defined in a text, with their expansion as written.
+
+Patterns handled:
+- "Patent Prosecution Highway (PPH)", "new emerging technologies (NET)"
+- "PPH (Patent Prosecution Highway)", "IP5(Intellectual Property 5)"
+- "专利审查高速路（PPH）", "特許審査ハイウェイ（PPH）"
+- definition lines: "NET: New Emerging Technologies", "PPH – Patent Prosecution Highway"
+- acronyms with "/" or "&": "Research & Development (R&D)", "AI/ML"
+An expansion is accepted only when its initials spell the acronym (allowing
+small words such as "of"/"and" to be skipped), or, in CJK text, when it is
+the run of CJK characters right before the parenthesis.
+"""
+
+from __future__ import annotations
+
+import re
+
+from ip5pub.extract.offices import OFFICIAL_NAMES
+
+ACRO = r"[A-Z][A-Za-z0-9]*(?:[/&][A-Za-z0-9]+)*[A-Z0-9](?:s)?"
+_ACRO_RE = re.compile(rf"^{ACRO}$")
+_SMALL = {"of", "and", "the", "for", "on", "in", "to", "de", "des", "du", "la", "le", "a", "an", "&", "und", "für"}
+_PAREN = re.compile(r"[(（]\s*(?P<inner>[^()（）]{1,120}?)\s*[)）]")
+_DEF_LINE = re.compile(rf"^\s*(?P<acro>{ACRO})\s*(?::|：|–|—|-|=)\s+(?P<exp>[A-Za-z][^.;:\n]{{2,100}})$")
+_CJK = r"\u3040-\u30ff\u3400-\u9fff\uac00-\ud7af"
+
+
+def _letters(acro: str) -> str:
+    return re.sub(r"[^A-Za-z0-9]", "", acro).upper()
+
+
+def _is_acronym(token: str) -> bool:
+    # At least two capitals, not a plain word in caps that happens to be short.
+    return bool(_ACRO_RE.match(token)) and sum(c.isupper() for c in token) >= 2
+
+
+def _words(text: str) -> list[str]:
+    return re.findall(r"[A-Za-z0-9]+(?:[-'][A-Za-z0-9]+)*|&", text)
+
+
+def _initials_match(acro: str, words: list[str]) -> bool:
+    """Do the words' initials spell the acronym (small words optional)?"""
+    target = _letters(acro)
+    if target.endswith("S") and len(target) > 2:
+        alternatives = [target, target[:-1]]
+    else:
+        alternatives = [target]
+
+    def match(ws: list[str], t: str) -> bool:
+        if not t:
+            return all(w.lower() in _SMALL for w in ws)
+        if not ws:
+            return False
+        w, rest = ws[0], ws[1:]
+        if w.lower() in _SMALL and match(rest, t):
+            return True
+        if w.isdigit():
+            return t.startswith(w) and match(rest, t[len(w):])
+        if w[0].upper() != t[0]:
+            return False
+        # A word may give one letter, or several when its capitals spell them
+        # ("IPRs" style compounds such as "TradeMark").
+        caps = "".join(c for c in w if c.isupper() or c.isdigit()).upper()
+        if len(caps) > 1 and t.startswith(caps) and match(rest, t[len(caps):]):
+            return True
+        parts = w.split("-")
+        if len(parts) > 1:
+            initials = "".join(p[0].upper() for p in parts if p)
+            if t.startswith(initials) and match(rest, t[len(initials):]):
+                return True
+        return match(rest, t[1:])
+
+    return any(match(words, t) for t in alternatives)
+
+
+def _expansion_before(text_before: str, acro: str) -> str | None:
+    """The shortest tail of `text_before` whose words spell `acro`."""
+    tail = re.split(r"[.;:!?。；：,，、]\s", text_before)[-1]
+    tokens = list(re.finditer(r"[A-Za-z0-9]+(?:[-'][A-Za-z0-9]+)*|&", tail))
+    n = len(_letters(acro))
+    for take in range(1, min(len(tokens), 2 * n + 3) + 1):
+        chosen = tokens[-take:]
+        words = [t.group(0) for t in chosen]
+        if words[0].lower() in _SMALL:
+            continue
+        if _initials_match(acro, words):
+            exp = tail[chosen[0].start():].strip()
+            return exp if not exp.endswith(("(", "（")) else exp[:-1].strip()
+    return None
+
+
+def _cjk_before(text_before: str) -> str | None:
+    m = re.search(rf"([{_CJK}A-Za-z0-9·・\-]{{2,24}})$", text_before.rstrip())
+    if not m or not re.search(f"[{_CJK}]", m.group(1)):
+        return None
+    run = m.group(1)
+    # Drop leading function characters that start a clause, not a name.
+    return re.sub(r"^[的和与及在对了是将为由在、]+", "", run) or None
+
+
+def find_acronyms(text: str) -> dict[str, str]:
+    """Acronym -> expansion for every acronym the text defines (first wins)."""
+    found: dict[str, str] = {}
+
+    def add(acro: str, exp: str | None) -> None:
+        if exp and acro not in found and len(exp) > len(acro):
+            found[acro] = " ".join(exp.split())
+
+    for m in _PAREN.finditer(text):
+        inner = m.group("inner").strip()
+        before = text[: m.start()]
+        if _is_acronym(inner):  # "Patent Prosecution Highway (PPH)"
+            exp = _expansion_before(before, inner)
+            if exp is None and re.search(f"[{_CJK}]$", before.rstrip()):
+                exp = _cjk_before(before)
+            add(inner, exp)
+            continue
+        head = re.search(rf"({ACRO})\s*$", before)  # "PPH (Patent Prosecution Highway)"
+        if head and _is_acronym(head.group(1)):
+            words = _words(inner)
+            if words and _initials_match(head.group(1), words):
+                add(head.group(1), inner)
+    for line in text.splitlines():
+        m = _DEF_LINE.match(line)
+        if m and _initials_match(m.group("acro"), _words(m.group("exp"))):
+            add(m.group("acro"), m.group("exp").strip())
+    return found
+
+
+def with_office_names(acronyms: dict[str, str], text: str) -> dict[str, str]:
+    """Add official names for office codes used but not spelled out in the text.
+
+    A glossary reader meets "CNIPA" without a definition in many notices; the
+    official name is a fact about the office, not a guess about the text.
+    """
+    out = dict(acronyms)
+    for code, name in OFFICIAL_NAMES.items():
+        if code not in out and re.search(rf"(?<![A-Za-z]){code}(?![A-Za-z])", text):
+            out[code] = name
+    return out

@@ -1,0 +1,86 @@
+"""The six offices under every name they go by."""
+
+from __future__ import annotations
+
+import re
+
+from ip5pub.model import OFFICES
+
+OFFICIAL_NAMES = {
+    "CNIPA": "China National Intellectual Property Administration",
+    "EPO": "European Patent Office",
+    "JPO": "Japan Patent Office",
+    "KIPO": "Korean Intellectual Property Office",
+    "USPTO": "United States Patent and Trademark Office",
+    "WIPO": "World Intellectual Property Organization",
+}
+
+# Names per office: codes, English names (current and former), native names.
+ALIASES: dict[str, tuple[str, ...]] = {
+    "CNIPA": (
+        "CNIPA", "SIPO",
+        "China National Intellectual Property Administration",
+        "National Intellectual Property Administration, PRC",
+        "State Intellectual Property Office",
+        "国家知识产权局", "中国国家知识产权局", "国家知识产权局", "國家知識產權局",
+        "中国知识产权局", "中国国家知識産権局", "중국 국가지식산권국", "중국국가지식산권국",
+    ),
+    "EPO": (
+        "EPO", "European Patent Office", "Office européen des brevets",
+        "Europäisches Patentamt", "欧洲专利局", "歐洲專利局", "欧州特許庁", "유럽특허청",
+    ),
+    "JPO": (
+        "JPO", "Japan Patent Office", "Japanese Patent Office",
+        "日本特许厅", "日本特許庁", "特許庁", "일본특허청", "일본 특허청",
+    ),
+    "KIPO": (
+        "KIPO", "Korean Intellectual Property Office", "Korea Intellectual Property Office",
+        "Ministry of Intellectual Property", "韩国知识产权局", "韓国特許庁", "특허청", "지식재산처",
+    ),
+    "USPTO": (
+        "USPTO", "United States Patent and Trademark Office", "U.S. Patent and Trademark Office",
+        "US Patent and Trademark Office", "美国专利商标局", "米国特許商標庁", "미국특허상표청",
+        "미국 특허상표청",
+    ),
+    "WIPO": (
+        "WIPO", "World Intellectual Property Organization", "World Intellectual Property Organisation",
+        "世界知识产权组织", "世界知的所有権機関", "세계지식재산기구",
+    ),
+}
+
+_LATIN = re.compile(r"[A-Za-z]")
+
+
+def _alias_pattern(alias: str) -> str:
+    escaped = re.escape(alias).replace(r"\ ", r"\s+")
+    # Latin names need word edges; CJK names have none to rely on.
+    return rf"(?<![A-Za-z]){escaped}(?![A-Za-z])" if _LATIN.search(alias) else escaped
+
+
+# "特許庁" is also inside "欧州特許庁"/"米国特許商標庁": match longest names first and
+# consume them, so a Japanese text about the EPO does not count the JPO too.
+_ALL = sorted(((a, code) for code, names in ALIASES.items() for a in set(names)), key=lambda p: -len(p[0]))
+_PATTERN = re.compile("|".join(f"(?P<g{i}>{_alias_pattern(a)})" for i, (a, _) in enumerate(_ALL)))
+_CODE_BY_GROUP = {f"g{i}": code for i, (_, code) in enumerate(_ALL)}
+
+
+def offices_mentioned(text: str) -> list[str]:
+    found = {_CODE_BY_GROUP[m.lastgroup] for m in _PATTERN.finditer(text) if m.lastgroup}
+    return [code for code in OFFICES if code in found]
+
+
+def office_code(name: str | None) -> str | None:
+    """The code for an office name or code, or None if it names no office."""
+    if not name:
+        return None
+    name = " ".join(str(name).split())
+    for code, names in ALIASES.items():
+        if name.upper() == code or any(name.lower() == n.lower() for n in names):
+            return code
+    m = _PATTERN.fullmatch(name)
+    return _CODE_BY_GROUP[m.lastgroup] if m and m.lastgroup else None
+
+
+def first_office_in(text: str) -> str | None:
+    m = _PATTERN.search(text or "")
+    return _CODE_BY_GROUP[m.lastgroup] if m and m.lastgroup else None

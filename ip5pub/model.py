@@ -1,0 +1,140 @@
+"""The plain data that flows through the pipeline: Draft -> Notice -> Brief.
+
+No I/O here. A reader produces `Draft`s, `normalize` turns each into a
+`Notice`, `collect` gathers notices into a `Brief` that renderers consume.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+OFFICES = ("CNIPA", "EPO", "JPO", "KIPO", "USPTO", "WIPO")
+
+
+class SourceError(Exception):
+    """A source that cannot be turned into a notice; the message is one line."""
+
+    def __init__(self, path: str | Path, reason: str):
+        self.path = str(path)
+        self.reason = " ".join(str(reason).split())
+        super().__init__(f"{self.path}: {self.reason}")
+
+
+@dataclass(frozen=True)
+class SourceRef:
+    path: str
+    sha256: str
+    format: str
+    url: str | None = None
+
+    def as_dict(self) -> dict[str, Any]:
+        d: dict[str, Any] = {"path": self.path, "sha256": self.sha256, "format": self.format}
+        if self.url:
+            d["url"] = self.url
+        return d
+
+
+@dataclass(frozen=True)
+class Draft:
+    """What a reader found in one source (or one feed item).
+
+    `body` is CommonMark. `hints` holds metadata the reader saw in the
+    container (HTML meta tags, feed fields, front matter); extraction rules
+    fill in the rest from the text. Keys of `hints` use front-matter names.
+    `fixed` names the hint keys that must win over extraction (front matter
+    written by a person or by a previous normalize).
+    """
+
+    body: str
+    source: SourceRef
+    hints: dict[str, Any] = field(default_factory=dict)
+    fixed: frozenset[str] = frozenset()
+    item: int | None = None  # position in a multi-notice source (feeds)
+
+
+@dataclass(frozen=True)
+class Event:
+    start: dt.date
+    end: dt.date
+
+
+@dataclass(frozen=True)
+class Notice:
+    id: str
+    title: str
+    date: dt.date
+    office: str | None
+    publisher: str
+    language: str
+    summary: str
+    source: SourceRef
+    body: str
+    offices: tuple[str, ...] = ()
+    acronyms: dict[str, str] = field(default_factory=dict)
+    words: int = 0
+    duplicates: tuple[str, ...] = ()
+    translated_from: str | None = None
+    attribution: str | None = None
+    event: Event | None = None
+    extra: dict[str, Any] = field(default_factory=dict)  # unknown keys, kept verbatim
+
+    @property
+    def reporter(self) -> str:
+        """Short name of who published this copy, for 'also reported by'."""
+        return self.office or self.publisher
+
+
+@dataclass(frozen=True)
+class GlossaryEntry:
+    acronym: str
+    expansion: str
+    first_in: Notice  # the notice (in brief order) where it was first defined
+
+
+@dataclass(frozen=True)
+class Story:
+    """One event as shown in a brief: a representative notice and the others."""
+
+    notice: Notice
+    also: tuple[Notice, ...] = ()
+
+    @property
+    def also_reported_by(self) -> list[str]:
+        seen: list[str] = []
+        for n in self.also:
+            if n.reporter not in seen and n.reporter != self.notice.reporter:
+                seen.append(n.reporter)
+        return seen
+
+
+@dataclass(frozen=True)
+class Brief:
+    title: str
+    subtitle: str
+    organisation: str
+    language: str
+    edition: dt.date
+    stories: tuple[Story, ...]
+    glossary: tuple[GlossaryEntry, ...] = ()
+    group: str | None = None  # e.g. "EPO", "2021-06", "2021" when grouped
+
+    @property
+    def notices(self) -> list[Notice]:
+        return [s.notice for s in self.stories]
+
+    @property
+    def period(self) -> tuple[dt.date, dt.date] | None:
+        dates = [s.notice.date for s in self.stories]
+        return (min(dates), max(dates)) if dates else None
+
+    @property
+    def counts_by_office(self) -> dict[str, int]:
+        counts: dict[str, int] = {}
+        for s in self.stories:
+            key = s.notice.office or "Other"
+            counts[key] = counts.get(key, 0) + 1
+        order = {code: i for i, code in enumerate(OFFICES)}
+        return dict(sorted(counts.items(), key=lambda kv: (order.get(kv[0], 99), kv[0])))

@@ -1,0 +1,209 @@
+"""Draft -> Notice -> normalized Markdown. Pure functions, no I/O.
+
+Every front-matter key is decided here, by a precedence that is the same for
+every shape: a value fixed by front matter wins, then what the reader saw in
+the container (meta tags, feed fields), then the rules in `extract/` applied
+to the text. Normalizing a normalized notice therefore changes nothing.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from typing import Any
+
+from ip5pub import frontmatter, markdown
+from ip5pub.extract import acronyms as acro
+from ip5pub.extract import attribution as attr
+from ip5pub.extract.dates import ImpossibleDate, coerce_date
+from ip5pub.extract.events import find_event
+from ip5pub.extract.ids import is_safe_id, make_id
+from ip5pub.extract.language import detect_language, normalize_tag
+from ip5pub.extract.offices import OFFICIAL_NAMES, office_code, offices_mentioned
+from ip5pub.extract.text import split_sentences, word_count
+from ip5pub.model import OFFICES, Draft, Event, Notice, SourceError, SourceRef
+
+KEY_ORDER = ("id", "title", "date", "office", "publisher", "language", "translated_from", "attribution",
+             "summary", "event", "offices", "acronyms", "words", "duplicates", "source")
+SUMMARY_MIN = 60  # characters; a shorter lead sentence takes the next one too
+SUMMARY_MAX = 400
+
+
+class InvalidNotice(ValueError):
+    """Front matter or hints that break the schema; message names the keys."""
+
+
+def _check_types(hints: dict[str, Any]) -> None:
+    bad: list[str] = []
+
+    def expect(key: str, ok: bool, what: str) -> None:
+        if key in hints and hints[key] is not None and not ok:
+            bad.append(f"{key} must be {what} (got {hints[key]!r:.40})")
+
+    h = hints
+    for key in ("title", "publisher", "summary", "attribution", "language", "translated_from", "id"):
+        expect(key, isinstance(h.get(key), str), "a string")
+    expect("date", isinstance(h.get("date"), (dt.date, str)), "an ISO date")
+    expect("office", isinstance(h.get("office"), str), "an office code or null")
+    expect("offices", isinstance(h.get("offices"), list) and all(isinstance(x, str) for x in h.get("offices") or []), "a list of office codes")
+    expect("duplicates", isinstance(h.get("duplicates"), list) and all(isinstance(x, str) for x in h.get("duplicates") or []), "a list of ids")
+    expect("acronyms", isinstance(h.get("acronyms"), dict) and all(isinstance(v, str) for v in (h.get("acronyms") or {}).values()), "a map of acronym to expansion")
+    expect("event", isinstance(h.get("event"), dict), "a map with start and end")
+    expect("source", isinstance(h.get("source"), dict), "a map with path, sha256 and format")
+    expect("words", isinstance(h.get("words"), int) and not isinstance(h.get("words"), bool), "an integer")
+    if isinstance(h.get("date"), str):
+        try:
+            if coerce_date(h["date"]) is None:
+                bad.append(f"date must be an ISO date (got {h['date']!r:.40})")
+        except ImpossibleDate:
+            bad.append(f"date {h['date']!r:.40} is not a calendar date")
+    if isinstance(h.get("office"), str) and h["office"].upper() not in OFFICES:
+        if office_code(h["office"]) is None:
+            bad.append(f"office {h['office']!r:.40} is not one of {', '.join(OFFICES)}")
+    for code in h.get("offices") or []:
+        if isinstance(code, str) and office_code(code) is None:
+            bad.append(f"offices lists unknown office {code!r:.40}")
+    if bad:
+        raise InvalidNotice("; ".join(bad))
+
+
+def _event(value: Any) -> Event | None:
+    if not isinstance(value, dict):
+        return None
+    start, end = coerce_date(value.get("start")), coerce_date(value.get("end") or value.get("start"))
+    if start is None or end is None:
+        raise InvalidNotice("event must have ISO dates in start and end")
+    return Event(start, end)
+
+
+def _source(value: Any, fallback: SourceRef) -> SourceRef:
+    if not isinstance(value, dict) or not value.get("path"):
+        return fallback
+    return SourceRef(path=str(value["path"]), sha256=str(value.get("sha256", "")),
+                     format=str(value.get("format", "")), url=value.get("url") or fallback.url)
+
+
+def _split_attribution(body: str) -> tuple[str, str | None]:
+    """Lift a trailing source line out of the body's last paragraph."""
+    paras = body.rstrip("\n").split("\n\n")
+    head, found = attr.split_attribution(paras[-1])
+    if found is None:
+        return body, None
+    paras[-1] = head
+    return "\n\n".join(p for p in paras if p.strip()) + "\n", found
+
+
+_DATELINE = re.compile(r"^[A-Z][A-Z .'-]{2,30}(?:,\s*[A-Z][A-Za-z. ]{1,20})?(?:,\s*\w+\s+\d{1,2}(?:,\s*\d{4})?)?\s*[—–-]{1,2}\s+")
+
+
+def _summary(plain_blocks: list[str]) -> str:
+    """The lead: the first sentence (two if the first is short), minus a dateline."""
+    for block in plain_blocks:
+        block = _DATELINE.sub("", block)
+        sentences = split_sentences(block)
+        if not sentences:
+            continue
+        summary = sentences[0]
+        for extra in sentences[1:2]:
+            if len(summary) < SUMMARY_MIN:
+                summary += ("" if summary.endswith(("。", "！", "？")) else " ") + extra
+        return summary if len(summary) <= SUMMARY_MAX else summary[: SUMMARY_MAX - 1].rstrip() + "…"
+    return ""
+
+
+def _drop_repeated_title(body: str, title: str) -> str:
+    paras = body.split("\n\n")
+    first = markdown.to_plain(paras[0]).strip() if paras else ""
+    if len(paras) > 1 and " ".join(first.lstrip("#").split()).casefold() == " ".join(title.split()).casefold():
+        return "\n\n".join(paras[1:])
+    return body
+
+
+def build_notice(draft: Draft) -> Notice:
+    """The Notice for one draft. Raises SourceError naming what is missing or wrong."""
+    hints = dict(draft.hints)
+    fixed = draft.fixed
+    try:
+        _check_types(hints)
+    except InvalidNotice as exc:
+        raise SourceError(draft.source.path, str(exc)) from None
+
+    title = " ".join(str(hints.get("title") or "").split())
+    if not title:
+        raise SourceError(draft.source.path, "no title found")
+    try:
+        date = coerce_date(hints.get("date"))
+    except ImpossibleDate as exc:
+        raise SourceError(draft.source.path, f"impossible date: {exc}") from None
+    if date is None:
+        raise SourceError(draft.source.path, "no publication date found")
+
+    body = _drop_repeated_title(draft.body, title)
+    attribution = hints.get("attribution")
+    if "attribution" not in fixed:
+        body, found = _split_attribution(body)
+        attribution = attribution or found
+    body = body.strip("\n") + "\n"
+    blocks = markdown.blocks(body)
+    plain = "\n\n".join(blocks)
+    if not plain.strip():
+        raise SourceError(draft.source.path, "no article text")
+
+    office = office_code(hints.get("office")) if hints.get("office") else None
+    if office is None and "office" not in fixed and not hints.get("publisher"):
+        office = attr.publisher_from(attribution)
+    publisher = hints.get("publisher")
+    if publisher and office is None and "office" not in fixed:
+        office = office_code(publisher)
+    if office and (not publisher or office_code(publisher) == office):
+        publisher = OFFICIAL_NAMES[office] if not publisher or publisher.upper() == office else publisher
+    publisher = " ".join(str(publisher or "Unknown publisher").split())
+
+    language = normalize_tag(hints.get("language")) or detect_language(title + "\n" + plain)
+    translated_from = normalize_tag(hints.get("translated_from")) or attr.translated_from(attribution)
+    summary = " ".join(str(hints.get("summary") or _summary(blocks)).split())
+    try:
+        event = _event(hints["event"]) if "event" in hints else find_event(" ".join(split_sentences(plain)[:2]), date.year)
+    except InvalidNotice as exc:
+        raise SourceError(draft.source.path, str(exc)) from None
+    offices = hints.get("offices")
+    offices = sorted({office_code(o) for o in offices} - {None}, key=OFFICES.index) if offices is not None else offices_mentioned(title + "\n" + plain)  # type: ignore[arg-type]
+    acronyms = hints.get("acronyms")
+    if acronyms is None:
+        acronyms = acro.with_office_names(acro.find_acronyms(plain), plain)
+
+    source = _source(hints.get("source"), draft.source)
+    if hints.get("url") and not source.url:
+        source = SourceRef(source.path, source.sha256, source.format, str(hints["url"]))
+    notice_id = hints.get("id")
+    if not (isinstance(notice_id, str) and is_safe_id(notice_id)):
+        notice_id = make_id(date.isoformat(), office or publisher, title)
+    known = set(KEY_ORDER) | {"url"}
+    return Notice(
+        id=notice_id, title=title, date=date, office=office, publisher=publisher, language=language,
+        summary=summary, source=source, body=body, offices=tuple(offices), acronyms=dict(acronyms),
+        words=word_count(plain), duplicates=tuple(sorted(set(hints.get("duplicates") or ()))),
+        translated_from=translated_from if translated_from != language else None,
+        attribution=attribution, event=event,
+        extra={k: v for k, v in hints.items() if k not in known and not k.startswith("_")},
+    )
+
+
+def front_matter(notice: Notice) -> dict[str, Any]:
+    data: dict[str, Any] = {
+        "id": notice.id, "title": notice.title, "date": notice.date, "office": notice.office,
+        "publisher": notice.publisher, "language": notice.language,
+        "translated_from": notice.translated_from, "attribution": notice.attribution,
+        "summary": notice.summary,
+        "event": {"start": notice.event.start, "end": notice.event.end} if notice.event else None,
+        "offices": list(notice.offices), "acronyms": dict(notice.acronyms), "words": notice.words,
+        "duplicates": list(notice.duplicates), "source": notice.source.as_dict(),
+    }
+    optional = {"translated_from", "attribution", "event"}
+    data = {k: v for k, v in data.items() if not (k in optional and v is None)}
+    data.update(notice.extra)
+    return data
+
+
+def to_markdown(notice: Notice) -> str:
+    return frontmatter.join(front_matter(notice), notice.body)

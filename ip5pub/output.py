@@ -1,0 +1,42 @@
+"""Writing outputs: atomically, and only inside the output folder."""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from pathlib import Path
+
+
+class OutputError(OSError):
+    pass
+
+
+def inside(folder: Path, name: str) -> Path:
+    """`folder/name`, refusing any name that would resolve outside `folder`."""
+    target = (folder / name).resolve()
+    base = folder.resolve()
+    if target.parent != base and base not in target.parents:
+        raise OutputError(f"refusing to write outside {folder}: {name!r}")
+    return folder / name
+
+
+def atomic_write(path: Path, data: bytes | str) -> Path:
+    """Replace `path` only with a complete new file (temp file + rename)."""
+    if isinstance(data, str):
+        data = data.encode("utf-8")
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    try:
+        with os.fdopen(fd, "wb") as fh:
+            fh.write(data)
+            fh.flush()
+            os.fsync(fh.fileno())
+        os.chmod(tmp, 0o644)
+        os.replace(tmp, path)
+    except BaseException:
+        try:
+            os.unlink(tmp)
+        except FileNotFoundError:
+            pass
+        raise
+    return path

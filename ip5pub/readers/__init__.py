@@ -1,0 +1,79 @@
+"""Readers: one module per source shape, chosen by content and extension.
+
+A reader is a module-level object with `name`, `extensions`, `sniff(head)`
+and `read(path, data) -> list[Draft]`. `read_source` picks the first reader
+whose sniff accepts the bytes, falling back to the extension, so a feed saved
+as .txt or an HTML page saved as .xml is still read as what it is.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Callable
+
+from ip5pub.model import Draft, SourceError, SourceRef
+
+MAX_BYTES = 10 * 1024 * 1024  # a notice is a page of text; 10 MiB is generous
+
+
+@dataclass(frozen=True)
+class Reader:
+    name: str
+    extensions: tuple[str, ...]
+    sniff: Callable[[bytes], bool]
+    read: Callable[[Path, bytes, SourceRef], list[Draft]]
+
+
+def _registry() -> list[Reader]:
+    from ip5pub.readers import markdown, text
+
+    # Most specific first: sniffers of later readers are more permissive.
+    return [markdown.READER, text.READER]
+
+
+def reader_for(path: Path, data: bytes) -> Reader:
+    readers = _registry()
+    head = data[:4096]
+    for reader in readers:
+        if reader.sniff(head):
+            return reader
+    suffix = path.suffix.lower()
+    for reader in readers:
+        if suffix in reader.extensions:
+            return reader
+    return readers[-1]
+
+
+def source_files(folder: Path) -> list[Path]:
+    """Source files under `folder`, in a stable order, skipping sidecars and dotfiles."""
+    files = [
+        p for p in folder.rglob("*")
+        if p.is_file()
+        and not any(part.startswith(".") for part in p.relative_to(folder).parts)
+        and not p.name.endswith((".meta.yaml", ".meta.yml"))
+        and not p.name.startswith(("README", "~$"))
+    ]
+    return sorted(files, key=lambda p: p.relative_to(folder).as_posix())
+
+
+def read_source(path: Path, display: str | None = None) -> list[Draft]:
+    """All drafts in one source file. Raises SourceError with a one-line reason."""
+    label = display or str(path)
+    try:
+        size = path.stat().st_size
+        if size > MAX_BYTES:
+            raise SourceError(label, f"file is {size / 1048576:.1f} MiB; the limit is {MAX_BYTES // 1048576} MiB")
+        data = path.read_bytes()
+    except OSError as exc:
+        raise SourceError(label, exc.strerror or str(exc)) from None
+    reader = reader_for(path, data)
+    ref = SourceRef(path=label, sha256=hashlib.sha256(data).hexdigest(), format=reader.name)
+    try:
+        drafts = reader.read(path, data, ref)
+    except SourceError as exc:
+        raise SourceError(label, exc.reason) from None
+    if not drafts:
+        raise SourceError(label, "no notice found")
+    return drafts

@@ -1,0 +1,54 @@
+"""Bytes -> text for every encoding the offices publish in."""
+
+from __future__ import annotations
+
+import codecs
+
+from ip5pub.model import SourceError
+
+_BOMS = ((codecs.BOM_UTF8, "utf-8-sig"), (codecs.BOM_UTF16_LE, "utf-16"), (codecs.BOM_UTF16_BE, "utf-16"))
+
+
+def looks_binary(data: bytes) -> bool:
+    head = data[:8192]
+    if any(head.startswith(bom) for bom, _ in _BOMS[1:]):
+        return False
+    return b"\x00" in head
+
+
+def decode(data: bytes, declared: str | None = None) -> str:
+    """Decode `data`; `declared` is a charset named by the document itself.
+
+    Order: BOM, the document's own declaration, strict UTF-8, then
+    charset-normalizer's detection among the encodings we expect.
+    """
+    for bom, codec in _BOMS:
+        if data.startswith(bom):
+            return _clean(data.decode(codec))
+    if looks_binary(data):
+        raise SourceError("", "binary data, not text")
+    if declared:
+        try:
+            return _clean(data.decode(_canonical(declared)))
+        except (LookupError, UnicodeDecodeError):
+            pass
+    try:
+        return _clean(data.decode("utf-8"))
+    except UnicodeDecodeError:
+        pass
+    from charset_normalizer import from_bytes
+
+    guess = from_bytes(data, cp_isolation=["gb18030", "big5", "shift_jis", "euc_jp", "euc_kr", "cp949", "cp1252"]).best()
+    if guess is None:
+        raise SourceError("", "bytes do not decode as any supported encoding (UTF-8, GB18030, Big5, Shift_JIS, EUC-JP, EUC-KR)")
+    return _clean(str(guess))
+
+
+def _canonical(name: str) -> str:
+    name = name.strip().lower()
+    # Pages that declare gb2312/gbk routinely use characters only GB18030 has.
+    return {"gb2312": "gb18030", "gbk": "gb18030", "x-sjis": "shift_jis", "euc-kr": "cp949", "ks_c_5601-1987": "cp949"}.get(name, name)
+
+
+def _clean(text: str) -> str:
+    return text.replace("\r\n", "\n").replace("\r", "\n").lstrip("\ufeff")

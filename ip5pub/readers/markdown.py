@@ -1,0 +1,43 @@
+"""Markdown with (optional) YAML front matter: hand-written or normalized."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+from ip5pub import frontmatter
+from ip5pub.model import Draft, SourceError, SourceRef
+from ip5pub.readers import Reader
+from ip5pub.readers.decode import decode
+
+_HEADING = re.compile(r"^#\s+(?P<title>.+?)\s*#*\s*$")
+
+
+def read(path: Path, data: bytes, ref: SourceRef) -> list[Draft]:
+    try:
+        meta, body = frontmatter.split(decode(data))
+    except frontmatter.FrontMatterError as exc:
+        raise SourceError("", str(exc)) from None
+    lines = body.strip("\n").split("\n")
+    if "title" not in meta:
+        # A leading "# Title" is the title, not part of the body.
+        first = next((i for i, x in enumerate(lines) if x.strip()), None)
+        m = _HEADING.match(lines[first]) if first is not None else None
+        if m is None:
+            raise SourceError("", "no title: no 'title' in front matter and no '# heading' at the top")
+        meta["title"] = m.group("title")
+        lines = lines[first + 1:]
+    body = "\n".join(lines).strip("\n")
+    if not body.strip():
+        raise SourceError("", "no body text")
+    return [Draft(body=body + "\n", source=ref, hints=meta, fixed=frozenset(meta))]
+
+
+def _sniff(head: bytes) -> bool:
+    try:
+        return frontmatter.has_front_matter(head.decode("utf-8", "ignore").replace("\r\n", "\n"))
+    except ValueError:
+        return False
+
+
+READER = Reader("markdown", (".md", ".markdown"), _sniff, read)

@@ -1,0 +1,168 @@
+"""Plain text as copied from an office site: title, a date line, paragraphs."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+from ip5pub import markdown
+from ip5pub.extract.dates import ImpossibleDate, parse_date
+from ip5pub.extract.text import clean_line
+from ip5pub.model import Draft, SourceError, SourceRef
+from ip5pub.readers import Reader
+from ip5pub.readers.decode import decode
+
+# Labels of header lines under the title; each maps to a hint key.
+_LABELS = {
+    "date": r"Updated|Update|Date|Published|Posted|Release\s+Date|Issued|发布时间|发布日期|时间|日期|更新时间|"
+            r"掲載日|更新日|公開日|작성일|등록일|게시일|날짜",
+    "publisher": r"Source|来源|出典|출처|From",
+    "author": r"Author|By|作者|작성자",
+    "views": r"Views|Hits|浏览次数|阅读|点击|조회수|閲覧数",
+}
+_FIELD = re.compile(
+    r"(?P<label>" + "|".join(f"(?P<{k}>{v})" for k, v in _LABELS.items()) + r")\s*[:：]\s*"
+    r"(?P<value>.*?)(?=\s{2,}|\s*[|｜]\s*|\s+(?:" + "|".join(_LABELS.values()) + r")\s*[:：]|$)",
+    re.I,
+)
+_HEADER_LINE = re.compile(r"^(?:" + "|".join(_LABELS.values()) + r")\s*[:：]", re.I)
+_RULE = re.compile(r"^[-=_*~—–─━·•]{3,}$")
+_CJK_END = re.compile(r"[\u3000-\u9fff\uac00-\ud7af\uff00-\uffef]$")
+_CJK_START = re.compile(r"^[\u3000-\u9fff\uac00-\ud7af\uff00-\uffef]")
+_LIST_ITEM = re.compile(r"^(?:[-*•·●▪]|\d{1,3}[.)、]|[（(]\d{1,2}[)）])\s*")
+
+
+def header_fields(line: str) -> dict[str, str]:
+    """'Date: 2019-06-14  Source: KIPO  Views: 1532' -> {'date': ..., 'publisher': ...}."""
+    fields: dict[str, str] = {}
+    for m in _FIELD.finditer(line):
+        key = next(k for k in _LABELS if m.group(k))
+        value = m.group("value").strip()
+        if value and key not in fields:
+            fields[key] = value
+    return fields
+
+
+_SEGMENTS = re.compile(r"\s*(?:[·|｜•]|\s{2,})\s*")
+
+
+def _header_line(line: str) -> dict[str, str] | None:
+    """Fields of a header line, or None when the line is not one.
+
+    A header line is made of labelled fields and at most one bare date, in
+    segments separated by "·", "|" or wide spaces: "2021-06-24 · Source: EPO".
+    A date-shaped value that is no real date is an error, not a miss.
+    """
+    fields: dict[str, str] = {}
+    for segment in filter(None, _SEGMENTS.split(line)):
+        if _HEADER_LINE.match(segment):
+            for key, value in header_fields(segment).items():
+                fields.setdefault(key, value)
+            continue
+        if len(segment) > 40:
+            return None
+        try:
+            bare = parse_date(segment)
+        except ImpossibleDate:
+            raise SourceError("", f"date line {line!r} is not a real date") from None
+        if bare is None or "date" in fields:
+            return None
+        fields["date"] = segment
+    return fields or None
+
+
+def _join(lines: list[str]) -> str:
+    out = lines[0]
+    for line in lines[1:]:
+        glue = "" if _CJK_END.search(out) and _CJK_START.search(line) else " "
+        out = out.rstrip("-") + line if out.endswith("-") and not out.endswith(" -") and line[:1].islower() else out + glue + line
+    return out
+
+
+def paragraphs(lines: list[str]) -> list[str]:
+    """Blocks separated by blank lines; hard-wrapped lines are joined back."""
+    blocks: list[list[str]] = [[]]
+    for line in lines:
+        if line:
+            blocks[-1].append(line)
+        elif blocks[-1]:
+            blocks.append([])
+    out: list[str] = []
+    for block in filter(None, blocks):
+        wrapped = len(block) > 1 and max(len(x) for x in block[:-1]) <= 90
+        if not wrapped:
+            out.extend(block)
+            continue
+        # A list inside a wrapped block keeps one item per line.
+        current: list[str] = []
+        for line in block:
+            if _LIST_ITEM.match(line) and current:
+                out.append(_join(current))
+                current = []
+            current.append(line)
+        out.append(_join(current))
+    return out
+
+
+def to_markdown(paras: list[str]) -> str:
+    blocks: list[str] = []
+    for para in paras:
+        item = _LIST_ITEM.match(para)
+        if item and re.match(r"[-*•·●▪]", para):
+            blocks.append("- " + markdown.escape(para[item.end():]))
+        else:
+            blocks.append(markdown.escape(para))
+    # Consecutive list items form one list: no blank line between them.
+    text = ""
+    for i, block in enumerate(blocks):
+        if i:
+            text += "\n" if block.startswith("- ") and blocks[i - 1].startswith("- ") else "\n\n"
+        text += block
+    return text + "\n"
+
+
+def parse_text(text: str) -> tuple[dict[str, object], list[str]]:
+    """(hints, body paragraphs) of a plain-text notice."""
+    lines = [clean_line(x) for x in text.split("\n")]
+    start = next((i for i, x in enumerate(lines) if x and not _RULE.match(x)), None)
+    if start is None:
+        raise SourceError("", "empty file: no text")
+    hints: dict[str, object] = {"title": lines[start]}
+    i = start + 1
+    # Header lines directly under the title: labelled fields or a bare date.
+    while i < len(lines) and i - start <= 8:
+        line = lines[i]
+        if not line or _RULE.match(line):
+            i += 1
+            continue
+        fields = _header_line(line)
+        if fields is None:
+            break
+        for key, value in fields.items():
+            hints.setdefault(key if key != "date" else "date_line", value)
+        i += 1
+    if "date_line" in hints:
+        line = str(hints.pop("date_line"))
+        try:
+            date = parse_date(line)
+        except ImpossibleDate:
+            date = None
+        if date is None:
+            raise SourceError("", f"date line {line!r} is not a real date")
+        hints["date"] = date
+    hints.pop("views", None)
+    return hints, paragraphs(lines[i:])
+
+
+def read(path: Path, data: bytes, ref: SourceRef) -> list[Draft]:
+    hints, paras = parse_text(decode(data))
+    if not paras:
+        raise SourceError("", "no body text under the title")
+    return [Draft(body=to_markdown(paras), source=ref, hints=hints)]
+
+
+def _sniff(head: bytes) -> bool:
+    return False  # plain text is the fallback, never claimed by content
+
+
+READER = Reader("text", (".txt", ".text", ""), _sniff, read)

@@ -1,0 +1,38 @@
+"""Renderers: each module has `SUFFIX` and `render(brief, ctx, out) -> Path`.
+
+They share one template environment (ip5pub.templates) and one context;
+heavy libraries (WeasyPrint, pandoc) are imported inside `render` only.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import importlib
+from dataclasses import dataclass
+from pathlib import Path
+
+from jinja2 import Environment
+
+from ip5pub.model import Brief
+from ip5pub.workspace import Config, Workspace
+
+FORMATS = {"pdf": "pdf", "epub": "epub", "txt": "digest", "md": "digest", "html": "html"}
+
+
+@dataclass(frozen=True)
+class RenderContext:
+    env: Environment
+    workspace: Workspace
+    config: Config
+    edition: dt.date
+    epoch: int  # seconds since 1970 for the edition, written into metadata
+
+
+def render(fmt: str, brief: Brief, ctx: RenderContext, out: Path) -> Path:
+    module = importlib.import_module(f"ip5pub.render.{FORMATS[fmt]}")
+    return module.render(brief, ctx, out)
+
+
+def template_context(brief: Brief, ctx: RenderContext, **extra) -> dict:
+    """What every template receives (documented in the README)."""
+    return {"brief": brief, "config": ctx.config, "edition": ctx.edition, **extra}

@@ -1,0 +1,95 @@
+"""A workspace: ip5pub.toml, sources/, styles/ and the build folder."""
+
+from __future__ import annotations
+
+import tomllib
+from dataclasses import dataclass, fields, replace
+from pathlib import Path
+from typing import Any
+
+CONFIG_NAME = "ip5pub.toml"
+PAPERS = ("A4", "Letter")
+
+
+class ConfigError(ValueError):
+    pass
+
+
+@dataclass(frozen=True)
+class Config:
+    """Settings a workspace may set in ip5pub.toml; the CLI may override them."""
+
+    title: str = "IP5 Briefing"
+    subtitle: str = "News from the world's patent offices"
+    organisation: str = ""
+    language: str = "en"
+    paper: str = "A4"
+    digest_width: int = 72
+
+    def with_overrides(self, **values: Any) -> "Config":
+        return replace(self, **{k: v for k, v in values.items() if v is not None})
+
+
+@dataclass(frozen=True)
+class Workspace:
+    root: Path
+    config: Config
+
+    @property
+    def sources(self) -> Path:
+        return self.root / "sources"
+
+    @property
+    def styles(self) -> Path:
+        return self.root / "styles"
+
+    @property
+    def build(self) -> Path:
+        return self.root / "build"
+
+
+def packaged_styles() -> Path:
+    """Styles inside the installed wheel, or the repository's styles/ in a checkout."""
+    here = Path(__file__).resolve().parent
+    for candidate in (here / "styles", here.parent / "styles"):
+        if (candidate / "brief.html").is_file():
+            return candidate
+    raise FileNotFoundError("packaged styles are missing from the ip5pub installation")
+
+
+def packaged_samples() -> Path:
+    here = Path(__file__).resolve().parent
+    for candidate in (here / "samples", here.parent / "sources"):
+        if candidate.is_dir():
+            return candidate
+    raise FileNotFoundError("packaged sample notices are missing from the ip5pub installation")
+
+
+def load_config(root: Path) -> Config:
+    path = root / CONFIG_NAME
+    if not path.is_file():
+        return Config()
+    try:
+        data = tomllib.loads(path.read_text(encoding="utf-8"))
+    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
+        raise ConfigError(f"{path}: {exc}") from None
+    data = data.get("brief", data)  # both a [brief] table and top-level keys work
+    known = {f.name: f.type for f in fields(Config)}
+    unknown = sorted(set(data) - set(known))
+    if unknown:
+        raise ConfigError(f"{path}: unknown setting(s) {', '.join(unknown)}; known: {', '.join(known)}")
+    for key, value in data.items():
+        want = int if key == "digest_width" else str
+        if not isinstance(value, want) or isinstance(value, bool):
+            raise ConfigError(f"{path}: {key} must be {'an integer' if want is int else 'a string'}")
+    config = Config(**data)
+    if config.paper not in PAPERS:
+        raise ConfigError(f"{path}: paper must be one of {', '.join(PAPERS)}")
+    if not 30 <= config.digest_width <= 200:
+        raise ConfigError(f"{path}: digest_width must be between 30 and 200")
+    return config
+
+
+def open_workspace(root: Path | str = ".") -> Workspace:
+    root = Path(root)
+    return Workspace(root=root, config=load_config(root))

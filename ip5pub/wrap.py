@@ -1,0 +1,79 @@
+"""Wrapping to display columns: East-Asian wide characters count as two.
+
+Latin text breaks at spaces only (a word longer than the line stands alone
+rather than being cut). CJK text may break between any two characters except
+before closing punctuation or after opening punctuation (kinsoku), so "。" or
+"」" never starts a line and "「" never ends one.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+_NO_START = set("、。，．・：；？！゛゜ヽヾゝゞ々ー）］｝〕〉》」』】〙〗〟’”｠»,.:;?!)]}%‰…‥〜~ぁぃぅぇぉっゃゅょゎァィゥェォッャュョヮヵヶ")
+_NO_END = set("（［｛〔〈《「『【〘〖〝‘“｟«([{")
+
+
+def char_width(ch: str) -> int:
+    if unicodedata.combining(ch):
+        return 0
+    return 2 if unicodedata.east_asian_width(ch) in "WF" else 1
+
+
+def width(text: str) -> int:
+    return sum(char_width(c) for c in text)
+
+
+def _is_wide(ch: str) -> bool:
+    return unicodedata.east_asian_width(ch) in "WF"
+
+
+def _units(text: str) -> list[str]:
+    """Unbreakable units: Latin words (with trailing space) or CJK characters
+    joined to the punctuation that may not be separated from them."""
+    tokens = re.findall(r"\s+|[^\s]", text)
+    units: list[str] = []
+    for tok in tokens:
+        if tok.isspace():
+            units.append(" ")
+            continue
+        prev = units[-1] if units else ""
+        glue = prev and prev != " " and (
+            not (_is_wide(tok) or _is_wide(prev[-1]))  # inside a Latin word
+            or tok in _NO_START or prev[-1] in _NO_END
+        )
+        if glue:
+            units[-1] += tok
+        else:
+            units.append(tok)
+    return units
+
+
+def wrap(text: str, columns: int, indent: str = "", first_indent: str | None = None) -> list[str]:
+    """Lines of at most `columns` display columns (unless one word is wider)."""
+    first = indent if first_indent is None else first_indent
+    lines: list[str] = []
+    line, used = first, width(first)
+    pending_space = False
+    for unit in _units(" ".join(text.split())):
+        if unit == " ":
+            pending_space = True
+            continue
+        need = width(unit) + (1 if pending_space else 0)
+        at_start = line.strip() == ""
+        if not at_start and used + need > columns:
+            lines.append(line.rstrip())
+            line, used = indent + unit, width(indent) + width(unit)
+        else:
+            add = (" " if pending_space and not at_start else "") + unit
+            line += add
+            used += width(add)
+        pending_space = False
+    if line.strip():
+        lines.append(line.rstrip())
+    return lines
+
+
+def fill(text: str, columns: int, indent: str = "", first_indent: str | None = None) -> str:
+    return "\n".join(wrap(text, columns, indent, first_indent))

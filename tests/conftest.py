@@ -1,0 +1,60 @@
+"""Shared fixtures: real workspaces in tmp folders, real renders, real readers."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+ROOT = Path(__file__).resolve().parent.parent
+SOURCES = ROOT / "sources"
+EPOCH = "1625097600"  # 2021-07-01T00:00:00Z
+
+
+@pytest.fixture(autouse=True)
+def _reproducible(monkeypatch):
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", EPOCH)
+
+
+@pytest.fixture
+def runner() -> CliRunner:
+    return CliRunner()
+
+
+def make_workspace(path: Path, sources: Path | None = SOURCES) -> Path:
+    (path / "sources").mkdir(parents=True, exist_ok=True)
+    if sources is not None:
+        for src in sorted(sources.iterdir()):
+            if src.is_file():
+                shutil.copy2(src, path / "sources" / src.name)
+    return path
+
+
+@pytest.fixture
+def workspace(tmp_path, monkeypatch) -> Path:
+    ws = make_workspace(tmp_path / "ws")
+    monkeypatch.chdir(ws)
+    return ws
+
+
+def run_cli(*args: str, cwd: Path, check: bool = True) -> subprocess.CompletedProcess:
+    """The real command in a child process, as a user runs it."""
+    env = {**os.environ, "SOURCE_DATE_EPOCH": EPOCH}
+    proc = subprocess.run([sys.executable, "-m", "ip5pub", *args], cwd=cwd, env=env,
+                          capture_output=True, text=True, check=False)
+    if check and proc.returncode != 0:
+        raise AssertionError(f"ip5pub {' '.join(args)} failed ({proc.returncode}):\n{proc.stderr}")
+    return proc
+
+
+@pytest.fixture(scope="session")
+def rendered(tmp_path_factory) -> Path:
+    """The shipped sources rendered once in every format (read-only for tests)."""
+    ws = make_workspace(tmp_path_factory.mktemp("rendered"))
+    run_cli("render", "-f", "all", cwd=ws)
+    return ws

@@ -1,0 +1,79 @@
+"""The command line as a user meets it: help, version, exit codes, errors."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+from ip5pub import __version__
+from ip5pub.cli import main
+
+
+def test_help_lists_every_command(runner):
+    result = runner.invoke(main, ["--help"])
+    assert result.exit_code == 0
+    for command in ("normalize", "render", "digest", "check", "list", "init"):
+        assert command in result.output
+
+
+def test_version(runner):
+    result = runner.invoke(main, ["--version"])
+    assert result.exit_code == 0 and __version__ in result.output
+
+
+def test_help_does_not_import_heavy_libraries():
+    code = "import sys; from ip5pub.cli import main; main(['--help'], standalone_mode=False); " \
+           "print(sorted(m for m in ('weasyprint', 'pypandoc', 'yaml', 'charset_normalizer') if m in sys.modules))"
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
+    assert out.strip().endswith("[]"), out
+
+
+def test_normalize_writes_one_file_per_notice(runner, workspace):
+    result = runner.invoke(main, ["normalize", "sources/cnipa-2021-06-29-ip5-heads-meeting.txt",
+                                  "sources/md-kipo-2021-07-02-ai-examination.md", "-o", "out"])
+    assert result.exit_code == 0, result.output
+    names = sorted(p.name for p in Path("out").iterdir())
+    assert names == ["2021-06-29-cnipa-the-14th-ip5-heads-of-offices-meeting-held.md",
+                     "2021-07-02-kipo-expands-ai-assisted-search-for-patent-examiners.md"]
+    assert result.output.splitlines() == [f"out/{n}" for n in names]
+
+
+def test_bad_source_is_one_line_and_others_still_written(workspace):
+    Path("sources/broken.txt").write_text("A title only\nUpdated: 13 45,2021\n\nBody text here.\n")
+    proc = subprocess.run([sys.executable, "-m", "ip5pub", "normalize", "sources", "-o", "out"],
+                          capture_output=True, text=True)
+    assert proc.returncode == 1
+    errors = [line for line in proc.stderr.splitlines() if "broken.txt" in line]
+    assert len(errors) == 1 and "not a real date" in errors[0], proc.stderr
+    assert "Traceback" not in proc.stderr
+    written = {p.name for p in Path("out").glob("*.md")}
+    assert "2021-06-29-cnipa-the-14th-ip5-heads-of-offices-meeting-held.md" in written
+    assert len(written) >= 5
+
+
+def test_render_reports_missing_sources_folder(runner, tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    result = runner.invoke(main, ["render", "-f", "txt"])
+    assert result.exit_code == 2
+    assert "no sources folder" in result.output
+
+
+def test_unknown_office_option_is_a_usage_error(runner, workspace):
+    result = runner.invoke(main, ["render", "-f", "txt", "--office", "XYZ"])
+    assert result.exit_code == 2 and "not an office code" in result.output
+
+
+def test_config_errors_name_the_file_and_key(runner, workspace):
+    Path("ip5pub.toml").write_text('title = "X"\ncolour = "red"\n')
+    result = runner.invoke(main, ["render", "-f", "txt"])
+    assert result.exit_code == 2 and "ip5pub.toml" in result.output and "colour" in result.output
+
+
+def test_list_json(runner, workspace):
+    import json
+
+    result = runner.invoke(main, ["list", "--json"])
+    assert result.exit_code == 0
+    rows = json.loads(result.output)
+    assert {r["title"] for r in rows} >= {"The 14th IP5 Heads of Offices Meeting Held"}

@@ -1,0 +1,109 @@
+"""Open the real outputs of a full render and read them as a user's tools would."""
+
+from __future__ import annotations
+
+import re
+import zipfile
+from pathlib import Path
+
+import pytest
+from pypdf import PdfReader
+
+from ip5pub import markdown, normalize
+from ip5pub.build import normalize_sources
+from ip5pub.extract.text import split_sentences
+from ip5pub.readers import source_files
+
+from conftest import ROOT, SOURCES, run_cli
+
+pytestmark = pytest.mark.slow
+
+
+@pytest.fixture(scope="module")
+def notices():
+    return normalize_sources(source_files(SOURCES), base=ROOT).notices
+
+
+def _squash(text: str) -> str:
+    return re.sub(r"[\s\u00ad-]+", "", text)
+
+
+def test_all_formats_written(rendered):
+    for name in ("brief.pdf", "brief.epub", "digest.txt", "brief.html"):
+        assert (rendered / "build" / name).stat().st_size > 0
+    assert len(list((rendered / "build/notices").glob("*.md"))) >= 5
+
+
+def test_pdf_has_every_title_and_first_sentence(rendered, notices):
+    reader = PdfReader(rendered / "build/brief.pdf")
+    text = _squash("".join(page.extract_text() for page in reader.pages))
+    shown = {n.id for n in notices}
+    for n in notices:
+        if n.id not in shown:
+            continue
+        assert _squash(n.title) in text, n.title
+        first = split_sentences(markdown.blocks(n.body)[0])[0]
+        assert _squash(first) in text, first
+
+
+def test_pdf_metadata_and_outline(rendered):
+    reader = PdfReader(rendered / "build/brief.pdf")
+    assert reader.metadata.title == "IP5 Briefing"
+    titles = [item.title for item in reader.outline if not isinstance(item, list)]
+    assert "The 14th IP5 Heads of Offices Meeting Held" in titles
+    assert "Glossary" in titles
+
+
+def test_epub_has_nav_and_one_chapter_per_story(rendered):
+    with zipfile.ZipFile(rendered / "build/brief.epub") as z:
+        names = z.namelist()
+        assert names[0] == "mimetype" and z.read("mimetype") == b"application/epub+zip"
+        nav = z.read("EPUB/nav.xhtml").decode()
+        chapters = [n for n in names if re.match(r"EPUB/text/ch\d+\.xhtml", n)]
+        html = "".join(z.read(c).decode() for c in chapters)
+    assert 'epub:type="toc"' in nav
+    assert "The 14th IP5 Heads of Offices Meeting Held" in nav
+    digest = (rendered / "build/digest.txt").read_text()
+    stories = len(re.findall(r"^\d+\. ", digest, re.M))
+    assert len(chapters) == stories + 1  # + glossary
+    assert "From June 22-23, 2021" in html
+
+
+def test_epub_passes_epubcheck(rendered):
+    proc = run_cli("check", "build/brief.epub", cwd=rendered, check=False)
+    assert "0 error(s), 0 warning(s)" in proc.stdout, proc.stdout + proc.stderr
+    assert proc.returncode == 0
+
+
+def test_digest_lists_title_date_and_office(rendered, notices):
+    digest = (rendered / "build/digest.txt").read_text()
+    flat = " ".join(digest.split())
+    seed = next(n for n in notices if n.office == "CNIPA" and n.language == "en")
+    assert seed.title in flat
+    assert "29 June 2021" in flat and "CNIPA" in flat
+    assert all(len(line) <= 72 for line in digest.splitlines())
+    assert not any(line != line.rstrip() for line in digest.splitlines())
+
+
+def test_same_input_gives_identical_bytes(tmp_path, rendered):
+    from conftest import make_workspace
+
+    again = make_workspace(tmp_path / "again")
+    run_cli("render", "-f", "all", cwd=again)
+    for name in ("brief.pdf", "brief.epub", "digest.txt", "brief.html"):
+        assert (again / "build" / name).read_bytes() == (rendered / "build" / name).read_bytes(), name
+
+
+def test_workspace_styles_override_packaged_templates(tmp_path):
+    from conftest import make_workspace
+
+    ws = make_workspace(tmp_path / "styled")
+    (ws / "styles/partials").mkdir(parents=True)
+    (ws / "styles/partials/meta_line.txt").write_text("FROM {{ notice.office or notice.publisher }}\n")
+    (ws / "ip5pub.toml").write_text('title = "Weekly IP Watch"\norganisation = "Example LLP"\n')
+    run_cli("render", "-f", "txt", "-f", "html", cwd=ws)
+    digest = (ws / "build/digest.txt").read_text()
+    assert digest.startswith("WEEKLY IP WATCH")
+    assert "FROM CNIPA" in digest
+    assert "FROM CNIPA" in (ws / "build/brief.html").read_text()
+    assert "Example LLP" in (ws / "build/brief.html").read_text()
