@@ -33,7 +33,7 @@ def shown(notices):
 
 
 def _squash(text: str) -> str:
-    return re.sub(r"[\s\u00ad-]+", "", text)
+    return re.sub(r"[\s\u00ad\u2010-]+", "", text)
 
 
 def test_all_formats_written(rendered):
