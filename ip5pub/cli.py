@@ -88,15 +88,33 @@ def _offices(values: tuple[str, ...]) -> tuple[str, ...]:
     return tuple(codes)
 
 
+def _lock(folder: Path) -> None:
+    """Hold the workspace lock until the command ends (released by the kernel if killed)."""
+    from ip5pub.lock import Busy, workspace_lock
+
+    try:
+        click.get_current_context().with_resource(
+            workspace_lock(folder, on_wait=lambda msg: click.echo(f"ip5pub: {msg}", err=True)))
+    except Busy as exc:
+        raise Failed(str(exc)) from None
+    except OSError as exc:
+        raise Failed(f"cannot use {folder}: {exc.strerror or exc}") from None
+
+
 def _load(sources: Path, notices_dir: Path):
     """Normalize every source and write build/notices; returns the outcome."""
     from ip5pub.build import expand, normalize_sources, write_notices
+    from ip5pub.output import OutputError
 
     if not sources.exists():
         raise click.UsageError(f"no sources folder {sources} (run 'ip5pub init' or pass -s)")
     outcome = normalize_sources(expand([sources]), base=Path("."))
-    write_notices(outcome.notices, notices_dir)
-    _prune(notices_dir, {f"{n.id}.md" for n in outcome.notices})
+    try:
+        write_notices(outcome.notices, notices_dir)
+        _prune(notices_dir, {f"{n.id}.md" for n in outcome.notices})
+    except OSError as exc:
+        _report(outcome)
+        raise Failed(str(exc) if isinstance(exc, OutputError) else f"cannot write {notices_dir}: {exc.strerror}") from None
     _report(outcome)
     return outcome
 
@@ -135,9 +153,15 @@ def normalize(sources: tuple[Path, ...], output: Path) -> None:
     """
     from ip5pub.build import expand, normalize_sources, write_notices
 
+    from ip5pub.output import OutputError
+
     outcome = normalize_sources(expand(sources), base=Path("."))
-    for path in write_notices(outcome.notices, output):
-        click.echo(path)
+    try:
+        for path in write_notices(outcome.notices, output):
+            click.echo(path)
+    except OutputError as exc:
+        _report(outcome)
+        raise Failed(str(exc)) from None
     _report(outcome)
     if outcome.errors:
         raise Failed(f"{len(outcome.errors)} of {len(outcome.errors) + len(outcome.notices)} sources failed")
@@ -176,6 +200,7 @@ def render(sources, output, formats, since, until, today, offices, group_by, pap
     wanted = ALL_FORMATS if "all" in formats else (tuple(dict.fromkeys(formats)) or ("pdf",))
     day = _today(today)
     start, end = _window(since, until, day)
+    _lock(output)
     outcome = _load(sources, output / "notices")
     selection = Selection(since=start, until=end, offices=_offices(offices))
     epoch = edition_epoch()
@@ -232,6 +257,7 @@ def digest(sources, output, since, until, today, offices, fmt, width, fail_if_em
     start, end = _window(since, until, day)
     fmt = fmt or ("md" if output.endswith(".md") else "txt")
     notices_dir = Path("build/notices") if output == "-" else Path(output).parent / "notices"
+    _lock(notices_dir.parent)
     outcome = _load(sources, notices_dir)
     brief = make_brief(outcome.notices, config, day, Selection(since=start, until=end, offices=_offices(offices)))
     ctx = renderers.RenderContext(env=make_env(workspace), workspace=workspace, config=config, edition=day,
@@ -240,7 +266,10 @@ def digest(sources, output, since, until, today, offices, fmt, width, fail_if_em
     if output == "-":
         click.echo(text, nl=False)
     else:
-        click.echo(atomic_write(Path(output), text))
+        try:
+            click.echo(atomic_write(Path(output), text))
+        except OSError as exc:
+            raise Failed(str(exc)) from None
     if outcome.errors:
         raise Failed(f"{len(outcome.errors)} source(s) failed; see the lines above")
     if fail_if_empty and not brief.stories:

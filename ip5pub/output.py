@@ -24,8 +24,11 @@ def atomic_write(path: Path, data: bytes | str) -> Path:
     """Replace `path` only with a complete new file (temp file + rename)."""
     if isinstance(data, str):
         data = data.encode("utf-8")
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    except OSError as exc:
+        raise OutputError(f"cannot write {path}: {exc.strerror or exc}") from None
     try:
         with os.fdopen(fd, "wb") as fh:
             fh.write(data)
@@ -33,10 +36,13 @@ def atomic_write(path: Path, data: bytes | str) -> Path:
             os.fsync(fh.fileno())
         os.chmod(tmp, 0o644)
         os.replace(tmp, path)
-    except BaseException:
+    except BaseException as exc:
         try:
             os.unlink(tmp)
         except FileNotFoundError:
             pass
+        if isinstance(exc, OSError):
+            # e.g. ENOSPC: the previous file is untouched; say so in one line.
+            raise OutputError(f"cannot write {path}: {exc.strerror or exc}; the previous file is unchanged") from None
         raise
     return path
