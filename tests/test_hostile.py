@@ -1,0 +1,153 @@
+"""Broken and hostile notices: one clear line each, nothing fetched, nothing escapes."""
+
+from __future__ import annotations
+
+import http.server
+import shutil
+import subprocess
+import sys
+import threading
+import time
+import zipfile
+from pathlib import Path
+
+import pytest
+
+from conftest import EPOCH, SOURCES
+
+HOSTILE = Path(__file__).parent / "hostile"
+SEED = SOURCES / "cnipa-2021-06-29-ip5-heads-meeting.txt"
+
+
+def _normalize(*paths: Path, cwd: Path) -> subprocess.CompletedProcess:
+    return subprocess.run([sys.executable, "-m", "ip5pub", "normalize", *map(str, paths), "-o", "out"],
+                          cwd=cwd, capture_output=True, text=True, timeout=60)
+
+
+@pytest.mark.parametrize("name, reason", [
+    ("empty.txt", "empty file"),
+    ("whitespace-only.txt", "empty file"),
+    ("nbsp-and-ideographic-spaces.txt", "empty file"),
+    ("binary-with-text-extension.txt", "binary"),
+    ("impossible-date.txt", "not a real date"),
+    ("no-title.md", "no title"),
+    ("front-matter-wrong-types.md", "date must be an ISO date"),
+    ("front-matter-unknown-office.md", "'XYZPO' is not one of"),
+    ("yaml-python-tag.md", "not allowed"),
+    ("yaml-alias-bomb.md", "aliases are not allowed"),
+])
+def test_bad_input_is_one_line_and_the_rest_is_written(tmp_path, name, reason):
+    proc = _normalize(HOSTILE / name, SEED, cwd=tmp_path)
+    assert proc.returncode == 1
+    lines = proc.stderr.strip().splitlines()
+    assert len(lines) == 2, proc.stderr  # the failing file, then the count
+    assert name in lines[0] and reason in lines[0], lines[0]
+    assert "Traceback" not in proc.stderr
+    assert [p.name for p in (tmp_path / "out").iterdir()] == [
+        "2021-06-29-cnipa-the-14th-ip5-heads-of-offices-meeting-held.md"]
+
+
+def test_wrong_types_name_every_bad_key(tmp_path):
+    proc = _normalize(HOSTILE / "front-matter-wrong-types.md", cwd=tmp_path)
+    assert "date must be" in proc.stderr and "office must be" in proc.stderr
+
+
+def test_yaml_tags_are_never_executed(tmp_path):
+    _normalize(HOSTILE / "yaml-python-tag.md", cwd=tmp_path)
+    assert not (tmp_path / "ip5pub-canary-executed").exists()
+
+
+def test_alias_bomb_is_refused_quickly(tmp_path):
+    start = time.monotonic()
+    _normalize(HOSTILE / "yaml-alias-bomb.md", cwd=tmp_path)
+    assert time.monotonic() - start < 10
+
+
+@pytest.mark.parametrize("title", [
+    "../../../../tmp/ip5pub-escape", "a\x00b", "slashes/in/the/title", "CON", ".hidden", "x" * 500,
+    "国家知识产权局召开新闻发布会",
+])
+def test_titles_make_safe_ids(title):
+    from ip5pub.extract.ids import is_safe_id, make_id
+
+    notice_id = make_id("2021-06-29", "CNIPA", title)
+    assert is_safe_id(notice_id) and "/" not in notice_id and len(notice_id) <= 120
+
+
+def test_same_title_twice_gives_distinct_stable_ids(tmp_path):
+    for name in ("a.md", "b.md"):
+        (tmp_path / name).write_text("---\ntitle: Same title\ndate: 2021-06-29\n---\n\nBody of " + name + ".\n")
+    first = _normalize(tmp_path / "a.md", tmp_path / "b.md", cwd=tmp_path)
+    assert first.returncode == 0, first.stderr
+    ids = sorted(p.name for p in (tmp_path / "out").iterdir())
+    assert len(ids) == 2 and ids[0] != ids[1]
+    shutil.rmtree(tmp_path / "out")
+    _normalize(tmp_path / "a.md", tmp_path / "b.md", cwd=tmp_path)
+    assert sorted(p.name for p in (tmp_path / "out").iterdir()) == ids
+
+
+class _Recorder(http.server.BaseHTTPRequestHandler):
+    hits: list[str] = []
+
+    def do_GET(self):  # noqa: N802
+        self.hits.append(self.path)
+        self.send_response(200)
+        self.end_headers()
+        self.wfile.write(b"body { color: red }")
+
+    def log_message(self, *args):
+        pass
+
+
+@pytest.fixture(scope="module")
+def hostile_render(tmp_path_factory):
+    """A workspace with the seed and a hostile notice, rendered in every format."""
+    tmp_path = tmp_path_factory.mktemp("hostile")
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), _Recorder)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    canary = tmp_path / "canary.txt"
+    canary.write_text("CANARY-7f3a9c-SECRET")
+    ws = tmp_path / "ws"
+    (ws / "sources").mkdir(parents=True)
+    shutil.copy(SEED, ws / "sources")
+    text = (HOSTILE / "hostile-body.md").read_text()
+    text = text.replace("CANARY_PATH", str(canary).lstrip("/")).replace("HTTP_PORT", str(server.server_port))
+    (ws / "sources/hostile-body.md").write_text(text)
+    try:
+        proc = subprocess.run([sys.executable, "-m", "ip5pub", "render", "-f", "all"], cwd=ws,
+                              capture_output=True, text=True, timeout=300,
+                              env={**__import__("os").environ, "SOURCE_DATE_EPOCH": EPOCH})
+    finally:
+        server.shutdown()
+    return ws, proc, canary
+
+
+@pytest.mark.slow
+def test_hostile_notice_fetches_nothing_runs_nothing_and_stays_inside(hostile_render):
+    ws, proc, canary = hostile_render
+    assert proc.returncode == 0, proc.stderr
+    assert _Recorder.hits == []
+    assert not list(Path("/tmp").glob("ip5pub-escape*"))
+    built = {p.relative_to(ws).as_posix() for p in (ws / "build").rglob("*") if p.is_file()}
+    assert all(name.startswith("build/") for name in built)
+
+    html = (ws / "build/brief.html").read_text()
+    from pypdf import PdfReader
+
+    pdf = "".join(p.extract_text() for p in PdfReader(ws / "build/brief.pdf").pages)
+    for output in (html, pdf, (ws / "build/digest.txt").read_text()):
+        assert "CANARY-7f3a9c-SECRET" not in output
+        assert "javascript:" not in output
+    assert "<script" not in html and "<iframe" not in html and "<object" not in html
+    # Jinja in notice text is shown as text, never evaluated.
+    assert "{{ config }}" in html and "49" not in html.split("hostile markup")[1][:40]
+
+
+@pytest.mark.slow
+@pytest.mark.xfail(strict=True, reason="pandoc passes raw HTML through commonmark_x-raw_html; the EPUB Lua filter fixes it")
+def test_hostile_notice_leaves_no_markup_in_the_epub(hostile_render):
+    ws, _, _ = hostile_render
+    with zipfile.ZipFile(ws / "build/brief.epub") as z:
+        epub = "".join(z.read(n).decode("utf-8", "replace") for n in z.namelist())
+    assert "CANARY-7f3a9c-SECRET" not in epub and "javascript:" not in epub
+    assert "<script" not in epub and "<iframe" not in epub and "<object" not in epub
