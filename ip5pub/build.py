@@ -1,32 +1,48 @@
 """The build, top to bottom: read -> normalize -> write notices -> collect -> render.
 
 Each step hands plain data to the next. Source errors are collected, not
-raised: one bad notice never stops the others.
+raised: one bad notice never stops the others. Work whose inputs have not
+changed is taken from the content-addressed cache (ip5pub.cache).
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import json
 import os
 import time
-from dataclasses import dataclass, field
+from concurrent.futures import Future, ProcessPoolExecutor, ThreadPoolExecutor
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Callable, Iterable
 
 from ip5pub import normalize
-from ip5pub.extract.ids import disambiguate
+from ip5pub.cache import Cache, digest, notice_to_dict, tree_digest
+from ip5pub.collect import Selection, group_notices, make_brief
+from ip5pub.extract.ids import disambiguate, slug
 from ip5pub.model import Notice, SourceError
 from ip5pub.output import atomic_write, inside
 from ip5pub.readers import read_source, source_files
+from ip5pub.workspace import Config, Workspace, packaged_styles
 
-Progress = Callable[[str], None]
+# progress(stage, done, total): called as work advances; total 0 = a step with no count.
+Progress = Callable[[str, int, int], None]
+OUTPUT_NAMES = {"pdf": "brief.pdf", "epub": "brief.epub", "txt": "digest.txt", "html": "brief.html", "md": "digest.md"}
+POOL_THRESHOLD = 16  # fewer uncached sources than this are faster in-process
+
+
+def _quiet(stage: str, done: int, total: int) -> None:
+    pass
 
 
 @dataclass
 class Outcome:
     notices: list[Notice] = field(default_factory=list)
-    errors: list[SourceError] = field(default_factory=list)
+    errors: list[Exception] = field(default_factory=list)
     written: list[Path] = field(default_factory=list)
+    cached: int = 0  # sources taken from the cache
+    reused: list[Path] = field(default_factory=list)  # outputs already up to date
+    timings: dict[str, float] = field(default_factory=dict)
 
 
 def edition_epoch() -> int:
@@ -59,16 +75,59 @@ def expand(paths: Iterable[Path]) -> list[Path]:
     return out
 
 
-def normalize_sources(paths: list[Path], base: Path | None = None) -> Outcome:
+def _normalize_one(path: Path, label: str) -> tuple[list[Notice], str | None]:
+    """One source -> its notices, or the one-line reason it failed (picklable)."""
+    try:
+        return [normalize.build_notice(d) for d in read_source(path, label)], None
+    except SourceError as exc:
+        return [], exc.reason
+
+
+def _source_key(path: Path, label: str) -> str | None:
+    try:
+        parts = [label, path.read_bytes()]
+        for suffix in (".meta.yaml", ".meta.yml"):
+            sidecar = path.with_name(path.name + suffix)
+            parts.append(sidecar.read_bytes() if sidecar.is_file() else b"")
+        return digest(*parts)
+    except OSError:
+        return None  # unreadable: let the reader say why
+
+
+def normalize_sources(paths: list[Path], base: Path | None = None, *, cache: Cache | None = None,
+                      jobs: int | None = 1, progress: Progress = _quiet) -> Outcome:
     outcome = Outcome()
-    for path in paths:
-        label = display_path(path, base)
-        try:
-            drafts = read_source(path, label)
-            notices = [normalize.build_notice(d) for d in drafts]
-        except SourceError as exc:
-            outcome.errors.append(SourceError(label, exc.reason))
+    results: dict[int, tuple[list[Notice], str | None]] = {}
+    labels = [display_path(p, base) for p in paths]
+    keys = [_source_key(p, label) if cache else None for p, label in zip(paths, labels)]
+    todo = []
+    for i, key in enumerate(keys):
+        hit = cache.load_notices(key) if cache and key else None
+        if hit is not None:
+            results[i] = (hit, None)
+        else:
+            todo.append(i)
+    outcome.cached = len(results)
+    progress("normalize", len(results), len(paths))
+    workers = jobs or os.cpu_count() or 1
+    if workers > 1 and len(todo) >= POOL_THRESHOLD:
+        with ProcessPoolExecutor(max_workers=workers) as pool:
+            mapped = pool.map(_normalize_one, [paths[i] for i in todo], [labels[i] for i in todo],
+                              chunksize=max(1, len(todo) // (workers * 8)))
+            for n, (i, result) in enumerate(zip(todo, mapped), start=1):
+                results[i] = result
+                progress("normalize", len(paths) - len(todo) + n, len(paths))
+    else:
+        for n, i in enumerate(todo, start=1):
+            results[i] = _normalize_one(paths[i], labels[i])
+            progress("normalize", len(paths) - len(todo) + n, len(paths))
+    for i in range(len(paths)):  # in source order, whatever finished first
+        notices, reason = results[i]
+        if reason is not None:
+            outcome.errors.append(SourceError(labels[i], reason))
             continue
+        if cache and keys[i] and i in todo:
+            cache.store_notices(keys[i], notices)
         outcome.notices.extend(notices)
     outcome.notices = _unique_ids(outcome.notices)
     from ip5pub.dedup import link_duplicates
@@ -78,15 +137,120 @@ def normalize_sources(paths: list[Path], base: Path | None = None) -> Outcome:
 
 
 def _unique_ids(notices: list[Notice]) -> list[Notice]:
-    from dataclasses import replace
-
     ids = disambiguate([n.id for n in notices], [f"{n.source.path}#{n.source.sha256}#{n.title}" for n in notices])
     return [n if n.id == i else replace(n, id=i) for n, i in zip(notices, ids)]
 
 
 def write_notices(notices: list[Notice], folder: Path) -> list[Path]:
+    """Write <id>.md for each notice; a file that already holds the same bytes is left alone."""
     folder.mkdir(parents=True, exist_ok=True)
     written = []
     for n in notices:
-        written.append(atomic_write(inside(folder, f"{n.id}.md"), normalize.to_markdown(n)))
+        path = inside(folder, f"{n.id}.md")
+        text = normalize.to_markdown(n).encode("utf-8")
+        try:
+            same = path.read_bytes() == text
+        except OSError:
+            same = False
+        written.append(path if same else atomic_write(path, text))
     return written
+
+
+def prune_notices(folder: Path, keep: Iterable[Path]) -> None:
+    """Drop normalized notices whose source is gone, so the folder mirrors sources/."""
+    names = {p.name for p in keep}
+    for path in folder.glob("*.md"):
+        if path.name not in names:
+            path.unlink()
+
+
+# Rendering ---------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class RenderRequest:
+    sources: Path
+    output: Path
+    formats: tuple[str, ...] = ("pdf",)
+    selection: Selection = Selection()
+    group_by: str | None = None
+    jobs: int | None = None
+    options: tuple[tuple[str, str], ...] = ()  # renderer options (e.g. pdf variant), part of the cache key
+
+
+def output_name(fmt: str, group: str | None) -> str:
+    name = OUTPUT_NAMES[fmt]
+    if group is None:
+        return name
+    stem, ext = name.rsplit(".", 1)
+    return f"{stem}-{slug(group, 40) or 'other'}.{ext}"
+
+
+def render(workspace: Workspace, config: Config, request: RenderRequest, today: dt.date,
+           progress: Progress = _quiet) -> Outcome:
+    """Normalize sources/, write build/notices, render every requested output."""
+    from ip5pub import render as renderers
+    from ip5pub.templates import make_env
+
+    started = time.perf_counter()
+    cache = Cache(request.output)
+    outcome = normalize_sources(expand([request.sources]), base=workspace.root, cache=cache,
+                                jobs=request.jobs, progress=progress)
+    prune_notices(request.output / "notices", write_notices(outcome.notices, request.output / "notices"))
+    cache.prune_notices()
+    outcome.timings["normalize"] = time.perf_counter() - started
+
+    epoch = edition_epoch()
+    ctx = renderers.RenderContext(env=make_env(workspace), workspace=workspace, config=config,
+                                  edition=today, epoch=epoch)
+    styles_key = tree_digest([packaged_styles(), workspace.styles])
+    chosen = [n for n in outcome.notices if request.selection.accepts(n)]
+    groups = group_notices(chosen, request.group_by) if request.group_by else [(None, chosen)]
+
+    jobs: list[tuple[str, Path, str, object]] = []
+    for group, notices in groups:
+        brief = make_brief(notices, config, today, group=group)
+        content = json.dumps([notice_to_dict(n) for s in brief.stories for n in (s.notice, *s.also)],
+                             default=str, sort_keys=True)
+        for fmt in request.formats:
+            out = request.output / output_name(fmt, group)
+            key = digest(fmt, repr(config), repr(request.options), styles_key, today.isoformat(), str(epoch),
+                         str(group), content)
+            if cache.fresh(out, key):
+                outcome.reused.append(out)
+                continue
+            jobs.append((fmt, out, key, brief))
+
+    def run(job) -> Path:
+        fmt, out, key, brief = job
+        t0 = time.perf_counter()
+        path = renderers.render(fmt, brief, ctx, out)
+        cache.stamp(path, key)
+        outcome.timings[out.name] = time.perf_counter() - t0
+        return path
+
+    # PDF layout is CPU-bound Python; pandoc and the digest run beside it in threads.
+    pdf_jobs = [j for j in jobs if j[0] == "pdf"]
+    other_jobs = [j for j in jobs if j[0] != "pdf"]
+    with ThreadPoolExecutor(max_workers=2) as pool:
+        futures: list[tuple[Path, Future]] = [(j[1], pool.submit(run, j)) for j in other_jobs]
+        for n, job in enumerate(pdf_jobs, start=1):
+            progress(f"layout {job[1].name}", n - 1, len(pdf_jobs))
+            _collect(outcome, job[1], lambda: run(job))
+        for out, future in futures:
+            _collect(outcome, out, future.result)
+    outcome.written.sort()
+    outcome.timings["total"] = time.perf_counter() - started
+    return outcome
+
+
+def _collect(outcome: Outcome, out: Path, result: Callable[[], Path]) -> None:
+    """Record a rendered output, or its failure as one line naming the file."""
+    try:
+        outcome.written.append(result())
+    except Exception as exc:  # noqa: BLE001 - one failing format must not hide the others
+        outcome.errors.append(RenderError(f"{out}: {type(exc).__name__}: {exc}"))
+
+
+class RenderError(RuntimeError):
+    pass

@@ -19,7 +19,6 @@ from ip5pub import __version__
 
 FORMAT_CHOICES = ("pdf", "epub", "txt", "html", "all")
 ALL_FORMATS = ("pdf", "epub", "txt", "html")
-OUTPUT_NAMES = {"pdf": "brief.pdf", "epub": "brief.epub", "txt": "digest.txt", "html": "brief.html", "md": "digest.md"}
 
 
 class Failed(click.ClickException):
@@ -103,15 +102,14 @@ def _lock(folder: Path) -> None:
 
 def _load(sources: Path, notices_dir: Path):
     """Normalize every source and write build/notices; returns the outcome."""
-    from ip5pub.build import expand, normalize_sources, write_notices
+    from ip5pub.build import expand, normalize_sources, prune_notices, write_notices
     from ip5pub.output import OutputError
 
     if not sources.exists():
         raise click.UsageError(f"no sources folder {sources} (run 'ip5pub init' or pass -s)")
     outcome = normalize_sources(expand([sources]), base=Path("."))
     try:
-        write_notices(outcome.notices, notices_dir)
-        _prune(notices_dir, {f"{n.id}.md" for n in outcome.notices})
+        prune_notices(notices_dir, write_notices(outcome.notices, notices_dir))
     except OSError as exc:
         _report(outcome)
         raise Failed(str(exc) if isinstance(exc, OutputError) else f"cannot write {notices_dir}: {exc.strerror}") from None
@@ -119,11 +117,48 @@ def _load(sources: Path, notices_dir: Path):
     return outcome
 
 
-def _prune(folder: Path, keep: set[str]) -> None:
-    """Drop normalized notices whose source is gone, so the folder mirrors sources/."""
-    for path in folder.glob("*.md"):
-        if path.name not in keep:
-            path.unlink()
+def verbosity(f):
+    """-v/-q, shared by the commands that do long work."""
+    f = click.option("-q", "--quiet", is_flag=True, help="Print only errors.")(f)
+    return click.option("-v", "--verbose", is_flag=True, help="Also print what was reused and how long each step took.")(f)
+
+
+class Progress:
+    """A progress bar on stderr for long steps, only when stderr is a terminal."""
+
+    def __init__(self, enabled: bool = True):
+        self.enabled = enabled and sys.stderr.isatty()
+        self.bar = None
+        self.stage = ""
+
+    def __call__(self, stage: str, done: int, total: int) -> None:
+        if not self.enabled or total < 20:
+            return
+        if stage != self.stage:
+            self._close()
+            self.stage = stage
+            self.bar = click.progressbar(length=total, label=stage, file=sys.stderr)
+            self.bar.__enter__()
+        self.bar.update(done - self.bar.pos)
+
+    def _close(self) -> None:
+        if self.bar is not None:
+            self.bar.__exit__(None, None, None)
+            self.bar = None
+
+    def __enter__(self) -> "Progress":
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self._close()
+
+
+def _timings(outcome) -> None:
+    click.echo(f"ip5pub: {len(outcome.notices)} notice(s), {outcome.cached} source(s) from the cache", err=True)
+    for path in sorted(outcome.reused):
+        click.echo(f"ip5pub: {path} is up to date", err=True)
+    for name, seconds in sorted(outcome.timings.items()):
+        click.echo(f"ip5pub: {name}: {seconds:.2f} s", err=True)
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -179,9 +214,13 @@ def normalize(sources: tuple[Path, ...], output: Path) -> None:
 @click.option("--group-by", type=click.Choice(["office", "month", "year"]), help="Write one output per group.")
 @click.option("--paper", type=click.Choice(["A4", "Letter"]), help="PDF paper size (default from ip5pub.toml, else A4).")
 @click.option("--title", help="Brief title (default from ip5pub.toml).")
-@click.option("--jobs", type=click.IntRange(min=1), help="Worker processes (default: CPU count).")
-def render(sources, output, formats, since, until, today, offices, group_by, paper, title, jobs) -> None:
+@click.option("--jobs", type=click.IntRange(min=1), help="Worker processes for normalizing (default: CPU count).")
+@verbosity
+def render(sources, output, formats, since, until, today, offices, group_by, paper, title, jobs, verbose, quiet) -> None:
     """Render the brief from SOURCES into the output folder.
+
+    Unchanged work is reused from build/.cache (keyed by content, styles,
+    settings and the ip5pub version), so a rebuild after a small change is quick.
 
     \b
     Examples:
@@ -189,39 +228,31 @@ def render(sources, output, formats, since, until, today, offices, group_by, pap
       ip5pub render -f epub -f txt       # build/brief.epub, build/digest.txt
       ip5pub render --since 1m --office EPO --group-by month
     """
-    from ip5pub import render as renderers
-    from ip5pub.build import edition_epoch
-    from ip5pub.collect import Selection, group_notices, make_brief
-    from ip5pub.extract.ids import slug
-    from ip5pub.templates import make_env
+    from ip5pub import build
+    from ip5pub.collect import Selection
 
     workspace = _workspace()
     config = workspace.config.with_overrides(paper=paper, title=title)
     wanted = ALL_FORMATS if "all" in formats else (tuple(dict.fromkeys(formats)) or ("pdf",))
     day = _today(today)
     start, end = _window(since, until, day)
+    if not sources.exists():
+        raise click.UsageError(f"no sources folder {sources} (run 'ip5pub init' or pass -s)")
     _lock(output)
-    outcome = _load(sources, output / "notices")
-    selection = Selection(since=start, until=end, offices=_offices(offices))
-    epoch = edition_epoch()
-    ctx = renderers.RenderContext(env=make_env(workspace), workspace=workspace, config=config,
-                                  edition=day, epoch=epoch)
-    chosen = [n for n in outcome.notices if selection.accepts(n)]
-    groups = group_notices(chosen, group_by) if group_by else [(None, chosen)]
-    for group, notices in groups:
-        brief = make_brief(notices, config, day, group=group)
-        for fmt in wanted:
-            name = OUTPUT_NAMES[fmt]
-            if group is not None:
-                stem, ext = name.rsplit(".", 1)
-                name = f"{stem}-{slug(group, 40)}.{ext}"
-            try:
-                path = renderers.render(fmt, brief, ctx, output / name)
-            except Exception as exc:  # noqa: BLE001 - one failing format must not hide the others
-                _error(f"{output / name}: {type(exc).__name__}: {exc}")
-                outcome.errors.append(exc)  # type: ignore[arg-type]
-                continue
+    request = build.RenderRequest(sources=sources, output=output, formats=wanted,
+                                  selection=Selection(since=start, until=end, offices=_offices(offices)),
+                                  group_by=group_by, jobs=jobs)
+    with Progress(enabled=not quiet) as progress:
+        try:
+            outcome = build.render(workspace, config, request, day, progress=progress)
+        except OSError as exc:
+            raise Failed(str(exc)) from None
+    _report(outcome)
+    if not quiet:
+        for path in sorted(outcome.written + outcome.reused):
             click.echo(path)
+    if verbose:
+        _timings(outcome)
     if outcome.errors:
         raise Failed(f"{len(outcome.errors)} problem(s); see the lines above")
 

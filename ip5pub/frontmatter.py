@@ -24,10 +24,10 @@ class FrontMatterError(ValueError):
 class _Loader(yaml.SafeLoader):
     def compose_node(self, parent, index):  # type: ignore[override]
         if self.check_event(yaml.AliasEvent):
-            raise FrontMatterError("YAML aliases are not allowed in front matter")
+            raise FrontMatterError("YAML anchors and aliases are not allowed in front matter")
         event = self.peek_event()
         if getattr(event, "anchor", None):
-            raise FrontMatterError("YAML anchors are not allowed in front matter")
+            raise FrontMatterError("YAML anchors and aliases are not allowed in front matter")
         return super().compose_node(parent, index)
 
 

@@ -19,8 +19,11 @@ def _parser():
 
     md = MarkdownIt("commonmark", {"html": False, "linkify": False, "typographer": False})
     md.enable("table")
-    md.validateLink = lambda url: url.strip().lower().startswith(_SAFE_SCHEMES)  # type: ignore[method-assign]
     return md
+
+
+def _safe_url(url: str) -> bool:
+    return url.strip().lower().startswith(_SAFE_SCHEMES) or url.startswith("#")
 
 
 def to_html(body: str) -> str:
@@ -28,12 +31,34 @@ def to_html(body: str) -> str:
     md = _parser()
     tokens = md.parse(body)
     for tok in tokens:
+        kept = []
+        skip_close = 0
         for child in tok.children or ():
             if child.type == "image":
-                child.type = "text"
-                child.content = child.content or ""
-                child.children = None
+                child.type, child.children = "text", None
+            elif child.type == "link_open" and not _safe_url(str(child.attrGet("href") or "")):
+                skip_close += 1  # keep the link text, drop the link
+                continue
+            elif child.type == "link_close" and skip_close:
+                skip_close -= 1
+                continue
+            kept.append(child)
+        if tok.children is not None:
+            tok.children = kept
     return md.renderer.render(tokens, md.options, {})
+
+
+_UNSAFE_LINK = re.compile(r"\[([^\]\n]*)\]\(\s*<?(?:javascript|vbscript|data|file):[^)\n]*\)", re.I)
+_UNSAFE_AUTOLINK = re.compile(r"<(?:javascript|vbscript|data|file):[^>\s]*>", re.I)
+
+
+def drop_unsafe_links(body: str) -> str:
+    """Keep the text of links to javascript:, data:, file: ... and drop the target.
+
+    Renderers refuse such links too; doing it in the normalized notice means
+    no later consumer of build/notices meets them either.
+    """
+    return _UNSAFE_AUTOLINK.sub("", _UNSAFE_LINK.sub(r"\1", body))
 
 
 def blocks(body: str) -> list[str]:

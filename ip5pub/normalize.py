@@ -143,7 +143,7 @@ def build_notice(draft: Draft) -> Notice:
     if "attribution" not in fixed:
         body, found = _split_attribution(body)
         attribution = attribution or found
-    body = body.strip("\n") + "\n"
+    body = markdown.drop_unsafe_links(body).strip("\n") + "\n"
     blocks = markdown.blocks(body)
     plain = "\n\n".join(blocks)
     if not plain.strip():

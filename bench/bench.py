@@ -1,0 +1,116 @@
+"""Benchmark: ip5pub render -f all against a plain pandoc + WeasyPrint pipeline.
+
+Usage: python bench/bench.py [N ...]   (default: 10 100 500)
+
+For each N it generates N synthetic notices (bench/generate.py, fixed seed),
+then times, each in a fresh process on the same input:
+  cold        ip5pub render -f all with an empty build/
+  no-change   the same command again
+  one-change  after editing one notice
+  plain       pandoc md->html + WeasyPrint html->pdf (one document),
+              pandoc md->epub, pandoc md->plain, run one after another
+and prints a table with ratios and peak RSS (the largest resident set of
+the process tree, from wait4). Run it by hand; timings are not tests.
+"""
+
+from __future__ import annotations
+
+import os
+import platform
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from generate import generate  # noqa: E402
+
+EPOCH = "1700000000"
+
+
+def run(cmd: list[str], cwd: Path) -> tuple[float, float]:
+    """(seconds, peak RSS in MB) of one command."""
+    env = {**os.environ, "SOURCE_DATE_EPOCH": EPOCH}
+    start = time.perf_counter()
+    proc = subprocess.Popen(cmd, cwd=cwd, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    _, status, usage = os.wait4(proc.pid, 0)
+    elapsed = time.perf_counter() - start
+    if os.waitstatus_to_exitcode(status) != 0:
+        raise SystemExit(f"failed: {' '.join(cmd)}\n{proc.stderr.read().decode()[-2000:]}")
+    return elapsed, usage.ru_maxrss / 1024
+
+
+PLAIN_PDF = """
+import sys
+from weasyprint import HTML
+HTML(filename=sys.argv[1]).write_pdf(sys.argv[2])
+"""
+
+
+def plain_pipeline(ws: Path) -> tuple[float, float]:
+    """What a hand-made pipeline does: concatenate, pandoc, WeasyPrint."""
+    import pypandoc
+
+    pandoc = pypandoc.get_pandoc_path()
+    out = ws / "plain"
+    out.mkdir(exist_ok=True)
+    parts = []
+    for path in sorted((ws / "sources").iterdir()):
+        text = path.read_text(encoding="utf-8")
+        if text.startswith("---"):
+            _, meta, body = text.split("---", 2)
+            title = next(line.split(":", 1)[1].strip().strip('"') for line in meta.splitlines() if line.startswith("title:"))
+        else:
+            title, _, body = text.partition("\n")
+            body = body.split("\n\n", 1)[1]
+        parts.append(f"# {title}\n\n{body.strip()}\n")
+    (out / "all.md").write_text("\n".join(parts), encoding="utf-8")
+    total, peak = 0.0, 0.0
+    for cmd in (
+        [pandoc, "all.md", "-s", "--toc", "--metadata", "title=Brief", "-o", "all.html"],
+        [sys.executable, "-c", PLAIN_PDF, "all.html", "all.pdf"],
+        [pandoc, "all.md", "--metadata", "title=Brief", "-o", "all.epub"],
+        [pandoc, "all.md", "-t", "plain", "-o", "all.txt"],
+    ):
+        seconds, rss = run(cmd, out)
+        total += seconds
+        peak = max(peak, rss)
+    return total, peak
+
+
+def bench(n: int, root: Path) -> dict[str, float]:
+    ws = root / f"n{n}"
+    generate(ws / "sources", n)
+    cmd = [sys.executable, "-m", "ip5pub", "render", "-f", "all", "-q"]
+    cold, rss_cold = run(cmd, ws)
+    nochange, _ = run(cmd, ws)
+    victim = sorted((ws / "sources").iterdir())[n // 2]
+    victim.write_text(victim.read_text(encoding="utf-8").replace("office said", "office stated", 1), encoding="utf-8")
+    onechange, rss_one = run(cmd, ws)
+    plain, rss_plain = plain_pipeline(ws)
+    return {"n": n, "cold": cold, "nochange": nochange, "onechange": onechange, "plain": plain,
+            "rss": max(rss_cold, rss_one), "rss_plain": rss_plain}
+
+
+def main(argv: list[str]) -> None:
+    sizes = [int(a) for a in argv] or [10, 100, 500]
+    root = Path(tempfile.mkdtemp(prefix="ip5pub-bench-"))
+    print(f"machine: {platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}, {platform.system()}")
+    header = ("N", "cold s", "no-change s", "one-change s", "plain s", "cold/plain", "no-change/cold",
+              "one-change/cold", "peak RSS MB", "plain RSS MB")
+    print(" | ".join(header))
+    print(" | ".join("---" for _ in header))
+    try:
+        for n in sizes:
+            r = bench(n, root)
+            print(f"{r['n']} | {r['cold']:.2f} | {r['nochange']:.2f} | {r['onechange']:.2f} | {r['plain']:.2f} | "
+                  f"{r['cold'] / r['plain']:.2f} | {100 * r['nochange'] / r['cold']:.1f}% | "
+                  f"{100 * r['onechange'] / r['cold']:.1f}% | {r['rss']:.0f} | {r['rss_plain']:.0f}", flush=True)
+    finally:
+        shutil.rmtree(root, ignore_errors=True)
+
+
+if __name__ == "__main__":
+    main(sys.argv[1:])

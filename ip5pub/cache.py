@@ -1,0 +1,169 @@
+"""Content-addressed cache under build/.cache: never trusts mtimes.
+
+Two kinds of entry:
+- a normalized source: key = the code fingerprint + the source's path, bytes
+  and sidecar bytes; value = its notices as JSON (JSON, not pickle: the cache
+  lives in a folder users share, and loading it must never run code);
+- an output stamp: key = the code fingerprint + everything the output is made
+  from (notices, styles, config, edition, options); if the stamp matches and
+  the file on disk still has the recorded hash, the output is up to date.
+The code fingerprint hashes the package's own files, so a new version (or a
+local edit) invalidates everything it could affect.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+import threading
+from functools import lru_cache
+from pathlib import Path
+from typing import Any, Iterable
+
+from ip5pub import __version__
+from ip5pub.model import Event, Notice, SourceRef
+from ip5pub.output import atomic_write
+
+CACHE_DIR = ".cache"
+SCHEMA = 1
+
+
+# Libraries whose version changes what we produce.
+_LIBRARIES = ("weasyprint", "pypandoc-binary", "trafilatura", "markdown-it-py", "jinja2", "pyyaml",
+              "charset-normalizer", "lxml", "pydyf", "fonttools")
+
+
+@lru_cache(maxsize=1)
+def code_fingerprint() -> str:
+    from importlib.metadata import PackageNotFoundError, version
+
+    here = Path(__file__).resolve().parent
+    h = hashlib.sha256(f"{__version__}/{SCHEMA}".encode())
+    for name in _LIBRARIES:
+        try:
+            h.update(f"{name}={version(name)};".encode())
+        except PackageNotFoundError:
+            h.update(f"{name}=none;".encode())
+    for path in sorted(here.rglob("*.py")):
+        h.update(path.relative_to(here).as_posix().encode())
+        h.update(path.read_bytes())
+    return h.hexdigest()
+
+
+def digest(*parts: bytes | str) -> str:
+    h = hashlib.sha256(code_fingerprint().encode())
+    for part in parts:
+        data = part.encode() if isinstance(part, str) else part
+        h.update(len(data).to_bytes(8, "big"))
+        h.update(data)
+    return h.hexdigest()
+
+
+def tree_digest(folders: Iterable[Path]) -> str:
+    """Hash of every file (name and bytes) under the given folders."""
+    h = hashlib.sha256()
+    for folder in folders:
+        if not folder.is_dir():
+            continue
+        for path in sorted(p for p in folder.rglob("*") if p.is_file()):
+            h.update(path.relative_to(folder).as_posix().encode() + b"\0")
+            h.update(hashlib.sha256(path.read_bytes()).digest())
+    return h.hexdigest()
+
+
+def _json_default(value: Any) -> Any:
+    if isinstance(value, (dt.date, dt.datetime)):
+        return {"__date__": value.isoformat()}
+    raise TypeError(f"cannot cache {type(value).__name__}")
+
+
+def _json_hook(obj: dict) -> Any:
+    if set(obj) == {"__date__"}:
+        text = obj["__date__"]
+        return dt.datetime.fromisoformat(text) if "T" in text else dt.date.fromisoformat(text)
+    return obj
+
+
+def notice_to_dict(n: Notice) -> dict[str, Any]:
+    return {
+        "id": n.id, "title": n.title, "date": n.date, "office": n.office, "publisher": n.publisher,
+        "language": n.language, "summary": n.summary, "source": n.source.as_dict(), "body": n.body,
+        "offices": list(n.offices), "acronyms": n.acronyms, "words": n.words, "duplicates": list(n.duplicates),
+        "translated_from": n.translated_from, "attribution": n.attribution,
+        "event": [n.event.start, n.event.end] if n.event else None, "extra": n.extra,
+    }
+
+
+def notice_from_dict(d: dict[str, Any]) -> Notice:
+    src = d["source"]
+    return Notice(
+        id=d["id"], title=d["title"], date=d["date"], office=d["office"], publisher=d["publisher"],
+        language=d["language"], summary=d["summary"],
+        source=SourceRef(src["path"], src["sha256"], src["format"], src.get("url")), body=d["body"],
+        offices=tuple(d["offices"]), acronyms=d["acronyms"], words=d["words"], duplicates=tuple(d["duplicates"]),
+        translated_from=d["translated_from"], attribution=d["attribution"],
+        event=Event(*d["event"]) if d["event"] else None, extra=d["extra"],
+    )
+
+
+class Cache:
+    def __init__(self, build: Path):
+        self.root = build / CACHE_DIR
+        self.used: set[Path] = set()
+        self._lock = threading.Lock()  # formats render in threads and stamp concurrently
+
+    def _path(self, kind: str, key: str) -> Path:
+        return self.root / kind / key[:2] / f"{key}.json"
+
+    def load_notices(self, key: str) -> list[Notice] | None:
+        path = self._path("notices", key)
+        try:
+            data = json.loads(path.read_text(encoding="utf-8"), object_hook=_json_hook)
+            notices = [notice_from_dict(d) for d in data]
+        except (OSError, ValueError, KeyError, TypeError):
+            return None  # missing or damaged: just normalize again
+        self.used.add(path)
+        return notices
+
+    def store_notices(self, key: str, notices: list[Notice]) -> None:
+        path = self._path("notices", key)
+        try:
+            atomic_write(path, json.dumps([notice_to_dict(n) for n in notices], default=_json_default,
+                                          ensure_ascii=False, sort_keys=True))
+            self.used.add(path)
+        except OSError:
+            pass  # a cache that cannot be written only costs time
+
+    def prune_notices(self) -> None:
+        """Drop entries this build did not use (sources removed or changed)."""
+        for path in (self.root / "notices").glob("*/*.json"):
+            if path not in self.used:
+                path.unlink(missing_ok=True)
+
+    # Output stamps --------------------------------------------------------
+
+    def _stamps_path(self) -> Path:
+        return self.root / "outputs.json"
+
+    def _stamps(self) -> dict[str, dict[str, str]]:
+        try:
+            return json.loads(self._stamps_path().read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            return {}
+
+    def fresh(self, output: Path, key: str) -> bool:
+        stamp = self._stamps().get(output.name)
+        if not stamp or stamp.get("key") != key or not output.is_file():
+            return False
+        return hashlib.sha256(output.read_bytes()).hexdigest() == stamp.get("sha256")
+
+    def stamp(self, output: Path, key: str) -> None:
+        sha = hashlib.sha256(output.read_bytes()).hexdigest()
+        with self._lock:
+            stamps = self._stamps()
+            stamps[output.name] = {"key": key, "sha256": sha}
+            try:
+                atomic_write(self._stamps_path(), json.dumps(stamps, sort_keys=True, indent=1))
+            except OSError:
+                pass

@@ -1,0 +1,129 @@
+"""The build cache reuses exactly what is unchanged and redoes what is not."""
+
+from __future__ import annotations
+
+import json
+import os
+from pathlib import Path
+
+import pytest
+
+from ip5pub import cache as cache_module
+from ip5pub.cli import main
+
+from conftest import EPOCH, make_workspace, run_cli
+
+
+def _render(runner, *args):
+    result = runner.invoke(main, ["render", "-f", "txt", "-f", "html", "-v", *args])
+    assert result.exit_code == 0, result.output
+    return result.output
+
+
+def _reused(output: str) -> set[str]:
+    return {line.split()[1].split("/")[-1] for line in output.splitlines() if line.endswith("is up to date")}
+
+
+def _cached(output: str) -> int:
+    line = next(line for line in output.splitlines() if "from the cache" in line)
+    return int(line.split(",")[1].split()[0])
+
+
+def test_no_change_rebuild_reuses_everything(runner, workspace):
+    first = _render(runner)
+    sources = len(list(Path("sources").iterdir()))
+    assert _cached(first) == 0 and _reused(first) == set()
+    before = {p: p.read_bytes() for p in Path("build").glob("*.*") if p.is_file()}
+    second = _render(runner)
+    assert _cached(second) == sources
+    assert _reused(second) == {"digest.txt", "brief.html"}
+    assert {p: p.read_bytes() for p in Path("build").glob("*.*") if p.is_file()} == before
+
+
+def test_one_changed_source_is_the_only_one_normalized_again(runner, workspace):
+    _render(runner)
+    sources = len(list(Path("sources").iterdir()))
+    path = Path("sources/plain-uspto-2021-06-29-pph-statistics.txt")
+    path.write_text(path.read_text().replace("quarterly", "every month"))
+    out = _render(runner)
+    assert _cached(out) == sources - 1
+    assert _reused(out) == set()
+    assert "every month" in Path("build/brief.html").read_text()
+
+
+def test_style_override_invalidates_the_outputs(runner, workspace):
+    _render(runner)
+    Path("styles").mkdir()
+    Path("styles/digest.txt").write_text("CUSTOM DIGEST {{ brief.stories | length }}\n")
+    out = _render(runner)
+    assert "digest.txt" not in _reused(out)
+    assert Path("build/digest.txt").read_text().startswith("CUSTOM DIGEST")
+
+
+def test_config_change_invalidates_the_outputs(runner, workspace):
+    _render(runner)
+    Path("ip5pub.toml").write_text('title = "Another title"\n')
+    out = _render(runner)
+    assert _reused(out) == set()
+    assert "ANOTHER TITLE" in Path("build/digest.txt").read_text()
+
+
+def test_new_package_version_invalidates_everything(runner, workspace, monkeypatch):
+    _render(runner)
+    monkeypatch.setattr(cache_module, "__version__", "999.0")
+    cache_module.code_fingerprint.cache_clear()
+    try:
+        out = _render(runner)
+    finally:
+        cache_module.code_fingerprint.cache_clear()
+    assert _cached(out) == 0 and _reused(out) == set()
+
+
+def test_damaged_cache_and_edited_outputs_are_redone(runner, workspace):
+    _render(runner)
+    for entry in Path("build/.cache/notices").rglob("*.json"):
+        entry.write_text("{not json")
+    Path("build/digest.txt").write_text("edited by hand\n")
+    out = _render(runner)
+    assert _cached(out) == 0
+    assert "digest.txt" not in _reused(out)
+    assert Path("build/digest.txt").read_text() != "edited by hand\n"
+
+
+def test_removed_source_leaves_no_stale_notice_or_cache_entry(runner, workspace):
+    _render(runner)
+    entries = len(list(Path("build/.cache/notices").rglob("*.json")))
+    Path("sources/plain-uspto-2021-06-29-pph-statistics.txt").unlink()
+    _render(runner)
+    assert not [p for p in Path("build/notices").glob("*uspto*")]
+    assert len(list(Path("build/.cache/notices").rglob("*.json"))) == entries - 1
+
+
+def test_cache_holds_json_only(runner, workspace):
+    _render(runner)
+    for entry in Path("build/.cache").rglob("*.json"):
+        json.loads(entry.read_text())
+
+
+@pytest.mark.slow
+def test_builds_are_identical_whatever_the_time_zone_locale_and_listing(tmp_path):
+    a = make_workspace(tmp_path / "a")
+    b = make_workspace(tmp_path / "b")
+    run_cli("render", "-f", "all", "--jobs", "1", cwd=a)
+    env = {**os.environ, "TZ": "Asia/Tokyo", "LC_ALL": "C.UTF-8", "SOURCE_DATE_EPOCH": EPOCH}
+    import subprocess
+    import sys
+
+    # A different creation order of the source files (directory listing order).
+    for p in sorted((b / "sources").iterdir(), reverse=True):
+        data = p.read_bytes()
+        p.unlink()
+        p.write_bytes(data)
+    proc = subprocess.run([sys.executable, "-m", "ip5pub", "render", "-f", "all", "--jobs", "2"], cwd=b, env=env,
+                          capture_output=True, text=True)
+    assert proc.returncode == 0, proc.stderr
+    for name in ("brief.pdf", "brief.epub", "digest.txt", "brief.html"):
+        assert (a / "build" / name).read_bytes() == (b / "build" / name).read_bytes(), name
+    notices_a = {p.name: p.read_bytes() for p in (a / "build/notices").iterdir()}
+    notices_b = {p.name: p.read_bytes() for p in (b / "build/notices").iterdir()}
+    assert notices_a == notices_b
