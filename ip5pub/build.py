@@ -141,18 +141,30 @@ def _unique_ids(notices: list[Notice]) -> list[Notice]:
     return [n if n.id == i else replace(n, id=i) for n, i in zip(notices, ids)]
 
 
-def write_notices(notices: list[Notice], folder: Path) -> list[Path]:
-    """Write <id>.md for each notice; a file that already holds the same bytes is left alone."""
+def write_notices(notices: list[Notice], folder: Path, cache: Cache | None = None) -> list[Path]:
+    """Write <id>.md for each notice; a file that already holds the same bytes is left alone.
+
+    With a cache, a notice whose data and file are unchanged since the last
+    build is not even serialized (YAML dumping dominates a no-change build).
+    """
     folder.mkdir(parents=True, exist_ok=True)
     written = []
     for n in notices:
         path = inside(folder, f"{n.id}.md")
+        key = digest(json.dumps(notice_to_dict(n), default=str, sort_keys=True)) if cache else ""
+        if cache and cache.fresh(path, key, table="notices"):
+            written.append(path)
+            continue
         text = normalize.to_markdown(n).encode("utf-8")
         try:
             same = path.read_bytes() == text
         except OSError:
             same = False
         written.append(path if same else atomic_write(path, text))
+        if cache:
+            cache.stamp(path, key, table="notices", save=False)
+    if cache:
+        cache.save_stamps("notices")
     return written
 
 
@@ -196,7 +208,7 @@ def render(workspace: Workspace, config: Config, request: RenderRequest, today: 
     cache = Cache(request.output)
     outcome = normalize_sources(expand([request.sources]), base=workspace.root, cache=cache,
                                 jobs=request.jobs, progress=progress)
-    prune_notices(request.output / "notices", write_notices(outcome.notices, request.output / "notices"))
+    prune_notices(request.output / "notices", write_notices(outcome.notices, request.output / "notices", cache))
     cache.prune_notices()
     outcome.timings["normalize"] = time.perf_counter() - started
 

@@ -112,6 +112,7 @@ class Cache:
         self.root = build / CACHE_DIR
         self.used: set[Path] = set()
         self._lock = threading.Lock()  # formats render in threads and stamp concurrently
+        self._tables: dict[str, dict[str, dict[str, str]]] = {}
 
     def _path(self, kind: str, key: str) -> Path:
         return self.root / kind / key[:2] / f"{key}.json"
@@ -142,28 +143,32 @@ class Cache:
                 path.unlink(missing_ok=True)
 
     # Output stamps --------------------------------------------------------
+    # One JSON table per kind of output: {file name: {key, sha256}}.
 
-    def _stamps_path(self) -> Path:
-        return self.root / "outputs.json"
+    def _stamps(self, table: str) -> dict[str, dict[str, str]]:
+        if table not in self._tables:
+            try:
+                self._tables[table] = json.loads((self.root / f"{table}.json").read_text(encoding="utf-8"))
+            except (OSError, ValueError):
+                self._tables[table] = {}
+        return self._tables[table]
 
-    def _stamps(self) -> dict[str, dict[str, str]]:
-        try:
-            return json.loads(self._stamps_path().read_text(encoding="utf-8"))
-        except (OSError, ValueError):
-            return {}
-
-    def fresh(self, output: Path, key: str) -> bool:
-        stamp = self._stamps().get(output.name)
+    def fresh(self, output: Path, key: str, table: str = "outputs") -> bool:
+        stamp = self._stamps(table).get(output.name)
         if not stamp or stamp.get("key") != key or not output.is_file():
             return False
         return hashlib.sha256(output.read_bytes()).hexdigest() == stamp.get("sha256")
 
-    def stamp(self, output: Path, key: str) -> None:
+    def stamp(self, output: Path, key: str, table: str = "outputs", save: bool = True) -> None:
         sha = hashlib.sha256(output.read_bytes()).hexdigest()
         with self._lock:
-            stamps = self._stamps()
-            stamps[output.name] = {"key": key, "sha256": sha}
+            self._stamps(table)[output.name] = {"key": key, "sha256": sha}
+        if save:
+            self.save_stamps(table)
+
+    def save_stamps(self, table: str) -> None:
+        with self._lock:
             try:
-                atomic_write(self._stamps_path(), json.dumps(stamps, sort_keys=True, indent=1))
+                atomic_write(self.root / f"{table}.json", json.dumps(self._stamps(table), sort_keys=True, indent=1))
             except OSError:
                 pass
