@@ -312,7 +312,12 @@ def digest(sources, output, since, until, today, offices, fmt, width, fail_if_em
 def check(paths: tuple[Path, ...]) -> None:
     """Check sources (do they normalize?) and built files (EPUB: EPUBCheck).
 
-    With no PATHS, checks sources/.
+    With no PATHS, checks sources/. EPUBCheck needs Java; without it the
+    EPUB is reported as not checked and the exit status is 1.
+
+    \b
+    Example:
+      ip5pub check build/brief.epub
     """
     from ip5pub.build import expand, normalize_sources
 
@@ -325,19 +330,18 @@ def check(paths: tuple[Path, ...]) -> None:
         _report(outcome)
         failures += len(outcome.errors)
         click.echo(f"{len(outcome.notices)} notice(s) ok, {len(outcome.errors)} source(s) failed")
-    for epub in epubs:
-        from ip5pub.checks import EpubCheckUnavailable, epubcheck
+    if epubs:
+        from ip5pub.checks import EpubCheckUnavailable, epubcheck_many
 
-        try:
-            result = epubcheck(epub)
-        except EpubCheckUnavailable as exc:
-            _error(f"{epub}: {exc}")
-            failures += 1
-            continue
-        for message in result.messages:
-            click.echo(f"{epub}: {message}", err=True)
-        click.echo(f"{epub}: EPUBCheck {result.version}: {result.errors} error(s), {result.warnings} warning(s)")
-        failures += result.errors + result.warnings > 0
+        for epub, result in zip(epubs, epubcheck_many(epubs)):
+            if isinstance(result, EpubCheckUnavailable):
+                _error(f"{epub}: not checked: {result}")
+                failures += 1
+                continue
+            for message in result.messages:
+                click.echo(f"{epub}: {message}", err=True)
+            click.echo(f"{epub}: EPUBCheck {result.version}: {result.errors} error(s), {result.warnings} warning(s)")
+            failures += result.errors + result.warnings > 0
     if failures:
         raise Failed("check failed")
 

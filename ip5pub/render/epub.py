@@ -1,59 +1,188 @@
-"""The EPUB 3 bundle: a Markdown book from the templates, built by pandoc."""
+"""The EPUB 3 bundle: a Markdown book from the templates, built by pandoc.
+
+Two pandoc runs, because notice bodies are untrusted and pandoc's --sandbox
+also forbids our own stylesheet and cover:
+
+1. Markdown -> pandoc JSON under --sandbox, YAML metadata blocks off (a body
+   cannot set `css:` or `cover-image:`), with a Lua filter that turns raw
+   HTML into text, images into their alt text and unsafe links into text
+   (pandoc 3.9's commonmark reader ignores `-raw_html`, jgm/pandoc#8305).
+2. JSON -> EPUB with the trusted metadata, house CSS and generated cover, in
+   an empty folder, with the same filter again so nothing in the AST can
+   make the EPUB writer read a file.
+
+Then a few touches pandoc has no option for (nav landmarks, chapter titles,
+the cover's text alternative), and every zip timestamp fixed to the edition.
+"""
 
 from __future__ import annotations
 
-import hashlib
 import io
 import os
+import re
 import subprocess
 import tempfile
 import time
+import uuid
 import zipfile
+from html import escape, unescape
 from pathlib import Path
 
-from ip5pub.model import Brief
+from ip5pub import frontmatter, wrap
+from ip5pub.model import OFFICES, Brief
 from ip5pub.output import atomic_write
 from ip5pub.render import RenderContext, template_context
 from ip5pub.templates import stylesheet
 
 SUFFIX = ".epub"
+NAMESPACE = uuid.UUID("6f1b2c1e-6a53-4c55-9d8e-1f0b5c1e7a01")  # ip5pub's own uuid5 namespace
+
+SAFE_LUA = r"""
+-- Untrusted notice text: no raw markup of any format, no images (the EPUB
+-- writer embeds whatever path or URL an image names), links only to the web.
+local function text(s) return pandoc.Str(s) end
+function RawInline(el) return text(el.text) end
+function RawBlock(el) return pandoc.Para({text(el.text)}) end
+function Image(el)
+  if #el.caption > 0 then return pandoc.Span(el.caption) end
+  return pandoc.Str('')
+end
+function Link(el)
+  local t = el.target:lower()
+  if t:match('^https?://') or t:match('^mailto:') or t:match('^#') then return el end
+  return pandoc.Span(el.content)
+end
+"""
+
+# First stage only (running it twice would demote twice).
+BODY_LUA = r"""
+-- A heading inside a notice body must not start a chapter of its own.
+function Div(el)
+  if el.classes:includes('notice-body') then
+    return pandoc.walk_block(el, {Header = function(h) h.level = math.min(h.level + 1, 6); return h end})
+  end
+end
+"""
+
+ACCESSIBILITY = {
+    "accessModes": ["textual", "visual"],
+    "accessModeSufficient": ["textual"],
+    "accessibilityFeatures": ["structuralNavigation", "tableOfContents", "readingOrder",
+                              "alternativeText", "displayTransformability"],
+    "accessibilityHazards": ["none"],
+    "accessibilitySummary": ("One chapter per notice with a heading, a navigable table of contents and "
+                             "landmarks, reflowable text with the language of each notice marked; the cover "
+                             "repeats the title as text. No hazards."),
+}
 
 
 def identifier(brief: Brief) -> str:
-    """Stable across rebuilds of the same collection (pandoc would pick a random uuid)."""
-    digest = hashlib.sha256("\n".join([brief.title, *sorted(n.id for n in brief.notices)]).encode()).hexdigest()
-    return f"urn:ip5pub:{digest[:32]}"
+    """Stable across rebuilds of the same collection (pandoc would pick a random uuid).
+
+    Derived from the title (which names the group) and the notices' ids, so a
+    rebuild keeps it and each --group-by bundle has its own.
+    """
+    key = "\n".join([brief.title, *sorted(n.id for n in brief.notices)])
+    return f"urn:uuid:{uuid.uuid5(NAMESPACE, key)}"
 
 
-def build_markdown(brief: Brief, ctx: RenderContext) -> str:
-    return ctx.env.get_template("brief.epub.md").render(**template_context(brief, ctx, identifier=identifier(brief)))
+def subjects(brief: Brief) -> list[str]:
+    """Offices that published or are named in the notices, in IP5 order."""
+    found = {code for s in brief.stories for n in (s.notice, *s.also) for code in (n.office, *n.offices) if code}
+    order = {code: i for i, code in enumerate(OFFICES)}
+    return sorted(found, key=lambda c: (order.get(c, 99), c))
+
+
+def build_markdown(brief: Brief, ctx: RenderContext) -> tuple[dict, str]:
+    """(metadata, Markdown book). The template's front matter is the metadata."""
+    text = ctx.env.get_template("brief.epub.md").render(
+        **template_context(brief, ctx, identifier=identifier(brief), subjects=subjects(brief)))
+    meta, body = frontmatter.split(text)
+    meta = {**ACCESSIBILITY, **meta}
+    meta["identifier"] = meta.get("identifier") or identifier(brief)
+    return meta, body
+
+
+def build_cover(brief: Brief, ctx: RenderContext) -> str:
+    lines = wrap.wrap(brief.title, 20)
+    return ctx.env.get_template("cover.svg").render(**template_context(brief, ctx, title_lines=lines))
+
+
+def _pandoc(args: list[str], data: bytes, env: dict, cwd: str) -> bytes:
+    import pypandoc
+
+    proc = subprocess.run([pypandoc.get_pandoc_path(), *args], input=data, capture_output=True,
+                          env=env, cwd=cwd, check=False)
+    if proc.returncode != 0:
+        raise RuntimeError(f"pandoc failed: {proc.stderr.decode(errors='replace').strip()[:500]}")
+    return proc.stdout
+
+
+def build(brief: Brief, ctx: RenderContext) -> bytes:
+    meta, source = build_markdown(brief, ctx)
+    css = stylesheet(ctx.workspace, "epub.css").read_bytes()
+    cover = build_cover(brief, ctx)
+    # SOURCE_DATE_EPOCH fixes dcterms:modified and the zip times in pandoc.
+    env = {**os.environ, "SOURCE_DATE_EPOCH": str(ctx.epoch)}
+    with tempfile.TemporaryDirectory(prefix="ip5pub-epub-") as tmp:
+        work = Path(tmp)
+        (work / "safe.lua").write_text(SAFE_LUA, encoding="utf-8")
+        (work / "body.lua").write_text(BODY_LUA, encoding="utf-8")
+        (work / "meta.yaml").write_text(frontmatter.dump(meta), encoding="utf-8")
+        (work / "epub.css").write_bytes(css)
+        (work / "cover.svg").write_text(cover, encoding="utf-8")
+        ast = _pandoc(["--sandbox", "--from", "commonmark_x-yaml_metadata_block-raw_html+attributes",
+                       "--to", "json", "--lua-filter", "safe.lua", "--lua-filter", "body.lua"], source.encode(), env, tmp)
+        _pandoc(["--from", "json", "--to", "epub3", "--lua-filter", "safe.lua", "--resource-path", ".",
+                 "--metadata-file", "meta.yaml", "--css", "epub.css", "--epub-cover-image", "cover.svg",
+                 "--split-level=1", "--toc", "--toc-depth=1", "--epub-title-page=false", "--output", "brief.epub"], ast, env, tmp)
+        epub = (work / "brief.epub").read_bytes()
+    return finish(epub, meta, ctx.epoch)
 
 
 def render(brief: Brief, ctx: RenderContext, out: Path) -> Path:
-    import pypandoc
+    return atomic_write(out, build(brief, ctx))
 
-    source = build_markdown(brief, ctx)
-    with tempfile.TemporaryDirectory(prefix="ip5pub-epub-") as tmp:
-        target = Path(tmp) / "brief.epub"
-        args = [
-            pypandoc.get_pandoc_path(), "--sandbox",
-            "--from", "commonmark_x-raw_html+attributes",
-            "--to", "epub3", "--split-level=1", "--epub-title-page=false",
-            "--output", str(target),
-        ]
-        env = {**os.environ, "SOURCE_DATE_EPOCH": str(ctx.epoch)}
-        proc = subprocess.run(args, input=source.encode(), capture_output=True, env=env, check=False)
-        if proc.returncode != 0:
-            raise RuntimeError(f"pandoc failed: {proc.stderr.decode(errors='replace').strip()[:500]}")
-        css = stylesheet(ctx.workspace, "epub.css").read_bytes()
-        return atomic_write(out, repack(target.read_bytes(), {"EPUB/styles/stylesheet1.css": css}, ctx.epoch))
+
+_TITLE = re.compile(r"<title>[^<]*</title>")
+_H1 = re.compile(r"<h1\b[^>]*>(.*?)</h1>", re.S)
+_TAG = re.compile(r"<[^>]+>")
+
+
+def finish(epub: bytes, meta: dict, epoch: int) -> bytes:
+    """What pandoc has no option for, done on its well-known output."""
+    src = zipfile.ZipFile(io.BytesIO(epub))
+    names = src.namelist()
+    chapters = sorted(n for n in names if re.fullmatch(r"EPUB/text/ch\d+\.xhtml", n))
+    changed: dict[str, bytes] = {}
+    for name in chapters:
+        # A reader announces the <title>: the notice's headline, not "ch003.xhtml".
+        page = src.read(name).decode("utf-8")
+        h1 = _H1.search(page)
+        if h1:
+            title = escape(unescape(_TAG.sub("", h1.group(1))).strip(), quote=False)
+            changed[name] = _TITLE.sub(lambda _: f"<title>{title}</title>", page, count=1).encode()
+    if chapters:
+        # Landmarks: pandoc lists only the cover; readers also want the start and the contents.
+        nav = src.read("EPUB/nav.xhtml").decode("utf-8")
+        start = chapters[0].removeprefix("EPUB/")
+        extra = (f'    <li>\n      <a href="nav.xhtml#toc" epub:type="toc">Contents</a>\n    </li>\n'
+                 f'    <li>\n      <a href="{start}" epub:type="bodymatter">Start of content</a>\n    </li>\n')
+        nav, count = re.subn(r'(<nav epub:type="landmarks"[^>]*>\s*<ol>\n)', lambda m: m.group(1) + extra, nav, count=1)
+        if count:
+            changed["EPUB/nav.xhtml"] = nav.encode()
+    if "EPUB/text/cover.xhtml" in names:
+        # The cover is an SVG picture of the title: give it that text as its alternative.
+        cover = src.read("EPUB/text/cover.xhtml").decode("utf-8")
+        label = escape(f"Cover: {meta.get('title', '')}", quote=True)
+        changed["EPUB/text/cover.xhtml"] = cover.replace("<svg ", f'<svg role="img" aria-label="{label}" ', 1).encode()
+    return repack(epub, changed, epoch)
 
 
 def repack(epub: bytes, replace: dict[str, bytes], epoch: int) -> bytes:
     """Rewrite the EPUB zip: replace members, fix every timestamp to `epoch`.
 
-    pandoc's --sandbox forbids it from reading our stylesheet, so the house
-    CSS goes in here; `mimetype` stays first and stored, as EPUB requires.
+    `mimetype` stays first and stored, as EPUB requires.
     """
     stamp = time.gmtime(max(epoch, 315532800))[:6]  # zip cannot store dates before 1980
     src = zipfile.ZipFile(io.BytesIO(epub))
@@ -66,3 +195,4 @@ def repack(epub: bytes, replace: dict[str, bytes], epoch: int) -> bytes:
             member.compress_type = zipfile.ZIP_STORED if info.filename == "mimetype" else zipfile.ZIP_DEFLATED
             dst.writestr(member, data)
     return buffer.getvalue()
+
