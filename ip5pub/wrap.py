@@ -1,9 +1,10 @@
 """Wrapping to display columns: East-Asian wide characters count as two.
 
-Latin text breaks at spaces only (a word longer than the line stands alone
-rather than being cut). CJK text may break between any two characters except
-before closing punctuation or after opening punctuation (kinsoku), so "。" or
-"」" never starts a line and "「" never ends one.
+Latin and Korean text break at spaces only (a word longer than the line,
+in practice a URL, stands alone rather than being cut). Chinese and Japanese
+text may break between any two characters except before closing punctuation
+or after opening punctuation (kinsoku), so "。" or "」" never starts a line,
+"「" never ends one, and pairs such as "」。", "……" or "——" stay together.
 """
 
 from __future__ import annotations
@@ -11,7 +12,7 @@ from __future__ import annotations
 import re
 import unicodedata
 
-_NO_START = set("、。，．・：；？！゛゜ヽヾゝゞ々ー）］｝〕〉》」』】〙〗〟’”｠»,.:;?!)]}%‰…‥〜~ぁぃぅぇぉっゃゅょゎァィゥェォッャュョヮヵヶ")
+_NO_START = set("—―、。，．・：；？！゛゜ヽヾゝゞ々ー）］｝〕〉》」』】〙〗〟’”｠»,.:;?!)]}%‰…‥〜~ぁぃぅぇぉっゃゅょゎァィゥェォッャュョヮヵヶ")
 _NO_END = set("（［｛〔〈《「『【〘〖〝‘“｟«([{")
 
 
@@ -29,6 +30,16 @@ def _is_wide(ch: str) -> bool:
     return unicodedata.east_asian_width(ch) in "WF"
 
 
+def _is_hangul(ch: str) -> bool:
+    return "\uac00" <= ch <= "\ud7af" or "\u1100" <= ch <= "\u11ff" or "\u3130" <= ch <= "\u318f"
+
+
+def _breaks_anywhere(ch: str) -> bool:
+    """Han, kana and CJK punctuation may break between characters; Korean,
+    though wide, separates words with spaces like Latin text does."""
+    return _is_wide(ch) and not _is_hangul(ch)
+
+
 def _units(text: str) -> list[str]:
     """Unbreakable units: Latin words (with trailing space) or CJK characters
     joined to the punctuation that may not be separated from them."""
@@ -40,7 +51,7 @@ def _units(text: str) -> list[str]:
             continue
         prev = units[-1] if units else ""
         glue = prev and prev != " " and (
-            not (_is_wide(tok) or _is_wide(prev[-1]))  # inside a Latin word
+            not (_breaks_anywhere(tok) or _breaks_anywhere(prev[-1]))  # inside a Latin or Korean word
             or tok in _NO_START or prev[-1] in _NO_END
         )
         if glue:

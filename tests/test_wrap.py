@@ -1,0 +1,81 @@
+"""Wrapping to display columns: CJK counts two, words and punctuation pairs stay whole."""
+
+from __future__ import annotations
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from ip5pub.wrap import _NO_END, _NO_START, width, wrap
+
+ZH = "国家知识产权局于六月三十日公布了专利审查高速路（PPH）项目的最新统计数据。数据显示，申请人通过该项目提交的请求数量比去年同期有所增加。"
+JA = "審査官は、外国語の文献を日本語で確認できるようになり、「より早い段階で関連文献を見つけられた」との声が寄せられています。"
+KO = "특허청은 6월 25일 심사 품질을 높이기 위해 주요 특허청들과의 협력을 확대한다고 밝혔습니다."
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("abc", 3), ("中文", 4), ("한국어", 6), ("かな", 4), ("（）", 4), ("e\u0301", 1), ("", 0), ("A中", 3),
+])
+def test_display_width(text, expected):
+    assert width(text) == expected
+
+
+@pytest.mark.parametrize("text", [ZH, JA])
+@pytest.mark.parametrize("columns", [10, 21, 30, 72])
+def test_cjk_lines_fit_and_obey_kinsoku(text, columns):
+    lines = wrap(text, columns)
+    assert "".join(lines) == text  # nothing lost, no space invented between CJK characters
+    assert all(width(line) <= columns for line in lines)
+    assert all(line[0] not in _NO_START for line in lines), lines
+    assert all(line[-1] not in _NO_END for line in lines), lines
+
+
+def test_cjk_punctuation_pairs_stay_together():
+    # 「…」 closing quote followed by a full stop, and doubled ellipses/dashes.
+    text = "彼は「はい」。それから……考えた——長い間。"
+    for columns in range(6, 30):
+        lines = wrap(text, columns)
+        joined = "|".join(lines)
+        for pair in ("」。", "……", "——"):
+            assert pair in joined, (columns, lines)
+
+
+@pytest.mark.parametrize("columns", [12, 20, 31, 50])
+def test_korean_breaks_only_between_words(columns):
+    lines = wrap(KO, columns)
+    assert " ".join(lines) == KO
+    words = set(KO.split())
+    assert all(set(line.split()) <= words for line in lines)
+    assert all(width(line) <= columns for line in lines)
+
+
+def test_indents_and_widths():
+    lines = wrap("one two three four five six seven eight nine ten", 16, indent="   ", first_indent="")
+    assert lines == ["one two three", "   four five six", "   seven eight", "   nine ten"]
+    assert all(width(line) <= 16 for line in lines)
+
+
+def test_a_word_longer_than_the_line_is_never_cut():
+    url = "https://example.org/" + "a" * 80
+    lines = wrap(f"See {url} today.", 40)
+    assert lines == ["See", url, "today."]
+
+
+def test_mixed_latin_and_cjk():
+    lines = wrap("The JPO said 「審査を加速する」。Next steps follow in July.", 20)
+    assert all(width(line) <= 20 for line in lines)
+    assert not any(line.endswith("「") or line.startswith(("」", "。")) for line in lines)
+    assert "July." in lines[-1]
+
+
+words = st.text(alphabet="abcdefghij", min_size=1, max_size=12)
+cjk_runs = st.text(alphabet="中文字数据。、「」（）特許庁審査", min_size=1, max_size=10)  # a glued run stays narrower than a line
+
+
+@given(st.lists(st.one_of(words, cjk_runs), min_size=1, max_size=40), st.integers(min_value=24, max_value=100))
+def test_property_no_line_too_wide_nothing_lost(parts, columns):
+    text = " ".join(parts)
+    lines = wrap(text, columns)
+    assert all(width(line) <= columns for line in lines)
+    assert "".join("".join(lines).split()) == "".join(text.split())
+    assert all(line == line.strip() and line for line in lines)
