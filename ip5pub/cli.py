@@ -259,27 +259,34 @@ def render(sources, output, formats, since, until, today, offices, group_by, pap
 
 @main.command()
 @click.option("-s", "--sources", type=click.Path(file_okay=False, path_type=Path), default=Path("sources"), show_default=True)
-@click.option("-o", "--output", default="build/digest.txt", show_default=True, help="Output file, or - for stdout.")
-@click.option("--since", help="Only notices on or after: a date or a span back from today (7d, 2w, 1m).")
-@click.option("--until", help="Only notices on or before this date or span.")
+@click.option("-o", "--output", default="build/digest.txt", show_default=True,
+              help="Output file (its manifest goes next to it as <file>.json), or - for stdout.")
+@click.option("--since", help="Only notices on or after: a date or a span back from today (7d, 2w, 1m, 1y).")
+@click.option("--until", help="Only notices on or before this date or span (--since 7d --until 1d: last week, today excluded).")
 @click.option("--today", help="The date spans count back from (default: SOURCE_DATE_EPOCH, else the clock).")
 @click.option("--office", "offices", multiple=True, help="Only notices published by this office (repeatable).")
-@click.option("--format", "fmt", type=click.Choice(["txt", "md"]), default=None, help="Plain text (default) or Markdown.")
+@click.option("--group-by", "group_by", type=click.Choice(["date", "office"]), default="date", show_default=True,
+              help="Group notices under their date or their office.")
+@click.option("--format", "fmt", type=click.Choice(["txt", "md"]), default=None,
+              help="Plain text or Markdown for chat (default: from the -o suffix, else txt).")
 @click.option("--width", type=click.IntRange(30, 200), help="Wrap width in display columns (default from ip5pub.toml, else 72).")
+@click.option("--previous", type=click.Path(dir_okay=False, path_type=Path),
+              help="An earlier digest's manifest (digest.txt.json): mark new and revised notices, list withdrawn ones.")
 @click.option("--fail-if-empty", is_flag=True, help="Exit with status 1 when the window holds no notice.")
-def digest(sources, output, since, until, today, offices, fmt, width, fail_if_empty) -> None:
-    """Write a plain-text digest of the notices in a time window.
+def digest(sources, output, since, until, today, offices, group_by, fmt, width, previous, fail_if_empty) -> None:
+    """Write a digest of the notices in a time window, for e-mail or chat.
 
     \b
     Examples:
-      ip5pub digest --since 7d                 # build/digest.txt
-      ip5pub digest --since 2021-06-01 -o -    # to stdout
+      ip5pub digest --since 7d --until 1d       # last week -> build/digest.txt
+      ip5pub digest --since 2021-06-01 -o -     # to stdout
+      ip5pub digest --format md -o build/digest.md --previous old/digest.md.json
     """
+    from ip5pub import edition
     from ip5pub import render as renderers
     from ip5pub.build import edition_epoch
     from ip5pub.collect import Selection, make_brief
-    from ip5pub.output import atomic_write
-    from ip5pub.render.digest import build
+    from ip5pub.render.digest import Window, build, write
     from ip5pub.templates import make_env
 
     workspace = _workspace()
@@ -287,24 +294,29 @@ def digest(sources, output, since, until, today, offices, fmt, width, fail_if_em
     day = _today(today)
     start, end = _window(since, until, day)
     fmt = fmt or ("md" if output.endswith(".md") else "txt")
+    try:
+        before = edition.load(previous) if previous else None
+    except edition.ManifestError as exc:
+        raise click.BadParameter(str(exc), param_hint="--previous") from None
     notices_dir = Path("build/notices") if output == "-" else Path(output).parent / "notices"
     _lock(notices_dir.parent)
     outcome = _load(sources, notices_dir)
     brief = make_brief(outcome.notices, config, day, Selection(since=start, until=end, offices=_offices(offices)))
     ctx = renderers.RenderContext(env=make_env(workspace), workspace=workspace, config=config, edition=day,
                                   epoch=edition_epoch())
-    text = build(brief, ctx, markdown=fmt == "md")
+    changes = edition.compare(before, brief, outcome.notices) if before else None
+    options = dict(markdown=fmt == "md", group_by=group_by, window=Window(start, end), changes=changes)
     if output == "-":
-        click.echo(text, nl=False)
+        click.echo(build(brief, ctx, **options), nl=False)
     else:
         try:
-            click.echo(atomic_write(Path(output), text))
+            click.echo(write(brief, ctx, Path(output), **options))
         except OSError as exc:
             raise Failed(str(exc)) from None
     if outcome.errors:
         raise Failed(f"{len(outcome.errors)} source(s) failed; see the lines above")
     if fail_if_empty and not brief.stories:
-        raise Failed("no notices in the window")
+        raise Failed("no notices in the window (--fail-if-empty)")
 
 
 @main.command()

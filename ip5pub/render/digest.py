@@ -1,25 +1,122 @@
-"""The plain-text (or Markdown) digest for e-mail and chat."""
+"""The digest for e-mail and chat: plain text (digest.txt) or Markdown (digest.md).
+
+Both templates get the same data: stories grouped by date or office, each
+with its reference numbers, the references collected for the end, and the
+edition marks (new / revised / withdrawn) when a previous manifest is given.
+Every digest is written together with its sidecar manifest (ip5pub.edition).
+"""
 
 from __future__ import annotations
 
+import datetime as dt
 import re
+from dataclasses import dataclass
 from pathlib import Path
 
-from ip5pub.model import Brief
+from ip5pub import edition
+from ip5pub.model import OFFICES, Brief, Notice, Story
 from ip5pub.output import atomic_write
 from ip5pub.render import RenderContext, template_context
 
 SUFFIX = ".txt"
+GROUPINGS = ("date", "office")
 
 
-def build(brief: Brief, ctx: RenderContext, *, markdown: bool = False) -> str:
+@dataclass(frozen=True)
+class Item:
+    number: int  # 1, 2, ... in reading order
+    story: Story
+    mark: str | None  # "new", "revised" or None
+    refs: tuple[int, ...]  # reference numbers: the notice's own link, then the other reports'
+
+
+@dataclass(frozen=True)
+class Reference:
+    number: int
+    url: str
+    notice: Notice
+
+
+@dataclass(frozen=True)
+class Group:
+    key: str  # "2021-06-29" or "EPO"
+    label: str  # "29 June 2021" or "EPO — European Patent Office"
+    items: tuple[Item, ...]
+
+
+@dataclass(frozen=True)
+class Window:
+    since: dt.date | None = None
+    until: dt.date | None = None
+
+
+def _linkable(url: str | None) -> bool:
+    """Only plain web addresses become references (a notice's URL is untrusted)."""
+    return bool(url) and re.fullmatch(r"https?://[^\s<>\[\]()`\\]+", url) is not None  # type: ignore[arg-type]
+
+
+def _groups(brief: Brief, by: str, changes: edition.Changes | None) -> tuple[list[Group], list[Reference]]:
+    from ip5pub.extract.offices import OFFICIAL_NAMES
+    from ip5pub.templates import longdate
+
+    references: list[Reference] = []
+    seen: dict[str, int] = {}
+    items: list[Item] = []
+    office_rank = {c: i for i, c in enumerate(OFFICES)}
+    stories = list(brief.stories)  # newest first already
+    if by == "office":
+        stories.sort(key=lambda s: (office_rank.get(s.notice.office or "", 99), s.notice.office or "",
+                                    -s.notice.date.toordinal(), s.notice.id))
+    for number, story in enumerate(stories, 1):
+        refs = []
+        for n in (story.notice, *story.also):
+            if _linkable(n.source.url):
+                if n.source.url not in seen:
+                    seen[n.source.url] = len(references) + 1
+                    references.append(Reference(seen[n.source.url], n.source.url, n))
+                refs.append(seen[n.source.url])
+        mark = changes.mark(story.notice) if changes else None
+        if changes and mark is None and any(changes.mark(n) == "revised" for n in story.also):
+            mark = "revised"
+        items.append(Item(number, story, mark, tuple(dict.fromkeys(refs))))
+    groups: list[Group] = []
+    for item in items:
+        n = item.story.notice
+        if by == "office":
+            key = n.office or "Other"
+            label = f"{key} — {OFFICIAL_NAMES[key]}" if key in OFFICIAL_NAMES else "Other publishers"
+        else:
+            key, label = n.date.isoformat(), longdate(n.date)
+        if groups and groups[-1].key == key:
+            groups[-1] = Group(key, label, groups[-1].items + (item,))
+        else:
+            groups.append(Group(key, label, (item,)))
+    return groups, references
+
+
+def build(brief: Brief, ctx: RenderContext, *, markdown: bool = False, group_by: str = "date",
+          window: Window = Window(), changes: edition.Changes | None = None) -> str:
+    if group_by not in GROUPINGS:
+        raise ValueError(f"group_by must be one of {', '.join(GROUPINGS)}")
+    groups, references = _groups(brief, group_by, changes)
     template = ctx.env.get_template("digest.md" if markdown else "digest.txt")
-    text = template.render(**template_context(brief, ctx, width=ctx.config.digest_width))
+    text = template.render(**template_context(
+        brief, ctx, width=ctx.config.digest_width, groups=groups, references=references, group_by=group_by,
+        window=window, changes=changes))
     # Plain UTF-8, LF, no trailing spaces, one blank line at most between blocks.
     text = "\n".join(line.rstrip() for line in text.splitlines())
     text = re.sub(r"\n{3,}", "\n\n", text).strip("\n")
     return text + "\n"
 
 
+def write(brief: Brief, ctx: RenderContext, out: Path, *, markdown: bool = False, group_by: str = "date",
+          window: Window = Window(), changes: edition.Changes | None = None) -> Path:
+    """The digest and, next to it, its manifest (for the next edition's --previous)."""
+    text = build(brief, ctx, markdown=markdown, group_by=group_by, window=window, changes=changes)
+    data = edition.manifest(brief, since=window.since, until=window.until, digest_name=out.name)
+    atomic_write(edition.sidecar(out), edition.dumps(data))
+    return atomic_write(out, text)
+
+
 def render(brief: Brief, ctx: RenderContext, out: Path) -> Path:
-    return atomic_write(out, build(brief, ctx, markdown=out.suffix == ".md"))
+    return write(brief, ctx, out, markdown=out.suffix == ".md")

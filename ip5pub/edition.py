@@ -1,0 +1,122 @@
+"""Digest editions: the sidecar manifest and what changed since the last one.
+
+Every digest is written with `<digest>.json` next to it, listing the notices
+it showed and a fingerprint of each. Given the previous edition's manifest, a
+new digest can mark notices as new or revised and list the withdrawn ones
+(shown before, and now gone from the sources altogether: a notice that merely
+fell out of this week's window is not withdrawn).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from ip5pub import __version__
+from ip5pub.model import Brief, Notice
+
+KIND = "ip5pub-digest-manifest"
+VERSION = 1
+
+
+class ManifestError(ValueError):
+    pass
+
+
+def sidecar(digest: Path) -> Path:
+    """digest.txt -> digest.txt.json (a .txt and a .md digest can share a folder)."""
+    return digest.with_name(digest.name + ".json")
+
+
+def fingerprint(n: Notice) -> str:
+    """Changes when what a reader sees changes; not when another office reports the same event."""
+    seen = [n.title, n.date.isoformat(), n.office, n.summary, n.body.strip()]
+    return hashlib.sha256(json.dumps(seen, ensure_ascii=False).encode()).hexdigest()
+
+
+def _entry(n: Notice) -> dict[str, Any]:
+    return {"id": n.id, "title": n.title, "date": n.date.isoformat(), "office": n.office,
+            "publisher": n.publisher, "source": n.source.url or n.source.path, "fingerprint": fingerprint(n)}
+
+
+def manifest(brief: Brief, *, since: dt.date | None, until: dt.date | None, digest_name: str) -> dict[str, Any]:
+    shown = [n for s in brief.stories for n in (s.notice, *s.also)]
+    return {
+        "kind": KIND,
+        "version": VERSION,
+        "generator": f"ip5pub {__version__}",
+        "edition": brief.edition.isoformat(),
+        "digest": digest_name,
+        "window": {"since": since.isoformat() if since else None, "until": until.isoformat() if until else None},
+        "notices": [_entry(n) for n in sorted(shown, key=lambda n: n.id)],
+    }
+
+
+def dumps(data: dict[str, Any]) -> str:
+    return json.dumps(data, ensure_ascii=False, indent=2, sort_keys=True) + "\n"
+
+
+def load(path: Path) -> dict[str, Any]:
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
+        raise ManifestError(f"{path}: cannot read the previous edition's manifest: {exc}") from None
+    if not isinstance(data, dict) or data.get("kind") != KIND or not isinstance(data.get("notices"), list):
+        raise ManifestError(f"{path}: not an ip5pub digest manifest (expected the .json written next to a digest)")
+    if data.get("version") != VERSION:
+        raise ManifestError(f"{path}: manifest version {data.get('version')!r} is not supported (want {VERSION})")
+    return data
+
+
+@dataclass(frozen=True)
+class Changes:
+    """Marks for this edition, relative to `previous` (an ISO date)."""
+
+    previous: str
+    new: frozenset[str] = frozenset()  # notice ids
+    revised: frozenset[str] = frozenset()
+    withdrawn: tuple[dict[str, Any], ...] = field(default_factory=tuple)  # previous manifest entries
+
+    def mark(self, notice: Notice) -> str | None:
+        if notice.id in self.revised:
+            return "revised"
+        if notice.id in self.new:
+            return "new"
+        return None
+
+
+def _by_source(entries: list[tuple[str, str]]) -> dict[str, str]:
+    """source -> id where a source names one notice only (a feed names many)."""
+    counts: dict[str, int] = {}
+    for _, src in entries:
+        counts[src] = counts.get(src, 0) + 1
+    return {src: i for i, src in entries if counts[src] == 1}
+
+
+def compare(previous: dict[str, Any], brief: Brief, everything: list[Notice]) -> Changes:
+    """New, revised and withdrawn notices since `previous`.
+
+    A notice whose title changed gets a new id; it is matched to its earlier
+    self through its source (URL, else path) when that names one notice only.
+    """
+    before = {e["id"]: e for e in previous["notices"] if isinstance(e, dict) and "id" in e}
+    current = {n.id: n for n in everything}
+    now_by_source = _by_source([(n.id, n.source.url or n.source.path) for n in everything])
+    was_by_source = _by_source([(i, str(e.get("source"))) for i, e in before.items()])
+    renamed = {now_by_source[src]: old for src, old in was_by_source.items()
+               if src in now_by_source and old not in current}
+    new, revised = set(), set()
+    for story in brief.stories:
+        for n in (story.notice, *story.also):
+            old = before.get(n.id) or before.get(renamed.get(n.id, ""))
+            if old is None:
+                new.add(n.id)
+            elif old.get("fingerprint") != fingerprint(n):
+                revised.add(n.id)
+    gone = tuple(e for i, e in sorted(before.items()) if i not in current and i not in renamed.values())
+    return Changes(previous=str(previous.get("edition", "")), new=frozenset(new), revised=frozenset(revised),
+                   withdrawn=gone)

@@ -1,0 +1,210 @@
+"""The digest as a reader of e-mail or chat gets it: width, wrapping, grouping,
+references, windows, stdout, Markdown, editions and reproducibility."""
+
+from __future__ import annotations
+
+import json
+import re
+import shutil
+from pathlib import Path
+
+import pytest
+
+from ip5pub.cli import main
+from ip5pub.wrap import _NO_START, width
+
+from conftest import make_workspace, run_cli
+
+DATA = Path(__file__).parent / "data" / "epub"
+
+
+@pytest.fixture
+def ws(workspace) -> Path:
+    """The shipped sources plus Chinese, Japanese and Korean notices."""
+    for src in DATA.glob("*.md"):
+        shutil.copy(src, workspace / "sources" / src.name)
+    return workspace
+
+
+def digest(runner, *args: str, code: int = 0) -> str:
+    result = runner.invoke(main, ["digest", *args])
+    assert result.exit_code == code, result.output
+    return result.output
+
+
+def _is_long_url(line: str) -> bool:
+    return re.fullmatch(r"\[\d+\] https?://\S+", line) is not None
+
+
+def check_plain(text: str, columns: int) -> None:
+    assert text.endswith("\n") and not text.endswith("\n\n")
+    assert "\r" not in text and "\t" not in text
+    for line in text.splitlines():
+        assert line == line.rstrip(), repr(line)
+        # A URL is never cut, so a reference line may be longer; nothing else may.
+        assert width(line) <= columns or _is_long_url(line), line
+
+
+@pytest.mark.parametrize("columns", [72, 40])
+def test_every_line_fits_the_width_counting_cjk_as_two(runner, ws, columns):
+    text = digest(runner, "--width", str(columns), "-o", "-")
+    check_plain(text, columns)
+    body_lines = [line for line in text.splitlines() if re.search(r"[\u3000-\u9fff\uac00-\ud7af]", line)]
+    assert any(width(line) > len(line) for line in body_lines)  # CJK really is in there
+    for line in body_lines:
+        assert line.strip()[0] not in _NO_START, line
+    # The Korean summary breaks between words only.
+    korean = " ".join(line.strip() for line in text.splitlines() if re.search(r"[\uac00-\ud7af]", line))
+    assert "특허청은 6월 25일 심사 품질을 높이기 위해" in korean
+
+
+def test_header_groups_items_and_references(runner, ws):
+    text = digest(runner, "-o", "-")
+    lines = text.splitlines()
+    assert lines[:4] == ["IP5 BRIEFING", "News from the world's patent offices",
+                         "Notices of 23 July 2020 – 2 July 2021 · edition of 1 July 2021",
+                         "7 notices: CNIPA 1, EPO 1, JPO 1, KIPO 1, USPTO 1, WIPO 1, Other 1"]
+    # Grouped by date, newest first, each group a heading with an underline.
+    dates = [lines[i] for i in range(len(lines) - 1) if re.fullmatch(r"-+", lines[i + 1]) and lines[i][:1].isdigit()]
+    assert dates[:3] == ["2 July 2021", "30 June 2021", "29 June 2021"]
+    flat = " ".join(text.split())
+    assert "EPO · 24 June 2021 · English · also reported by CNIPA" in flat
+    # Numbered references collected at the end, cited by number in each item.
+    refs = dict(re.findall(r"^\[(\d+)\] (\S+)", text, re.M))
+    assert refs == {"1": "https://example.cn/news/2021/pph-statistics", "2": "https://example.jp/news/2021/ai-search",
+                    "3": "https://example.kr/news/2021/quality"}
+    zh = text.index("国家知识产权局发布专利审查高速路最新统计")
+    assert text.index("Links: [1]", zh) < text.index("29 June 2021", zh)
+    assert text.index("References") > text.index("Links: [3]")
+
+
+def test_group_by_office(runner, ws):
+    text = digest(runner, "--group-by", "office", "-o", "-")
+    heads = re.findall(r"^(\S+) — .*\n-+$", text, re.M)
+    assert heads == ["CNIPA", "EPO", "JPO", "KIPO", "USPTO", "WIPO"]
+    assert text.index("Other publishers") > text.index("WIPO — ")
+
+
+def test_window_and_file_output_with_manifest(runner, ws):
+    out = digest(runner, "--since", "2021-06-28", "--until", "2021-06-30")
+    assert out.strip() == "build/digest.txt"
+    text = Path("build/digest.txt").read_text(encoding="utf-8")
+    titles = re.findall(r"^\d+\. (.+)$", text, re.M)
+    assert titles == ["国家知识产权局发布专利审查高速路最新统计", "The 14th IP5 Heads of Offices Meeting Held",
+                      "USPTO publishes updated Patent Prosecution Highway statistics",
+                      "特許庁、AIを活用した先行技術調査の試行を拡大"]
+    manifest = json.loads(Path("build/digest.txt.json").read_text())
+    assert manifest["window"] == {"since": "2021-06-28", "until": "2021-06-30"}
+    assert sorted(n["title"] for n in manifest["notices"]) == sorted(titles)
+
+
+def test_stdout_is_the_same_digest_and_writes_no_digest_file(runner, ws):
+    to_stdout = digest(runner, "--since", "1m", "-o", "-")
+    assert not Path("build/digest.txt").exists()
+    digest(runner, "--since", "1m", "-o", "build/digest.txt")
+    assert Path("build/digest.txt").read_text(encoding="utf-8") == to_stdout
+
+
+def test_empty_window_says_so_and_exits_0(runner, ws):
+    text = digest(runner, "--since", "2030-01-01", "-o", "-")
+    assert "There were no notices in this window." in text
+    assert not re.search(r"^\d+\. ", text, re.M) and "References" not in text
+    check_plain(text, 72)
+
+
+def test_fail_if_empty_exits_1_but_still_writes(runner, ws):
+    output = digest(runner, "--since", "2030-01-01", "--fail-if-empty", code=1)
+    assert "no notices in the window" in output
+    assert "There were no notices" in Path("build/digest.txt").read_text()
+    digest(runner, "--since", "2021-01-01", "--fail-if-empty", "-o", "-")  # not empty: 0
+
+
+def test_markdown_digest(runner, ws):
+    text = digest(runner, "--format", "md", "--since", "2021-06-28", "-o", "-")
+    assert text.startswith("# IP5 Briefing\n")
+    assert "## 30 June 2021\n" in text
+    assert "### 1. KIPO expands AI-assisted search for patent examiners\n" in text
+    assert "Links: [\\[1\\]](https://example.cn/news/2021/pph-statistics)" in text
+    assert "1. <https://example.cn/news/2021/pph-statistics> (CNIPA)" in text
+    assert all(line == line.rstrip() for line in text.splitlines())
+    # -o NAME.md picks Markdown by itself and writes its own manifest
+    digest(runner, "-o", "build/digest.md")
+    assert Path("build/digest.md").read_text().startswith("# IP5 Briefing")
+    assert json.loads(Path("build/digest.md.json").read_text())["digest"] == "digest.md"
+
+
+def test_markdown_escapes_notice_text(runner, ws):
+    Path("sources/evil.md").write_text(
+        "---\ntitle: \"Click [here](javascript:alert(1)) *now*\"\ndate: 2021-06-27\noffice: EPO\n---\n\n"
+        "The EPO said <b>nothing</b> and [linked](javascript:alert(2)) it.\n", encoding="utf-8")
+    text = digest(runner, "--format", "md", "-o", "-")
+    from markdown_it import MarkdownIt
+
+    html = MarkdownIt("commonmark", {"html": True}).render(text)  # as a chat client would
+    hrefs = re.findall(r'href="([^"]*)"', html)
+    assert hrefs and all(h.startswith("https://") for h in hrefs), hrefs
+    assert "<b>" not in html and "<em>now</em>" not in html
+    assert "Click [here](javascript:alert(1)) *now*" in html
+
+
+def test_render_txt_writes_the_same_digest_and_manifest(ws):
+    run_cli("render", "-f", "txt", cwd=ws)
+    assert Path("build/digest.txt.json").is_file()
+    assert Path("build/digest.txt").read_text() == run_cli("digest", "-o", "-", cwd=ws).stdout
+
+
+def test_two_builds_are_byte_identical(tmp_path):
+    outputs = []
+    for name in ("one", "two"):
+        ws = make_workspace(tmp_path / name)
+        for src in DATA.glob("*.md"):
+            shutil.copy(src, ws / "sources" / src.name)
+        run_cli("digest", "--since", "1y", cwd=ws)
+        run_cli("digest", "--format", "md", "-o", "build/digest.md", cwd=ws)
+        outputs.append([(ws / "build" / f).read_bytes()
+                        for f in ("digest.txt", "digest.txt.json", "digest.md", "digest.md.json")])
+    assert outputs[0] == outputs[1]
+
+
+class TestEditions:
+    """--previous: new and revised notices marked, withdrawn ones listed."""
+
+    def test_first_edition_then_changes(self, runner, ws):
+        digest(runner, "--since", "2021-06-01", "-o", "old/digest.txt")
+        previous = Path("old/digest.txt.json")
+        assert previous.is_file()
+        # Between editions: one notice revised, one withdrawn, one added.
+        zh = Path("sources/cnipa-2021-06-30-zh.md")
+        zh.write_text(zh.read_text(encoding="utf-8").replace("最快。", "最快，韩国特许厅次之。"), encoding="utf-8")
+        Path("sources/jpo-2021-06-28-ja.md").unlink()
+        Path("sources/new-epo.md").write_text(
+            "---\ntitle: EPO opens a new search service\ndate: 2021-06-29\noffice: EPO\n---\n\n"
+            "The European Patent Office opened a new search service for applicants.\n", encoding="utf-8")
+        text = digest(runner, "--since", "2021-06-01", "--previous", str(previous), "-o", "-")
+        assert "Since the edition of 2021-07-01: 1 new, 1 revised, 1 withdrawn" in text
+        assert re.search(r"^\d+\. \[revised\] 国家知识产权局", text, re.M)
+        assert re.search(r"^\d+\. \[new\] EPO opens a new search service", text, re.M)
+        assert not re.search(r"\[(new|revised)\] KIPO expands", text)  # unchanged: no mark
+        withdrawn = text[text.index("Withdrawn since the edition of 2021-07-01"):]
+        assert "特許庁、AIを活用した先行技術調査の試行を拡大 (JPO, 2021-06-28)" in withdrawn
+        md = digest(runner, "--format", "md", "--since", "2021-06-01", "--previous", str(previous), "-o", "-")
+        assert "**revised** 国家知识产权局" in md and "## Withdrawn since the edition of 2021-07-01" in md
+
+    def test_a_notice_outside_the_window_is_not_withdrawn(self, runner, ws):
+        digest(runner, "--since", "2020-01-01", "-o", "old/digest.txt")
+        text = digest(runner, "--since", "2021-06-01", "--previous", "old/digest.txt.json", "-o", "-")
+        assert "0 new, 0 revised, 0 withdrawn" in text and "Withdrawn since" not in text
+        assert "[new]" not in text
+
+    def test_a_retitled_notice_is_revised_not_new(self, runner, ws):
+        digest(runner, "-o", "old/digest.txt")
+        ko = Path("sources/kipo-2021-06-25-ko.md")
+        ko.write_text(ko.read_text(encoding="utf-8").replace("국제 협력 강화", "국제 협력 확대"), encoding="utf-8")
+        text = digest(runner, "--previous", "old/digest.txt.json", "-o", "-")
+        assert "0 new, 1 revised, 0 withdrawn" in text
+        assert "[revised] 특허청, 심사 품질 향상을 위한 국제 협력 확대" in text
+
+    def test_bad_manifest_is_a_usage_error(self, runner, ws):
+        Path("bad.json").write_text('{"kind": "something else"}')
+        result = runner.invoke(main, ["digest", "--previous", "bad.json", "-o", "-"])
+        assert result.exit_code == 2 and "not an ip5pub digest manifest" in result.output
