@@ -195,6 +195,7 @@ def test_group_by_writes_one_bundle_per_group_with_its_own_identity(grouped):
     ids = [re.search(r"<dc:identifier[^>]*>([^<]+)<", o).group(1) for o in opfs]
     assert titles == ["IP5 Briefing — 2020", "IP5 Briefing — 2021"]
     assert len(set(ids)) == 2
+    assert "PATENT OFFICE NEWS · 2020" in _unzip(books[0])["EPUB/media/file0.svg"].decode()
     assert "PCT filings held steady" in "".join(_chapters(_unzip(books[0])).values())
     assert "PCT filings held steady" not in "".join(_chapters(_unzip(books[1])).values())
 

@@ -104,7 +104,7 @@ def build_markdown(brief: Brief, ctx: RenderContext) -> tuple[dict, str]:
 
 
 def build_cover(brief: Brief, ctx: RenderContext) -> str:
-    lines = wrap.wrap(brief.title, 20)
+    lines = wrap.wrap(brief.title, 24)  # about 24 columns fit the cover at the smaller size
     return ctx.env.get_template("cover.svg").render(**template_context(brief, ctx, title_lines=lines))
 
 
