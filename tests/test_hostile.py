@@ -144,7 +144,6 @@ def test_hostile_notice_fetches_nothing_runs_nothing_and_stays_inside(hostile_re
 
 
 @pytest.mark.slow
-@pytest.mark.xfail(strict=True, reason="pandoc passes raw HTML through commonmark_x-raw_html; the EPUB Lua filter fixes it")
 def test_hostile_notice_leaves_no_markup_in_the_epub(hostile_render):
     ws, _, _ = hostile_render
     with zipfile.ZipFile(ws / "build/brief.epub") as z:
