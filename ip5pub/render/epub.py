@@ -161,7 +161,9 @@ def finish(epub: bytes, meta: dict, epoch: int) -> bytes:
         h1 = _H1.search(page)
         if h1:
             title = escape(unescape(_TAG.sub("", h1.group(1))).strip(), quote=False)
-            changed[name] = _TITLE.sub(lambda _: f"<title>{title}</title>", page, count=1).encode()
+            lang = re.search(r'<h1\b[^>]* lang="([^"]+)"', page)
+            attrs = f' lang="{lang.group(1)}" xml:lang="{lang.group(1)}"' if lang else ""  # a CJK headline says so
+            changed[name] = _TITLE.sub(lambda _: f"<title{attrs}>{title}</title>", page, count=1).encode()
     if chapters:
         # Landmarks: pandoc lists only the cover; readers also want the start and the contents.
         nav = src.read("EPUB/nav.xhtml").decode("utf-8")
