@@ -74,9 +74,9 @@ def load(path: Path) -> dict[str, Any]:
 
 @dataclass(frozen=True)
 class Changes:
-    """Marks for this edition, relative to `previous` (an ISO date)."""
+    """Marks for this edition, relative to the edition of `previous`."""
 
-    previous: str
+    previous: dt.date | None
     new: frozenset[str] = frozenset()  # notice ids
     revised: frozenset[str] = frozenset()
     withdrawn: tuple[dict[str, Any], ...] = field(default_factory=tuple)  # previous manifest entries
@@ -86,6 +86,13 @@ class Changes:
             return "revised"
         if notice.id in self.new:
             return "new"
+        return None
+
+
+def _date(value: Any) -> dt.date | None:
+    try:
+        return dt.date.fromisoformat(str(value))
+    except ValueError:
         return None
 
 
@@ -117,6 +124,7 @@ def compare(previous: dict[str, Any], brief: Brief, everything: list[Notice]) ->
                 new.add(n.id)
             elif old.get("fingerprint") != fingerprint(n):
                 revised.add(n.id)
-    gone = tuple(e for i, e in sorted(before.items()) if i not in current and i not in renamed.values())
-    return Changes(previous=str(previous.get("edition", "")), new=frozenset(new), revised=frozenset(revised),
+    gone = tuple({**e, "date": _date(e.get("date"))} for i, e in sorted(before.items())
+                 if i not in current and i not in renamed.values())
+    return Changes(previous=_date(previous.get("edition")), new=frozenset(new), revised=frozenset(revised),
                    withdrawn=gone)

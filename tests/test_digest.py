@@ -181,14 +181,14 @@ class TestEditions:
             "---\ntitle: EPO opens a new search service\ndate: 2021-06-29\noffice: EPO\n---\n\n"
             "The European Patent Office opened a new search service for applicants.\n", encoding="utf-8")
         text = digest(runner, "--since", "2021-06-01", "--previous", str(previous), "-o", "-")
-        assert "Since the edition of 2021-07-01: 1 new, 1 revised, 1 withdrawn" in text
+        assert "Since the edition of 1 July 2021: 1 new, 1 revised, 1 withdrawn" in text
         assert re.search(r"^\d+\. \[revised\] 国家知识产权局", text, re.M)
         assert re.search(r"^\d+\. \[new\] EPO opens a new search service", text, re.M)
         assert not re.search(r"\[(new|revised)\] KIPO expands", text)  # unchanged: no mark
-        withdrawn = text[text.index("Withdrawn since the edition of 2021-07-01"):]
-        assert "特許庁、AIを活用した先行技術調査の試行を拡大 (JPO, 2021-06-28)" in withdrawn
+        withdrawn = text[text.index("Withdrawn since the edition of 1 July 2021"):]
+        assert "特許庁、AIを活用した先行技術調査の試行を拡大 (JPO, 28 June 2021)" in withdrawn
         md = digest(runner, "--format", "md", "--since", "2021-06-01", "--previous", str(previous), "-o", "-")
-        assert "**revised** 国家知识产权局" in md and "## Withdrawn since the edition of 2021-07-01" in md
+        assert "**revised** 国家知识产权局" in md and "## Withdrawn since the edition of 1 July 2021" in md
 
     def test_a_notice_outside_the_window_is_not_withdrawn(self, runner, ws):
         digest(runner, "--since", "2020-01-01", "-o", "old/digest.txt")
@@ -245,6 +245,6 @@ def test_ci_workflow_steps_run_as_written(tmp_path):
     step("Keep this edition's manifest for the next run")
     assert "Since the edition" not in summary.read_text()
     step("Digest, brief and EPUB")
-    assert "Since the edition of 2021-07-01: 0 new, 0 revised, 0 withdrawn" in summary.read_text()
+    assert "Since the edition of 1 July 2021: 0 new, 0 revised, 0 withdrawn" in summary.read_text()
     for name in ("digest.txt", "digest.md", "digest.txt.json", "brief.pdf", "brief.epub"):
         assert (ws / "build" / name).stat().st_size > 0, name
