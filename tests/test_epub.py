@@ -214,3 +214,20 @@ def test_check_says_plainly_when_java_is_missing(rendered, tmp_path):
     assert proc.returncode == 1
     assert "not checked: Java is not installed" in proc.stderr
     assert "Traceback" not in proc.stderr
+
+
+@pytest.mark.parametrize("source", [
+    "---\ncss: /etc/hostname\ncover-image: /etc/hostname\n---\n\nText.\n",  # pandoc honours YAML only at the start
+    "Text <script>x()</script> and <img src='/etc/hostname'> ![a](/etc/hostname) `<i>r</i>`{=html}.\n",
+])
+def test_untrusted_markdown_yields_only_text(source):
+    """The first pandoc stage on its own: no metadata, no raw markup, no images."""
+    import json
+
+    from ip5pub.render.epub import untrusted_ast
+
+    ast = json.loads(untrusted_ast(source))
+    assert ast["meta"] == {}
+    dump = json.dumps(ast["blocks"])
+    for kind in ('"RawInline"', '"RawBlock"', '"Image"'):
+        assert kind not in dump

@@ -118,6 +118,18 @@ def _pandoc(args: list[str], data: bytes, env: dict, cwd: str) -> bytes:
     return proc.stdout
 
 
+def untrusted_ast(source: str, env: dict | None = None) -> bytes:
+    """Markdown that holds notice text -> pandoc JSON, with nothing honoured
+    but Markdown: sandboxed (no file or network reads), no YAML metadata
+    block, raw markup turned to text, images dropped."""
+    with tempfile.TemporaryDirectory(prefix="ip5pub-ast-") as tmp:
+        (Path(tmp) / "safe.lua").write_text(SAFE_LUA, encoding="utf-8")
+        (Path(tmp) / "body.lua").write_text(BODY_LUA, encoding="utf-8")
+        return _pandoc(["--sandbox", "--from", "commonmark_x-yaml_metadata_block-raw_html+attributes",
+                        "--to", "json", "--lua-filter", "safe.lua", "--lua-filter", "body.lua"],
+                       source.encode(), env if env is not None else dict(os.environ), tmp)
+
+
 def build(brief: Brief, ctx: RenderContext) -> bytes:
     meta, source = build_markdown(brief, ctx)
     css = stylesheet(ctx.workspace, "epub.css").read_bytes()
@@ -127,12 +139,10 @@ def build(brief: Brief, ctx: RenderContext) -> bytes:
     with tempfile.TemporaryDirectory(prefix="ip5pub-epub-") as tmp:
         work = Path(tmp)
         (work / "safe.lua").write_text(SAFE_LUA, encoding="utf-8")
-        (work / "body.lua").write_text(BODY_LUA, encoding="utf-8")
         (work / "meta.yaml").write_text(frontmatter.dump(meta), encoding="utf-8")
         (work / "epub.css").write_bytes(css)
         (work / "cover.svg").write_text(cover, encoding="utf-8")
-        ast = _pandoc(["--sandbox", "--from", "commonmark_x-yaml_metadata_block-raw_html+attributes",
-                       "--to", "json", "--lua-filter", "safe.lua", "--lua-filter", "body.lua"], source.encode(), env, tmp)
+        ast = untrusted_ast(source, env)
         _pandoc(["--from", "json", "--to", "epub3", "--lua-filter", "safe.lua", "--resource-path", ".",
                  "--metadata-file", "meta.yaml", "--css", "epub.css", "--epub-cover-image", "cover.svg",
                  "--split-level=1", "--toc", "--toc-depth=1", "--epub-title-page=false", "--output", "brief.epub"], ast, env, tmp)
