@@ -286,7 +286,7 @@ def digest(sources, output, since, until, today, offices, group_by, fmt, width, 
     from ip5pub import render as renderers
     from ip5pub.build import edition_epoch
     from ip5pub.collect import Selection, make_brief
-    from ip5pub.render.digest import Window, build, write
+    from ip5pub.render.digest import Options, Window, build, write
     from ip5pub.templates import make_env
 
     workspace = _workspace()
@@ -305,12 +305,12 @@ def digest(sources, output, since, until, today, offices, group_by, fmt, width, 
     ctx = renderers.RenderContext(env=make_env(workspace), workspace=workspace, config=config, edition=day,
                                   epoch=edition_epoch())
     changes = edition.compare(before, brief, outcome.notices) if before else None
-    options = dict(markdown=fmt == "md", group_by=group_by, window=Window(start, end), changes=changes)
+    options = Options(markdown=fmt == "md", group_by=group_by, window=Window(start, end), changes=changes)
     if output == "-":
-        click.echo(build(brief, ctx, **options), nl=False)
+        click.echo(build(brief, ctx, options), nl=False)
     else:
         try:
-            click.echo(write(brief, ctx, Path(output), **options))
+            click.echo(write(brief, ctx, Path(output), options))
         except OSError as exc:
             raise Failed(str(exc)) from None
     if outcome.errors:

@@ -69,13 +69,18 @@ def test_mixed_latin_and_cjk():
 
 
 words = st.text(alphabet="abcdefghij", min_size=1, max_size=12)
+hangul_words = st.text(alphabet="특허청은심사품질을높이기", min_size=1, max_size=8)
 cjk_runs = st.text(alphabet="中文字数据。、「」（）特許庁審査", min_size=1, max_size=10)  # a glued run stays narrower than a line
 
 
-@given(st.lists(st.one_of(words, cjk_runs), min_size=1, max_size=40), st.integers(min_value=24, max_value=100))
+@given(st.lists(st.one_of(words, cjk_runs, hangul_words), min_size=1, max_size=40), st.integers(min_value=24, max_value=100))
 def test_property_no_line_too_wide_nothing_lost(parts, columns):
     text = " ".join(parts)
     lines = wrap(text, columns)
     assert all(width(line) <= columns for line in lines)
     assert "".join("".join(lines).split()) == "".join(text.split())
     assert all(line == line.strip() and line for line in lines)
+    # Latin and Korean words come through whole.
+    whole = {p for p in parts if not any("\u4e00" <= c <= "\u9fff" or c in "。、「」（）" for c in p)}
+    pieces = {w for line in lines for w in line.split()}
+    assert whole <= pieces

@@ -94,29 +94,37 @@ def _groups(brief: Brief, by: str, changes: edition.Changes | None) -> tuple[lis
     return groups, references
 
 
-def build(brief: Brief, ctx: RenderContext, *, markdown: bool = False, group_by: str = "date",
-          window: Window = Window(), changes: edition.Changes | None = None) -> str:
-    if group_by not in GROUPINGS:
+@dataclass(frozen=True)
+class Options:
+    """How a digest is laid out; the same for the text and the Markdown template."""
+
+    markdown: bool = False
+    group_by: str = "date"  # or "office"
+    window: Window = Window()
+    changes: edition.Changes | None = None  # with --previous
+
+
+def build(brief: Brief, ctx: RenderContext, options: Options = Options()) -> str:
+    if options.group_by not in GROUPINGS:
         raise ValueError(f"group_by must be one of {', '.join(GROUPINGS)}")
-    groups, references = _groups(brief, group_by, changes)
-    template = ctx.env.get_template("digest.md" if markdown else "digest.txt")
+    groups, references = _groups(brief, options.group_by, options.changes)
+    template = ctx.env.get_template("digest.md" if options.markdown else "digest.txt")
     text = template.render(**template_context(
-        brief, ctx, width=ctx.config.digest_width, groups=groups, references=references, group_by=group_by,
-        window=window, changes=changes))
+        brief, ctx, width=ctx.config.digest_width, groups=groups, references=references,
+        group_by=options.group_by, window=options.window, changes=options.changes))
     # Plain UTF-8, LF, no trailing spaces, one blank line at most between blocks.
     text = "\n".join(line.rstrip() for line in text.splitlines())
     text = re.sub(r"\n{3,}", "\n\n", text).strip("\n")
     return text + "\n"
 
 
-def write(brief: Brief, ctx: RenderContext, out: Path, *, markdown: bool = False, group_by: str = "date",
-          window: Window = Window(), changes: edition.Changes | None = None) -> Path:
+def write(brief: Brief, ctx: RenderContext, out: Path, options: Options = Options()) -> Path:
     """The digest and, next to it, its manifest (for the next edition's --previous)."""
-    text = build(brief, ctx, markdown=markdown, group_by=group_by, window=window, changes=changes)
-    data = edition.manifest(brief, since=window.since, until=window.until, digest_name=out.name)
+    text = build(brief, ctx, options)
+    data = edition.manifest(brief, since=options.window.since, until=options.window.until, digest_name=out.name)
     atomic_write(edition.sidecar(out), edition.dumps(data))
     return atomic_write(out, text)
 
 
 def render(brief: Brief, ctx: RenderContext, out: Path) -> Path:
-    return write(brief, ctx, out, markdown=out.suffix == ".md")
+    return write(brief, ctx, out, Options(markdown=out.suffix == ".md"))
