@@ -214,7 +214,7 @@ def render(workspace: Workspace, config: Config, request: RenderRequest, today: 
 
     epoch = edition_epoch()
     ctx = renderers.RenderContext(env=make_env(workspace), workspace=workspace, config=config,
-                                  edition=today, epoch=epoch)
+                                  edition=today, epoch=epoch, pdf_variant=dict(request.options).get("pdf_variant"))
     styles_key = tree_digest([packaged_styles(), workspace.styles])
     chosen = [n for n in outcome.notices if request.selection.accepts(n)]
     groups = group_notices(chosen, request.group_by) if request.group_by else [(None, chosen)]

@@ -215,8 +215,11 @@ def normalize(sources: tuple[Path, ...], output: Path) -> None:
 @click.option("--paper", type=click.Choice(["A4", "Letter"]), help="PDF paper size (default from ip5pub.toml, else A4).")
 @click.option("--title", help="Brief title (default from ip5pub.toml).")
 @click.option("--jobs", type=click.IntRange(min=1), help="Worker processes for normalizing (default: CPU count).")
+@click.option("--pdf-variant", type=click.Choice(["pdf/a-3b", "pdf/ua-1"]),
+              help="Archival PDF/A-3b (notices attached as Markdown) or accessible PDF/UA-1.")
 @verbosity
-def render(sources, output, formats, since, until, today, offices, group_by, paper, title, jobs, verbose, quiet) -> None:
+def render(sources, output, formats, since, until, today, offices, group_by, paper, title, jobs, pdf_variant,
+           verbose, quiet) -> None:
     """Render the brief from SOURCES into the output folder.
 
     Unchanged work is reused from build/.cache (keyed by content, styles,
@@ -241,7 +244,8 @@ def render(sources, output, formats, since, until, today, offices, group_by, pap
     _lock(output)
     request = build.RenderRequest(sources=sources, output=output, formats=wanted,
                                   selection=Selection(since=start, until=end, offices=_offices(offices)),
-                                  group_by=group_by, jobs=jobs)
+                                  group_by=group_by, jobs=jobs,
+                                  options=(("pdf_variant", pdf_variant),) if pdf_variant else ())
     with Progress(enabled=not quiet) as progress:
         try:
             outcome = build.render(workspace, config, request, day, progress=progress)

@@ -54,7 +54,10 @@ def make_env(workspace: Workspace | None = None) -> Environment:
         lstrip_blocks=True,
         keep_trailing_newline=True,
     )
+    from ip5pub.render.html import link_notes  # here, not at the top: render.html imports this module
+
     env.filters.update(
+        link_notes=link_notes,
         longdate=longdate,
         period=period,
         md=markdown.escape_inline,

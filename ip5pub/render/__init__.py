@@ -26,6 +26,7 @@ class RenderContext:
     config: Config
     edition: dt.date
     epoch: int  # seconds since 1970 for the edition, written into metadata
+    pdf_variant: str | None = None  # e.g. "pdf/a-3b", "pdf/ua-1"
 
 
 def render(fmt: str, brief: Brief, ctx: RenderContext, out: Path) -> Path:

@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+import datetime as dt
+import html as htmllib
+import re
+from dataclasses import dataclass
 from pathlib import Path
 
 from markupsafe import Markup
 
-from ip5pub.model import Brief
+from ip5pub.model import OFFICES, Brief, Story
 from ip5pub.output import atomic_write
 from ip5pub.render import RenderContext, template_context
 from ip5pub.templates import stylesheet
@@ -14,10 +18,65 @@ from ip5pub.templates import stylesheet
 SUFFIX = ".html"
 
 
+@dataclass(frozen=True)
+class OfficeEntry:
+    """One office in the index: the stories it published and those that mention it."""
+
+    code: str
+    name: str
+    published: tuple[Story, ...]
+    mentioned: tuple[Story, ...]
+
+
+def office_index(brief: Brief) -> list[OfficeEntry]:
+    from ip5pub.extract.offices import OFFICIAL_NAMES
+
+    entries = []
+    for code in OFFICES:
+        published = tuple(s for s in brief.stories if s.notice.office == code)
+        mentioned = tuple(s for s in brief.stories if s.notice.office != code
+                          and any(code in n.offices for n in (s.notice, *s.also)))
+        if published or mentioned:
+            entries.append(OfficeEntry(code, OFFICIAL_NAMES.get(code, code), published, mentioned))
+    return entries
+
+
+def keywords(brief: Brief) -> list[str]:
+    """PDF keywords: the offices that publish or are named, in the usual order."""
+    named = {code for s in brief.stories for n in (s.notice, *s.also) for code in (n.office, *n.offices) if code}
+    return [code for code in OFFICES if code in named]
+
+
+def w3c_timestamp(epoch: int) -> str:
+    return dt.datetime.fromtimestamp(epoch, dt.timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+_LINK = re.compile(r'<a href="([^"]*)"([^>]*)>(.*?)</a>', re.S)
+
+
+def link_notes(body_html: str) -> Markup:
+    """Follow each link in a notice body with a footnote holding its URL.
+
+    Print has no hover: the URL must be on paper. Works on markdown-it's own
+    output (raw HTML is off), so the pattern is exact. A link whose text is
+    already the URL gets no note.
+    """
+
+    def note(m: re.Match) -> str:
+        href, text = m.group(1), m.group(3)
+        if htmllib.unescape(re.sub(r"<[^>]+>", "", text)).strip() == htmllib.unescape(href).strip():
+            return m.group(0)
+        return f'{m.group(0)}<span class="link-note">{href}</span>'
+
+    return Markup(_LINK.sub(note, str(body_html)))
+
+
 def build(brief: Brief, ctx: RenderContext, *, inline_css: bool) -> str:
     css = Markup(stylesheet(ctx.workspace, "brief.css").read_text(encoding="utf-8")) if inline_css else None
     template = ctx.env.get_template("brief.html")
-    return template.render(**template_context(brief, ctx, inline_css=css, paper=ctx.config.paper))
+    return template.render(**template_context(
+        brief, ctx, inline_css=css, paper=ctx.config.paper, created=w3c_timestamp(ctx.epoch),
+        keywords=keywords(brief), office_index=office_index(brief)))
 
 
 def render(brief: Brief, ctx: RenderContext, out: Path) -> Path:

@@ -2,17 +2,83 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import io
 import logging
+import unicodedata
 from pathlib import Path
 
-from ip5pub.model import Brief
+from ip5pub.model import Brief, Notice
 from ip5pub.output import atomic_write
 from ip5pub.render import RenderContext, html
 from ip5pub.templates import stylesheet
 
 SUFFIX = ".pdf"
 PAGE_SIZES = {"A4": "A4", "Letter": "letter"}
+VARIANTS = ("pdf/a-3b", "pdf/ua-1")
+
+log = logging.getLogger("ip5pub.pdf")
+
+
+class _Collect(logging.Handler):
+    """Keeps WeasyPrint's warnings: missing glyphs apart, the rest as text."""
+
+    def __init__(self) -> None:
+        super().__init__(logging.WARNING)
+        self.missing: dict[str, None] = {}  # ordered set of characters
+        self.other: dict[str, None] = {}
+
+    def emit(self, record: logging.LogRecord) -> None:
+        if isinstance(record.msg, str) and record.msg.startswith(".notdef glyph") and record.args:
+            self.missing[str(record.args[0])] = None
+        else:
+            self.other[record.getMessage()] = None
+
+
+def font_package(char: str) -> str:
+    """The Debian package whose fonts draw `char` (what to tell the user)."""
+    cp = ord(char)
+    name = unicodedata.name(char, "")
+    if name.startswith(("CJK ", "HANGUL", "HIRAGANA", "KATAKANA", "BOPOMOFO", "IDEOGRAPHIC", "FULLWIDTH",
+                        "HALFWIDTH", "KANGXI")) or 0x3000 <= cp <= 0x9FFF or 0xAC00 <= cp <= 0xD7AF \
+            or 0xF900 <= cp <= 0xFAFF or 0x20000 <= cp <= 0x3FFFF:
+        return "fonts-noto-cjk"
+    if 0x1F000 <= cp <= 0x1FAFF or 0x2600 <= cp <= 0x27BF:
+        return "fonts-noto-color-emoji"
+    return "fonts-noto-core (or fonts-noto-extra)"
+
+
+def missing_glyph_warning(chars: list[str], brief: Brief) -> str | None:
+    """One line naming the notices with characters no installed font draws."""
+    if not chars:
+        return None
+    notices: list[Notice] = []
+    for s in brief.stories:
+        n = s.notice
+        if any(c in n.title or c in n.body or c in n.summary for c in chars):
+            notices.append(n)
+    where = ", ".join(f'{n.id} ("{_short(n.title)}")' for n in notices) or "the brief's own text"
+    packages = ", ".join(dict.fromkeys(font_package(c) for c in chars))
+    sample = " ".join(f"{c} U+{ord(c):04X}" for c in chars[:5])
+    return (f"{len(chars)} character(s) have no glyph in the installed fonts and print as empty boxes "
+            f"in notice(s) {where} (e.g. {sample}); install {packages}")
+
+
+def _short(text: str, limit: int = 40) -> str:
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def attachments(brief: Brief, ctx: RenderContext, fetcher) -> list:
+    """Every notice's normalized Markdown, for PDF/A-3 (an archive keeps its sources)."""
+    from weasyprint import Attachment
+
+    from ip5pub.normalize import to_markdown
+
+    # Fixed dates: WeasyPrint would stamp attachments with the clock.
+    stamp = dt.datetime.fromtimestamp(ctx.epoch, dt.timezone.utc)
+    notices = [n for s in brief.stories for n in (s.notice, *s.also)]
+    return [Attachment(string=to_markdown(n), name=f"{n.id}.md", description=n.title, url_fetcher=fetcher,
+                       created=stamp, modified=stamp, relationship="Source") for n in notices]
 
 
 def render(brief: Brief, ctx: RenderContext, out: Path) -> Path:
@@ -20,15 +86,42 @@ def render(brief: Brief, ctx: RenderContext, out: Path) -> Path:
 
     from ip5pub.fetch import StylesOnlyFetcher
 
+    if ctx.pdf_variant not in (None, *VARIANTS):
+        raise ValueError(f"unsupported PDF variant {ctx.pdf_variant!r}; use one of {', '.join(VARIANTS)}")
+    # Every load, the stylesheets' included, goes through the fetcher: a
+    # CSS object built without one would use WeasyPrint's unrestricted default.
     fetcher = StylesOnlyFetcher(ctx.workspace)
     css_path = stylesheet(ctx.workspace, "brief.css")
     document = HTML(string=html.build(brief, ctx, inline_css=False), base_url=str(css_path.parent) + "/",
                     url_fetcher=fetcher)
     sheets = [
         CSS(filename=str(css_path), url_fetcher=fetcher),
-        CSS(string=f"@page {{ size: {PAGE_SIZES[ctx.config.paper]}; }}"),
+        CSS(string=f"@page {{ size: {PAGE_SIZES[ctx.config.paper]}; }}", url_fetcher=fetcher),
     ]
+    options = {}
+    if ctx.pdf_variant:
+        options["pdf_variant"] = ctx.pdf_variant
+    if ctx.pdf_variant == "pdf/a-3b":
+        options["attachments"] = attachments(brief, ctx, fetcher)
+
     buffer = io.BytesIO()
-    logging.getLogger("weasyprint").setLevel(logging.ERROR)
-    document.write_pdf(buffer, stylesheets=sheets)
+    weasy = logging.getLogger("weasyprint")
+    collect = _Collect()
+    saved = weasy.level, weasy.propagate
+    # WeasyPrint logs a warning per missing glyph occurrence, at draw time;
+    # keep them here and say it once, naming the notices.
+    weasy.setLevel(logging.WARNING)
+    weasy.propagate = False
+    weasy.addHandler(collect)
+    try:
+        document.write_pdf(buffer, stylesheets=sheets, **options)
+    finally:
+        weasy.removeHandler(collect)
+        weasy.setLevel(saved[0])
+        weasy.propagate = saved[1]
+    warning = missing_glyph_warning(list(collect.missing), brief)
+    if warning:
+        log.warning("%s: %s", out, warning)
+    for message in collect.other:
+        log.warning("%s: WeasyPrint: %s", out, message)
     return atomic_write(out, buffer.getvalue())
