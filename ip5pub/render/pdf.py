@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import io
 import logging
@@ -81,6 +82,27 @@ def attachments(brief: Brief, ctx: RenderContext, fetcher) -> list:
                        created=stamp, modified=stamp, relationship="Source") for n in notices]
 
 
+@contextlib.contextmanager
+def _weasyprint_warnings():
+    """Collect WeasyPrint's log while it parses and draws, instead of printing it.
+
+    It logs a warning per missing-glyph occurrence (at draw time) and an
+    error per refused resource (at parse time); we say each thing once.
+    """
+    weasy = logging.getLogger("weasyprint")
+    collect = _Collect()
+    saved = weasy.level, weasy.propagate
+    weasy.setLevel(logging.WARNING)
+    weasy.propagate = False
+    weasy.addHandler(collect)
+    try:
+        yield collect
+    finally:
+        weasy.removeHandler(collect)
+        weasy.setLevel(saved[0])
+        weasy.propagate = saved[1]
+
+
 def render(brief: Brief, ctx: RenderContext, out: Path) -> Path:
     from weasyprint import CSS, HTML
 
@@ -88,37 +110,24 @@ def render(brief: Brief, ctx: RenderContext, out: Path) -> Path:
 
     if ctx.pdf_variant not in (None, *VARIANTS):
         raise ValueError(f"unsupported PDF variant {ctx.pdf_variant!r}; use one of {', '.join(VARIANTS)}")
-    # Every load, the stylesheets' included, goes through the fetcher: a
-    # CSS object built without one would use WeasyPrint's unrestricted default.
-    fetcher = StylesOnlyFetcher(ctx.workspace)
-    css_path = stylesheet(ctx.workspace, "brief.css")
-    document = HTML(string=html.build(brief, ctx, inline_css=False), base_url=str(css_path.parent) + "/",
-                    url_fetcher=fetcher)
-    sheets = [
-        CSS(filename=str(css_path), url_fetcher=fetcher),
-        CSS(string=f"@page {{ size: {PAGE_SIZES[ctx.config.paper]}; }}", url_fetcher=fetcher),
-    ]
-    options = {}
-    if ctx.pdf_variant:
-        options["pdf_variant"] = ctx.pdf_variant
-    if ctx.pdf_variant == "pdf/a-3b":
-        options["attachments"] = attachments(brief, ctx, fetcher)
-
     buffer = io.BytesIO()
-    weasy = logging.getLogger("weasyprint")
-    collect = _Collect()
-    saved = weasy.level, weasy.propagate
-    # WeasyPrint logs a warning per missing glyph occurrence, at draw time;
-    # keep them here and say it once, naming the notices.
-    weasy.setLevel(logging.WARNING)
-    weasy.propagate = False
-    weasy.addHandler(collect)
-    try:
+    with _weasyprint_warnings() as collect:
+        # Every load, the stylesheets' included, goes through the fetcher: a
+        # CSS object built without one would use WeasyPrint's unrestricted default.
+        fetcher = StylesOnlyFetcher(ctx.workspace)
+        css_path = stylesheet(ctx.workspace, "brief.css")
+        document = HTML(string=html.build(brief, ctx, inline_css=False), base_url=str(css_path.parent) + "/",
+                        url_fetcher=fetcher)
+        sheets = [
+            CSS(filename=str(css_path), url_fetcher=fetcher),
+            CSS(string=f"@page {{ size: {PAGE_SIZES[ctx.config.paper]}; }}", url_fetcher=fetcher),
+        ]
+        options = {}
+        if ctx.pdf_variant:
+            options["pdf_variant"] = ctx.pdf_variant
+        if ctx.pdf_variant == "pdf/a-3b":
+            options["attachments"] = attachments(brief, ctx, fetcher)
         document.write_pdf(buffer, stylesheets=sheets, **options)
-    finally:
-        weasy.removeHandler(collect)
-        weasy.setLevel(saved[0])
-        weasy.propagate = saved[1]
     warning = missing_glyph_warning(list(collect.missing), brief)
     if warning:
         log.warning("%s: %s", out, warning)

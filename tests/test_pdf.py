@@ -1,0 +1,378 @@
+"""The PDF briefing, read back as a reader's tools see it.
+
+Each PDF is rendered once per module by the real command (WeasyPrint, real
+fonts) and read with pypdf and pdftotext: page numbers in the contents
+against the printed footers, outline targets, metadata, fonts, CJK text.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import http.server
+import re
+import shutil
+import subprocess
+import threading
+from pathlib import Path
+
+import pytest
+from pypdf import PdfReader
+
+from ip5pub import markdown
+from ip5pub.build import normalize_sources
+from ip5pub.collect import stories
+from ip5pub.extract.text import split_sentences
+from ip5pub.readers import source_files
+from ip5pub.templates import make_env
+
+from conftest import EPOCH, ROOT, SOURCES, make_workspace, run_cli
+
+DATA = Path(__file__).parent / "data" / "pdf"
+A4 = (595.28, 841.89)
+LETTER = (612.0, 792.0)
+
+
+# ---- helpers ---------------------------------------------------------------
+
+def squash(text: str) -> str:
+    """Text without the spaces, line breaks and hyphens that layout adds."""
+    return re.sub(r"[\s\u00ad\u2010-]+", "", text)
+
+
+def page_texts(pdf: Path) -> list[str]:
+    out = subprocess.run(["pdftotext", "-layout", str(pdf), "-"], capture_output=True, text=True, check=True).stdout
+    return out.split("\f")[:-1]
+
+
+def first_sentence(body: str) -> str:
+    return split_sentences(markdown.blocks(body)[0])[0]
+
+
+def shown_stories(sources: Path):
+    notices = normalize_sources(source_files(sources), base=sources.parent).notices
+    return stories(notices, "en")
+
+
+def meta_line(story) -> str:
+    env = make_env()
+    return env.globals["partial"]("meta_line", notice=story.notice, story=story)
+
+
+def start_pages(pages: list[str], shown) -> dict[str, int]:
+    """Printed page number where each notice starts: the page with its meta line."""
+    found = {}
+    for story in shown:
+        needle = squash(meta_line(story))
+        hits = [i for i, text in enumerate(pages) if needle in squash(text)]
+        assert len(hits) == 1, (story.notice.id, hits)
+        m = re.search(r"Page (\d+) of (\d+)", pages[hits[0]])
+        assert m, pages[hits[0]][-200:]
+        found[story.notice.id] = int(m.group(1))
+    return found
+
+
+def outline_pages(reader: PdfReader) -> dict[str, int]:
+    return {item.title: reader.get_destination_page_number(item) + 1
+            for item in reader.outline if not isinstance(item, list)}
+
+
+# ---- fixtures: one render per scenario --------------------------------------
+
+@pytest.fixture(scope="module")
+def shipped(rendered):
+    pdf = rendered / "build/brief.pdf"
+    return pdf, PdfReader(pdf), page_texts(pdf), shown_stories(SOURCES)
+
+
+@pytest.fixture(scope="module")
+def cjk(tmp_path_factory):
+    """Chinese, Japanese, Korean and a long English notice, on US Letter."""
+    ws = make_workspace(tmp_path_factory.mktemp("cjk"), DATA)
+    proc = run_cli("render", "-f", "pdf", "--paper", "Letter", cwd=ws)
+    pdf = ws / "build/brief.pdf"
+    return pdf, PdfReader(pdf), page_texts(pdf), shown_stories(ws / "sources"), proc
+
+
+@pytest.fixture(scope="module")
+def archival(tmp_path_factory):
+    ws = make_workspace(tmp_path_factory.mktemp("pdfa"))
+    run_cli("render", "-f", "pdf", "--pdf-variant", "pdf/a-3b", cwd=ws)
+    return ws
+
+
+# ---- fast tests (no render) ----------------------------------------------------
+
+@pytest.mark.parametrize("char, package", [
+    ("中", "fonts-noto-cjk"), ("あ", "fonts-noto-cjk"), ("カ", "fonts-noto-cjk"), ("한", "fonts-noto-cjk"),
+    ("、", "fonts-noto-cjk"), ("\U00020000", "fonts-noto-cjk"), ("\U0001F9EA", "fonts-noto-color-emoji"),
+    ("\u0D05", "fonts-noto-core (or fonts-noto-extra)"),
+])
+def test_font_package_for_missing_glyph(char, package):
+    from ip5pub.render.pdf import font_package
+
+    assert font_package(char) == package
+
+
+def test_link_notes_print_the_url_once():
+    from ip5pub.render.html import link_notes
+
+    html = markdown.to_html("See [the review](https://epo.org/a?b=1&c=2) and <https://epo.org/x>.")
+    out = str(link_notes(html))
+    assert out.count('class="link-note"') == 1  # the bare URL needs no note
+    assert '</a><span class="link-note">https://epo.org/a?b=1&amp;c=2</span>' in out
+
+
+# ---- the shipped sources (A4) -----------------------------------------------------
+
+
+@pytest.mark.slow
+def test_contents_page_numbers_are_where_notices_start(shipped):
+    pdf, reader, pages, shown = shipped
+    starts = start_pages(pages, shown)
+    toc = squash(pages[1])
+    assert toc.startswith("IP5BriefingContents") or "Contents" in toc
+    for story in shown:
+        n = story.notice
+        m = re.search(re.escape(squash(n.title)) + r"(?:\.)+(\d+)", toc)
+        assert m, (n.title, toc[:400])
+        assert int(m.group(1)) == starts[n.id], n.title
+
+
+@pytest.mark.slow
+def test_outline_points_at_notice_and_back_matter_pages(shipped):
+    pdf, reader, pages, shown = shipped
+    starts = start_pages(pages, shown)
+    outline = outline_pages(reader)
+    for story in shown:
+        assert outline[story.notice.title] == starts[story.notice.id]
+    for section in ("Contents", "At a glance", "Glossary", "Index of offices"):
+        assert section in outline, section
+        assert section in pages[outline[section] - 1]
+    assert "IP5 Briefing" not in outline  # the cover title is not a bookmark
+
+
+@pytest.mark.slow
+def test_glance_table_lists_every_notice_with_its_page(shipped):
+    pdf, reader, pages, shown = shipped
+    starts = start_pages(pages, shown)
+    index = next(i for i, p in enumerate(pages) if "At a glance" in p and "SUMMARY" in p)
+    glance = pages[index]
+    flat = squash(reader.pages[index].extract_text())  # cell by cell, where -layout interleaves columns
+    for story in shown:
+        n = story.notice
+        assert n.date.isoformat() in glance
+        assert squash(n.title) in flat
+        assert squash(n.summary[:60]) in flat
+    # Page column, in story order.
+    numbers = [int(x) for x in re.findall(r"^\s*\d{4}-\d\d-\d\d\s.*\s(\d+)\s*$", glance, re.M)]
+    assert numbers == [starts[s.notice.id] for s in shown]
+
+
+@pytest.mark.slow
+def test_footers_read_page_x_of_y(shipped):
+    pdf, reader, pages, shown = shipped
+    assert len(pages) == len(reader.pages)
+    assert "Page" not in pages[0]  # the cover has no footer or running head
+    for number, text in enumerate(pages[1:], start=2):
+        assert re.search(rf"Page {number} of {len(pages)}\s*$", text), (number, text[-120:])
+        assert "Edition of 1 July 2021" in text
+
+
+@pytest.mark.slow
+def test_metadata_is_set_and_dated_from_source_date_epoch(shipped):
+    pdf, reader, pages, shown = shipped
+    meta = reader.metadata
+    assert meta.title == "IP5 Briefing"
+    assert meta.author == "ip5pub"
+    assert meta.subject.startswith("News from the world's patent offices, ")
+    assert "EPO" in meta.keywords and "USPTO" in meta.keywords
+    stamp = dt.datetime.fromtimestamp(int(EPOCH), dt.timezone.utc).strftime("D:%Y%m%d%H%M%SZ")
+    assert meta["/CreationDate"] == stamp and meta["/ModDate"] == stamp
+    assert reader.trailer["/Root"]["/Lang"] == "en"
+
+
+def _fonts(reader: PdfReader) -> dict[str, bool]:
+    """BaseFont -> embedded, for every font any page uses."""
+    fonts = {}
+    for page in reader.pages:
+        for ref in page["/Resources"].get("/Font", {}).values():
+            font = ref.get_object()
+            desc = font["/DescendantFonts"][0].get_object() if "/DescendantFonts" in font else font
+            fd = desc["/FontDescriptor"].get_object()
+            fonts[str(font["/BaseFont"])] = any(k in fd for k in ("/FontFile", "/FontFile2", "/FontFile3"))
+    return fonts
+
+
+@pytest.mark.slow
+def test_every_font_is_embedded(shipped, cjk):
+    for reader in (shipped[1], cjk[1]):
+        fonts = _fonts(reader)
+        assert fonts and all(fonts.values()), fonts
+
+
+@pytest.mark.slow
+def test_source_line_never_starts_a_page(shipped, cjk):
+    for pdf, reader, pages, shown, *_ in (shipped, cjk):
+        for story in shown:
+            n = story.notice
+            page = next(p for p in pages if squash(f"Source: {n.source.path}") in squash(p))
+            # Digits dropped: a footnote call may sit in the last sentence.
+            last = re.sub(r"\d", "", squash(markdown.blocks(n.body)[-1]))[-12:]
+            assert last in re.sub(r"\d", "", squash(page)), n.id
+
+
+# ---- CJK, Letter, link footnotes ------------------------------------------------------
+
+@pytest.mark.slow
+def test_cjk_render_is_clean_and_on_letter(cjk):
+    pdf, reader, pages, shown, proc = cjk
+    assert proc.stderr == ""  # no missing glyphs, no WeasyPrint warnings
+    box = reader.pages[0].mediabox
+    assert (round(float(box.width), 1), round(float(box.height), 1)) == LETTER
+
+
+@pytest.mark.slow
+def test_cjk_text_extracts_as_the_original_characters(cjk):
+    pdf, reader, pages, shown, proc = cjk
+    text = squash("".join(page.extract_text() for page in reader.pages))
+    languages = set()
+    for story in shown:
+        n = story.notice
+        languages.add(n.language)
+        assert squash(n.title) in text, n.title
+        assert squash(first_sentence(n.body)) in text, n.id
+    assert languages == {"zh", "ja", "ko", "en"}
+
+
+@pytest.mark.slow
+def test_each_cjk_language_uses_its_own_face(cjk):
+    """Chinese must not fall back to the Japanese face (fontconfig's choice for zh)."""
+    pdf, reader, pages, shown, proc = cjk
+    face = {"zh": "CJK-SC", "ja": "CJK-JP", "ko": "CJK-KR"}
+    for story in shown:
+        n = story.notice
+        if n.language not in face:
+            continue
+        sentence = squash(first_sentence(n.body))
+        runs: list[tuple[str, str]] = []
+        for page in reader.pages:
+            page.extract_text(visitor_text=lambda t, cm, tm, font, size: runs.append((t, str(font and font.get("/BaseFont")))))
+        used = {f for t, f in runs if squash(t) and squash(t) in sentence and len(squash(t)) >= 4}
+        assert used and all(face[n.language] in f for f in used), (n.language, used)
+
+
+@pytest.mark.slow
+def test_links_are_footnotes_with_the_printed_url(cjk):
+    pdf, reader, pages, shown, proc = cjk
+    url = "https://www.epo.org/law-practice/case-law-appeals.html"
+    page = next(p for p in pages if "annual review" in p and "Further reading" in p)
+    assert squash(url) in squash(page)  # the footnote sits on the page of its call
+    assert "https://www.cnipa.gov.cn/" in "".join(pages)
+
+
+@pytest.mark.slow
+def test_cjk_contents_match_outline(cjk):
+    pdf, reader, pages, shown, proc = cjk
+    starts = start_pages(pages, shown)
+    outline = outline_pages(reader)
+    toc = squash(pages[1])
+    for story in shown:
+        n = story.notice
+        m = re.search(re.escape(squash(n.title)) + r"(?:\.)+(\d+)", toc)
+        assert m and int(m.group(1)) == starts[n.id] == outline[n.title], n.title
+
+
+# ---- variants, determinism, groups ----------------------------------------------------
+
+@pytest.mark.slow
+def test_pdf_a3b_attaches_every_notice_as_markdown(archival):
+    reader = PdfReader(archival / "build/brief.pdf")
+    notices = sorted(p.name for p in (archival / "build/notices").glob("*.md"))
+    assert sorted(reader.attachments) == notices
+    name = notices[0]
+    assert reader.attachments[name][0] == (archival / "build/notices" / name).read_bytes()
+    xmp = reader.trailer["/Root"]["/Metadata"].get_object().get_data().decode()
+    assert 'pdfaid:part="3"' in xmp and 'pdfaid:conformance="B"' in xmp
+    assert reader.pdf_header == "%PDF-1.7"
+
+
+@pytest.mark.slow
+def test_pdf_a3b_is_byte_identical_across_builds(archival, tmp_path):
+    again = make_workspace(tmp_path / "again")
+    run_cli("render", "-f", "pdf", "--pdf-variant", "pdf/a-3b", cwd=again)
+    assert (again / "build/brief.pdf").read_bytes() == (archival / "build/brief.pdf").read_bytes()
+
+
+@pytest.mark.slow
+def test_pdf_ua1_is_tagged(tmp_path):
+    ws = make_workspace(tmp_path / "ua")
+    run_cli("render", "-f", "pdf", "--pdf-variant", "pdf/ua-1", cwd=ws)
+    reader = PdfReader(ws / "build/brief.pdf")
+    root = reader.trailer["/Root"]
+    assert "/StructTreeRoot" in root and root["/MarkInfo"]["/Marked"]
+    assert "pdfuaid" in root["/Metadata"].get_object().get_data().decode()
+    assert reader.metadata.title == "IP5 Briefing"
+
+
+@pytest.mark.slow
+def test_group_by_office_writes_one_pdf_per_office(tmp_path):
+    ws = make_workspace(tmp_path / "groups", DATA)
+    run_cli("render", "-f", "pdf", "--group-by", "office", cwd=ws)
+    pdfs = sorted(p.name for p in (ws / "build").glob("*.pdf"))
+    assert pdfs == ["brief-cnipa.pdf", "brief-epo.pdf", "brief-jpo.pdf", "brief-kipo.pdf"]
+    reader = PdfReader(ws / "build/brief-jpo.pdf")
+    assert reader.metadata.title == "IP5 Briefing — JPO"
+    notices = [t for t in outline_pages(reader) if t not in ("Contents", "At a glance", "Glossary", "Index of offices")]
+    assert notices == ["特許庁、特許審査ハイウェイの利用状況を公表"]
+
+
+# ---- warnings and untrusted input -------------------------------------------------------
+
+@pytest.mark.slow
+def test_missing_glyphs_give_one_warning_naming_notice_and_package(tmp_path):
+    ws = make_workspace(tmp_path / "tofu", None)
+    # U+E000 is private use: no installed font draws it, whatever the machine.
+    (ws / "sources/odd.md").write_text("---\ntitle: Private glyphs\ndate: 2021-06-01\noffice: EPO\n---\n\n"
+                                       "The office used a private symbol \ue000 and \ue001 in this notice.\n")
+    proc = run_cli("render", "-f", "pdf", cwd=ws)
+    lines = [line for line in proc.stderr.splitlines() if line.strip()]
+    assert len(lines) == 1, proc.stderr
+    assert "2021-06-01-epo-private-glyphs" in lines[0] and "no glyph" in lines[0]
+    assert "U+E000" in lines[0] and "install fonts-noto-core" in lines[0]
+    assert ".notdef" not in proc.stderr
+
+
+class _Counter(http.server.BaseHTTPRequestHandler):
+    hits: list[str] = []
+
+    def do_GET(self):  # noqa: N802 - http.server's name
+        self.hits.append(self.path)
+        self.send_response(200)
+        self.send_header("Content-Type", "text/css")
+        self.end_headers()
+        self.wfile.write(b"body { color: red }")
+
+    def log_message(self, *args):
+        pass
+
+
+@pytest.mark.slow
+def test_render_fetches_nothing_a_notice_or_stylesheet_names(tmp_path):
+    server = http.server.HTTPServer(("127.0.0.1", 0), _Counter)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    base = f"http://127.0.0.1:{server.server_port}"
+    try:
+        ws = make_workspace(tmp_path / "hostile", None)
+        (ws / "sources/bad.md").write_text(
+            "---\ntitle: Hostile notice\ndate: 2021-06-01\noffice: EPO\n---\n\n"
+            f"An image ![x]({base}/img.png) and ![y](file:///etc/passwd) and a [link]({base}/page).\n")
+        (ws / "styles").mkdir()
+        css = (ROOT / "styles/brief.css").read_text()
+        (ws / "styles/brief.css").write_text(f'@import url("{base}/import.css");\n' + css)
+        proc = run_cli("render", "-f", "pdf", cwd=ws)
+    finally:
+        server.shutdown()
+    assert _Counter.hits == []
+    assert "refused" in proc.stderr  # the stylesheet's @import was refused, and said so
+    text = "".join(page_texts(ws / "build/brief.pdf"))
+    assert f"{base}/page" in squash(text)  # a link is printed, never fetched
