@@ -376,3 +376,28 @@ def test_render_fetches_nothing_a_notice_or_stylesheet_names(tmp_path):
     assert "refused" in proc.stderr  # the stylesheet's @import was refused, and said so
     text = "".join(page_texts(ws / "build/brief.pdf"))
     assert f"{base}/page" in squash(text)  # a link is printed, never fetched
+
+
+@pytest.mark.slow
+def test_workspace_template_restyles_accent_and_cover(tmp_path):
+    """The README's example: extend the packaged template, change the accent and the cover."""
+    from PIL import Image
+
+    ws = make_workspace(tmp_path / "restyled")
+    (ws / "styles").mkdir()
+    (ws / "styles/brief.html").write_text(
+        '{% extends "packaged/brief.html" %}\n'
+        '{% block styles %}{{ super() }}<style>:root { --accent: #8a1538; }</style>{% endblock %}\n'
+        '{% block cover %}<section class="cover">\n'
+        '  <h1 class="cover-title">{{ brief.title }}</h1>\n'
+        '  <p class="cover-subtitle">For the Director only</p>\n'
+        '  <p class="cover-edition">Edition of {{ edition | longdate }}</p>\n'
+        '</section>{% endblock %}\n')
+    run_cli("render", "-f", "pdf", cwd=ws)
+    pdf = ws / "build/brief.pdf"
+    pages = page_texts(pdf)
+    assert "For the Director only" in pages[0] and "notices by office" not in pages[0].lower()
+    assert re.search(r"Page 2 of \d+", pages[1])
+    subprocess.run(["pdftoppm", "-png", "-r", "20", "-f", "1", "-l", "1", "-singlefile", str(pdf),
+                    str(tmp_path / "cover")], check=True)
+    assert Image.open(tmp_path / "cover.png").convert("RGB").getpixel((3, 3)) == (0x8a, 0x15, 0x38)

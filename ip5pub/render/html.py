@@ -71,8 +71,8 @@ def link_notes(body_html: str) -> Markup:
     return Markup(_LINK.sub(note, str(body_html)))
 
 
-def build(brief: Brief, ctx: RenderContext, *, inline_css: bool) -> str:
-    css = Markup(stylesheet(ctx.workspace, "brief.css").read_text(encoding="utf-8")) if inline_css else None
+def build(brief: Brief, ctx: RenderContext) -> str:
+    css = Markup(stylesheet(ctx.workspace, "brief.css").read_text(encoding="utf-8"))
     template = ctx.env.get_template("brief.html")
     return template.render(**template_context(
         brief, ctx, inline_css=css, paper=ctx.config.paper, created=w3c_timestamp(ctx.epoch),
@@ -80,4 +80,4 @@ def build(brief: Brief, ctx: RenderContext, *, inline_css: bool) -> str:
 
 
 def render(brief: Brief, ctx: RenderContext, out: Path) -> Path:
-    return atomic_write(out, build(brief, ctx, inline_css=True))
+    return atomic_write(out, build(brief, ctx))

@@ -114,14 +114,12 @@ def render(brief: Brief, ctx: RenderContext, out: Path) -> Path:
     with _weasyprint_warnings() as collect:
         # Every load, the stylesheets' included, goes through the fetcher: a
         # CSS object built without one would use WeasyPrint's unrestricted default.
+        # brief.css is inline in the HTML (so a template override can add rules
+        # after it); its relative url()s resolve next to the file it came from.
         fetcher = StylesOnlyFetcher(ctx.workspace)
         css_path = stylesheet(ctx.workspace, "brief.css")
-        document = HTML(string=html.build(brief, ctx, inline_css=False), base_url=str(css_path.parent) + "/",
-                        url_fetcher=fetcher)
-        sheets = [
-            CSS(filename=str(css_path), url_fetcher=fetcher),
-            CSS(string=f"@page {{ size: {PAGE_SIZES[ctx.config.paper]}; }}", url_fetcher=fetcher),
-        ]
+        document = HTML(string=html.build(brief, ctx), base_url=str(css_path.parent) + "/", url_fetcher=fetcher)
+        sheets = [CSS(string=f"@page {{ size: {PAGE_SIZES[ctx.config.paper]}; }}", url_fetcher=fetcher)]
         options = {}
         if ctx.pdf_variant:
             options["pdf_variant"] = ctx.pdf_variant
