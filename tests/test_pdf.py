@@ -116,9 +116,9 @@ def test_font_package_for_missing_glyph(char, package):
 def test_link_notes_print_the_url_once():
     from ip5pub.render.html import link_notes
 
-    html = markdown.to_html("See [the review](https://epo.org/a?b=1&c=2) and <https://epo.org/x>.")
+    html = markdown.to_html("See [the review](https://epo.org/a?b=1&c=2), <https://epo.org/x> and [above](#top).")
     out = str(link_notes(html))
-    assert out.count('class="link-note"') == 1  # the bare URL needs no note
+    assert out.count('class="link-note"') == 1  # the bare URL and the anchor need no note
     assert '</a><span class="link-note">https://epo.org/a?b=1&amp;c=2</span>' in out
 
 

@@ -59,11 +59,13 @@ def link_notes(body_html: str) -> Markup:
 
     Print has no hover: the URL must be on paper. Works on markdown-it's own
     output (raw HTML is off), so the pattern is exact. A link whose text is
-    already the URL gets no note.
+    already the URL, or that points inside the brief, gets no note.
     """
 
     def note(m: re.Match) -> str:
         href, text = m.group(1), m.group(3)
+        if href.startswith("#"):  # a link inside the brief needs no URL on paper
+            return m.group(0)
         if htmllib.unescape(re.sub(r"<[^>]+>", "", text)).strip() == htmllib.unescape(href).strip():
             return m.group(0)
         return f'{m.group(0)}<span class="link-note">{href}</span>'
