@@ -316,10 +316,12 @@ def test_pdf_ua1_is_tagged(tmp_path):
 
 @pytest.mark.slow
 def test_group_by_office_writes_one_pdf_per_office(tmp_path):
-    ws = make_workspace(tmp_path / "groups", DATA)
+    ws = make_workspace(tmp_path / "groups", None)
+    for name in ("jpo-2021-06-28-ja-pph.md", "epo-2021-06-20-en-long.md"):  # two groups are enough
+        shutil.copy(DATA / name, ws / "sources" / name)
     run_cli("render", "-f", "pdf", "--group-by", "office", cwd=ws)
     pdfs = sorted(p.name for p in (ws / "build").glob("*.pdf"))
-    assert pdfs == ["brief-cnipa.pdf", "brief-epo.pdf", "brief-jpo.pdf", "brief-kipo.pdf"]
+    assert pdfs == ["brief-epo.pdf", "brief-jpo.pdf"]
     reader = PdfReader(ws / "build/brief-jpo.pdf")
     assert reader.metadata.title == "IP5 Briefing — JPO"
     notices = [t for t in outline_pages(reader) if t not in ("Contents", "At a glance", "Glossary", "Index of offices")]
