@@ -403,3 +403,27 @@ def test_workspace_template_restyles_accent_and_cover(tmp_path):
     subprocess.run(["pdftoppm", "-png", "-r", "20", "-f", "1", "-l", "1", "-singlefile", str(pdf),
                     str(tmp_path / "cover")], check=True)
     assert Image.open(tmp_path / "cover.png").convert("RGB").getpixel((3, 3)) == (0x8a, 0x15, 0x38)
+
+
+DEJAVU = Path("/usr/share/fonts/truetype/dejavu")
+
+
+@pytest.mark.slow
+@pytest.mark.skipif(not DEJAVU.is_dir(), reason="needs fonts-dejavu-core")
+def test_cjk_with_only_dejavu_names_each_notice_and_fonts_noto_cjk(tmp_path, monkeypatch):
+    """A machine without fonts-noto-cjk: fontconfig sees DejaVu only."""
+    conf = tmp_path / "fonts.conf"
+    conf.write_text(f'<?xml version="1.0"?>\n<!DOCTYPE fontconfig SYSTEM "fonts.dtd">\n<fontconfig>'
+                    f'<dir>{DEJAVU}</dir><cachedir>{tmp_path / "fc-cache"}</cachedir></fontconfig>\n')
+    monkeypatch.setenv("FONTCONFIG_FILE", str(conf))
+    ws = make_workspace(tmp_path / "dejavu", None)
+    for name in ("cnipa-2021-06-30-zh-quality.md", "kipo-2021-06-25-ko-design.md", "epo-2021-06-20-en-long.md"):
+        shutil.copy(DATA / name, ws / "sources" / name)
+    proc = run_cli("render", "-f", "pdf", cwd=ws)
+    lines = [line for line in proc.stderr.splitlines() if line.strip()]
+    assert len(lines) == 1, proc.stderr  # one warning, not one per glyph
+    shown = {s.notice.language: s.notice for s in shown_stories(ws / "sources")}
+    assert shown["zh"].id in lines[0] and shown["ko"].id in lines[0]
+    assert shown["en"].id not in lines[0]
+    assert lines[0].endswith("install fonts-noto-cjk")
+    assert _fonts(PdfReader(ws / "build/brief.pdf"))  # still a complete PDF
