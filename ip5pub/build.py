@@ -137,7 +137,7 @@ def normalize_sources(paths: list[Path], base: Path | None = None, *, cache: Cac
 
 
 def _unique_ids(notices: list[Notice]) -> list[Notice]:
-    ids = disambiguate([n.id for n in notices], [f"{n.source.path}#{n.source.sha256}#{n.title}" for n in notices])
+    ids = disambiguate([n.id for n in notices], [f"{n.source.path}#{n.source.item}#{n.source.sha256}#{n.title}" for n in notices])
     return [n if n.id == i else replace(n, id=i) for n, i in zip(notices, ids)]
 
 

@@ -100,7 +100,7 @@ def notice_from_dict(d: dict[str, Any]) -> Notice:
     return Notice(
         id=d["id"], title=d["title"], date=d["date"], office=d["office"], publisher=d["publisher"],
         language=d["language"], summary=d["summary"],
-        source=SourceRef(src["path"], src["sha256"], src["format"], src.get("url")), body=d["body"],
+        source=SourceRef(src["path"], src["sha256"], src["format"], src.get("url"), src.get("item")), body=d["body"],
         offices=tuple(d["offices"]), acronyms=d["acronyms"], words=d["words"], duplicates=tuple(d["duplicates"]),
         translated_from=d["translated_from"], attribution=d["attribution"],
         event=Event(*d["event"]) if d["event"] else None, extra=d["extra"],

@@ -29,11 +29,14 @@ class SourceRef:
     sha256: str
     format: str
     url: str | None = None
+    item: int | None = None  # position of the notice in a multi-notice source (feeds)
 
     def as_dict(self) -> dict[str, Any]:
         d: dict[str, Any] = {"path": self.path, "sha256": self.sha256, "format": self.format}
         if self.url:
             d["url"] = self.url
+        if self.item is not None:
+            d["item"] = self.item
         return d
 
 

@@ -79,8 +79,10 @@ def _event(value: Any) -> Event | None:
 def _source(value: Any, fallback: SourceRef) -> SourceRef:
     if not isinstance(value, dict) or not value.get("path"):
         return fallback
+    item = value.get("item")
     return SourceRef(path=str(value["path"]), sha256=str(value.get("sha256", "")),
-                     format=str(value.get("format", "")), url=value.get("url") or fallback.url)
+                     format=str(value.get("format", "")), url=value.get("url") or fallback.url,
+                     item=item if isinstance(item, int) and not isinstance(item, bool) else fallback.item)
 
 
 def _split_attribution(body: str) -> tuple[str, str | None]:
@@ -170,11 +172,11 @@ def build_notice(draft: Draft) -> Notice:
     offices = sorted({office_code(o) for o in offices} - {None}, key=OFFICES.index) if offices is not None else offices_mentioned(title + "\n" + plain)  # type: ignore[arg-type]
     acronyms = hints.get("acronyms")
     if acronyms is None:
-        acronyms = acro.with_office_names(acro.find_acronyms(plain), plain)
+        acronyms = acro.find_acronyms(plain)  # defined in the text only; the glossary may add official names
 
     source = _source(hints.get("source"), draft.source)
     if hints.get("url") and not source.url:
-        source = SourceRef(source.path, source.sha256, source.format, str(hints["url"]))
+        source = SourceRef(source.path, source.sha256, source.format, str(hints["url"]), source.item)
     notice_id = hints.get("id")
     if not (isinstance(notice_id, str) and is_safe_id(notice_id)):
         notice_id = make_id(date.isoformat(), office or publisher, title)

@@ -20,8 +20,8 @@ pytestmark = pytest.mark.slow
 
 
 @pytest.fixture(scope="module")
-def notices():
-    return normalize_sources(source_files(SOURCES), base=ROOT).notices
+def notices(rendered):
+    return normalize_sources(source_files(rendered / "sources"), base=rendered).notices
 
 
 @pytest.fixture(scope="module")

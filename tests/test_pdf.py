@@ -81,7 +81,7 @@ def outline_pages(reader: PdfReader) -> dict[str, int]:
 @pytest.fixture(scope="module")
 def shipped(rendered):
     pdf = rendered / "build/brief.pdf"
-    return pdf, PdfReader(pdf), page_texts(pdf), shown_stories(SOURCES)
+    return pdf, PdfReader(pdf), page_texts(pdf), shown_stories(rendered / "sources")
 
 
 @pytest.fixture(scope="module")

@@ -17,7 +17,7 @@ import re
 
 from ip5pub.extract.offices import OFFICIAL_NAMES
 
-ACRO = r"[A-Z][A-Za-z0-9]*(?:[/&][A-Za-z0-9]+)*[A-Z0-9](?:s)?"
+ACRO = r"[A-Z](?:[A-Za-z0-9]*[A-Z0-9])?(?:[/&][A-Z][A-Za-z0-9]*)*s?"
 _ACRO_RE = re.compile(rf"^{ACRO}$")
 _SMALL = {"of", "and", "the", "for", "on", "in", "to", "de", "des", "du", "la", "le", "a", "an", "&", "und", "für"}
 _PAREN = re.compile(r"[(（]\s*(?P<inner>[^()（）]{1,120}?)\s*[)）]")
@@ -94,8 +94,66 @@ def _cjk_before(text_before: str) -> str | None:
     if not m or not re.search(f"[{_CJK}]", m.group(1)):
         return None
     run = m.group(1)
+    # Korean writes spaces between words: a head noun of three syllables or
+    # fewer ("특허청") needs the word before it ("선진5개 특허청").
+    if re.fullmatch(r"[\uac00-\ud7af]{1,3}", run):
+        prev = re.search(r"(?:^|[\s,.])([\uac00-\ud7af0-9]{2,6})\s+$", text_before[: m.start()])
+        if prev:
+            run = prev.group(1) + " " + run
     # Drop leading function characters that start a clause, not a name.
     return re.sub(r"^[的和与及在对了是将为由在、]+", "", run) or None
+
+
+_NUMBER_WORDS = {"one": "1", "two": "2", "three": "3", "four": "4", "five": "5", "six": "6", "seven": "7",
+                 "eight": "8", "nine": "9", "ten": "10"}
+
+
+def _letters_cover(acro: str, words: list[str]) -> bool:
+    """'IP5(Five IP Offices)': every letter of the acronym is an initial or a
+    capital of the expansion, in any order, number words counting as digits."""
+    pool: list[str] = []
+    for w in words:
+        if w.lower() in _SMALL:
+            continue
+        pool.append(_NUMBER_WORDS.get(w.lower(), w[0].upper()))
+        pool.extend(c for c in w[1:] if c.isupper() or c.isdigit())
+    need = _letters(acro)
+    return len(words) >= 2 and all(pool.count(c) >= need.count(c) for c in set(need))
+
+
+def _proper_name_before(text_before: str, acro: str) -> str | None:
+    """The name of a body spelled in title case, commas included, when its
+    initials do not spell the acronym in order: "Intergovernmental Committee on
+    Intellectual Property and Genetic Resources, Traditional Knowledge and
+    Folklore (IGC)". The run must start with the acronym's first letter and
+    contain all its letters as initials."""
+    tokens = list(re.finditer(r"[A-Za-z][A-Za-z'-]*|,", text_before.rstrip()))
+    start = None
+    i = len(tokens) - 1
+    while i >= 0:
+        t = tokens[i].group(0)
+        if t[0].isupper():
+            start = i
+        else:
+            if not (t == "," or t.lower() in _SMALL):
+                break
+            # Small words ("on the", "and") continue the name only between capitalized words.
+            j = i - 1
+            while j >= 0 and (tokens[j].group(0) == "," or tokens[j].group(0).lower() in _SMALL):
+                j -= 1
+            if j < 0 or not tokens[j].group(0)[:1].isupper():
+                break
+        i -= 1
+    if start is None:
+        return None
+    run = [t.group(0) for t in tokens[start:] if t.group(0) != ","]
+    initials = {w[0] for w in run if w[0].isupper()}
+    letters = _letters(acro)
+    if run[0][0] != letters[0] or not set(letters) <= initials or len(run) < len(letters):
+        return None
+    text = text_before.rstrip()
+    exp = text[tokens[start].start():].strip()
+    return exp if exp.count(",") <= 3 else None
 
 
 def find_acronyms(text: str) -> dict[str, str]:
@@ -113,12 +171,14 @@ def find_acronyms(text: str) -> dict[str, str]:
             exp = _expansion_before(before, inner)
             if exp is None and re.search(f"[{_CJK}]$", before.rstrip()):
                 exp = _cjk_before(before)
+            if exp is None:
+                exp = _proper_name_before(before, inner)
             add(inner, exp)
             continue
-        head = re.search(rf"({ACRO})\s*$", before)  # "PPH (Patent Prosecution Highway)"
+        head = re.search(rf"(?<![A-Za-z0-9])({ACRO})\s*$", before)  # "PPH (Patent Prosecution Highway)"
         if head and _is_acronym(head.group(1)):
             words = _words(inner)
-            if words and _initials_match(head.group(1), words):
+            if words and (_initials_match(head.group(1), words) or _letters_cover(head.group(1), words)):
                 add(head.group(1), inner)
     for line in text.splitlines():
         m = _DEF_LINE.match(line)

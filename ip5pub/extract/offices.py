@@ -84,3 +84,41 @@ def office_code(name: str | None) -> str | None:
 def first_office_in(text: str) -> str | None:
     m = _PATTERN.search(text or "")
     return _CODE_BY_GROUP[m.lastgroup] if m and m.lastgroup else None
+
+
+# The offices' own web sites: a copy found on one of these was published by that office.
+OFFICE_HOSTS = {
+    "cnipa.gov.cn": "CNIPA", "sipo.gov.cn": "CNIPA", "epo.org": "EPO", "jpo.go.jp": "JPO",
+    "kipo.go.kr": "KIPO", "moip.go.kr": "KIPO", "uspto.gov": "USPTO", "wipo.int": "WIPO",
+}
+
+
+def office_for_host(host: str | None) -> str | None:
+    """'english.cnipa.gov.cn' -> 'CNIPA'; hosts of third parties -> None."""
+    host = (host or "").lower().strip(".").split(":")[0]
+    for domain, code in OFFICE_HOSTS.items():
+        if host == domain or host.endswith("." + domain):
+            return code
+    return None
+
+
+def office_named_by_site(name: str | None) -> str | None:
+    """The office a site name stands for: 'Japan Patent Office', '経済産業省 特許庁', 'KIPO'.
+
+    Only short names count: a long site title that merely mentions an office
+    ('News about the EPO and CNIPA') is not that office's site.
+    """
+    if not name:
+        return None
+    name = " ".join(name.split())
+    code = office_code(name)
+    if code:
+        return code
+    words = name.split()
+    if len(words) > 4 or len(name) > 40:
+        return None
+    m = _PATTERN.search(name)
+    if not m or not m.lastgroup:
+        return None
+    # The office name must be the whole site name or its last part ("经济产业省 特許庁").
+    return _CODE_BY_GROUP[m.lastgroup] if name.endswith(m.group(0)) else None

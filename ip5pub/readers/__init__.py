@@ -27,10 +27,10 @@ class Reader:
 
 
 def _registry() -> list[Reader]:
-    from ip5pub.readers import markdown, text
+    from ip5pub.readers import docx, feed, html, markdown, text
 
     # Most specific first: sniffers of later readers are more permissive.
-    return [markdown.READER, text.READER]
+    return [docx.READER, markdown.READER, feed.READER, html.READER, text.READER]
 
 
 def reader_for(path: Path, data: bytes) -> Reader:

@@ -19,6 +19,7 @@ _LABELS = {
     "publisher": r"Source|来源|出典|출처|From",
     "author": r"Author|By|作者|작성자",
     "views": r"Views|Hits|浏览次数|阅读|点击|조회수|閲覧数",
+    "other": r"Department|Division|Contact|Writer|담당부서|부서|첨부파일|Attachment|所属|担当|部门|栏目",
 }
 _FIELD = re.compile(
     r"(?P<label>" + "|".join(f"(?P<{k}>{v})" for k, v in _LABELS.items()) + r")\s*[:：]\s*"
@@ -26,9 +27,11 @@ _FIELD = re.compile(
     re.I,
 )
 _HEADER_LINE = re.compile(r"^(?:" + "|".join(_LABELS.values()) + r")\s*[:：]", re.I)
+HEADER_FIELD = _HEADER_LINE  # a line that starts with a metadata label: "Date: …", "来源：…"
 _RULE = re.compile(r"^[-=_*~—–─━·•]{3,}$")
 _CJK_END = re.compile(r"[\u3000-\u9fff\uac00-\ud7af\uff00-\uffef]$")
 _CJK_START = re.compile(r"^[\u3000-\u9fff\uac00-\ud7af\uff00-\uffef]")
+_DEFINITION = re.compile(r"^[A-Z][A-Za-z0-9/&]{1,11}\s*[:：=]\s+\S")  # "NET: New Emerging Technologies"
 _LIST_ITEM = re.compile(r"^(?:[-*•·●▪]|\d{1,3}[.)、]|[（(]\d{1,2}[)）])\s*")
 
 
@@ -90,7 +93,7 @@ def paragraphs(lines: list[str]) -> list[str]:
     out: list[str] = []
     for block in filter(None, blocks):
         wrapped = len(block) > 1 and max(len(x) for x in block[:-1]) <= 90
-        if not wrapped:
+        if not wrapped or all(_DEFINITION.match(x) for x in block):
             out.extend(block)
             continue
         # A list inside a wrapped block keeps one item per line.
@@ -121,16 +124,77 @@ def to_markdown(paras: list[str]) -> str:
     return text + "\n"
 
 
+_CRUMBS = re.compile(r"\s+(?:>|›|»|/|→)\s+")
+_SENT_BY = re.compile(r"(?:on behalf of|sent by|published by|Copyright|©)\s*[:：]?\s*(?:\d{4}\s*)?(?P<name>[^-–|,.;]{3,80})", re.I)
+_TRAILING = re.compile(r"^(?:Prev(?:ious)?|Next|이전글|다음글|上一篇|下一篇)\b|^\[[^\]]{1,12}\](?:\s*\[[^\]]{1,12}\])*$", re.I)
+
+
+def _title_index(lines: list[str], start: int) -> int:
+    """The title is the line right above the first header line near the top
+    (a masthead or breadcrumb may come first); else the first line that is
+    not a breadcrumb or a masthead underlined by a rule."""
+    seen = 0
+    for i in range(start, len(lines)):
+        if not lines[i] or _RULE.match(lines[i]):
+            continue
+        seen += 1
+        if seen > 6:
+            break
+        try:
+            header = _header_line(lines[i]) if i > start else None
+        except SourceError:
+            header = {"date": "?"}
+        if header:
+            prev = next((j for j in range(i - 1, start - 1, -1) if lines[j] and not _RULE.match(lines[j])), None)
+            if prev is not None:
+                return prev
+    for i in range(start, min(len(lines), start + 12)):
+        line = lines[i]
+        if not line or _RULE.match(line) or len(_CRUMBS.split(line)) >= 3:
+            continue
+        nxt = lines[i + 1] if i + 1 < len(lines) else ""
+        if _RULE.match(nxt) and any(lines[i + 2:i + 6]):  # a masthead over a rule, the title below
+            continue
+        return i
+    return start
+
+
+def _footer(lines: list[str]) -> tuple[list[str], list[str]]:
+    """(body lines, footer lines): a short tail after the last rule line is a
+    footer (newsletter unsubscribe blocks, mailing-service notices); trailing
+    prev/next/list lines and furniture go too."""
+    from ip5pub.extract.boilerplate import is_furniture
+
+    rules = [i for i, x in enumerate(lines) if _RULE.match(x)]
+    footer: list[str] = []
+    if rules and len([x for x in lines[rules[-1] + 1:] if x]) <= 8 and rules[-1] > len(lines) // 2:
+        footer = lines[rules[-1] + 1:]
+        lines = lines[:rules[-1]]
+    while lines and (not lines[-1] or _RULE.match(lines[-1]) or is_furniture(lines[-1]) or _TRAILING.match(lines[-1])):
+        footer.insert(0, lines.pop())
+    return lines, footer
+
+
 def parse_text(text: str) -> tuple[dict[str, object], list[str]]:
     """(hints, body paragraphs) of a plain-text notice."""
+    from ip5pub.extract.offices import office_named_by_site
+
     lines = [clean_line(x) for x in text.split("\n")]
     start = next((i for i, x in enumerate(lines) if x and not _RULE.match(x)), None)
     if start is None:
         raise SourceError("", "empty file: no text")
-    hints: dict[str, object] = {"title": lines[start]}
-    i = start + 1
+    title_at = _title_index(lines, start)
+    hints: dict[str, object] = {"title": lines[title_at]}
+    above = [x for x in lines[start:title_at] if x and not _RULE.match(x)]
+    for line in above:
+        crumbs = _CRUMBS.split(line)
+        if len(crumbs) >= 3 and office_named_by_site(crumbs[0]):
+            hints["office"] = office_named_by_site(crumbs[0])  # "国家知识产权局 > 新闻 > 工作动态"
+        elif len(crumbs) < 3:
+            hints.setdefault("publisher", re.split(r"\s+[—–-]\s+|\s*[|:]\s+", line)[0])  # a masthead
+    i = title_at + 1
     # Header lines directly under the title: labelled fields or a bare date.
-    while i < len(lines) and i - start <= 8:
+    while i < len(lines) and i - title_at <= 8:
         line = lines[i]
         if not line or _RULE.match(line):
             i += 1
@@ -139,7 +203,10 @@ def parse_text(text: str) -> tuple[dict[str, object], list[str]]:
         if fields is None:
             break
         for key, value in fields.items():
-            hints.setdefault(key if key != "date" else "date_line", value)
+            if key == "publisher":
+                hints[key] = value  # a Source line beats a masthead
+            else:
+                hints.setdefault(key if key != "date" else "date_line", value)
         i += 1
     if "date_line" in hints:
         line = str(hints.pop("date_line"))
@@ -151,7 +218,13 @@ def parse_text(text: str) -> tuple[dict[str, object], list[str]]:
             raise SourceError("", f"date line {line!r} is not a real date")
         hints["date"] = date
     hints.pop("views", None)
-    return hints, paragraphs(lines[i:])
+    hints.pop("other", None)
+    body, footer = _footer(lines[i:])
+    if "publisher" not in hints and "office" not in hints:
+        m = _SENT_BY.search(" ".join(footer))
+        if m:
+            hints["publisher"] = m.group("name").strip()
+    return hints, paragraphs(body)
 
 
 def read(path: Path, data: bytes, ref: SourceRef) -> list[Draft]:

@@ -1,0 +1,157 @@
+"""RSS 2.0 and Atom feeds: one draft per <item>/<entry>.
+
+Parsed with lxml with entity resolution, DTD loading and network access all
+off, so an XML bomb or an external entity (XXE) cannot expand or read files.
+An item's HTML (CDATA or entity-escaped) is walked into blocks like a page.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import replace
+from pathlib import Path
+from urllib.parse import urlsplit
+
+from ip5pub.extract.dates import ImpossibleDate, parse_date
+from ip5pub.extract.offices import office_for_host, office_named_by_site
+from ip5pub.extract.text import clean_line
+from ip5pub.model import Draft, SourceError, SourceRef
+from ip5pub.readers import Reader
+from ip5pub.readers.htmltext import clean_blocks, fragment_blocks, to_markdown
+from ip5pub.readers.text import HEADER_FIELD
+
+ATOM = "{http://www.w3.org/2005/Atom}"
+CONTENT = "{http://purl.org/rss/1.0/modules/content/}encoded"
+DC_DATE = "{http://purl.org/dc/elements/1.1/}date"
+_SITE_SUFFIX = re.compile(r"\s+[-–—|:]\s+.*$")
+
+
+def _parse(data: bytes):
+    from lxml import etree
+
+    parser = etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=False, dtd_validation=False,
+                             huge_tree=False, remove_comments=True, remove_pis=True)
+    try:
+        return etree.fromstring(data, parser)
+    except etree.XMLSyntaxError as exc:
+        raise SourceError("", f"feed is not well-formed XML ({exc})") from None
+
+
+def _html_blocks(html: str, title: str):
+    import lxml.html
+
+    html = html.strip()
+    if not html:
+        return []
+    if "<" not in html:  # plain text description
+        html = "".join(f"<p>{p}</p>" for p in re.split(r"\n\s*\n", html.replace("&", "&amp;").replace("<", "&lt;")))
+    root = lxml.html.fragment_fromstring(html, create_parent="div",
+                                         parser=lxml.html.HTMLParser(remove_comments=True, no_network=True))
+    return clean_blocks(fragment_blocks(root), title, HEADER_FIELD)
+
+
+def _text(el) -> str:
+    return clean_line("".join(el.itertext())) if el is not None else ""
+
+
+def _owner(link: str | None, channel_link: str | None, channel_title: str) -> tuple[str | None, str | None]:
+    host = urlsplit(link or channel_link or "").hostname
+    office = office_for_host(host)
+    site = _SITE_SUFFIX.sub("", channel_title).strip() or None
+    if office:
+        return office, None
+    if host:
+        return None, site or host
+    code = office_named_by_site(site)
+    return code, site
+
+
+def _date(values: list[str]):
+    error = None
+    for value in values:
+        try:
+            d = parse_date(value)
+        except ImpossibleDate as exc:
+            error = str(exc)
+            continue
+        if d:
+            return d, None
+    return None, error
+
+
+def read(path: Path, data: bytes, ref: SourceRef) -> list[Draft]:
+    root = _parse(data)
+    tag = root.tag if isinstance(root.tag, str) else ""
+    drafts: list[Draft] = []
+    if tag == f"{ATOM}feed":
+        channel_title = _text(root.find(f"{ATOM}title"))
+        channel_link = next((l.get("href") for l in root.findall(f"{ATOM}link") if l.get("rel", "alternate") == "alternate"), None)
+        items = root.findall(f"{ATOM}entry")
+        for i, entry in enumerate(items):
+            title = _text(entry.find(f"{ATOM}title"))
+            link = next((l.get("href") for l in entry.findall(f"{ATOM}link") if l.get("rel", "alternate") == "alternate"), None)
+            content = entry.find(f"{ATOM}content")
+            if content is None:
+                content = entry.find(f"{ATOM}summary")
+            html = _inner(content)
+            dates = [_text(entry.find(f"{ATOM}{k}")) for k in ("published", "updated")]
+            drafts.append(_draft(ref, i, title, link, html, dates, channel_link, channel_title))
+    elif tag in ("rss", "{http://www.w3.org/1999/02/22-rdf-syntax-ns#}RDF"):
+        channel = root.find("channel")
+        channel = channel if channel is not None else root
+        channel_title = _text(channel.find("title"))
+        channel_link = _text(channel.find("link")) or None
+        items = channel.findall("item") or root.findall("{http://purl.org/rss/1.0/}item")
+        for i, item in enumerate(items):
+            title = _text(item.find("title"))
+            link = _text(item.find("link")) or None
+            content = item.find(CONTENT)
+            html = content.text or "" if content is not None else (item.findtext("description") or "")
+            dates = [item.findtext("pubDate") or "", item.findtext(DC_DATE) or ""]
+            drafts.append(_draft(ref, i, title, link, html, dates, channel_link, channel_title))
+    else:
+        raise SourceError("", "XML file is neither an RSS nor an Atom feed")
+    if not drafts:
+        raise SourceError("", "feed has no items")
+    return drafts
+
+
+def _inner(el) -> str:
+    """An Atom text construct as HTML: type="html" is escaped HTML, xhtml is markup."""
+    if el is None:
+        return ""
+    if el.get("type") == "xhtml":
+        from lxml import etree
+
+        return "".join(etree.tostring(c, encoding="unicode") for c in el)
+    return el.text or ""
+
+
+def _draft(ref, i, title, link, html, dates, channel_link, channel_title) -> Draft:
+    item_ref = replace(ref, item=i)
+    if not title:
+        raise SourceError("", f"item {i} has no title")
+    date, error = _date([d for d in dates if d])
+    if date is None:
+        raise SourceError("", f"item {i} ({title[:40]}): " + (f"impossible date: {error}" if error else "no date"))
+    blocks = _html_blocks(html, title)
+    body = to_markdown(blocks)
+    if not body.strip():
+        raise SourceError("", f"item {i} ({title[:40]}) has no text")
+    office, publisher = _owner(link, channel_link, channel_title)
+    hints: dict[str, object] = {"title": title, "date": date}
+    if office:
+        hints["office"] = office
+    if publisher:
+        hints["publisher"] = publisher
+    if link and link.startswith("http"):
+        hints["url"] = link
+    return Draft(body=body, source=item_ref, hints=hints, item=i)
+
+
+def _sniff(head: bytes) -> bool:
+    start = head.lstrip(b"\xef\xbb\xbf \t\r\n")[:2048]
+    return bool(re.search(rb"<(?:rss|feed|rdf:RDF)[\s>]", start)) and not re.search(rb"<html[\s>]", start, re.I)
+
+
+READER = Reader("feed", (".rss", ".atom", ".xml"), _sniff, read)

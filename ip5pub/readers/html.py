@@ -1,0 +1,308 @@
+"""Saved web pages of the offices and of those who republish them.
+
+The article text comes from trafilatura (main-content extraction that is kept
+up to date against real news sites); the metadata comes from the page's own
+structure by a precedence cascade, each step a small function returning a
+value or None:
+
+- title:  the visible headline that the <title>/og:title/description names,
+          else CMS/og meta, else the <title> without its site suffix;
+- date:   CMS/og/Dublin Core meta and JSON-LD, then <time>, then a date line
+          under (or just above) the headline, then a labelled date line;
+- who:    the host of canonical/og:url (an office's domain means the office),
+          else og:site_name/SiteName, the <title> suffix, the copyright line.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+from urllib.parse import urlsplit
+
+from ip5pub.extract.dates import ImpossibleDate, parse_date
+from ip5pub.extract.offices import office_for_host, office_named_by_site
+from ip5pub.extract.text import clean_line
+from ip5pub.model import Draft, SourceError, SourceRef
+from ip5pub.readers import Reader
+from ip5pub.readers.decode import decode
+from ip5pub.readers.htmltext import Block, clean_blocks, fragment_blocks, to_markdown, xml_blocks
+from ip5pub.readers.text import HEADER_FIELD, header_fields
+
+_CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?\s*([A-Za-z0-9_:.-]+)|<\?xml[^>]+encoding\s*=\s*["']([A-Za-z0-9_.-]+)""", re.I)
+# Separators between a headline and the site name in <title>: "Headline | Site", "标题_栏目_网站", "제목 < 메뉴 : 사이트".
+_TITLE_SEP = re.compile(r"\s+[|\-–—<>‹›»«:·]{1,2}\s+|\s*[_｜|]\s*")
+_DATE_META = ("pubdate", "publishdate", "article:published_time", "og:published_time", "datepublished",
+              "dcterms.date", "dcterms.issued", "dc.date", "dc.date.issued", "date", "publication_date",
+              "sailthru.date", "parsely-pub-date", "article:modified_time", "dcterms.modified", "lastmodifieddate")
+_TITLE_META = ("articletitle", "og:title", "twitter:title", "dc.title", "dcterms.title", "title", "headline")
+_SITE_META = ("og:site_name", "sitename", "application-name", "publisher", "dc.publisher", "author")
+_FURNITURE = re.compile(r"(?:^|[\s_-])(?:nav|navbar|menu|breadcrumbs?|footer|sidebar|side|share|social|related|"
+                        r"links|copyright|gnb|lnb|util|skip|location|position|crumb|pagination|prev|next|"
+                        r"most-?read|popular|recommend|comment)(?:$|[\s_-])", re.I)
+
+
+def declared_charset(data: bytes) -> str | None:
+    m = _CHARSET.search(data[:4096])
+    if not m:
+        return None
+    return (m.group(1) or m.group(2)).decode("ascii", "replace")
+
+
+def parse_tree(text: str):
+    import lxml.html
+
+    # lxml refuses str input that still carries an encoding declaration.
+    text = re.sub(r"^\s*<\?xml[^>]*\?>", "", text)
+    parser = lxml.html.HTMLParser(remove_comments=True, remove_pis=True, no_network=True)
+    try:
+        return lxml.html.document_fromstring(text, parser=parser)
+    except Exception as exc:  # lxml raises ParserError/ValueError on empty or broken input
+        raise SourceError("", f"not a readable HTML page ({exc})") from None
+
+
+def _meta(tree) -> dict[str, str]:
+    found: dict[str, str] = {}
+    for m in tree.iter("meta"):
+        key = (m.get("name") or m.get("property") or m.get("itemprop") or "").strip().lower()
+        value = clean_line(m.get("content") or "")
+        if key and value and key not in found:
+            found[key] = value
+    for script in tree.iter("script"):
+        if (script.get("type") or "").lower() != "application/ld+json" or not script.text:
+            continue
+        try:
+            data = json.loads(script.text)
+        except ValueError:
+            continue
+        for item in data if isinstance(data, list) else data.get("@graph", [data]) if isinstance(data, dict) else []:
+            if not isinstance(item, dict):
+                continue
+            for src, key in (("headline", "headline"), ("datePublished", "datepublished"), ("url", "ld:url")):
+                if isinstance(item.get(src), str):
+                    found.setdefault(key, clean_line(item[src]))
+            pub = item.get("publisher")
+            if isinstance(pub, dict) and isinstance(pub.get("name"), str):
+                found.setdefault("publisher", clean_line(pub["name"]))
+    return found
+
+
+def _canonical(tree, meta: dict[str, str]) -> str | None:
+    for link in tree.iter("link"):
+        if "canonical" in (link.get("rel") or "").lower().split() and (link.get("href") or "").startswith("http"):
+            return link.get("href").strip()
+    for key in ("og:url", "ld:url", "twitter:url"):
+        if meta.get(key, "").startswith("http"):
+            return meta[key]
+    return None
+
+
+def _is_furniture(el) -> bool:
+    """Navigation, footers, side boxes: by tag, or by class/id/role words."""
+    for node in [el, *el.iterancestors()]:
+        tag = node.tag.lower() if isinstance(node.tag, str) else ""
+        if tag in ("nav", "footer", "aside"):
+            return True
+        if tag == "header" and not any(a.tag in ("article", "main") for a in node.iterancestors()):
+            return True
+        marks = " ".join(filter(None, (node.get("class"), node.get("id"), node.get("role"))))
+        if marks and _FURNITURE.search(marks) and "logo" not in marks.lower():
+            return True
+        if "logo" in (node.get("class") or "").lower():
+            return True
+    return False
+
+
+def _headings(tree) -> list[str]:
+    out = []
+    for el in tree.iter():
+        if not isinstance(el.tag, str):
+            continue
+        tag = el.tag.lower()
+        marks = f"{el.get('class') or ''} {el.get('id') or ''}".lower()
+        if re.fullmatch(r"h[1-4]", tag) or re.search(r"title|subject|headline|heading", marks) and tag not in ("html", "body", "head", "title", "meta"):
+            if _is_furniture(el):
+                continue
+            text = clean_line(el.text_content())
+            if 2 <= len(text) <= 300:
+                out.append(text)
+    return out
+
+
+def title_segments(title: str) -> list[str]:
+    return [s for s in (clean_line(x) for x in _TITLE_SEP.split(title)) if s]
+
+
+def find_title(tree, meta: dict[str, str]) -> str | None:
+    page_title = clean_line(tree.findtext(".//title") or "")
+    named = [meta.get(k, "") for k in _TITLE_META] + [page_title, meta.get("description", "")]
+    named = [n for n in named if n]
+    # The visible headline that the page's own title fields name; the longest wins,
+    # so a section label ("Press Releases") or a logo loses to the real headline.
+    visible = [h for h in _headings(tree) if any(h in n for n in named)]
+    if visible:
+        return max(visible, key=len)
+    for key in ("articletitle", "headline", "og:title", "twitter:title", "dc.title"):
+        if meta.get(key):
+            segments = title_segments(meta[key])
+            return max(segments, key=len) if len(segments) > 1 else meta[key]
+    if page_title:
+        return max(title_segments(page_title), key=len)
+    h1 = next((clean_line(h.text_content()) for h in tree.iter("h1")), None)
+    return h1 or None
+
+
+def _lines(tree) -> list[str]:
+    """The page as lines of text, one per block element, cells joined by ' | '."""
+    lines: list[str] = [""]
+    block = {"p", "div", "li", "tr", "h1", "h2", "h3", "h4", "h5", "h6", "section", "article", "header", "ul", "ol",
+             "table", "dd", "dt", "dl", "blockquote", "pre", "main", "figure", "figcaption", "caption", "form", "address"}
+
+    def walk(el) -> None:
+        tag = el.tag.lower() if isinstance(el.tag, str) else ""
+        if tag in ("script", "style", "noscript", "head", "template") or (tag and tag in ("nav", "footer", "aside")):
+            return
+        if tag in block or tag == "br":
+            lines.append("")
+        if tag in ("td", "th") and lines[-1].strip():
+            lines[-1] += " | "
+        if el.text and tag:
+            lines[-1] += el.text
+        for child in el:
+            walk(child)
+            if child.tail:
+                lines[-1] += child.tail
+        if tag in block:
+            lines.append("")
+
+    body = tree.find("body")
+    walk(body if body is not None else tree)
+    return [x for x in (clean_line(line) for line in lines) if x]
+
+
+def _date_in_line(line: str):
+    """The date a short header line states: labelled ('Updated: …') or bare ('令和3年6月29日')."""
+    fields = header_fields(line)
+    if "date" in fields:
+        return parse_date(fields["date"])
+    if len(line) <= 60:
+        return parse_date(line)
+    return None
+
+
+def find_date(tree, meta: dict[str, str], lines: list[str], title: str, first_text: str):
+    """(date, error): the first date by precedence; error when the only date line is impossible."""
+    for key in _DATE_META + ("datepublished",):
+        if meta.get(key):
+            try:
+                d = parse_date(meta[key])
+            except ImpossibleDate:
+                d = None
+            if d:
+                return d, None
+    for el in tree.iter("time"):
+        if _is_furniture(el):
+            continue
+        for value in (el.get("datetime"), el.text_content()):
+            try:
+                d = parse_date(value or "")
+            except ImpossibleDate:
+                d = None
+            if d:
+                return d, None
+    start = next((i for i, x in enumerate(lines) if title and (x == title or title in x)), 0)
+    end = next((i for i, x in enumerate(lines) if first_text and first_text in x and i > start), len(lines))
+    candidates = lines[start + 1:end][:12] + lines[max(0, start - 3):start]
+    labelled = [x for x in lines if "date" in header_fields(x)]
+    error = None
+    for line in [*candidates, *labelled]:
+        try:
+            d = _date_in_line(line)
+        except ImpossibleDate as exc:
+            error = error or f"date line {line!r} is not a real date ({exc})"
+            continue
+        if d:
+            return d, None
+    return None, error
+
+
+def find_owner(url: str | None, meta: dict[str, str], tree, lines: list[str]) -> tuple[str | None, str | None]:
+    """(office, publisher) of this copy, from its site."""
+    host = urlsplit(url).hostname if url else None
+    host = host or meta.get("sitedomain")
+    office = office_for_host(host)
+    names = [meta[k] for k in _SITE_META[:3] if meta.get(k)]
+    page_title = clean_line(tree.findtext(".//title") or "")
+    segments = title_segments(page_title)
+    if len(segments) > 1:
+        names.append(segments[-1])
+    for line in reversed(lines[-15:]):
+        m = re.search(r"(?:Copyright|版权所有|©|\(c\))\s*(?:©|\(c\))?\s*(?:\d{4}(?:-\d{4})?)?\s*[:：]?\s*([^.|　]{2,60})", line, re.I)
+        if m:
+            names.append(clean_line(re.sub(r"\s*(?:All [Rr]ights [Rr]eserved|版权所有).*$", "", m.group(1))))
+            break
+    if office:
+        return office, next((n for n in names if office_named_by_site(n) == office), None)
+    if host and names:
+        return None, names[0]
+    for name in names:
+        code = office_named_by_site(name)
+        if code:
+            return code, name
+    if names:
+        return None, names[0]
+    return None, host
+
+
+def page_hints(text: str) -> tuple[dict[str, object], list[Block], str | None]:
+    """(hints, article blocks, date error) of one HTML page."""
+    import trafilatura
+
+    tree = parse_tree(text)
+    meta = _meta(tree)
+    title = find_title(tree, meta)
+    if not title:
+        raise SourceError("", "no title found (no <title>, og:title or headline)")
+    xml = trafilatura.extract(text, output_format="xml", include_tables=True, include_formatting=True,
+                              include_links=False, include_images=False, include_comments=False,
+                              deduplicate=False, favor_recall=True, with_metadata=False)
+    blocks = xml_blocks(xml) if xml else []
+    if not blocks:
+        # Too short for trafilatura's thresholds: fall back to the largest content container.
+        container = next((el for el in tree.iter("article", "main")), None) or tree.find("body")
+        blocks = fragment_blocks(container) if container is not None else []
+    blocks = clean_blocks(blocks, title, HEADER_FIELD)
+    lines = _lines(tree)
+    first = next((b.text for b in blocks if b.kind == "p"), "")
+    date, error = find_date(tree, meta, lines, title, first[:20])
+    url = _canonical(tree, meta)
+    office, publisher = find_owner(url, meta, tree, lines)
+    hints: dict[str, object] = {"title": title}
+    if date:
+        hints["date"] = date
+    if office:
+        hints["office"] = office
+    if publisher:
+        hints["publisher"] = publisher
+    if url:
+        hints["url"] = url
+    return hints, blocks, error
+
+
+def read(path: Path, data: bytes, ref: SourceRef) -> list[Draft]:
+    text = decode(data, declared_charset(data))
+    hints, blocks, error = page_hints(text)
+    if "date" not in hints and error:
+        raise SourceError("", error)
+    body = to_markdown(blocks)
+    if not body.strip():
+        raise SourceError("", "no article text found in the page")
+    return [Draft(body=body, source=ref, hints=hints)]
+
+
+def _sniff(head: bytes) -> bool:
+    start = head.lstrip(b"\xef\xbb\xbf \t\r\n")[:1024].lower()
+    return start.startswith((b"<!doctype html", b"<html")) or (start.startswith(b"<") and b"<html" in start[:1024])
+
+
+READER = Reader("html", (".html", ".htm", ".xhtml", ".shtml"), _sniff, read)

@@ -1,0 +1,229 @@
+"""HTML -> blocks -> CommonMark, shared by the page reader and the feed reader.
+
+A block is one paragraph, heading, list or table. Pages get their blocks from
+trafilatura's XML output (the article only); feed items carry the article
+already, so their HTML fragment is walked directly.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from ip5pub import markdown
+from ip5pub.extract import boilerplate
+from ip5pub.extract.text import clean_line
+
+
+@dataclass
+class Block:
+    kind: str  # "p", "h", "list", "table", "quote", "pre"
+    text: str = ""  # p, h, quote, pre
+    items: list[str] = field(default_factory=list)  # list items
+    rows: list[list[str]] = field(default_factory=list)  # table rows
+    level: int = 2
+    ordered: bool = False
+
+    @property
+    def plain(self) -> str:
+        if self.kind == "list":
+            return "\n".join(self.items)
+        if self.kind == "table":
+            return "\n".join(" | ".join(r) for r in self.rows)
+        return self.text
+
+
+def _text(el) -> str:
+    """Text of an element with inline markup flattened; <br> becomes a space."""
+    parts: list[str] = []
+
+    def walk(e) -> None:
+        if isinstance(e.tag, str) and e.tag.lower() in ("script", "style", "noscript"):
+            if e.tail:
+                parts.append(e.tail)
+            return
+        if isinstance(e.tag, str) and e.tag.lower() in ("br", "lb"):
+            parts.append(" ")
+        if isinstance(e.tag, str) and e.text:
+            parts.append(e.text)
+        for child in e:
+            walk(child)
+        if e is not el and e.tail:
+            parts.append(e.tail)
+
+    walk(el)
+    return clean_line("".join(parts))
+
+
+_BLOCKS = {"p", "div", "section", "article", "main", "header", "footer", "aside", "nav", "form", "figure",
+           "figcaption", "center", "address", "dl", "dd", "dt", "body", "html", "span_block"}
+
+
+def fragment_blocks(root) -> list[Block]:
+    """Blocks of an HTML element tree (feed content, or a fallback container)."""
+    out: list[Block] = []
+    inline: list[str] = []
+
+    def flush() -> None:
+        text = clean_line(" ".join(inline))
+        inline.clear()
+        if text:
+            out.append(Block("p", text))
+
+    def walk(el) -> None:
+        tag = el.tag.lower() if isinstance(el.tag, str) else ""
+        if tag in ("script", "style", "noscript", "template", "iframe", "object", "svg", "img"):
+            return
+        if re.fullmatch(r"h[1-6]", tag):
+            flush()
+            text = _text(el)
+            if text:
+                out.append(Block("h", text, level=int(tag[1])))
+            return
+        if tag in ("ul", "ol"):
+            flush()
+            items = [_text(li) for li in el if isinstance(li.tag, str) and li.tag.lower() == "li"]
+            items = [i for i in items if i]
+            if items:
+                out.append(Block("list", items=items, ordered=tag == "ol"))
+            return
+        if tag == "table":
+            flush()
+            rows = []
+            for tr in el.iter("tr"):
+                cells = [_text(c) for c in tr if isinstance(c.tag, str) and c.tag.lower() in ("td", "th")]
+                if any(cells):
+                    rows.append(cells)
+            if rows:
+                out.append(Block("table", rows=rows))
+            return
+        if tag in ("blockquote", "pre"):
+            flush()
+            text = _text(el)
+            if text:
+                out.append(Block("quote" if tag == "blockquote" else "pre", text))
+            return
+        if tag == "br":
+            inline.append("\n")
+        if tag in _BLOCKS or tag == "p" or tag == "li":
+            flush()
+        if el.text and tag:
+            inline.append(el.text)
+        for child in el:
+            walk(child)
+            if child.tail:
+                inline.append(child.tail)
+        if tag in _BLOCKS or tag == "p":
+            flush()
+
+    walk(root)
+    flush()
+    return out
+
+
+def xml_blocks(xml: str) -> list[Block]:
+    """Blocks of trafilatura's XML output (<p>, <head>, <list>, <table>, <quote>, <code>)."""
+    from lxml import etree
+
+    parser = etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=False, huge_tree=False)
+    root = etree.fromstring(xml.encode("utf-8"), parser)
+    main = root.find("main")
+    out: list[Block] = []
+    for el in (main if main is not None else root):
+        tag = el.tag
+        if tag == "head":
+            rend = el.get("rend") or "h2"
+            text = _text(el)
+            if text:
+                out.append(Block("h", text, level=int(rend[1]) if re.fullmatch(r"h[1-6]", rend) else 2))
+        elif tag == "list":
+            items = [_text(i) for i in el.iter("item")]
+            if any(items):
+                out.append(Block("list", items=[i for i in items if i], ordered=el.get("rend") == "ol"))
+        elif tag == "table":
+            rows = [[_text(c) for c in row.iter("cell")] for row in el.iter("row")]
+            rows = [r for r in rows if any(r)]
+            if rows:
+                out.append(Block("table", rows=rows))
+        elif tag in ("quote", "code"):
+            text = _text(el)
+            if text:
+                out.append(Block("quote" if tag == "quote" else "pre", text))
+        else:
+            text = _text(el)
+            if text:
+                out.append(Block("p", text))
+    return out
+
+
+def _is_prose(block: Block) -> bool:
+    """A paragraph that reads as article text, not a label or a short caption."""
+    if block.kind != "p":
+        return False
+    text = block.text
+    cjk = len(re.findall(r"[\u3040-\u30ff\u3400-\u9fff\uac00-\ud7af]", text))
+    return (cjk >= 20 or len(text.split()) >= 8) and bool(re.search(r"[.!?。！？다]\W*$|[.。]", text))
+
+
+def _same(a: str, b: str) -> bool:
+    return " ".join(a.split()).casefold() == " ".join(b.split()).casefold()
+
+
+def clean_blocks(blocks: list[Block], title: str, header: "re.Pattern[str] | None" = None) -> list[Block]:
+    """Drop what is not article text: headline repeats, header fields, furniture.
+
+    `header` matches a block made of metadata fields ("Date: …  Hits: …").
+    """
+    first_prose = next((i for i, b in enumerate(blocks) if _is_prose(b)), len(blocks))
+    out: list[Block] = []
+    for i, b in enumerate(blocks):
+        plain = b.plain
+        if title and (_same(plain, title) or (b.kind == "h" and i < first_prose and title in plain)):
+            continue  # the headline, repeated at the top of the body
+        if i < first_prose and b.kind in ("h", "list", "table", "p") and (
+            (title and title in plain) or (header is not None and _all_header(b, header))
+        ):
+            continue  # the metadata table or list under the headline
+        if i < first_prose and b.kind == "h":
+            continue  # section labels above the headline ("Press Releases")
+        if b.kind == "h" and out and boilerplate.opens_trailing_section(b.text):
+            break  # "Related news", "About WIPO", … : the rest of the page is furniture
+        if b.kind == "list":
+            items = [x for x in b.items if not boilerplate.is_furniture(x)]
+            if not items:
+                continue
+            b = Block("list", items=items, ordered=b.ordered)
+        elif b.kind != "table" and boilerplate.is_furniture(plain):
+            continue
+        out.append(b)
+    # Furniture at the end may be short label lines left behind ("Print | Close").
+    while out and out[-1].kind == "h":
+        out.pop()
+    return out
+
+
+def _all_header(block: Block, header: "re.Pattern[str]") -> bool:
+    lines = block.items if block.kind == "list" else [" ".join(r) for r in block.rows] if block.kind == "table" else [block.text]
+    hits = sum(bool(header.search(x)) for x in lines)
+    return hits >= max(1, len(lines) // 2)
+
+
+def to_markdown(blocks: list[Block]) -> str:
+    parts: list[str] = []
+    for b in blocks:
+        if b.kind == "h":
+            parts.append("#" * max(2, min(b.level, 6)) + " " + markdown.escape_inline(b.text))
+        elif b.kind == "list":
+            parts.append("\n".join((f"{n}. " if b.ordered else "- ") + markdown.escape_inline(x)
+                                   for n, x in enumerate(b.items, 1)))
+        elif b.kind == "table":
+            width = max(len(r) for r in b.rows)
+            rows = [r + [""] * (width - len(r)) for r in b.rows]
+            lines = ["| " + " | ".join(markdown.escape_inline(c) for c in r) + " |" for r in rows]
+            lines.insert(1, "|" + "---|" * width)
+            parts.append("\n".join(lines))
+        elif b.kind == "quote":
+            parts.append("> " + markdown.escape_inline(b.text))
+        else:
+            parts.append(markdown.escape(b.text))
+    return "\n\n".join(parts) + "\n" if parts else ""
