@@ -1,18 +1,29 @@
 """Recognize notices that report the same event.
 
-Two signals, each cheap and deterministic:
-1. Text overlap (same language): word 4-shingles (Latin) or character
-   3-shingles (CJK); containment of the smaller set in the larger one
-   >= TEXT_CONTAINMENT means one is a copy or republication of the other.
-2. Event identity (any language, so translations match): both notices report
-   the same event dates, mention mostly the same offices (Jaccard >=
-   OFFICE_JACCARD) and were published within EVENT_WINDOW_DAYS of each other.
-Links are symmetric; `duplicates` lists every other member of the group.
+Three signals, each deterministic and cheap (pairs are found through inverted
+indexes, so the cost grows with the shared features, not with n²):
+
+1. Copies (same language): word 4-shingles (Latin) or character 4-shingles
+   (CJK) of the body; when the share of the smaller notice's shingles found in
+   the other (containment) is >= TEXT_CONTAINMENT, one is a copy or a
+   republication of the other, whatever their dates.
+2. The same event (any language, so translations match): both notices report
+   the same event dates, the offices they mention overlap (|A∩B| / min(|A|,|B|)
+   >= OFFICE_OVERLAP) and they were published within EVENT_WINDOW_DAYS.
+3. Translations of notices without event dates (statistics, announcements):
+   the language-independent anchors — numbers as written in digits and Latin
+   acronyms such as PCT or IP5 — overlap by Jaccard >= ANCHOR_JACCARD with at
+   least ANCHOR_MIN shared, offices overlap as in 2, and the two were
+   published within ANCHOR_WINDOW_DAYS.
+Two notices whose event dates are both known and differ are never linked by 3.
+Links are symmetric and transitive; `duplicates` lists every other member of
+the group.
 """
 
 from __future__ import annotations
 
 import re
+from collections import defaultdict
 from dataclasses import replace
 from itertools import combinations
 
@@ -20,45 +31,92 @@ from ip5pub import markdown
 from ip5pub.model import Notice
 
 TEXT_CONTAINMENT = 0.5
-OFFICE_JACCARD = 0.5
+OFFICE_OVERLAP = 0.5
 EVENT_WINDOW_DAYS = 120
+ANCHOR_JACCARD = 0.5
+ANCHOR_MIN = 4
+ANCHOR_WINDOW_DAYS = 30
+COMMON = 50  # a shingle found in more notices than this says nothing about any pair
 _CJK = re.compile(r"[\u3040-\u30ff\u3400-\u9fff\uac00-\ud7af]")
 
 
 def shingles(text: str) -> frozenset[str]:
     text = text.lower()
-    cjk = "".join(_CJK.findall(text))
     words = re.findall(r"[a-z0-9]+", text)
     out = {" ".join(words[i:i + 4]) for i in range(max(0, len(words) - 3))}
-    out |= {cjk[i:i + 3] for i in range(max(0, len(cjk) - 2))}
+    # Per CJK run, so the end of one sentence and the start of the next do not join.
+    for run in re.findall(r"[\u3040-\u30ff\u3400-\u9fff\uac00-\ud7af]+", text):
+        out |= {run[i:i + 4] for i in range(max(0, len(run) - 3))}
     return frozenset(out)
 
 
-def _containment(a: frozenset[str], b: frozenset[str]) -> float:
-    if not a or not b:
-        return 0.0
-    return len(a & b) / min(len(a), len(b))
+def anchors(text: str) -> frozenset[str]:
+    """Numbers ('2,500', '2 500' and '2500' alike; not 1-2 digit day numbers) and Latin acronyms."""
+    nums = {re.sub(r"[,\s]", "", m) for m in re.findall(r"(?<![\d.])\d{1,3}(?:[, ]\d{3})+(?!\d)|\d{3,}(?:\.\d+)?%?|\d+(?:\.\d+)?%", text)}
+    acros = set(re.findall(r"(?<![A-Za-z])[A-Z][A-Z0-9&/]*[A-Z0-9](?![A-Za-z])", text))
+    return frozenset(nums | acros)
 
 
-def _jaccard(a: set[str], b: set[str]) -> float:
+def _overlap(a: set[str], b: set[str]) -> float:
+    return len(a & b) / min(len(a), len(b)) if a and b else 0.0
+
+
+def _jaccard(a: frozenset[str], b: frozenset[str]) -> float:
     return len(a & b) / len(a | b) if a | b else 0.0
 
 
-def same_event(a: Notice, b: Notice, sa: frozenset[str], sb: frozenset[str]) -> bool:
-    if a.language == b.language and _containment(sa, sb) >= TEXT_CONTAINMENT:
+def _offices_agree(a: Notice, b: Notice) -> bool:
+    return _overlap(set(a.offices), set(b.offices)) >= OFFICE_OVERLAP
+
+
+def same_event(a: Notice, b: Notice, shared_shingles: float = 0.0) -> bool:
+    """Signals 2 and 3 (signal 1 is `shared_shingles` >= TEXT_CONTAINMENT, computed by the caller)."""
+    if a.language == b.language and shared_shingles >= TEXT_CONTAINMENT:
         return True
-    return (
-        a.event is not None
-        and a.event == b.event
-        and _jaccard(set(a.offices), set(b.offices)) >= OFFICE_JACCARD
-        and abs((a.date - b.date).days) <= EVENT_WINDOW_DAYS
-    )
+    days = abs((a.date - b.date).days)
+    if a.event is not None and a.event == b.event:
+        return _offices_agree(a, b) and days <= EVENT_WINDOW_DAYS
+    if a.event is not None and b.event is not None:
+        return False
+    if days > ANCHOR_WINDOW_DAYS or not _offices_agree(a, b):
+        return False
+    xa, xb = anchors(markdown.to_plain(a.body)), anchors(markdown.to_plain(b.body))
+    return len(xa & xb) >= ANCHOR_MIN and _jaccard(xa, xb) >= ANCHOR_JACCARD
+
+
+def candidate_pairs(notices: list[Notice]) -> dict[tuple[int, int], float]:
+    """Pairs worth comparing, with the shingle containment of each (0 when none shared)."""
+    sig = [shingles(markdown.to_plain(n.body)) for n in notices]
+    index: dict[str, list[int]] = defaultdict(list)
+    for i, s in enumerate(sig):
+        for sh in s:
+            index[sh].append(i)
+    shared: dict[tuple[int, int], int] = defaultdict(int)
+    for members in index.values():
+        if len(members) <= COMMON:
+            for pair in combinations(members, 2):
+                shared[pair] += 1
+    pairs = {p: c / min(len(sig[p[0]]), len(sig[p[1]])) for p, c in shared.items()}
+    # Same event dates, or close publication dates: candidates for signals 2 and 3.
+    by_event: dict[object, list[int]] = defaultdict(list)
+    for i, n in enumerate(notices):
+        by_event[n.event].append(i)
+    for key, members in by_event.items():
+        if key is not None:
+            for pair in combinations(members, 2):
+                pairs.setdefault(pair, 0.0)
+    order = sorted(range(len(notices)), key=lambda i: notices[i].date)
+    for x, i in enumerate(order):
+        for j in order[x + 1:]:
+            if (notices[j].date - notices[i].date).days > ANCHOR_WINDOW_DAYS:
+                break
+            pairs.setdefault((min(i, j), max(i, j)), 0.0)
+    return pairs
 
 
 def link_duplicates(notices: list[Notice]) -> list[Notice]:
     """Each notice with `duplicates` = the other members of its event group
     (plus ids a previous normalize recorded that are not in this set)."""
-    sig = {n.id: shingles(markdown.to_plain(n.body)) for n in notices}
     parent = {n.id: n.id for n in notices}
 
     def root(x: str) -> str:
@@ -76,8 +134,9 @@ def link_duplicates(notices: list[Notice]) -> list[Notice]:
         for other in n.duplicates:
             if other in parent:
                 union(n.id, other)
-    for a, b in combinations(notices, 2):
-        if root(a.id) != root(b.id) and same_event(a, b, sig[a.id], sig[b.id]):
+    for (i, j), containment in sorted(candidate_pairs(notices).items()):
+        a, b = notices[i], notices[j]
+        if root(a.id) != root(b.id) and same_event(a, b, containment):
             union(a.id, b.id)
     members: dict[str, set[str]] = {}
     for n in notices:

@@ -26,7 +26,7 @@ EXPECTED = HERE / "expected" / "metadata.yaml"
 FLOORS = {
     "found": 1.0, "title": 1.0, "date": 1.0, "office": 1.0, "language": 1.0, "translated_from": 1.0,
     "attribution": 1.0, "event": 1.0, "offices": 1.0, "acronyms": 1.0, "url": 1.0,
-    "first_sentence": 1.0, "boilerplate": 1.0, "event_key": 0.9,  # raised to 1.0 with the dedup rework
+    "first_sentence": 1.0, "boilerplate": 1.0, "event_key": 1.0,
 }
 
 
