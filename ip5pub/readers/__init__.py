@@ -76,4 +76,42 @@ def read_source(path: Path, display: str | None = None) -> list[Draft]:
         raise SourceError(label, exc.reason) from None
     if not drafts:
         raise SourceError(label, "no notice found")
-    return drafts
+    return apply_sidecar(path, drafts, label)
+
+
+def sidecar_for(path: Path) -> Path | None:
+    for suffix in (".meta.yaml", ".meta.yml"):
+        candidate = path.with_name(path.name + suffix)
+        if candidate.is_file():
+            return candidate
+    return None
+
+
+def apply_sidecar(path: Path, drafts: list[Draft], label: str) -> list[Draft]:
+    """Corrections without editing the source: `<source>.meta.yaml` keys win over
+    whatever was read or would be extracted. In a feed, a key `items` maps an
+    item's index to its own corrections."""
+    from dataclasses import replace
+
+    from ip5pub import frontmatter
+
+    sidecar = sidecar_for(path)
+    if sidecar is None:
+        return drafts
+    try:
+        meta = frontmatter.load(sidecar.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, frontmatter.FrontMatterError) as exc:
+        raise SourceError(label, f"sidecar {sidecar.name}: {exc}") from None
+    per_item = meta.pop("items", None) or {}
+    if not isinstance(per_item, dict):
+        raise SourceError(label, f"sidecar {sidecar.name}: 'items' must map item numbers to corrections")
+    out = []
+    for draft in drafts:
+        fix = dict(meta)
+        item_fix = per_item.get(draft.item) if draft.item is not None else None
+        if isinstance(item_fix, dict):
+            fix.update({str(k): v for k, v in item_fix.items()})
+        if fix:
+            draft = replace(draft, hints={**draft.hints, **fix}, fixed=draft.fixed | frozenset(fix))
+        out.append(draft)
+    return out

@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import codecs
+import re
 
 from ip5pub.model import SourceError
 
+_CANDIDATES = ["gb18030", "big5", "shift_jis", "cp932", "euc_jp", "euc_kr", "cp949", "cp1252"]
 _BOMS = ((codecs.BOM_UTF8, "utf-8-sig"), (codecs.BOM_UTF16_LE, "utf-16"), (codecs.BOM_UTF16_BE, "utf-16"))
 
 
@@ -38,10 +40,16 @@ def decode(data: bytes, declared: str | None = None) -> str:
         pass
     from charset_normalizer import from_bytes
 
-    guess = from_bytes(data, cp_isolation=["gb18030", "big5", "shift_jis", "euc_jp", "euc_kr", "cp949", "cp1252"]).best()
-    if guess is None:
-        raise SourceError("", "bytes do not decode as any supported encoding (UTF-8, GB18030, Big5, Shift_JIS, EUC-JP, EUC-KR)")
-    return _clean(str(guess))
+    # Detect on the text, not the markup: ASCII tags dilute the language
+    # statistics that tell Shift_JIS from EUC-KR.
+    sample = re.sub(rb"<[^<>]{0,2000}>", b" ", data) if data.lstrip()[:1] == b"<" else data
+    results = from_bytes(sample, cp_isolation=_CANDIDATES)
+    for match in sorted(results, key=lambda m: (-m.coherence, m.chaos, _CANDIDATES.index(m.encoding) if m.encoding in _CANDIDATES else 99)):
+        try:
+            return _clean(data.decode(match.encoding))
+        except (UnicodeDecodeError, LookupError):
+            continue
+    raise SourceError("", "bytes do not decode as any supported encoding (UTF-8, GB18030, Big5, Shift_JIS, EUC-JP, EUC-KR)")
 
 
 def _canonical(name: str) -> str:

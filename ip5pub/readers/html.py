@@ -254,6 +254,16 @@ def find_owner(url: str | None, meta: dict[str, str], tree, lines: list[str]) ->
     return None, host
 
 
+def _config():
+    from trafilatura.settings import use_config
+
+    config = use_config()
+    # Notices are short: a three-sentence announcement is a whole article, not a fragment.
+    for key in ("MIN_EXTRACTED_SIZE", "MIN_OUTPUT_SIZE", "MIN_EXTRACTED_COMM_SIZE", "MIN_OUTPUT_COMM_SIZE"):
+        config.set("DEFAULT", key, "10")
+    return config
+
+
 def page_hints(text: str) -> tuple[dict[str, object], list[Block], str | None]:
     """(hints, article blocks, date error) of one HTML page."""
     import trafilatura
@@ -265,7 +275,7 @@ def page_hints(text: str) -> tuple[dict[str, object], list[Block], str | None]:
         raise SourceError("", "no title found (no <title>, og:title or headline)")
     xml = trafilatura.extract(text, output_format="xml", include_tables=True, include_formatting=True,
                               include_links=False, include_images=False, include_comments=False,
-                              deduplicate=False, favor_recall=True, with_metadata=False)
+                              deduplicate=False, favor_recall=True, with_metadata=False, config=_config())
     blocks = xml_blocks(xml) if xml else []
     if not blocks:
         # Too short for trafilatura's thresholds: fall back to the largest content container.

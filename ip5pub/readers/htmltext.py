@@ -129,9 +129,16 @@ def xml_blocks(xml: str) -> list[Block]:
     root = etree.fromstring(xml.encode("utf-8"), parser)
     main = root.find("main")
     out: list[Block] = []
-    for el in (main if main is not None else root):
+    _xml_walk(main if main is not None else root, out)
+    return out
+
+
+def _xml_walk(parent, out: list[Block]) -> None:
+    for el in parent:
         tag = el.tag
-        if tag == "head":
+        if tag in ("div", "main", "section"):
+            _xml_walk(el, out)
+        elif tag == "head":
             rend = el.get("rend") or "h2"
             text = _text(el)
             if text:
@@ -153,7 +160,6 @@ def xml_blocks(xml: str) -> list[Block]:
             text = _text(el)
             if text:
                 out.append(Block("p", text))
-    return out
 
 
 def _is_prose(block: Block) -> bool:
@@ -166,7 +172,10 @@ def _is_prose(block: Block) -> bool:
 
 
 def _same(a: str, b: str) -> bool:
-    return " ".join(a.split()).casefold() == " ".join(b.split()).casefold()
+    """Equal up to spacing, case and a closing full stop."""
+    def norm(x: str) -> str:
+        return " ".join(x.split()).casefold().rstrip(".。")
+    return norm(a) == norm(b)
 
 
 def clean_blocks(blocks: list[Block], title: str, header: "re.Pattern[str] | None" = None) -> list[Block]:
@@ -180,12 +189,14 @@ def clean_blocks(blocks: list[Block], title: str, header: "re.Pattern[str] | Non
         plain = b.plain
         if title and (_same(plain, title) or (b.kind == "h" and i < first_prose and title in plain)):
             continue  # the headline, repeated at the top of the body
-        if i < first_prose and b.kind in ("h", "list", "table", "p") and (
+        if i < first_prose and b.kind in ("h", "list", "table") and (
             (title and title in plain) or (header is not None and _all_header(b, header))
         ):
             continue  # the metadata table or list under the headline
         if i < first_prose and b.kind == "h":
             continue  # section labels above the headline ("Press Releases")
+        if i < first_prose and b.kind == "p" and len(plain) <= 80 and _has_date(plain):
+            continue  # the date line or byline under the headline ("Posted March 3, 2022")
         if b.kind == "h" and out and boilerplate.opens_trailing_section(b.text):
             break  # "Related news", "About WIPO", … : the rest of the page is furniture
         if b.kind == "list":
@@ -193,6 +204,8 @@ def clean_blocks(blocks: list[Block], title: str, header: "re.Pattern[str] | Non
             if not items:
                 continue
             b = Block("list", items=items, ordered=b.ordered)
+        elif b.kind == "p" and i < first_prose and header is not None and _all_header(b, header):
+            continue  # "Date: …  Source: …" under the headline
         elif b.kind != "table" and boilerplate.is_furniture(plain):
             continue
         out.append(b)
@@ -200,6 +213,15 @@ def clean_blocks(blocks: list[Block], title: str, header: "re.Pattern[str] | Non
     while out and out[-1].kind == "h":
         out.pop()
     return out
+
+
+def _has_date(text: str) -> bool:
+    from ip5pub.extract.dates import ImpossibleDate, parse_date
+
+    try:
+        return parse_date(text) is not None
+    except ImpossibleDate:
+        return True
 
 
 def _all_header(block: Block, header: "re.Pattern[str]") -> bool:
