@@ -210,3 +210,41 @@ def test_html_headline_repeated_is_kept_once_and_furniture_dropped(tmp_path):
     assert "It covers the exchange of search results between the two offices." in plain
     assert (n.office, n.publisher, n.date) == (None, "Example Law LLP", dt.date(2022, 3, 3))
     assert n.source.url == "https://example-law.com/news/pact"
+
+
+TITLES = [
+    # (head, body, expected title)
+    ("<title>Press Releases | KIPO</title>", "<h1 class='logo'>KIPO</h1><h2>Press Releases</h2><h3>KIPO opens new center in Daejeon</h3>",
+     "KIPO opens new center in Daejeon"),
+    ("<title>KIPO</title>", "<div class='article'><h1>Patent fees to change next year</h1>", "Patent fees to change next year"),
+    ("<title>Results of the meeting | Japan Patent Office</title>", "<h1>Results of the meeting</h1>", "Results of the meeting"),
+    ('<title>Site</title><meta property="og:title" content="Treaty adopted in Geneva">', "<div>x</div>", "Treaty adopted in Geneva"),
+    ("<title>第十四次五局局长会议召开 - 国家知识产权局</title>", "<div class='header'><h1>国家知识产权局</h1></div>", "第十四次五局局长会议召开"),
+]
+
+
+@pytest.mark.parametrize("head,body,expected", TITLES)
+def test_html_title_cascade(head, body, expected):
+    from ip5pub.readers.html import find_title, parse_tree, _meta
+
+    tree = parse_tree(f"<html><head>{head}</head><body>{body}<p>Article text here.</p></body></html>")
+    assert find_title(tree, _meta(tree)) == expected
+
+
+OWNERS = [
+    # (head, footer, (office, publisher))
+    ('<link rel="canonical" href="https://www.epo.org/en/news/x">', "", ("EPO", None)),
+    ('<meta property="og:site_name" content="IP Asia Wire"><link rel="canonical" href="https://www.ipasiawire.com/x">', "", (None, "IP Asia Wire")),
+    ("<title>News item | Epo.org</title>", "", ("EPO", "Epo.org")),
+    ('<meta name="SiteName" content="国家知识产权局">', "", ("CNIPA", "国家知识产权局")),
+    ("", "<footer>x</footer><p>Copyright © Example Law LLP. All rights reserved.</p>", (None, "Example Law LLP")),
+]
+
+
+@pytest.mark.parametrize("head,footer,expected", OWNERS)
+def test_html_owner(head, footer, expected):
+    from ip5pub.readers.html import _canonical, _lines, _meta, find_owner, parse_tree
+
+    tree = parse_tree(f"<html><head>{head}</head><body><h1>Headline of it</h1><p>Text.</p>{footer}</body></html>")
+    meta = _meta(tree)
+    assert find_owner(_canonical(tree, meta), meta, tree, _lines(tree)) == expected

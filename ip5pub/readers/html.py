@@ -139,17 +139,27 @@ def find_title(tree, meta: dict[str, str]) -> str | None:
     named = [n for n in named if n]
     # The visible headline that the page's own title fields name; the longest wins,
     # so a section label ("Press Releases") or a logo loses to the real headline.
-    visible = [h for h in _headings(tree) if any(h in n for n in named)]
+    site_names = set(title_segments(page_title)[1:])  # "Headline | Site": the later parts name the site
+    visible = [h for h in _headings(tree) if any(h in n for n in named) and h not in site_names
+               and (_substantial(h, words=3) or any(h == meta.get(k) for k in _TITLE_META))]
     if visible:
         return max(visible, key=len)
     for key in ("articletitle", "headline", "og:title", "twitter:title", "dc.title"):
         if meta.get(key):
             segments = title_segments(meta[key])
             return max(segments, key=len) if len(segments) > 1 else meta[key]
-    if page_title:
-        return max(title_segments(page_title), key=len)
-    h1 = next((clean_line(h.text_content()) for h in tree.iter("h1")), None)
-    return h1 or None
+    longest = max(title_segments(page_title), key=len) if page_title else ""
+    if _substantial(longest):
+        return longest
+    # <title> is only the site's name ("Press Releases | KIPO"): the first real headline.
+    heading = next((h for h in _headings(tree) if _substantial(h, words=3)), None)
+    return heading or longest or None
+
+
+def _substantial(text: str, words: int = 4) -> bool:
+    """Long enough to be a headline rather than a site or section name."""
+    cjk = len(re.findall(r"[\u3040-\u30ff\u3400-\u9fff\uac00-\ud7af]", text))
+    return len(text.split()) >= words or cjk >= 8
 
 
 def _lines(tree) -> list[str]:
@@ -246,7 +256,7 @@ def find_owner(url: str | None, meta: dict[str, str], tree, lines: list[str]) ->
     if host and names:
         return None, names[0]
     for name in names:
-        code = office_named_by_site(name)
+        code = office_named_by_site(name) or (office_for_host(name) if re.fullmatch(r"[\w.-]+\.[a-z]{2,}", name, re.I) else None)
         if code:
             return code, name
     if names:
