@@ -3,10 +3,11 @@
 Three signals, each deterministic and cheap (pairs are found through inverted
 indexes, so the cost grows with the shared features, not with n²):
 
-1. Copies (same language): word 4-shingles (Latin) or character 4-shingles
-   (CJK) of the body; when the share of the smaller notice's shingles found in
-   the other (containment) is >= TEXT_CONTAINMENT, one is a copy or a
-   republication of the other, whatever their dates.
+1. Copies (same language): word 4-shingles (Latin, Korean) or character
+   4-shingles (Chinese, Japanese) of the body; when the share of the smaller
+   notice's shingles found in the other (containment) is >= TEXT_CONTAINMENT
+   and they were published within COPY_WINDOW_DAYS, one is a copy or a
+   republication of the other.
 2. The same event (any language, so translations match): both notices report
    the same event dates, the offices they mention overlap (|A∩B| / min(|A|,|B|)
    >= OFFICE_OVERLAP) and they were published within EVENT_WINDOW_DAYS.
@@ -31,6 +32,7 @@ from ip5pub import markdown
 from ip5pub.model import Notice
 
 TEXT_CONTAINMENT = 0.5
+COPY_WINDOW_DAYS = 365
 OFFICE_OVERLAP = 0.5
 EVENT_WINDOW_DAYS = 120
 ANCHOR_JACCARD = 0.5
@@ -42,10 +44,13 @@ _CJK = re.compile(r"[\u3040-\u30ff\u3400-\u9fff\uac00-\ud7af]")
 
 def shingles(text: str) -> frozenset[str]:
     text = text.lower()
-    words = re.findall(r"[a-z0-9]+", text)
+    # Latin and Korean are written with spaces: word 4-shingles. Korean words
+    # are short, so character shingles of them would match any Korean notice.
+    words = re.findall(r"[a-z0-9]+|[\uac00-\ud7af0-9]+", text)
     out = {" ".join(words[i:i + 4]) for i in range(max(0, len(words) - 3))}
-    # Per CJK run, so the end of one sentence and the start of the next do not join.
-    for run in re.findall(r"[\u3040-\u30ff\u3400-\u9fff\uac00-\ud7af]+", text):
+    # Chinese and Japanese have no spaces: character 4-shingles per run, so the
+    # end of one sentence and the start of the next do not join.
+    for run in re.findall(r"[\u3040-\u30ff\u3400-\u9fff]+", text):
         out |= {run[i:i + 4] for i in range(max(0, len(run) - 3))}
     return frozenset(out)
 
@@ -71,9 +76,9 @@ def _offices_agree(a: Notice, b: Notice) -> bool:
 
 def same_event(a: Notice, b: Notice, shared_shingles: float = 0.0) -> bool:
     """Signals 2 and 3 (signal 1 is `shared_shingles` >= TEXT_CONTAINMENT, computed by the caller)."""
-    if a.language == b.language and shared_shingles >= TEXT_CONTAINMENT:
-        return True
     days = abs((a.date - b.date).days)
+    if a.language == b.language and shared_shingles >= TEXT_CONTAINMENT and days <= COPY_WINDOW_DAYS:
+        return True
     if a.event is not None and a.event == b.event:
         return _offices_agree(a, b) and days <= EVENT_WINDOW_DAYS
     if a.event is not None and b.event is not None:
