@@ -200,3 +200,39 @@ def test_title_segments(title, segments):
 ])
 def test_language(text, lang):
     assert detect_language(text) == lang
+
+
+MORE_FURNITURE = [
+    ("The post IP5 heads meet appeared first on Example IP News.", True), ("（责任编辑：张三）", True),
+    ("Read more »", True), ("[更新日 2021年6月29日]", True), ("Last updated: June 29, 2021", True),
+    ("특허청이(가) 창작한 이 저작물은 공공누리 제1유형 조건에 따라 이용할 수 있습니다.", True),
+    ("FOR IMMEDIATE RELEASE", True), ("The heads will read more reports next year.", False),
+]
+
+
+@pytest.mark.parametrize("text,expected", MORE_FURNITURE)
+def test_more_furniture(text, expected):
+    assert boilerplate.is_furniture(text) is expected
+
+
+@pytest.mark.parametrize("text,expected", [("###", True), ("- 30 -", True), ("-END-", True), ("### Results", False)])
+def test_end_marks(text, expected):
+    assert boilerplate.ends_article(text) is expected
+
+
+@pytest.mark.parametrize("text,expected", [
+    ("China's National Intellectual Property Administration sent a delegation", ["CNIPA"]),
+    ("韩国特许厅与日本特许厅", ["JPO", "KIPO"]),
+    ("미국 특허청과 유럽 특허청", ["EPO", "USPTO"]),
+    ("国家知識産権局の局長", ["CNIPA"]),
+])
+def test_more_office_names(text, expected):
+    assert offices_mentioned(text) == expected
+
+
+@pytest.mark.parametrize("text,expected", [
+    ('the Patent Prosecution Highway (hereinafter "PPH")', {"PPH": "Patent Prosecution Highway"}),
+    ('the Patent Prosecution Highway ("PPH")', {"PPH": "Patent Prosecution Highway"}),
+])
+def test_quoted_acronyms(text, expected):
+    assert find_acronyms(text) == expected

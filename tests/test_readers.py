@@ -248,3 +248,28 @@ def test_html_owner(head, footer, expected):
     tree = parse_tree(f"<html><head>{head}</head><body><h1>Headline of it</h1><p>Text.</p>{footer}</body></html>")
     meta = _meta(tree)
     assert find_owner(_canonical(tree, meta), meta, tree, _lines(tree)) == expected
+
+
+def test_press_release_end_mark_and_about_section(tmp_path):
+    page = ("<html><head><title>USPTO announces pilot | USPTO</title>"
+            '<meta property="og:url" content="https://www.uspto.gov/news/pilot"></head><body>'
+            "<main><h1>USPTO announces pilot</h1><p>FOR IMMEDIATE RELEASE</p><p><time datetime='2022-05-02'>May 2, 2022</time></p>"
+            "<p>Press Release 22-07</p>"
+            "<p>WASHINGTON — The USPTO today announced a pilot program for climate technologies that starts on June 7, 2022.</p>"
+            "<p>Applicants may request accelerated examination without a fee.</p><p>###</p>"
+            "<p>About the USPTO: the office grants patents and registers trademarks.</p></main></body></html>")
+    [n] = _read(tmp_path, "p.html", page.encode())
+    plain = markdown.to_plain(n.body)
+    assert "Applicants may request accelerated examination without a fee." in plain
+    assert "###" not in plain and "About the USPTO" not in plain and "Press Release" not in plain and "IMMEDIATE" not in plain
+    assert (n.office, n.date, n.event.start) == ("USPTO", dt.date(2022, 5, 2), dt.date(2022, 6, 7))
+
+
+def test_wordpress_feed_footer_is_dropped(tmp_path):
+    feed = ("<rss version='2.0'><channel><title>Example IP Blog</title><link>https://blog.example.com</link><item>"
+            "<title>EPO opens a new office</title><link>https://blog.example.com/epo</link>"
+            "<pubDate>Mon, 02 May 2022 09:00:00 +0000</pubDate><description><![CDATA[<p>The European Patent Office "
+            "(EPO) opened a new office on 1 May 2022.</p><p>The post <a href='#'>EPO opens a new office</a> "
+            "appeared first on <a href='#'>Example IP Blog</a>.</p>]]></description></item></channel></rss>")
+    [n] = _read(tmp_path, "f.xml", feed.encode())
+    assert "appeared first" not in n.body and n.publisher == "Example IP Blog" and n.office is None

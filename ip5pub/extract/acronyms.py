@@ -165,7 +165,8 @@ def find_acronyms(text: str) -> dict[str, str]:
             found[acro] = " ".join(exp.split())
 
     for m in _PAREN.finditer(text):
-        inner = m.group("inner").strip()
+        # '(hereinafter "PPH")', '("PPH")': the quoted acronym is the definition.
+        inner = re.sub(r"^(?:hereinafter|hereafter|the|or|i\.e\.)?\s*[\"'“‘「]?\s*|\s*[\"'”’」]$", "", m.group("inner").strip(), flags=re.I)
         before = text[: m.start()]
         if _is_acronym(inner):  # "Patent Prosecution Highway (PPH)"
             exp = _expansion_before(before, inner)

@@ -32,6 +32,12 @@ _LINE = re.compile(
     r"|(?:Unsubscribe|Update preferences|Forward to a colleague|You are receiving this)"
     r"|(?:扫一扫|扫描二维码)"
     r"|\[(?:List|Print|Top|Back)\]"
+    r"|The post .{3,200} appeared first on .{2,100}$"
+    r"|(?:Continue reading|Read more|Read the full (?:story|article|release))\b.{0,80}$"
+    r"|[（(]?(?:责任编辑|编辑|审核|校对|作者|記者)\s*[:：][^）)]{1,30}[)）]?$"
+    r"|.{0,40}공공누리|이 저작물은"
+    r"|\[?(?:更新日|掲載日|最終更新日|Last updated|Page last updated|Last modified|更新时间|최종수정일)[:：\s].{0,30}\d.{0,20}$"
+    r"|(?:FOR IMMEDIATE RELEASE|For immediate release)\s*$"
     r")",
     re.I,
 )
@@ -41,9 +47,17 @@ _TRAILING_HEADING = re.compile(
     r"Most read|Popular|Recent posts|Recent articles|About (?:the )?[A-Z][\w&.\- ]{1,60}|Media contacts?|"
     r"Press contacts?|Contacts?|Notes to editors|Notes for editors|Subscribe.*|Share.*|Tags|Keywords|"
     r"相关(?:文章|新闻|链接|阅读|资讯)|推荐阅读|热点(?:文章|新闻)|延伸阅读|友情链接|"
-    r"関連(?:リンク|記事|情報)|お問い合わせ(?:先)?|관련(?:기사|링크|글)|문의)\s*[:：]?\s*$",
+    r"関連(?:リンク|記事|情報)|(?:このページに関する)?お問い合わせ(?:先)?|관련(?:기사|링크|글)|문의)\s*[:：]?\s*$",
     re.I,
 )
+
+
+# Press releases end with a mark; what follows is the "About us" boilerplate.
+_END_MARK = re.compile(r"^(?:#{3}|-\s*30\s*-|[-–—]\s*(?:END|End|完|끝)\s*[-–—]|＃＃＃)$")
+
+
+def ends_article(text: str) -> bool:
+    return bool(_END_MARK.match(" ".join(text.split())))
 
 
 def is_furniture(text: str) -> bool:

@@ -19,15 +19,16 @@ OFFICIAL_NAMES = {
 ALIASES: dict[str, tuple[str, ...]] = {
     "CNIPA": (
         "CNIPA", "SIPO",
-        "China National Intellectual Property Administration",
+        "China National Intellectual Property Administration", "National Intellectual Property Administration",
         "National Intellectual Property Administration, PRC",
         "State Intellectual Property Office",
         "国家知识产权局", "中国国家知识产权局", "国家知识产权局", "國家知識產權局",
-        "中国知识产权局", "中国国家知識産権局", "중국 국가지식산권국", "중국국가지식산권국",
+        "中国知识产权局", "中国国家知識産権局", "国家知識産権局", "중국 국가지식산권국", "중국국가지식산권국",
+        "국가지식산권국", "국가지식재산권국", "중국 특허청",
     ),
     "EPO": (
         "EPO", "European Patent Office", "Office européen des brevets",
-        "Europäisches Patentamt", "欧洲专利局", "歐洲專利局", "欧州特許庁", "유럽특허청",
+        "Europäisches Patentamt", "欧洲专利局", "歐洲專利局", "欧州特許庁", "유럽특허청", "유럽 특허청",
     ),
     "JPO": (
         "JPO", "Japan Patent Office", "Japanese Patent Office",
@@ -35,11 +36,11 @@ ALIASES: dict[str, tuple[str, ...]] = {
     ),
     "KIPO": (
         "KIPO", "Korean Intellectual Property Office", "Korea Intellectual Property Office",
-        "Ministry of Intellectual Property", "韩国知识产权局", "韓国特許庁", "특허청", "지식재산처",
+        "Ministry of Intellectual Property", "韩国知识产权局", "韓国特許庁", "韩国特许厅", "특허청", "한국 특허청", "지식재산처",
     ),
     "USPTO": (
         "USPTO", "United States Patent and Trademark Office", "U.S. Patent and Trademark Office",
-        "US Patent and Trademark Office", "美国专利商标局", "米国特許商標庁", "미국특허상표청",
+        "US Patent and Trademark Office", "美国专利商标局", "米国特許商標庁", "미국특허상표청", "미국 특허청",
         "미국 특허상표청",
     ),
     "WIPO": (

@@ -197,6 +197,8 @@ def clean_blocks(blocks: list[Block], title: str, header: "re.Pattern[str] | Non
             continue  # section labels above the headline ("Press Releases")
         if i < first_prose and b.kind == "p" and len(plain) <= 80 and _has_date(plain):
             continue  # the date line or byline under the headline ("Posted March 3, 2022")
+        if out and b.kind in ("p", "pre") and boilerplate.ends_article(plain):
+            break  # "###" closes a press release; the rest is "About us"
         if b.kind == "h" and out and boilerplate.opens_trailing_section(b.text):
             break  # "Related news", "About WIPO", … : the rest of the page is furniture
         if b.kind == "list":
