@@ -273,3 +273,19 @@ def test_wordpress_feed_footer_is_dropped(tmp_path):
             "appeared first on <a href='#'>Example IP Blog</a>.</p>]]></description></item></channel></rss>")
     [n] = _read(tmp_path, "f.xml", feed.encode())
     assert "appeared first" not in n.body and n.publisher == "Example IP Blog" and n.office is None
+
+
+def test_lead_in_a_bare_div_is_recovered_but_bylines_and_boxes_are_not(tmp_path):
+    page = ("<html><head><title>EPO publishes Patent Index | Epo.org</title>"
+            '<meta property="article:published_time" content="2024-03-19"></head><body>'
+            "<nav><a>Home</a></nav><main><article><h1>EPO publishes Patent Index</h1>"
+            '<div class="lead">Filings grew 2.9% in 2023.</div>'
+            '<div class="byline">By the press office of the EPO in Munich.</div>'
+            '<div class="body"><p>The European Patent Office received 199 275 applications in 2023.</p>'
+            "<p>The index is published every year in March.</p></div>"
+            '<div class="share">Share this story with your friends and colleagues today.</div></article>'
+            "<aside><h2>Related news</h2><ul><li>Other news item here</li></ul></aside></main></body></html>")
+    [n] = _read(tmp_path, "p.html", page.encode())
+    plain = markdown.to_plain(n.body).split("\n\n")
+    assert plain == ["Filings grew 2.9% in 2023.", "The European Patent Office received 199 275 applications in 2023.",
+                     "The index is published every year in March."]

@@ -28,7 +28,7 @@ _LINE = re.compile(
     r"|(?:Disclaimer|免责声明|声明)\s*[:：]"
     r"|(?:Attachments?|첨부파일|附件)\s*(?:[:：]|\(none\)|$)"
     r"|(?:Hits|Views|浏览次数|阅读次数|조회수|閲覧数)\s*[:：]"
-    r"|(?:Subscribe|Sign up)\b.{0,60}$"
+    r"|(?:Subscribe|Sign up)\b.{0,120}$"
     r"|(?:Unsubscribe|Update preferences|Forward to a colleague|You are receiving this)"
     r"|(?:扫一扫|扫描二维码)"
     r"|\[(?:List|Print|Top|Back)\]"
