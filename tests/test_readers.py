@@ -289,3 +289,22 @@ def test_lead_in_a_bare_div_is_recovered_but_bylines_and_boxes_are_not(tmp_path)
     plain = markdown.to_plain(n.body).split("\n\n")
     assert plain == ["Filings grew 2.9% in 2023.", "The European Patent Office received 199 275 applications in 2023.",
                      "The index is published every year in March."]
+
+
+def test_markdown_without_front_matter_reads_the_date_line(tmp_path):
+    text = "# EPO and JPO sign pact\n\nDate: 2022-03-03 · Source: European Patent Office\n\nThe EPO and the JPO signed a pact.\n"
+    [n] = _read(tmp_path, "n.md", text.encode())
+    assert (n.title, n.date, n.office) == ("EPO and JPO sign pact", dt.date(2022, 3, 3), "EPO")
+    assert "Date:" not in n.body
+
+
+def test_docx_title_and_date_styles(tmp_path):
+    import pypandoc
+
+    out = tmp_path / "styled.docx"
+    pypandoc.convert_text("---\ntitle: JPO revises fees\ndate: 2022-04-01\n---\n\nThe Japan Patent Office (JPO) revised "
+                          "its fees on 1 April 2022.\n", "docx", format="markdown", outputfile=str(out),
+                          extra_args=["--sandbox"])
+    [n] = _read(tmp_path, "notice.docx", out.read_bytes())
+    assert (n.title, n.date) == ("JPO revises fees", dt.date(2022, 4, 1))
+    assert markdown.to_plain(n.body) == "The Japan Patent Office (JPO) revised its fees on 1 April 2022."

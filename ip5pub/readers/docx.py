@@ -42,23 +42,35 @@ def to_markdown(data: bytes) -> str:
         src = Path(tmp) / "in.docx"
         src.write_bytes(data)
         try:
-            return pypandoc.convert_file(str(src), "commonmark", format="docx",
-                                         extra_args=["--sandbox", "--wrap=none"])
+            # commonmark_x with --standalone keeps the Title/Date paragraph styles as YAML metadata.
+            return pypandoc.convert_file(str(src), "commonmark_x-attributes-bracketed_spans-fenced_divs", format="docx",
+                                         extra_args=["--sandbox", "--wrap=none", "--standalone"])
         except (RuntimeError, OSError) as exc:
             raise SourceError("", f"pandoc could not read the .docx ({' '.join(str(exc).split())[:120]})") from None
 
 
 def read(path: Path, data: bytes, ref: SourceRef) -> list[Draft]:
+    from ip5pub import frontmatter
+
     check_zip(data)
-    text = to_markdown(data)
+    try:
+        meta, text = frontmatter.split(to_markdown(data))
+    except frontmatter.FrontMatterError as exc:
+        raise SourceError("", f"document properties unreadable: {exc}") from None
     paras = [p.strip() for p in re.split(r"\n\s*\n", text) if p.strip()]
     if not paras:
         raise SourceError("", "the Word document has no text")
-    # The first paragraph (a heading or the Title style) is the headline; header
-    # lines under it ("Date: …", "2021-06-29 · Source: …") are metadata.
-    title = re.sub(r"^#+\s*|\s*#+$", "", paras[0]).strip().strip("*").strip()
-    hints: dict[str, object] = {"title": title}
-    rest = paras[1:]
+    # The Title style is the headline; else the first paragraph (a heading).
+    # Header lines under it ("Date: …", "2021-06-29 · Source: …") are metadata.
+    hints: dict[str, object] = {}
+    if isinstance(meta.get("title"), str) and meta["title"].strip():
+        hints["title"] = meta["title"].strip()
+        rest = paras
+    else:
+        hints["title"] = re.sub(r"^#+\s*|\s*#+$", "", paras[0]).strip().strip("*").strip()
+        rest = paras[1:]
+    if meta.get("date"):
+        hints["date"] = str(meta["date"])
     while rest:
         fields = _header_line(rest[0].strip("*_ ")) if len(rest[0]) < 200 else None
         if not fields:

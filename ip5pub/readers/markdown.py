@@ -27,10 +27,34 @@ def read(path: Path, data: bytes, ref: SourceRef) -> list[Draft]:
             raise SourceError("", "no title: no 'title' in front matter and no '# heading' at the top")
         meta["title"] = m.group("title")
         lines = lines[first + 1:]
+    declared = frozenset(meta)
+    if "date" not in meta:
+        lines = _header_lines(lines, meta)
     body = "\n".join(lines).strip("\n")
     if not body.strip():
         raise SourceError("", "no body text")
-    return [Draft(body=body + "\n", source=ref, hints=meta, fixed=frozenset(meta))]
+    return [Draft(body=body + "\n", source=ref, hints=meta, fixed=declared)]
+
+
+def _header_lines(lines: list[str], meta: dict) -> list[str]:
+    """Hand-written Markdown often puts 'Date: … · Source: …' under the heading:
+    those lines are metadata (not fixed: they are read, not declared)."""
+    from ip5pub.readers.text import _header_line
+
+    i = 0
+    while i < len(lines) and not lines[i].strip():
+        i += 1
+    found = False
+    while i < len(lines) and lines[i].strip():
+        fields = _header_line(lines[i].strip().strip("*_").strip())
+        if not fields:
+            break
+        for key in ("date", "publisher"):
+            if key in fields:
+                meta.setdefault(key, fields[key])
+        found = True
+        i += 1
+    return lines[i:] if found else lines
 
 
 def _sniff(head: bytes) -> bool:
