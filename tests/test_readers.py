@@ -308,3 +308,12 @@ def test_docx_title_and_date_styles(tmp_path):
     [n] = _read(tmp_path, "notice.docx", out.read_bytes())
     assert (n.title, n.date) == ("JPO revises fees", dt.date(2022, 4, 1))
     assert markdown.to_plain(n.body) == "The Japan Patent Office (JPO) revised its fees on 1 April 2022."
+
+
+def test_aggregator_feed_linking_to_an_office_page_is_not_the_office(tmp_path):
+    feed = ("<rss version='2.0'><channel><title>Patent News Digest</title><link>https://digest.example.org/</link><item>"
+            "<title>EPO publishes annual review</title><link>https://www.epo.org/en/news/annual-review</link>"
+            "<pubDate>Mon, 02 May 2022 09:00:00 +0000</pubDate><description>The EPO published its review.</description>"
+            "</item></channel></rss>")
+    [n] = _read(tmp_path, "f.rss", feed.encode())
+    assert (n.office, n.publisher, n.source.url) == (None, "Patent News Digest", "https://www.epo.org/en/news/annual-review")

@@ -55,7 +55,8 @@ def _text(el) -> str:
 
 
 def _owner(link: str | None, channel_link: str | None, channel_title: str) -> tuple[str | None, str | None]:
-    host = urlsplit(link or channel_link or "").hostname
+    # The feed's own site says who published it; an aggregator's item may link to an office's page.
+    host = urlsplit(channel_link or link or "").hostname
     office = office_for_host(host)
     site = _SITE_SUFFIX.sub("", channel_title).strip() or None
     if office:
