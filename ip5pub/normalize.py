@@ -172,7 +172,10 @@ def build_notice(draft: Draft) -> Notice:
     offices = sorted({office_code(o) for o in offices} - {None}, key=OFFICES.index) if offices is not None else offices_mentioned(title + "\n" + plain)  # type: ignore[arg-type]
     acronyms = hints.get("acronyms")
     if acronyms is None:
-        acronyms = acro.find_acronyms(plain)  # defined in the text only; the glossary may add official names
+        # What the text defines, plus the official name of an office code the
+        # text uses without spelling out (a fact about the office, and what a
+        # glossary reader needs: the seed says "CNIPA" and never expands it).
+        acronyms = acro.with_office_names(acro.find_acronyms(plain), plain)
 
     source = _source(hints.get("source"), draft.source)
     if hints.get("url") and not source.url:

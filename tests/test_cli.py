@@ -35,7 +35,7 @@ def test_normalize_writes_one_file_per_notice(runner, workspace):
     assert result.exit_code == 0, result.output
     names = sorted(p.name for p in Path("out").iterdir())
     assert names == ["2021-06-29-cnipa-the-14th-ip5-heads-of-offices-meeting-held.md",
-                     "2021-07-02-kipo-expands-ai-assisted-search-for-patent-examiners.md"]
+                     "2021-07-02-hanlin-moore-llp-kipo-expands-ai-assisted-search-for-patent-examiners.md"]
     assert result.output.splitlines() == [f"out/{n}" for n in names]
 
 

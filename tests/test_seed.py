@@ -49,7 +49,8 @@ def test_seed_acronyms_as_written(seed):
     assert seed.acronyms["NET"] == "new emerging technologies"
     assert seed.acronyms["USPTO"] == "United States Patent and Trademark Office"
     assert seed.acronyms["WIPO"] == "World Intellectual Property Organization"
-    assert "CNIPA" not in seed.acronyms  # used, but never spelled out in this notice
+    # Used but never spelled out in this notice: the office's official name.
+    assert seed.acronyms["CNIPA"] == "China National Intellectual Property Administration"
 
 
 def test_seed_body_keeps_every_paragraph_and_drops_header_lines(seed):

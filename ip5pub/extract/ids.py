@@ -33,6 +33,8 @@ def make_id(date: str, who: str, title: str) -> str:
     if not title_part or len(title_part) < 8 and not title.isascii():
         title_part = hashlib.sha256(title.encode()).hexdigest()[:10]
     who_part = slug(who, 24) if who and not who.lower().startswith("unknown") else ""
+    if who_part and title_part.startswith(who_part + "-"):
+        title_part = title_part[len(who_part) + 1:]  # "uspto-uspto-publishes..." says it twice
     return "-".join(p for p in (date, who_part, title_part) if p)
 
 
