@@ -29,25 +29,12 @@ class Selection:
 
 def _components(notices: list[Notice]) -> list[list[Notice]]:
     """Groups of notices linked by `duplicates` (in either direction)."""
+    from ip5pub.dedup import Groups
+
+    groups = Groups([n.id for n in notices])
+    groups.link_recorded(notices)
     by_id = {n.id: n for n in notices}
-    parent = {n.id: n.id for n in notices}
-
-    def find(x: str) -> str:
-        while parent[x] != x:
-            parent[x] = parent[parent[x]]
-            x = parent[x]
-        return x
-
-    for n in notices:
-        for other in n.duplicates:
-            if other in by_id:
-                a, b = find(n.id), find(other)
-                if a != b:
-                    parent[max(a, b)] = min(a, b)
-    groups: dict[str, list[Notice]] = {}
-    for n in notices:
-        groups.setdefault(find(n.id), []).append(n)
-    return list(groups.values())
+    return [[by_id[i] for i in ids] for ids in groups.members().values()]
 
 
 def representative_key(language: str):

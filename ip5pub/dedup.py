@@ -119,35 +119,49 @@ def candidate_pairs(notices: list[Notice]) -> dict[tuple[int, int], float]:
     return pairs
 
 
+class Groups:
+    """Union-find over ids: which notices belong to one event."""
+
+    def __init__(self, ids: list[str]):
+        self.parent = {i: i for i in ids}
+
+    def root(self, x: str) -> str:
+        while self.parent[x] != x:
+            self.parent[x] = self.parent[self.parent[x]]
+            x = self.parent[x]
+        return x
+
+    def union(self, a: str, b: str) -> None:
+        ra, rb = self.root(a), self.root(b)
+        if ra != rb:  # the smaller id becomes the root: the result does not depend on order
+            self.parent[max(ra, rb)] = min(ra, rb)
+
+    def link_recorded(self, notices: list[Notice]) -> None:
+        """Join what the notices' own `duplicates` already say (ids outside the set are ignored)."""
+        for n in notices:
+            for other in n.duplicates:
+                if other in self.parent:
+                    self.union(n.id, other)
+
+    def members(self) -> dict[str, list[str]]:
+        out: dict[str, list[str]] = {}
+        for i in self.parent:
+            out.setdefault(self.root(i), []).append(i)
+        return out
+
+
 def link_duplicates(notices: list[Notice]) -> list[Notice]:
     """Each notice with `duplicates` = the other members of its event group
     (plus ids a previous normalize recorded that are not in this set)."""
-    parent = {n.id: n.id for n in notices}
-
-    def root(x: str) -> str:
-        while parent[x] != x:
-            parent[x] = parent[parent[x]]
-            x = parent[x]
-        return x
-
-    def union(a: str, b: str) -> None:
-        ra, rb = root(a), root(b)
-        if ra != rb:
-            parent[max(ra, rb)] = min(ra, rb)
-
-    for n in notices:
-        for other in n.duplicates:
-            if other in parent:
-                union(n.id, other)
+    groups = Groups([n.id for n in notices])
+    groups.link_recorded(notices)
     for (i, j), containment in sorted(candidate_pairs(notices).items()):
         a, b = notices[i], notices[j]
-        if root(a.id) != root(b.id) and same_event(a, b, containment):
-            union(a.id, b.id)
-    members: dict[str, set[str]] = {}
-    for n in notices:
-        members.setdefault(root(n.id), set()).add(n.id)
+        if groups.root(a.id) != groups.root(b.id) and same_event(a, b, containment):
+            groups.union(a.id, b.id)
+    members = groups.members()
     out = []
     for n in notices:
-        others = tuple(sorted((members[root(n.id)] | set(n.duplicates)) - {n.id}))
+        others = tuple(sorted((set(members[groups.root(n.id)]) | set(n.duplicates)) - {n.id}))
         out.append(n if others == n.duplicates else replace(n, duplicates=others))
     return out

@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import Any
 
 OFFICES = ("CNIPA", "EPO", "JPO", "KIPO", "USPTO", "WIPO")
+UNKNOWN_PUBLISHER = "Unknown publisher"  # what normalize writes when nothing names one
 
 
 class SourceError(Exception):
@@ -106,10 +107,17 @@ class Story:
 
     @property
     def also_reported_by(self) -> list[str]:
+        """Who else reported the event; copies whose publisher is unknown are
+        counted rather than named ("an unnamed source")."""
         seen: list[str] = []
+        unnamed = 0
         for n in self.also:
-            if n.reporter not in seen and n.reporter != self.notice.reporter:
+            if n.office is None and n.publisher == UNKNOWN_PUBLISHER:
+                unnamed += 1
+            elif n.reporter not in seen and n.reporter != self.notice.reporter:
                 seen.append(n.reporter)
+        if unnamed:
+            seen.append("an unnamed source" if unnamed == 1 else f"{unnamed} unnamed sources")
         return seen
 
 

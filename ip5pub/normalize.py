@@ -21,7 +21,7 @@ from ip5pub.extract.ids import is_safe_id, make_id
 from ip5pub.extract.language import detect_language, normalize_tag
 from ip5pub.extract.offices import OFFICIAL_NAMES, office_code, offices_mentioned
 from ip5pub.extract.text import split_sentences, word_count
-from ip5pub.model import OFFICES, Draft, Event, Notice, SourceError, SourceRef
+from ip5pub.model import OFFICES, UNKNOWN_PUBLISHER, Draft, Event, Notice, SourceError, SourceRef
 
 KEY_ORDER = ("id", "title", "date", "office", "publisher", "language", "translated_from", "attribution",
              "summary", "event", "offices", "acronyms", "words", "duplicates", "source")
@@ -159,7 +159,7 @@ def build_notice(draft: Draft) -> Notice:
         office = office_code(publisher)
     if office and (not publisher or office_code(publisher) == office):
         publisher = OFFICIAL_NAMES[office] if not publisher or publisher.upper() == office else publisher
-    publisher = " ".join(str(publisher or "Unknown publisher").split())
+    publisher = " ".join(str(publisher or UNKNOWN_PUBLISHER).split())
 
     language = normalize_tag(hints.get("language")) or detect_language(title + "\n" + plain)
     translated_from = normalize_tag(hints.get("translated_from")) or attr.translated_from(attribution)

@@ -1,0 +1,53 @@
+"""Collecting notices into a brief: representatives, who else reported, glossary, windows."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from ip5pub.collect import Selection, glossary, make_brief, stories
+from ip5pub.model import UNKNOWN_PUBLISHER, Notice, SourceRef, Story
+from ip5pub.workspace import Config
+
+
+def notice(id_: str, *, office: str | None = "EPO", publisher: str = "European Patent Office", language: str = "en",
+           translated_from: str | None = None, date: str = "2021-06-24", duplicates: tuple[str, ...] = (),
+           acronyms: dict[str, str] | None = None) -> Notice:
+    return Notice(id=id_, title=f"Title {id_}", date=dt.date.fromisoformat(date), office=office, publisher=publisher,
+                  language=language, summary="s", source=SourceRef(f"sources/{id_}", "0" * 64, "text"), body="b\n",
+                  duplicates=duplicates, translated_from=translated_from, acronyms=acronyms or {})
+
+
+def test_representative_prefers_office_original_in_the_brief_language():
+    group = ("a", "b", "c", "d")
+    lawfirm = notice("a", office=None, publisher="Hanlin & Moore LLP", date="2021-06-20", duplicates=group)
+    translation = notice("b", office="CNIPA", publisher="CNIPA", translated_from="zh", date="2021-06-21", duplicates=group)
+    chinese = notice("c", office="CNIPA", publisher="CNIPA", language="zh", date="2021-06-22", duplicates=group)
+    original = notice("d", office="EPO", date="2021-06-23", duplicates=group)
+    [story] = stories([lawfirm, translation, chinese, original], "en")
+    assert story.notice.id == "d"
+    assert story.also_reported_by == ["CNIPA", "Hanlin & Moore LLP"]
+
+
+def test_unknown_publishers_are_counted_not_named():
+    main = notice("a", duplicates=("b", "c", "d"))
+    unknowns = [notice(i, office=None, publisher=UNKNOWN_PUBLISHER, duplicates=("a",)) for i in "bc"]
+    story = Story(main, tuple(unknowns) + (notice("d", office="JPO", publisher="JPO"),))
+    assert story.also_reported_by == ["JPO", "2 unnamed sources"]
+    assert Story(main, (unknowns[0],)).also_reported_by == ["an unnamed source"]
+
+
+def test_glossary_names_the_first_story_that_defines_each_acronym():
+    old = notice("old", date="2020-01-01", acronyms={"PPH": "Patent Prosecution Highway"})
+    new = notice("new", date="2021-01-01", acronyms={"PPH": "Patent Prosecution Highway", "AI": "artificial intelligence"})
+    entries = glossary(stories([old, new], "en"))
+    assert [(e.acronym, e.first_in.id) for e in entries] == [("AI", "new"), ("PPH", "new")]
+
+
+def test_window_and_office_selection():
+    ns = [notice("a", date="2021-06-01"), notice("b", office="JPO", publisher="JPO", date="2021-06-15"),
+          notice("c", office=None, publisher="X", date="2021-07-01")]
+    brief = make_brief(ns, Config(), dt.date(2021, 7, 1), Selection(since=dt.date(2021, 6, 10)))
+    assert [s.notice.id for s in brief.stories] == ["c", "b"]
+    brief = make_brief(ns, Config(), dt.date(2021, 7, 1), Selection(offices=("OTHER", "EPO")))
+    assert sorted(s.notice.id for s in brief.stories) == ["a", "c"]
+    assert brief.counts_by_office == {"EPO": 1, "Other": 1}
