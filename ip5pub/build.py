@@ -129,11 +129,36 @@ def normalize_sources(paths: list[Path], base: Path | None = None, *, cache: Cac
         if cache and keys[i] and i in todo:
             cache.store_notices(keys[i], notices)
         outcome.notices.extend(notices)
-    outcome.notices = _unique_ids(outcome.notices)
+    outcome.notices = _link_duplicates(_unique_ids(outcome.notices), cache)
+    return outcome
+
+
+def _link_duplicates(notices: list[Notice], cache: Cache | None) -> list[Notice]:
+    """dedup.link_duplicates, taken from the cache when no notice changed.
+
+    Comparing every pair costs seconds at hundreds of notices; a rebuild
+    with nothing changed must not pay it again.
+    """
     from ip5pub.dedup import link_duplicates
 
-    outcome.notices = link_duplicates(outcome.notices)
-    return outcome
+    if cache is None:
+        return link_duplicates(notices)
+    key = digest("dedup", json.dumps([notice_to_dict(n) for n in notices], default=str, sort_keys=True))
+    raw = cache.load_blob("dedup", key)
+    if raw is not None:
+        try:
+            found = json.loads(raw)
+            if set(found) == {n.id for n in notices}:
+                out = [n if tuple(found[n.id]) == n.duplicates else replace(n, duplicates=tuple(found[n.id]))
+                       for n in notices]
+                cache.prune("dedup")
+                return out
+        except (ValueError, TypeError):
+            pass  # damaged: compare again
+    out = link_duplicates(notices)
+    cache.store_blob("dedup", key, json.dumps({n.id: list(n.duplicates) for n in out}, sort_keys=True).encode())
+    cache.prune("dedup")
+    return out
 
 
 def _unique_ids(notices: list[Notice]) -> list[Notice]:
@@ -213,8 +238,12 @@ def render(workspace: Workspace, config: Config, request: RenderRequest, today: 
     outcome.timings["normalize"] = time.perf_counter() - started
 
     epoch = edition_epoch()
+    options = dict(request.options)
     ctx = renderers.RenderContext(env=make_env(workspace), workspace=workspace, config=config,
-                                  edition=today, epoch=epoch, pdf_variant=dict(request.options).get("pdf_variant"))
+                                  edition=today, epoch=epoch, pdf_variant=options.get("pdf_variant"),
+                                  pdf_layout=options.get("pdf_layout", "auto"),
+                                  pdf_chunk_size=int(options["pdf_chunk_size"]) if "pdf_chunk_size" in options else None,
+                                  jobs=request.jobs or os.cpu_count() or 1, cache=cache)
     styles_key = tree_digest([packaged_styles(), workspace.styles])
     chosen = [n for n in outcome.notices if request.selection.accepts(n)]
     groups = group_notices(chosen, request.group_by) if request.group_by else [(None, chosen)]
@@ -251,6 +280,8 @@ def render(workspace: Workspace, config: Config, request: RenderRequest, today: 
             _collect(outcome, job[1], lambda: run(job))
         for out, future in futures:
             _collect(outcome, out, future.result)
+    if pdf_jobs and not outcome.errors:
+        cache.prune("pdf")  # chunks of briefs this build did not lay out
     outcome.written.sort()
     outcome.timings["total"] = time.perf_counter() - started
     return outcome

@@ -142,6 +142,37 @@ class Cache:
             if path not in self.used:
                 path.unlink(missing_ok=True)
 
+    # Blobs (laid-out PDF chunks) -----------------------------------------
+    # Stored with their SHA-256 in front, so a damaged file is a miss.
+
+    def load_blob(self, kind: str, key: str) -> bytes | None:
+        path = self.root / kind / key[:2] / key
+        try:
+            raw = path.read_bytes()
+        except OSError:
+            return None
+        check, _, data = raw.partition(b"\n")
+        if check != hashlib.sha256(data).hexdigest().encode():
+            return None
+        with self._lock:
+            self.used.add(path)
+        return data
+
+    def store_blob(self, kind: str, key: str, data: bytes) -> None:
+        path = self.root / kind / key[:2] / key
+        try:
+            atomic_write(path, hashlib.sha256(data).hexdigest().encode() + b"\n" + data)
+        except OSError:
+            return  # a cache that cannot be written only costs time
+        with self._lock:
+            self.used.add(path)
+
+    def prune(self, kind: str) -> None:
+        """Drop the entries of one kind that this build did not use."""
+        for path in (self.root / kind).glob("*/*"):
+            if path not in self.used:
+                path.unlink(missing_ok=True)
+
     # Output stamps --------------------------------------------------------
     # One JSON table per kind of output: {file name: {key, sha256}}.
 

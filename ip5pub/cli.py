@@ -214,12 +214,17 @@ def normalize(sources: tuple[Path, ...], output: Path) -> None:
 @click.option("--group-by", type=click.Choice(["office", "month", "year"]), help="Write one output per group.")
 @click.option("--paper", type=click.Choice(["A4", "Letter"]), help="PDF paper size (default from ip5pub.toml, else A4).")
 @click.option("--title", help="Brief title (default from ip5pub.toml).")
-@click.option("--jobs", type=click.IntRange(min=1), help="Worker processes for normalizing (default: CPU count).")
+@click.option("--jobs", type=click.IntRange(min=1),
+              help="Worker processes for normalizing and PDF layout (default: CPU count).")
 @click.option("--pdf-variant", type=click.Choice(["pdf/a-3b", "pdf/ua-1"]),
               help="Archival PDF/A-3b (notices attached as Markdown) or accessible PDF/UA-1.")
+@click.option("--pdf-layout", type=click.Choice(["auto", "single", "chunked"]), default="auto", show_default=True,
+              help="Lay the PDF out in one pass, or in cached chunks in parallel (auto: chunks for large briefs).")
+@click.option("--pdf-chunk-size", type=click.IntRange(min=1),
+              help="Notices per PDF chunk (with --pdf-layout single: the same page breaks, for comparison).")
 @verbosity
 def render(sources, output, formats, since, until, today, offices, group_by, paper, title, jobs, pdf_variant,
-           verbose, quiet) -> None:
+           pdf_layout, pdf_chunk_size, verbose, quiet) -> None:
     """Render the brief from SOURCES into the output folder.
 
     Unchanged work is reused from build/.cache (keyed by content, styles,
@@ -245,7 +250,9 @@ def render(sources, output, formats, since, until, today, offices, group_by, pap
     request = build.RenderRequest(sources=sources, output=output, formats=wanted,
                                   selection=Selection(since=start, until=end, offices=_offices(offices)),
                                   group_by=group_by, jobs=jobs,
-                                  options=(("pdf_variant", pdf_variant),) if pdf_variant else ())
+                                  options=tuple((k, str(v)) for k, v in (("pdf_variant", pdf_variant),
+                                                                         ("pdf_layout", pdf_layout),
+                                                                         ("pdf_chunk_size", pdf_chunk_size)) if v))
     with Progress(enabled=not quiet) as progress:
         try:
             outcome = build.render(workspace, config, request, day, progress=progress)

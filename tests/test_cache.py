@@ -127,3 +127,20 @@ def test_builds_are_identical_whatever_the_time_zone_locale_and_listing(tmp_path
     notices_a = {p.name: p.read_bytes() for p in (a / "build/notices").iterdir()}
     notices_b = {p.name: p.read_bytes() for p in (b / "build/notices").iterdir()}
     assert notices_a == notices_b
+
+
+def test_duplicate_links_are_reused_only_for_the_same_notices(runner, workspace):
+    """dedup compares every pair; a no-change build takes its result from the cache."""
+    _render(runner)
+    entries = list(Path("build/.cache/dedup").rglob("*"))
+    entries = [p for p in entries if p.is_file()]
+    assert len(entries) == 1
+    notices = {p.name: p.read_bytes() for p in Path("build/notices").iterdir()}
+    assert any(b"duplicates:\n- " in data for data in notices.values())  # the samples hold one event twice
+    entries[0].write_bytes(entries[0].read_bytes()[:-5] + b"XXXXX")  # damaged: compared again
+    _render(runner)
+    assert {p.name: p.read_bytes() for p in Path("build/notices").iterdir()} == notices
+    path = Path("sources/plain-uspto-2021-06-29-pph-statistics.txt")
+    path.write_text(path.read_text().replace("quarterly", "every month"))
+    _render(runner)
+    assert len([p for p in Path("build/.cache/dedup").rglob("*") if p.is_file()]) == 1  # the old entry is gone

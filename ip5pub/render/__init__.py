@@ -27,6 +27,10 @@ class RenderContext:
     edition: dt.date
     epoch: int  # seconds since 1970 for the edition, written into metadata
     pdf_variant: str | None = None  # e.g. "pdf/a-3b", "pdf/ua-1"
+    pdf_layout: str = "auto"  # "single", "chunked" or "auto" (chunked for large briefs)
+    pdf_chunk_size: int | None = None  # stories per chunk (None: the default)
+    jobs: int = 1  # worker processes for chunked layout
+    cache: object = None  # ip5pub.cache.Cache for laid-out chunks, or None
 
 
 def render(fmt: str, brief: Brief, ctx: RenderContext, out: Path) -> Path:

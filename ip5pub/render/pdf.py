@@ -103,13 +103,37 @@ def _weasyprint_warnings():
         weasy.propagate = saved[1]
 
 
+def layout_mode(brief: Brief, ctx: RenderContext) -> str:
+    """"chunked" or "single": how this brief is laid out (see pdf_chunks)."""
+    from ip5pub.render import pdf_chunks
+
+    if ctx.pdf_variant is not None:
+        return "single"  # tags, XMP and attachments belong to one document
+    if ctx.pdf_layout in ("single", "chunked"):
+        return ctx.pdf_layout
+    return "chunked" if len(brief.stories) >= pdf_chunks.THRESHOLD else "single"
+
+
 def render(brief: Brief, ctx: RenderContext, out: Path) -> Path:
     from weasyprint import CSS, HTML
 
     from ip5pub.fetch import StylesOnlyFetcher
+    from ip5pub.render import pdf_chunks
 
     if ctx.pdf_variant not in (None, *VARIANTS):
         raise ValueError(f"unsupported PDF variant {ctx.pdf_variant!r}; use one of {', '.join(VARIANTS)}")
+    css_path = stylesheet(ctx.workspace, "brief.css")
+    page_css = f"@page {{ size: {PAGE_SIZES[ctx.config.paper]}; }}"
+    base_url = str(css_path.parent) + "/"
+    size = ctx.pdf_chunk_size or pdf_chunks.CHUNK_SIZE
+    if layout_mode(brief, ctx) == "chunked":
+        fetcher = StylesOnlyFetcher(ctx.workspace)
+        result = pdf_chunks.render(brief, html.build(brief, ctx), base_url, page_css,
+                                   tuple(str(r) for r in fetcher.roots), cache=ctx.cache, jobs=max(1, ctx.jobs),
+                                   size=size)
+        log.info("%s: laid out %d of %d chunks (the rest from the cache)", out.name, result.laid_out, result.chunks)
+        _warn(out, result.missing, result.other, brief)
+        return atomic_write(out, result.pdf)
     buffer = io.BytesIO()
     with _weasyprint_warnings() as collect:
         # Every load, the stylesheets' included, goes through the fetcher: a
@@ -117,18 +141,26 @@ def render(brief: Brief, ctx: RenderContext, out: Path) -> Path:
         # brief.css is inline in the HTML (so a template override can add rules
         # after it); its relative url()s resolve next to the file it came from.
         fetcher = StylesOnlyFetcher(ctx.workspace)
-        css_path = stylesheet(ctx.workspace, "brief.css")
-        document = HTML(string=html.build(brief, ctx), base_url=str(css_path.parent) + "/", url_fetcher=fetcher)
-        sheets = [CSS(string=f"@page {{ size: {PAGE_SIZES[ctx.config.paper]}; }}", url_fetcher=fetcher)]
+        source = html.build(brief, ctx)
+        if ctx.pdf_chunk_size and ctx.pdf_layout == "single":
+            # The chunked layout's page breaks, so that the two can be compared
+            # (in the document: author rules, like the ones they override).
+            source = source.replace("</head>", f"<style>{pdf_chunks.single_pass_css(brief, size)}</style></head>", 1)
+        document = HTML(string=source, base_url=base_url, url_fetcher=fetcher)
+        sheets = [CSS(string=page_css, url_fetcher=fetcher)]
         options = {}
         if ctx.pdf_variant:
             options["pdf_variant"] = ctx.pdf_variant
         if ctx.pdf_variant == "pdf/a-3b":
             options["attachments"] = attachments(brief, ctx, fetcher)
         document.write_pdf(buffer, stylesheets=sheets, **options)
-    warning = missing_glyph_warning(list(collect.missing), brief)
+    _warn(out, list(collect.missing), list(collect.other), brief)
+    return atomic_write(out, buffer.getvalue())
+
+
+def _warn(out: Path, missing: list[str], other: list[str], brief: Brief) -> None:
+    warning = missing_glyph_warning(missing, brief)
     if warning:
         log.warning("%s: %s", out, warning)
-    for message in collect.other:
+    for message in other:
         log.warning("%s: WeasyPrint: %s", out, message)
-    return atomic_write(out, buffer.getvalue())

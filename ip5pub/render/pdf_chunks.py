@@ -1,0 +1,580 @@
+"""Chunked PDF layout: large briefs laid out in parts, in parallel, cached per part.
+
+WeasyPrint lays a brief out in one pass on one core, and the brief's page
+furniture (`counter(pages)`, `target-counter()` in the contents, the index
+and the glossary) makes it repaginate the whole document several times. A
+large brief is therefore laid out in pieces:
+
+1. The stories are split into chunks at content-defined boundaries (a hash
+   of the notice id), so inserting or removing a notice moves only the
+   boundaries next to it. Each chunk starts on a new page (like a chapter);
+   that is the one visible difference from a single-pass layout without
+   chunks, and `single_pass_css` gives a single pass the same breaks.
+2. Each chunk's notices are laid out in a worker process with the running
+   notice head (top right) but no other furniture, into PDF bytes cached
+   under build/.cache by the chunk's HTML, the styles and the code.
+3. With every chunk's page count known, the front and back matter (cover,
+   contents, at a glance, glossary, office index) are laid out once with
+   literal page numbers: every `target-counter(attr(href), page)` in the
+   stylesheets becomes `counter(ip5pub-target)`, set on each link; the
+   notices are replaced by one stub page that advances the page counter by
+   the notices' page count, so the back matter is numbered natively.
+4. The rest of each chunk page's furniture (brief title, edition, "Page X
+   of Y") is laid out as blank pages with the house stylesheet and merged
+   under the chunk's pages (cached by chunk, first page and total).
+5. pypdf assembles front, chunks and back; links inside the brief (laid out
+   as `ip5pub-goto:ID` so WeasyPrint keeps their rectangles) become GoTo
+   destinations, the outline is rebuilt, metadata and /Lang come from the
+   front matter and /ID is a hash of the content.
+
+PDF/A-3b and PDF/UA-1 use the single pass: their tag tree, XMP and
+attachments belong to one WeasyPrint document and pypdf cannot merge them.
+"""
+
+from __future__ import annotations
+
+import copy
+import hashlib
+import io
+import multiprocessing
+import re
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass, replace
+from pathlib import Path
+
+from ip5pub.model import Brief
+
+CHUNK_SIZE = 24  # stories per chunk, on average
+THRESHOLD = 40  # fewer stories than this: one pass is simpler and as fast
+GOTO = "ip5pub-goto:"
+_TARGET_COUNTER = re.compile(r"target-counter\(\s*attr\(\s*href(?:\s+url)?\s*\)\s*,\s*page\s*\)")
+_COUNTER_PAGES = re.compile(r"counter\(\s*pages\s*\)")
+
+
+# ---- planning ----------------------------------------------------------------
+
+def plan(ids: list[str], size: int = CHUNK_SIZE) -> list[tuple[int, int]]:
+    """[start, end) index ranges of the chunks, cut where an id's hash says so.
+
+    Content-defined: a boundary depends on the notice at it, not on its
+    position, so a change far away does not move it. Chunks hold between
+    size/2 and 2*size stories (the last one may be smaller).
+    """
+    if not ids:
+        return []
+    low, high = max(1, size // 2), max(1, size * 2)
+    spread = max(1, size - low)
+    bounds, start = [], 0
+    for i, notice_id in enumerate(ids):
+        n = i - start
+        if n >= high or (n >= low and int(hashlib.sha256(notice_id.encode()).hexdigest()[:8], 16) % spread == 0):
+            bounds.append((start, i))
+            start = i
+    bounds.append((start, len(ids)))
+    return bounds
+
+
+def start_css(ids: list[str]) -> str:
+    """A chunk's first notice starts a page, without the rule between notices."""
+    if not ids:
+        return ""
+    sel = ", ".join(f'article.notice[id="{i}"]' for i in ids)
+    return f"{sel} {{ break-before: page; margin-top: 0; padding-top: 0; border-top: none; }}\n"
+
+
+def single_pass_css(brief: Brief, size: int = CHUNK_SIZE) -> str:
+    """Extra CSS that gives a single-pass layout the chunked layout's page breaks."""
+    ids = [s.notice.id for s in brief.stories]
+    return start_css([ids[a] for a, _ in plan(ids, size)[1:]])
+
+
+# ---- HTML surgery --------------------------------------------------------------
+
+def _parse(html_text: str):
+    """The HTML parsed as WeasyPrint parses it (tinyhtml5), into ElementTree."""
+    import tinyhtml5
+
+    return tinyhtml5.parse(html_text, namespace_html_elements=False)
+
+
+def _serialize(root) -> str:
+    import xml.etree.ElementTree as ET
+
+    return "<!DOCTYPE html>\n" + ET.tostring(root, method="html", encoding="unicode")
+
+
+def _element(tag: str, **attrs: str):
+    import xml.etree.ElementTree as ET
+
+    return ET.Element(tag, {k.rstrip("_"): v for k, v in attrs.items()})
+
+
+def _has_class(el, name: str) -> bool:
+    return name in (el.get("class") or "").split()
+
+
+def _parents(root) -> dict:
+    return {child: parent for parent in root.iter() for child in parent}
+
+
+def _notices_container(root):
+    """The element holding the notice articles (the `notices` block)."""
+    parents = _parents(root)
+    for el in root.iter("article"):
+        if _has_class(el, "notice"):
+            return parents[el]
+    for el in root.iter():
+        if _has_class(el, "notices"):
+            return el
+    raise ValueError("brief.html has no element with class 'notices'")
+
+
+def _internal_links_to_goto(root) -> None:
+    for a in root.iter("a"):
+        href = a.get("href") or ""
+        if href.startswith("#") and len(href) > 1:
+            a.set("href", GOTO + href[1:])
+
+
+def _add_style(root, css: str) -> None:
+    style = _element("style")
+    style.text = css
+    root.find("head").append(style)
+
+
+def _edit_styles(root, edit) -> None:
+    for style in root.iter("style"):
+        if style.text:
+            style.text = edit(style.text)
+
+
+def chunk_html(full_root, ids: list[str], first_id: str | None, footnotes_before: int) -> str:
+    """The brief's HTML with only these notices in its body, and no furniture but the notice head."""
+    root = copy.deepcopy(full_root)
+    container = _notices_container(root)
+    keep = set(ids)
+    for article in list(container):
+        if article.get("id") not in keep:
+            container.remove(article)
+    body = root.find("body")
+    parents = _parents(root)
+    top = container
+    while parents[top] is not body:
+        top = parents[top]
+    for child in list(body):  # cover, contents, glance, back matter
+        if child is not top:
+            body.remove(child)
+    _internal_links_to_goto(root)
+    css = ("@page { @top-left { content: none } @bottom-left { content: none } @bottom-right { content: none } }\n"
+           f".notices {{ break-before: auto !important; counter-reset: footnote {footnotes_before}; }}\n")
+    css += start_css([first_id] if first_id else [])
+    _add_style(root, css)
+    return _serialize(root)
+
+
+def front_html(full_root, targets: dict[str, int], notice_pages: int, total: int) -> str:
+    """Cover, contents, glance and back matter, with literal page numbers."""
+    root = copy.deepcopy(full_root)
+    container = _notices_container(root)
+    for child in list(container):
+        container.remove(child)
+    container.append(_element("div", class_="ip5pub-stub", id="ip5pub-stub"))
+    for a in root.iter("a"):
+        href = a.get("href") or ""
+        if href.startswith("#") and href[1:] in targets:
+            style = a.get("style")
+            a.set("style", (style + "; " if style else "") + f"counter-reset: ip5pub-target {targets[href[1:]]}")
+    _internal_links_to_goto(root)
+    _edit_styles(root, lambda css: _COUNTER_PAGES.sub(f'"{total}"', _TARGET_COUNTER.sub("counter(ip5pub-target)", css)))
+    _add_style(root, ".ip5pub-stub { page: ip5pub-stub; height: 1px; }\n"
+                     f"@page ip5pub-stub {{ counter-increment: page {notice_pages}; }}\n")
+    return _serialize(root)
+
+
+def furniture_html(full_root, first_page: int, pages: int, total: int) -> str:
+    """Blank pages carrying the furniture a chunk page lacks: title, edition, page X of Y.
+
+    The brief's own cover title and edition elements go first, invisible,
+    so `string(brief-title)` and `string(edition)` read what they read in a
+    single pass.
+    """
+    root = copy.deepcopy(full_root)
+    body = root.find("body")
+    strings = []
+    for el in body.iter():
+        if _has_class(el, "cover-title") or _has_class(el, "cover-edition"):
+            strings.append(copy.deepcopy(el))
+    for child in list(body):
+        body.remove(child)
+    holder = _element("div", class_="ip5pub-strings")
+    for el in strings:
+        el.tail = None
+        holder.append(el)
+    body.append(holder)
+    for _ in range(pages):
+        body.append(_element("div", class_="ip5pub-page"))
+    _edit_styles(root, lambda css: _COUNTER_PAGES.sub(f'"{total}"', css))
+    _add_style(root, ".ip5pub-strings { visibility: hidden; height: 0; overflow: hidden; margin: 0; padding: 0; }\n"
+                     ".ip5pub-strings * { bookmark-level: none !important; }\n"
+                     ".ip5pub-page + .ip5pub-page { break-before: page; }\n"
+                     "@page { @top-right { content: none } }\n"
+                     f"@page :first {{ counter-reset: page {first_page}; }}\n")
+    return _serialize(root)
+
+
+# ---- work done in worker processes ---------------------------------------------
+
+@dataclass(frozen=True)
+class Job:
+    html: str
+    base_url: str
+    page_css: str
+    styles: tuple[str, ...]  # folders the fetcher may read
+
+
+def _layout(job: Job) -> tuple[bytes, int, list[str], list[str]]:
+    """HTML -> (PDF bytes, page count, characters without a glyph, other warnings)."""
+    from weasyprint import CSS, HTML
+
+    from ip5pub.render.pdf import _weasyprint_warnings
+    from ip5pub.fetch import StylesOnlyFetcher
+
+    buffer = io.BytesIO()
+    with _weasyprint_warnings() as collect:
+        fetcher = StylesOnlyFetcher(None)
+        fetcher.roots = [Path(p) for p in job.styles]
+        document = HTML(string=job.html, base_url=job.base_url, url_fetcher=fetcher).render(
+            stylesheets=[CSS(string=job.page_css, url_fetcher=fetcher)])
+        document.write_pdf(buffer)
+    return buffer.getvalue(), len(document.pages), list(collect.missing), list(collect.other)
+
+
+def _stamp(body: bytes, furniture: Job) -> tuple[bytes, list[str], list[str]]:
+    """A chunk's pages with its furniture laid out and merged under them."""
+    from pypdf import PdfReader, PdfWriter
+
+    overlay, _, missing, other = _layout(furniture)
+    under = PdfReader(io.BytesIO(overlay))
+    writer = PdfWriter(clone_from=PdfReader(io.BytesIO(body)))
+    for page, blank in zip(writer.pages, under.pages):
+        page.merge_page(blank, over=False)
+    out = io.BytesIO()
+    writer.write(out)
+    return out.getvalue(), missing, other
+
+
+def _pool(jobs: int):
+    """Worker processes started from a clean server (the build runs threads beside us)."""
+    context = multiprocessing.get_context("forkserver")
+    context.set_forkserver_preload(["weasyprint", "pypdf", "ip5pub.render.pdf_chunks"])
+    return ProcessPoolExecutor(max_workers=jobs, mp_context=context)
+
+
+class _Runner:
+    """Runs calls in worker processes when there are several, else here."""
+
+    def __init__(self, jobs: int):
+        self.jobs = jobs
+        self.pool = None
+
+    def map(self, fn, *iterables) -> list:
+        args = list(zip(*iterables))
+        if self.jobs <= 1 or len(args) <= 1:
+            return [fn(*a) for a in args]
+        if self.pool is None:
+            self.pool = _pool(self.jobs)
+        return list(self.pool.map(fn, *zip(*args)))
+
+    def close(self) -> None:
+        if self.pool is not None:
+            self.pool.shutdown()
+
+
+# ---- the build ------------------------------------------------------------------
+
+@dataclass
+class Result:
+    pdf: bytes
+    missing: list[str]
+    other: list[str]
+    chunks: int
+    laid_out: int  # chunks laid out (not from the cache)
+
+
+def render(brief: Brief, full_html: str, base_url: str, page_css: str, styles: tuple[str, ...],
+           cache=None, jobs: int = 1, size: int = CHUNK_SIZE) -> Result:
+    from ip5pub.cache import digest
+
+    full_root = _parse(full_html)
+    ids = [s.notice.id for s in brief.stories]
+    ranges = plan(ids, size)
+    runner = _Runner(jobs)
+    missing: dict[str, None] = {}
+    other: dict[str, None] = {}
+
+    def note(m: list[str], o: list[str]) -> None:
+        missing.update(dict.fromkeys(m))
+        other.update(dict.fromkeys(o))
+
+    def job(html_text: str) -> Job:
+        return Job(html_text, base_url, page_css, styles)
+
+    import logging
+    import time
+
+    log = logging.getLogger("ip5pub.pdf")
+    started = time.perf_counter()
+
+    def step(name: str) -> None:
+        log.debug("chunked layout: %s at %.2f s", name, time.perf_counter() - started)
+
+    try:
+        # 1. Chunk bodies.
+        footnotes = 0
+        htmls = []
+        for k, (a, b) in enumerate(ranges):
+            chunk_ids = ids[a:b]
+            htmls.append(chunk_html(full_root, chunk_ids, chunk_ids[0] if k else None, footnotes))
+            footnotes += htmls[-1].count('class="link-note"')
+        body_keys = [digest("pdf-chunk-body", h, page_css, *styles) for h in htmls]
+        bodies: list[tuple[bytes, int] | None] = [_load(cache, key) for key in body_keys]
+        todo = [k for k, b in enumerate(bodies) if b is None]
+        # The front matter's length is needed before its numbers can be set.
+        # Without last build's figures, lay it out with stand-in numbers
+        # beside the chunks (first: it is the longest single piece of work).
+        guess_key = digest("pdf-front-guess", full_html, page_css, *styles)
+        guess = _guess(cache, guess_key)
+        tasks = [job(htmls[k]) for k in todo]
+        if guess is None:
+            stand_in = {s.notice.id: 100 for s in brief.stories}
+            tasks.insert(0, job(front_html(full_root, stand_in, 1, 100)))
+        results = runner.map(_layout, tasks)
+        if guess is None:
+            pdf, pages, m, o = results.pop(0)
+            note(m, o)
+            guess = _front_info(pdf, pages, 1)
+            guess["stand_in"] = True
+        for k, (pdf, pages, m, o) in zip(todo, results):
+            bodies[k] = (pdf, pages)
+            note(m, o)
+            _save(cache, body_keys[k], pdf, pages)
+        step(f"{len(todo)} of {len(ranges)} chunks laid out")
+        counts = [b[1] for b in bodies]
+        notice_pages = sum(counts)
+
+        # 2. Where each notice starts, from the chunks' named destinations.
+        from pypdf import PdfReader
+
+        readers = [PdfReader(io.BytesIO(b[0])) for b in bodies]
+        offsets = [sum(counts[:k]) for k in range(len(counts))]
+        anchors: dict[str, tuple[int, float, float]] = {}  # name -> (page in notices section, left, top)
+        for k, reader in enumerate(readers):
+            for name, dest in reader.named_destinations.items():
+                anchors.setdefault(str(name), (offsets[k] + reader.get_destination_page_number(dest),
+                                               float(dest.left or 0), float(dest.top or 0)))
+
+        # 3. Front and back matter with literal page numbers. Their own length
+        # moves every notice's number and the total, so start from the last
+        # build's figures (or a guess) and lay out again until they hold.
+        if guess.pop("stand_in", False):  # laid out with a one-page stub for the notices
+            guess["anchors"] = {k: v + (notice_pages - 1 if v > guess["front"] else 0)
+                                for k, v in guess["anchors"].items()}
+        for _ in range(4):
+            targets = {name: guess["front"] + page + 1 for name, (page, _, _) in anchors.items()}
+            targets.update(guess["anchors"])
+            total = guess["front"] + notice_pages + guess["back"]
+            front = _front(job(front_html(full_root, targets, notice_pages, total)), cache, notice_pages, note)
+            seen = {k: front[k] for k in ("front", "back", "anchors")}
+            guess = {k: guess[k] for k in ("front", "back", "anchors")}
+            if seen == guess:
+                break
+            guess = seen
+        else:
+            raise RuntimeError("front matter page numbers did not settle")
+        _save_guess(cache, guess_key, guess)
+        step("front and back matter")
+        front_pages = guess["front"]
+        laid_out = len(todo)
+
+        # 4. Furniture under each chunk's pages.
+        starts = [front_pages + off + 1 for off in offsets]
+        stamp_keys = [digest("pdf-chunk", body_keys[k], str(starts[k]), str(total)) for k in range(len(ranges))]
+        stamped: list[bytes | None] = [_load_bytes(cache, key) for key in stamp_keys]
+        todo = [k for k, s in enumerate(stamped) if s is None]
+        furniture = [job(furniture_html(full_root, starts[k], counts[k], total)) for k in todo]
+        for k, (pdf, m, o) in zip(todo, runner.map(_stamp, [bodies[k][0] for k in todo], furniture)):
+            stamped[k] = pdf
+            note(m, o)
+            _save_bytes(cache, stamp_keys[k], pdf)
+        step("furniture")
+    finally:
+        runner.close()
+
+    # 5. Assemble.
+    pdf = assemble(front["pdf"], front_pages, stamped)
+    step("assembled")
+    return Result(pdf, list(missing), list(other), len(ranges), laid_out)
+
+
+def _front(job: Job, cache, notice_pages: int, note) -> dict:
+    from ip5pub.cache import digest
+
+    key = digest("pdf-front", job.html, job.page_css, *job.styles)
+    hit = _load(cache, key)
+    if hit is None:
+        pdf, pages, m, o = _layout(job)  # one document: here, not in a worker
+        note(m, o)
+        _save(cache, key, pdf, pages)
+    else:
+        pdf, pages = hit
+    return _front_info(pdf, pages, notice_pages)
+
+
+def _front_info(pdf: bytes, pages: int, notice_pages: int) -> dict:
+    """Front length, back length and the printed page of each front/back anchor."""
+    from pypdf import PdfReader
+
+    reader = PdfReader(io.BytesIO(pdf))
+    dests = reader.named_destinations
+    stub = reader.get_destination_page_number(dests["ip5pub-stub"])
+    found = {}
+    for name, dest in dests.items():
+        if name == "ip5pub-stub":
+            continue
+        index = reader.get_destination_page_number(dest)
+        found[str(name)] = index + 1 if index < stub else index + notice_pages
+    return {"pdf": pdf, "front": stub, "back": pages - stub - 1, "anchors": found}
+
+
+def assemble(front_pdf: bytes, front_pages: int, chunks: list[bytes]) -> bytes:
+    from pypdf import PdfReader, PdfWriter
+    from pypdf.generic import (ArrayObject, ByteStringObject, DictionaryObject, Fit, FloatObject, NameObject,
+                               NumberObject, TextStringObject)
+
+    writer = PdfWriter()
+    front = PdfReader(io.BytesIO(front_pdf))
+    readers = [PdfReader(io.BytesIO(c)) for c in chunks]
+    plan_pages: list[tuple[PdfReader, int]] = [(front, i) for i in range(front_pages)]
+    for r in readers:
+        plan_pages.extend((r, i) for i in range(len(r.pages)))
+    plan_pages.extend((front, i) for i in range(front_pages + 1, len(front.pages)))
+    where: dict[tuple[int, int], int] = {}  # (id(reader), page index) -> final index
+    for final, (r, i) in enumerate(plan_pages):
+        writer.add_page(r.pages[i])
+        where[(id(r), i)] = final
+
+    # Links laid out as ip5pub-goto:ID become GoTo a named destination.
+    for page in writer.pages:
+        for ref in page.get("/Annots", []) or []:
+            annot = ref.get_object()
+            action = annot.get("/A")
+            uri = action.get_object().get("/URI") if action is not None else None
+            if uri is not None and str(uri).startswith(GOTO):
+                del annot[NameObject("/A")]
+                annot[NameObject("/Dest")] = TextStringObject(str(uri)[len(GOTO):])
+
+    # Named destinations: notices from the chunks, the rest from front/back.
+    dests: dict[str, tuple[int, float, float]] = {}
+    for k, r in enumerate(readers):
+        for name, dest in r.named_destinations.items():
+            dests.setdefault(str(name), (where[(id(r), r.get_destination_page_number(dest))],
+                                         float(dest.left or 0), float(dest.top or 0)))
+    for name, dest in front.named_destinations.items():
+        index = front.get_destination_page_number(dest)
+        if name != "ip5pub-stub" and index != front_pages:
+            dests.setdefault(str(name), (where[(id(front), index)], float(dest.left or 0), float(dest.top or 0)))
+    names = ArrayObject()
+    for name in sorted(dests):
+        page, left, top = dests[name]
+        names.append(TextStringObject(name))
+        names.append(ArrayObject([writer.pages[page].indirect_reference, NameObject("/XYZ"),
+                                  FloatObject(left), FloatObject(top), NumberObject(0)]))
+    writer._root_object[NameObject("/Names")] = DictionaryObject(
+        {NameObject("/Dests"): DictionaryObject({NameObject("/Names"): names})})
+
+    # Outline: front matter, then every chunk, then back matter, in page order.
+    def copy_outline(r, items, parent, keep) -> None:
+        last = None
+        for item in items:
+            if isinstance(item, list):
+                if last is not None:
+                    copy_outline(r, item, last, keep)
+                continue
+            index = r.get_destination_page_number(item)
+            last = None
+            if not keep(index):
+                continue
+            last = writer.add_outline_item(title=str(item.title), page_number=where[(id(r), index)], parent=parent,
+                                           fit=Fit.xyz(float(item.left or 0), float(item.top or 0), 0))
+
+    copy_outline(front, front.outline, None, lambda i: i < front_pages)
+    for r in readers:
+        copy_outline(r, r.outline, None, lambda i: True)
+    copy_outline(front, front.outline, None, lambda i: i > front_pages)
+
+    # Metadata and language as WeasyPrint wrote them for the front matter.
+    info = front.trailer["/Info"].get_object()
+    writer.add_metadata({NameObject(k): v for k, v in info.items()})
+    lang = front.trailer["/Root"].get_object().get("/Lang")
+    if lang is not None:
+        writer._root_object[NameObject("/Lang")] = TextStringObject(str(lang))
+    h = hashlib.sha256(front_pdf)
+    for c in chunks:
+        h.update(hashlib.sha256(c).digest())
+    ident = ByteStringObject(h.digest()[:16])
+    writer._ID = ArrayObject([ident, ident])
+    out = io.BytesIO()
+    writer.write(out)
+    return out.getvalue()
+
+
+# ---- cache helpers (a missing cache only costs time) ----------------------------
+
+def _load(cache, key: str) -> tuple[bytes, int] | None:
+    if cache is None:
+        return None
+    meta = cache.load_blob("pdf", key + ".pages")
+    data = cache.load_blob("pdf", key)
+    if meta is None or data is None:
+        return None
+    try:
+        return data, int(meta)
+    except ValueError:
+        return None
+
+
+def _save(cache, key: str, data: bytes, pages: int) -> None:
+    if cache is not None:
+        cache.store_blob("pdf", key, data)
+        cache.store_blob("pdf", key + ".pages", str(pages).encode())
+
+
+def _load_bytes(cache, key: str) -> bytes | None:
+    return cache.load_blob("pdf", key) if cache is not None else None
+
+
+def _save_bytes(cache, key: str, data: bytes) -> None:
+    if cache is not None:
+        cache.store_blob("pdf", key, data)
+
+
+def _guess(cache, key: str) -> dict | None:
+    """The front matter's length, back length and anchors from the last build."""
+    import json
+
+    raw = cache.load_blob("pdf", key) if cache is not None else None
+    if raw:
+        try:
+            data = json.loads(raw)
+            return {"front": int(data["front"]), "back": int(data["back"]),
+                    "anchors": {str(k): int(v) for k, v in data["anchors"].items()}}
+        except (ValueError, KeyError, TypeError, AttributeError):
+            pass
+    return None
+
+
+def _save_guess(cache, key: str, guess: dict) -> None:
+    import json
+
+    if cache is not None:
+        cache.store_blob("pdf", key, json.dumps(guess, sort_keys=True).encode())

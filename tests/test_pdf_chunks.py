@@ -1,0 +1,217 @@
+"""Chunked PDF layout against a single pass, read back with pypdf and pdftotext.
+
+A brief of 60 generated notices is laid out in chunks of about 6 notices
+(several chunks, so page numbers, contents, outline and links cross chunk
+boundaries) and in one pass with the same page breaks; the two must agree
+page by page. Then one notice changes (a word, then a page's worth of text,
+so every later chunk moves) and the incremental build must equal a cold one.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from pypdf import PdfReader
+
+from ip5pub.cli import main
+from ip5pub.render import pdf_chunks
+
+from conftest import ROOT, run_cli
+
+sys.path.insert(0, str(ROOT / "bench"))
+from generate import generate  # noqa: E402
+
+pytestmark = pytest.mark.slow
+N = 60
+SIZE = 6
+LINKED = (4, 18, 40)  # Markdown notices (even numbers) that get a web link: a numbered footnote in print
+
+
+def page_texts(pdf: Path) -> list[str]:
+    out = subprocess.run(["pdftotext", "-layout", str(pdf), "-"], capture_output=True, text=True, check=True).stdout
+    return out.split("\f")[:-1]
+
+
+def outline(reader: PdfReader) -> list[tuple[str, int]]:
+    return [(item.title, reader.get_destination_page_number(item) + 1)
+            for item in reader.outline if not isinstance(item, list)]
+
+
+def links(reader: PdfReader) -> list[list[tuple[str, int | str]]]:
+    """Per page: each link's target, as a page number (internal) or a URI."""
+    named = {str(k): reader.get_destination_page_number(v) + 1 for k, v in reader.named_destinations.items()}
+    pages = []
+    for page in reader.pages:
+        found = []
+        for ref in page.get("/Annots", []) or []:
+            annot = ref.get_object()
+            if "/Dest" in annot:
+                found.append(("dest", named[str(annot["/Dest"])]))
+            elif "/A" in annot and "/URI" in annot["/A"]:
+                found.append(("uri", str(annot["/A"]["/URI"])))
+        pages.append(sorted(found, key=str))
+    return pages
+
+
+def fonts_embedded(reader: PdfReader) -> bool:
+    for page in reader.pages:
+        for font in page["/Resources"]["/Font"].values():
+            font = font.get_object()
+            descendants = font.get("/DescendantFonts")
+            desc = (descendants[0].get_object() if descendants else font).get("/FontDescriptor")
+            if desc is None or not any(k in desc.get_object() for k in ("/FontFile", "/FontFile2", "/FontFile3")):
+                return False
+    return True
+
+
+def footers(texts: list[str]) -> list[tuple[int, int] | None]:
+    out = []
+    for text in texts:
+        m = re.search(r"Page (\d+) of (\d+)", text)
+        out.append((int(m.group(1)), int(m.group(2))) if m else None)
+    return out
+
+
+def contents_numbers(texts: list[str]) -> dict[int, int]:
+    """Contents entries (a leader, then the page): notice number -> printed page number."""
+    found = {}
+    for text in texts:
+        for m in re.finditer(r"\(notice (\d+)\)\s*\.(?:\s*\.)+\s*(\d+)\s*$", text, re.M):
+            found.setdefault(int(m.group(1)), int(m.group(2)))
+    return found
+
+
+def render(ws: Path, out: str, *args: str) -> Path:
+    run_cli("render", "-o", out, *args, cwd=ws)
+    return ws / out / "brief.pdf"
+
+
+@pytest.fixture(scope="module")
+def ws(tmp_path_factory) -> Path:
+    ws = tmp_path_factory.mktemp("chunks")
+    paths = generate(ws / "sources", N)
+    for i in LINKED:
+        with paths[i].open("a", encoding="utf-8") as fh:
+            fh.write(f"\nDetails are on [the office's page](https://example.org/notice-{i}).\n")
+    return ws
+
+
+@pytest.fixture(scope="module")
+def single(ws) -> Path:
+    return render(ws, "single", "--pdf-layout", "single", "--pdf-chunk-size", str(SIZE))
+
+
+@pytest.fixture(scope="module")
+def chunked(ws) -> Path:
+    return render(ws, "chunked", "--pdf-layout", "chunked", "--pdf-chunk-size", str(SIZE))
+
+
+def assert_same_layout(chunked: Path, single: Path) -> None:
+    a, b = PdfReader(chunked), PdfReader(single)
+    assert len(a.pages) == len(b.pages)
+    ta, tb = page_texts(chunked), page_texts(single)
+    for n, (x, y) in enumerate(zip(ta, tb), start=1):
+        assert x == y, f"page {n} differs"
+    assert outline(a) == outline(b)
+    assert links(a) == links(b)
+    assert a.metadata == b.metadata
+    assert a.trailer["/Root"]["/Lang"] == b.trailer["/Root"]["/Lang"]
+
+
+def test_the_brief_spans_several_chunks(ws):
+    from ip5pub.build import normalize_sources
+    from ip5pub.collect import stories
+    from ip5pub.readers import source_files
+
+    shown = stories(normalize_sources(source_files(ws / "sources"), base=ws).notices, "en")
+    ranges = pdf_chunks.plan([s.notice.id for s in shown], SIZE)
+    assert len(ranges) >= 5
+    assert [i for r in ranges for i in range(*r)] == list(range(len(shown)))
+
+
+def test_chunked_layout_equals_a_single_pass(chunked, single):
+    assert_same_layout(chunked, single)
+    texts = page_texts(chunked)
+    total = len(texts)
+    # Every page but the cover says "Page X of Y", X its place in the file.
+    assert footers(texts)[0] is None
+    assert footers(texts)[1:] == [(n, total) for n in range(2, total + 1)]
+    # Contents numbers are the pages where the notices start (their outline entries).
+    reader = PdfReader(chunked)
+    marks = dict(outline(reader))
+    starts = {int(m.group(1)): page for title, page in marks.items() if (m := re.search(r"\(notice (\d+)\)$", title))}
+    assert len(starts) > N * 9 // 10  # a few generated notices are duplicates of others
+    assert contents_numbers(texts) == starts
+    assert {"Contents", "At a glance", "Glossary", "Index of offices"} <= set(marks)
+    # The footnotes of the linked notices keep counting across chunks.
+    joined = "\n".join(texts)
+    assert [m for m in re.findall(r"^\s*(\d+)\. https://example\.org/notice-", joined, re.M)] == ["1", "2", "3"]
+    # Links from the contents lead to the notices' pages; web links stay web links.
+    flat = [t for page in links(reader) for t in page]
+    assert sum(1 for kind, _ in flat if kind == "dest") >= 3 * N
+    assert {t for kind, t in flat if kind == "uri"} >= {f"https://example.org/notice-{i}" for i in LINKED}
+    assert fonts_embedded(reader)
+
+
+def test_pages_look_the_same(chunked, single, tmp_path):
+    """The assembled pages, drawn, are the single pass's pixels (heads, footers, contents)."""
+    for name, pdf in (("c", chunked), ("s", single)):
+        subprocess.run(["pdftoppm", "-png", "-r", "40", str(pdf), str(tmp_path / name)], check=True)
+    drawn_c = sorted(tmp_path.glob("c-*.png"))
+    drawn_s = sorted(tmp_path.glob("s-*.png"))
+    assert len(drawn_c) == len(drawn_s)
+    differ = [p.name for p, q in zip(drawn_c, drawn_s) if p.read_bytes() != q.read_bytes()]
+    assert differ == []
+
+
+def test_two_chunked_builds_are_identical(ws, chunked):
+    again = render(ws, "again", "--pdf-layout", "chunked", "--pdf-chunk-size", str(SIZE), "--jobs", "1")
+    assert again.read_bytes() == chunked.read_bytes()
+
+
+def _copy(ws: Path, tmp_path: Path) -> Path:
+    copy = tmp_path / "ws"
+    shutil.copytree(ws / "sources", copy / "sources")
+    return copy
+
+
+def _chunked_in_process(runner, caplog, ws: Path, monkeypatch) -> tuple[int, int]:
+    """Render in this process; (chunks laid out, chunks in all) from the log."""
+    monkeypatch.chdir(ws)
+    caplog.clear()
+    with caplog.at_level(logging.INFO, logger="ip5pub.pdf"):
+        result = runner.invoke(main, ["render", "-q", "--pdf-layout", "chunked", "--pdf-chunk-size", str(SIZE)])
+    assert result.exit_code == 0, result.output
+    m = next(re.search(r"laid out (\d+) of (\d+) chunks", r.getMessage()) for r in caplog.records
+             if "laid out" in r.getMessage())
+    return int(m.group(1)), int(m.group(2))
+
+
+@pytest.mark.parametrize("change", ["word", "page"])
+def test_one_change_relays_out_one_chunk_and_equals_a_cold_build(ws, tmp_path, runner, caplog, monkeypatch, change):
+    copy = _copy(ws, tmp_path)
+    laid, chunks = _chunked_in_process(runner, caplog, copy, monkeypatch)
+    assert laid == chunks
+    pages_before = len(PdfReader(copy / "build/brief.pdf").pages)
+    victim = sorted((copy / "sources").iterdir())[7]
+    text = victim.read_text(encoding="utf-8")
+    if change == "word":
+        assert " in this series." in text
+        victim.write_text(text.replace(" in this series.", " of this series.", 1), encoding="utf-8")
+    else:  # a page and a half more: every later chunk starts later
+        victim.write_text(text + "\n" + "\n\n".join([text.split("\n\n")[-1]] * 8), encoding="utf-8")
+    laid, chunks = _chunked_in_process(runner, caplog, copy, monkeypatch)
+    assert laid == 1
+    incremental = copy / "build/brief.pdf"
+    if change == "page":
+        assert len(PdfReader(incremental).pages) > pages_before
+    cold = render(copy, "cold", "--pdf-layout", "chunked", "--pdf-chunk-size", str(SIZE))
+    assert incremental.read_bytes() == cold.read_bytes()
+    if change == "page":
+        assert_same_layout(incremental, render(copy, "single", "--pdf-layout", "single", "--pdf-chunk-size", str(SIZE)))
