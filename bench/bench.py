@@ -87,7 +87,9 @@ def bench(n: int, root: Path) -> dict[str, float]:
     cold, rss_cold = run(cmd, ws)
     nochange, _ = run(cmd, ws)
     victim = sorted((ws / "sources").iterdir())[n // 2]
-    victim.write_text(victim.read_text(encoding="utf-8").replace("office said", "office stated", 1), encoding="utf-8")
+    # A correction in the body (not the title or the lead, which the contents
+    # and the at-a-glance table show).
+    victim.write_text(victim.read_text(encoding="utf-8").rstrip() + " Corrected.\n", encoding="utf-8")
     onechange, rss_one = run(cmd, ws)
     plain, rss_plain = plain_pipeline(ws)
     return {"n": n, "cold": cold, "nochange": nochange, "onechange": onechange, "plain": plain,
@@ -97,7 +99,8 @@ def bench(n: int, root: Path) -> dict[str, float]:
 def main(argv: list[str]) -> None:
     sizes = [int(a) for a in argv] or [10, 100, 500]
     root = Path(tempfile.mkdtemp(prefix="ip5pub-bench-"))
-    print(f"machine: {platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}, {platform.system()}")
+    print(f"machine: {platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}, "
+          f"{platform.system()}; load average at start {os.getloadavg()[0]:.2f}")
     header = ("N", "cold s", "no-change s", "one-change s", "plain s", "cold/plain", "no-change/cold",
               "one-change/cold", "peak RSS MB", "plain RSS MB")
     print(" | ".join(header))
@@ -110,6 +113,7 @@ def main(argv: list[str]) -> None:
                   f"{100 * r['onechange'] / r['cold']:.1f}% | {r['rss']:.0f} | {r['rss_plain']:.0f}", flush=True)
     finally:
         shutil.rmtree(root, ignore_errors=True)
+    print(f"load average at end {os.getloadavg()[0]:.2f}")
 
 
 if __name__ == "__main__":

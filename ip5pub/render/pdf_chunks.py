@@ -148,22 +148,66 @@ def _edit_styles(root, edit) -> None:
             style.text = edit(style.text)
 
 
-def chunk_html(full_root, ids: list[str], first_id: str | None, footnotes_before: int) -> str:
-    """The brief's HTML with only these notices in its body, and no furniture but the notice head."""
-    root = copy.deepcopy(full_root)
-    container = _notices_container(root)
-    keep = set(ids)
-    for article in list(container):
-        if article.get("id") not in keep:
-            container.remove(article)
-    body = root.find("body")
-    parents = _parents(root)
-    top = container
-    while parents[top] is not body:
-        top = parents[top]
-    for child in list(body):  # cover, contents, glance, back matter
-        if child is not top:
+class Parts:
+    """The brief's parsed HTML, cut once into what chunk and furniture pages need.
+
+    Copying the whole tree per chunk would cost seconds at 500 notices; the
+    skeletons hold the head and the path to the notices only.
+    """
+
+    def __init__(self, full_root):
+        self.root = full_root
+        container = _notices_container(full_root)
+        self.articles = {a.get("id"): a for a in container}
+        self.ordered = list(container)
+        # Chunk skeleton: head, and the body cut down to the notices' container, emptied.
+        body = full_root.find("body")
+        parents = _parents(full_root)
+        path = [container]
+        while path[-1] is not body:
+            path.append(parents[path[-1]])
+        saved = {el: list(el) for el in path[1:]}
+        kept = list(container)
+        for el in path[1:]:  # detach the siblings of the path while copying
+            for child in list(el):
+                if child not in path:
+                    el.remove(child)
+        for child in kept:
+            container.remove(child)
+        self.steps = [list(path[i + 1]).index(path[i]) for i in range(len(path) - 1)][::-1]
+        self.chunk_skeleton = copy.deepcopy(full_root)
+        for el, children in saved.items():  # put the tree back as it was
+            for child in list(el):
+                el.remove(child)
+            el.extend(children)
+        container.extend(kept)
+        # Furniture skeleton: the head, and the cover's title and edition for string-set.
+        strings = [copy.deepcopy(el) for el in body.iter()
+                   if _has_class(el, "cover-title") or _has_class(el, "cover-edition")]
+        saved_body = list(body)
+        for child in saved_body:
             body.remove(child)
+        self.furniture_skeleton = copy.deepcopy(full_root)
+        body.extend(saved_body)
+        holder = _element("div", class_="ip5pub-strings")
+        for el in strings:
+            el.tail = None
+            holder.append(el)
+        self.furniture_skeleton.find("body").append(holder)
+
+    def chunk_container(self, root):
+        el = root.find("body")
+        for i in self.steps:
+            el = el[i]
+        return el
+
+
+def chunk_html(parts: Parts, ids: list[str], first_id: str | None, footnotes_before: int) -> str:
+    """The brief's HTML with only these notices in its body, and no furniture but the notice head."""
+    root = copy.deepcopy(parts.chunk_skeleton)
+    container = parts.chunk_container(root)
+    for notice_id in ids:
+        container.append(copy.deepcopy(parts.articles[notice_id]))
     _internal_links_to_goto(root)
     css = ("@page { @top-left { content: none } @bottom-left { content: none } @bottom-right { content: none } }\n"
            f".notices {{ break-before: auto !important; counter-reset: footnote {footnotes_before}; }}\n")
@@ -191,26 +235,15 @@ def front_html(full_root, targets: dict[str, int], notice_pages: int, total: int
     return _serialize(root)
 
 
-def furniture_html(full_root, first_page: int, pages: int, total: int) -> str:
+def furniture_html(parts: Parts, first_page: int, pages: int, total: int) -> str:
     """Blank pages carrying the furniture a chunk page lacks: title, edition, page X of Y.
 
     The brief's own cover title and edition elements go first, invisible,
     so `string(brief-title)` and `string(edition)` read what they read in a
     single pass.
     """
-    root = copy.deepcopy(full_root)
+    root = copy.deepcopy(parts.furniture_skeleton)
     body = root.find("body")
-    strings = []
-    for el in body.iter():
-        if _has_class(el, "cover-title") or _has_class(el, "cover-edition"):
-            strings.append(copy.deepcopy(el))
-    for child in list(body):
-        body.remove(child)
-    holder = _element("div", class_="ip5pub-strings")
-    for el in strings:
-        el.tail = None
-        holder.append(el)
-    body.append(holder)
     for _ in range(pages):
         body.append(_element("div", class_="ip5pub-page"))
     _edit_styles(root, lambda css: _COUNTER_PAGES.sub(f'"{total}"', css))
@@ -306,6 +339,7 @@ def render(brief: Brief, full_html: str, base_url: str, page_css: str, styles: t
     from ip5pub.cache import digest
 
     full_root = _parse(full_html)
+    parts = Parts(full_root)
     ids = [s.notice.id for s in brief.stories]
     ranges = plan(ids, size)
     runner = _Runner(jobs)
@@ -334,7 +368,7 @@ def render(brief: Brief, full_html: str, base_url: str, page_css: str, styles: t
         htmls = []
         for k, (a, b) in enumerate(ranges):
             chunk_ids = ids[a:b]
-            htmls.append(chunk_html(full_root, chunk_ids, chunk_ids[0] if k else None, footnotes))
+            htmls.append(chunk_html(parts, chunk_ids, chunk_ids[0] if k else None, footnotes))
             footnotes += htmls[-1].count('class="link-note"')
         body_keys = [digest("pdf-chunk-body", h, page_css, *styles) for h in htmls]
         bodies: list[tuple[bytes, int] | None] = [_load(cache, key) for key in body_keys]
@@ -342,12 +376,14 @@ def render(brief: Brief, full_html: str, base_url: str, page_css: str, styles: t
         # The front matter's length is needed before its numbers can be set.
         # Without last build's figures, lay it out with stand-in numbers
         # beside the chunks (first: it is the longest single piece of work).
-        guess_key = digest("pdf-front-guess", full_html, page_css, *styles)
+        # Keyed by the front matter with stand-in numbers: a change in a
+        # notice's body leaves it alone.
+        stand_in = front_html(full_root, {s.notice.id: 100 for s in brief.stories}, 1, 100)
+        guess_key = digest("pdf-front-guess", stand_in, page_css, *styles)
         guess = _guess(cache, guess_key)
         tasks = [job(htmls[k]) for k in todo]
         if guess is None:
-            stand_in = {s.notice.id: 100 for s in brief.stories}
-            tasks.insert(0, job(front_html(full_root, stand_in, 1, 100)))
+            tasks.insert(0, job(stand_in))
         results = runner.map(_layout, tasks)
         if guess is None:
             pdf, pages, m, o = results.pop(0)
@@ -401,7 +437,7 @@ def render(brief: Brief, full_html: str, base_url: str, page_css: str, styles: t
         stamp_keys = [digest("pdf-chunk", body_keys[k], str(starts[k]), str(total)) for k in range(len(ranges))]
         stamped: list[bytes | None] = [_load_bytes(cache, key) for key in stamp_keys]
         todo = [k for k, s in enumerate(stamped) if s is None]
-        furniture = [job(furniture_html(full_root, starts[k], counts[k], total)) for k in todo]
+        furniture = [job(furniture_html(parts, starts[k], counts[k], total)) for k in todo]
         for k, (pdf, m, o) in zip(todo, runner.map(_stamp, [bodies[k][0] for k in todo], furniture)):
             stamped[k] = pdf
             note(m, o)
