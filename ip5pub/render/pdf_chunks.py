@@ -296,6 +296,11 @@ def _stamp(body: bytes, furniture: Job) -> tuple[bytes, list[str], list[str]]:
     return out.getvalue(), missing, other
 
 
+def _work(kind: str, a, b):
+    """One task for the workers: lay out a document, or stamp a chunk with its furniture."""
+    return _layout(a) if kind == "layout" else _stamp(a, b)
+
+
 def _pool(jobs: int):
     """Worker processes started from a clean server (the build runs threads beside us)."""
     context = multiprocessing.get_context("forkserver")
@@ -409,17 +414,40 @@ def render(brief: Brief, full_html: str, base_url: str, page_css: str, styles: t
                 anchors.setdefault(str(name), (offsets[k] + reader.get_destination_page_number(dest),
                                                float(dest.left or 0), float(dest.top or 0)))
 
-        # 3. Front and back matter with literal page numbers. Their own length
-        # moves every notice's number and the total, so start from the last
-        # build's figures (or a guess) and lay out again until they hold.
+        # 3 and 4. Front and back matter with literal page numbers, and the
+        # furniture under each chunk's pages, side by side in the workers.
+        # The front matter's own length moves every notice's number and the
+        # total: start from the last build's figures (or the stand-in's) and
+        # do it again until they hold (at most once more, in practice).
         if guess.pop("stand_in", False):  # laid out with a one-page stub for the notices
             guess["anchors"] = {k: v + (notice_pages - 1 if v > guess["front"] else 0)
                                 for k, v in guess["anchors"].items()}
+        laid_out = len(todo)
         for _ in range(4):
             targets = {name: guess["front"] + page + 1 for name, (page, _, _) in anchors.items()}
             targets.update(guess["anchors"])
             total = guess["front"] + notice_pages + guess["back"]
-            front = _front(job(front_html(full_root, targets, notice_pages, total)), cache, notice_pages, note)
+            front_job = job(front_html(full_root, targets, notice_pages, total))
+            front_key = digest("pdf-front", front_job.html, page_css, *styles)
+            front_hit = _load(cache, front_key)
+            starts = [guess["front"] + off + 1 for off in offsets]
+            stamp_keys = [digest("pdf-chunk", body_keys[k], str(starts[k]), str(total)) for k in range(len(ranges))]
+            stamped: list[bytes | None] = [_load_bytes(cache, key) for key in stamp_keys]
+            todo = [k for k, s in enumerate(stamped) if s is None]
+            tasks = [] if front_hit else [("layout", front_job, None)]
+            tasks += [("stamp", bodies[k][0], job(furniture_html(parts, starts[k], counts[k], total))) for k in todo]
+            results = runner.map(_work, *zip(*tasks)) if tasks else []
+            if front_hit is None:
+                pdf, pages, m, o = results.pop(0)
+                note(m, o)
+                _save(cache, front_key, pdf, pages)
+            else:
+                pdf, pages = front_hit
+            for k, (chunk_pdf, m, o) in zip(todo, results):
+                stamped[k] = chunk_pdf
+                note(m, o)
+                _save_bytes(cache, stamp_keys[k], chunk_pdf)
+            front = _front_info(pdf, pages, notice_pages)
             seen = {k: front[k] for k in ("front", "back", "anchors")}
             guess = {k: guess[k] for k in ("front", "back", "anchors")}
             if seen == guess:
@@ -428,21 +456,8 @@ def render(brief: Brief, full_html: str, base_url: str, page_css: str, styles: t
         else:
             raise RuntimeError("front matter page numbers did not settle")
         _save_guess(cache, guess_key, guess)
-        step("front and back matter")
         front_pages = guess["front"]
-        laid_out = len(todo)
-
-        # 4. Furniture under each chunk's pages.
-        starts = [front_pages + off + 1 for off in offsets]
-        stamp_keys = [digest("pdf-chunk", body_keys[k], str(starts[k]), str(total)) for k in range(len(ranges))]
-        stamped: list[bytes | None] = [_load_bytes(cache, key) for key in stamp_keys]
-        todo = [k for k, s in enumerate(stamped) if s is None]
-        furniture = [job(furniture_html(parts, starts[k], counts[k], total)) for k in todo]
-        for k, (pdf, m, o) in zip(todo, runner.map(_stamp, [bodies[k][0] for k in todo], furniture)):
-            stamped[k] = pdf
-            note(m, o)
-            _save_bytes(cache, stamp_keys[k], pdf)
-        step("furniture")
+        step("front and back matter, furniture")
     finally:
         runner.close()
 
@@ -450,20 +465,6 @@ def render(brief: Brief, full_html: str, base_url: str, page_css: str, styles: t
     pdf = assemble(front["pdf"], front_pages, stamped)
     step("assembled")
     return Result(pdf, list(missing), list(other), len(ranges), laid_out)
-
-
-def _front(job: Job, cache, notice_pages: int, note) -> dict:
-    from ip5pub.cache import digest
-
-    key = digest("pdf-front", job.html, job.page_css, *job.styles)
-    hit = _load(cache, key)
-    if hit is None:
-        pdf, pages, m, o = _layout(job)  # one document: here, not in a worker
-        note(m, o)
-        _save(cache, key, pdf, pages)
-    else:
-        pdf, pages = hit
-    return _front_info(pdf, pages, notice_pages)
 
 
 def _front_info(pdf: bytes, pages: int, notice_pages: int) -> dict:
