@@ -81,6 +81,12 @@ def _normalize_one(path: Path, label: str) -> tuple[list[Notice], str | None]:
         return [normalize.build_notice(d) for d in read_source(path, label)], None
     except SourceError as exc:
         return [], exc.reason
+    except RecursionError:
+        return [], "internal error: nesting too deep to read"
+    except MemoryError:
+        return [], "internal error: out of memory reading this source"
+    except Exception as exc:  # noqa: BLE001 - last resort: a reader bug must cost one source, not the run
+        return [], f"internal error: {type(exc).__name__}: {exc}"
 
 
 def _source_key(path: Path, label: str) -> str | None:

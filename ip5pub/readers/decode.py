@@ -36,8 +36,8 @@ def decode(data: bytes, declared: str | None = None) -> str:
             pass
     try:
         return _clean(data.decode("utf-8"))
-    except UnicodeDecodeError:
-        pass
+    except UnicodeDecodeError as exc:
+        bad_utf8 = exc.start
     from charset_normalizer import from_bytes
 
     # Detect on the text, not the markup: ASCII tags dilute the language
@@ -49,7 +49,10 @@ def decode(data: bytes, declared: str | None = None) -> str:
             return _clean(data.decode(match.encoding))
         except (UnicodeDecodeError, LookupError):
             continue
-    raise SourceError("", "bytes do not decode as any supported encoding (UTF-8, GB18030, Big5, Shift_JIS, EUC-JP, EUC-KR)")
+    # Partly invalid UTF-8 is rejected, not repaired: U+FFFD in a title, an id or
+    # a date line would silently differ from the source; re-saving fixes it.
+    raise SourceError("", "bytes do not decode as any supported encoding (UTF-8, GB18030, Big5, Shift_JIS, "
+                          f"EUC-JP, EUC-KR); the first byte that is not UTF-8 is at offset {bad_utf8}")
 
 
 def _canonical(name: str) -> str:

@@ -313,13 +313,14 @@ def _recover_missed(tree, blocks: list[Block], title: str) -> list[Block]:
     if container is None or container.tag in ("body", "html"):
         return blocks  # no article container to speak of: recovering would bring the page back
     out = list(blocks)
+    norms = [_norm(b.plain) for b in out]  # kept beside `out`: recomputing per leaf is quadratic on long pages
     last = -1  # index in `out` of the block matched most recently, in page order
     for el, text, n in leaves:
         if not (container in el.iterancestors() or el is container):
             continue
         if el.tag.lower() in ("h1", "h2", "h3", "h4", "h5", "h6") and opens_trailing_section(text) or ends_article(text):
             break  # "About WIPO", "###": nothing after it is article text
-        hit = next((i for i, b in enumerate(out) if n and len(n) >= 6 and (n in _norm(b.plain) or _norm(b.plain) in n)), None)
+        hit = next((i for i, m in enumerate(norms) if n and len(n) >= 6 and (n in m or m in n)), None)
         if hit is not None:
             last = max(last, hit)
             continue
@@ -332,6 +333,7 @@ def _recover_missed(tree, blocks: list[Block], title: str) -> list[Block]:
             continue
         last += 1
         out.insert(last, Block("p", text))
+        norms.insert(last, _norm(out[last].plain))
     return out
 
 
