@@ -60,7 +60,7 @@ def _check_types(hints: dict[str, Any]) -> None:
     if isinstance(h.get("office"), str) and h["office"].upper() not in OFFICES:
         if office_code(h["office"]) is None:
             bad.append(f"office {h['office']!r:.40} is not one of {', '.join(OFFICES)}")
-    for code in h.get("offices") or []:
+    for code in h.get("offices") if isinstance(h.get("offices"), list) else []:  # `offices: true` is reported above
         if isinstance(code, str) and office_code(code) is None:
             bad.append(f"offices lists unknown office {code!r:.40}")
     if bad:

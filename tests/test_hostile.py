@@ -86,6 +86,12 @@ def test_same_title_twice_gives_distinct_stable_ids(tmp_path):
     assert sorted(p.name for p in (tmp_path / "out").iterdir()) == ids
 
 
+# Front matter and raw HTML in Markdown; a saved page with scripts, handlers and
+# resources; a feed with external entities and a hostile item.
+HOSTILE_SOURCES = ("hostile-body.md", "hostile-page.html", "hostile-feed.rss")
+HOSTILE_TITLES = ("EPO and JPO extend their hostile-page pilot", "KIPO opens a hostile-feed help desk")
+
+
 class _Recorder(http.server.BaseHTTPRequestHandler):
     hits: list[str] = []
 
@@ -110,9 +116,10 @@ def hostile_render(tmp_path_factory):
     ws = tmp_path / "ws"
     (ws / "sources").mkdir(parents=True)
     shutil.copy(SEED, ws / "sources")
-    text = (HOSTILE / "hostile-body.md").read_text()
-    text = text.replace("CANARY_PATH", str(canary).lstrip("/")).replace("HTTP_PORT", str(server.server_port))
-    (ws / "sources/hostile-body.md").write_text(text)
+    for name in HOSTILE_SOURCES:
+        text = (HOSTILE / name).read_text()
+        text = text.replace("CANARY_PATH", str(canary).lstrip("/")).replace("HTTP_PORT", str(server.server_port))
+        (ws / "sources" / name).write_text(text)
     try:
         proc = subprocess.run([sys.executable, "-m", "ip5pub", "render", "-f", "all"], cwd=ws,
                               capture_output=True, text=True, timeout=300,
@@ -139,8 +146,24 @@ def test_hostile_notice_fetches_nothing_runs_nothing_and_stays_inside(hostile_re
         assert "CANARY-7f3a9c-SECRET" not in output
         assert "javascript:" not in output
     assert "<script" not in html and "<iframe" not in html and "<object" not in html
+    assert all(title in html and title in pdf for title in HOSTILE_TITLES)
     # Jinja in notice text is shown as text, never evaluated.
     assert "{{ config }}" in html and "49" not in html.split("hostile markup")[1][:40]
+
+
+@pytest.mark.slow
+def test_hostile_page_and_feed_normalize_to_their_prose_only(hostile_render):
+    ws, proc, _ = hostile_render
+    notices = {p.name: p.read_text() for p in (ws / "build/notices").glob("*.md")}
+    page = notices["2021-06-30-epo-and-jpo-extend-their-hostile-page-pilot.md"]
+    feed = notices["2021-06-30-hostile-ip-news-kipo-opens-a-hostile-feed-help-desk.md"]
+    assert "agreed on 30 June to extend their pilot" in page and "first half of next year" in page
+    assert "opened a help desk for applicants on 30 June" in feed and "title: KIPO opens a hostile-feed help desk\n" in feed
+    for text in (page, feed):
+        body = text.split("\n---\n", 1)[1]
+        for bad in ("<", "script", "onclick", "onerror", "javascript", "127.0.0.1", "file:", "CANARY", "iframe",
+                    "object", "@import", "url(", "&canary", "&web"):
+            assert bad not in body, bad
 
 
 @pytest.mark.slow

@@ -32,9 +32,19 @@ def _parse(data: bytes):
     parser = etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=False, dtd_validation=False,
                              huge_tree=False, remove_comments=True, remove_pis=True)
     try:
-        return etree.fromstring(data, parser)
+        root = etree.fromstring(data, parser)
     except etree.XMLSyntaxError as exc:
         raise SourceError("", f"feed is not well-formed XML ({exc})") from None
+    # Unresolved entity references stay in the tree as nodes whose text is
+    # "&name;"; drop them so a title does not read "Notice &xxe;".
+    for ent in list(root.iter(etree.Entity)):
+        parent, prev = ent.getparent(), ent.getprevious()
+        if prev is not None:
+            prev.tail = (prev.tail or "") + (ent.tail or "")
+        else:
+            parent.text = (parent.text or "") + (ent.tail or "")
+        parent.remove(ent)
+    return root
 
 
 def _html_blocks(html: str, title: str):
