@@ -22,7 +22,7 @@ from ip5pub.collect import Selection, group_notices, make_brief
 from ip5pub.extract.ids import disambiguate, slug
 from ip5pub.model import Notice, SourceError
 from ip5pub.output import atomic_write, inside
-from ip5pub.readers import read_source, source_files
+from ip5pub.readers import read_items, source_files
 from ip5pub.workspace import Config, Workspace, packaged_styles
 
 # progress(stage, done, total): called as work advances; total 0 = a step with no count.
@@ -75,18 +75,30 @@ def expand(paths: Iterable[Path]) -> list[Path]:
     return out
 
 
-def _normalize_one(path: Path, label: str) -> tuple[list[Notice], str | None]:
-    """One source -> its notices, or the one-line reason it failed (picklable)."""
+def _normalize_one(path: Path, label: str) -> tuple[list[Notice], list[str]]:
+    """One source -> its notices and a one-line reason per part that failed (picklable).
+
+    A feed's bad item costs that item; any other failure costs the source.
+    """
     try:
-        return [normalize.build_notice(d) for d in read_source(path, label)], None
+        drafts, reasons = read_items(path, label)
+        notices = []
+        for d in drafts:
+            try:
+                notices.append(normalize.build_notice(d))
+            except SourceError as exc:
+                if d.item is None or len(drafts) == 1:
+                    raise
+                reasons.append(f"item {d.item}: {exc.reason}")
+        return notices, reasons
     except SourceError as exc:
-        return [], exc.reason
+        return [], [exc.reason]
     except RecursionError:
-        return [], "internal error: nesting too deep to read"
+        return [], ["internal error: nesting too deep to read"]
     except MemoryError:
-        return [], "internal error: out of memory reading this source"
+        return [], ["internal error: out of memory reading this source"]
     except Exception as exc:  # noqa: BLE001 - last resort: a reader bug must cost one source, not the run
-        return [], f"internal error: {type(exc).__name__}: {exc}"
+        return [], [f"internal error: {type(exc).__name__}: {exc}"]
 
 
 def _source_key(path: Path, label: str) -> str | None:
@@ -103,14 +115,14 @@ def _source_key(path: Path, label: str) -> str | None:
 def normalize_sources(paths: list[Path], base: Path | None = None, *, cache: Cache | None = None,
                       jobs: int | None = 1, progress: Progress = _quiet) -> Outcome:
     outcome = Outcome()
-    results: dict[int, tuple[list[Notice], str | None]] = {}
+    results: dict[int, tuple[list[Notice], list[str]]] = {}
     labels = [display_path(p, base) for p in paths]
     keys = [_source_key(p, label) if cache else None for p, label in zip(paths, labels)]
     todo = []
     for i, key in enumerate(keys):
         hit = cache.load_notices(key) if cache and key else None
         if hit is not None:
-            results[i] = (hit, None)
+            results[i] = (hit, [])
         else:
             todo.append(i)
     outcome.cached = len(results)
@@ -128,11 +140,9 @@ def normalize_sources(paths: list[Path], base: Path | None = None, *, cache: Cac
             results[i] = _normalize_one(paths[i], labels[i])
             progress("normalize", len(paths) - len(todo) + n, len(paths))
     for i in range(len(paths)):  # in source order, whatever finished first
-        notices, reason = results[i]
-        if reason is not None:
-            outcome.errors.append(SourceError(labels[i], reason))
-            continue
-        if cache and keys[i] and i in todo:
+        notices, reasons = results[i]
+        outcome.errors.extend(SourceError(labels[i], reason) for reason in reasons)
+        if cache and keys[i] and i in todo and not reasons:  # not cached: its errors are said again next run
             cache.store_notices(keys[i], notices)
         outcome.notices.extend(notices)
     outcome.notices = _link_duplicates(_unique_ids(outcome.notices), cache)

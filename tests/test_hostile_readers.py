@@ -197,6 +197,8 @@ def test_external_entities_and_dtds_are_never_loaded(tmp_path, server):
     written = "".join(p.read_text() for p in (tmp_path / "out").glob("*")) if (tmp_path / "out").exists() else ""
     assert "CANARY-XXE-5d1e" not in written + proc.stderr + proc.stdout
     assert "LEAKED-OVER-HTTP" not in written
+    assert proc.returncode == 0, proc.stderr
+    assert "title: Entities\n" in written  # unresolved references are dropped, not shown as "&file;"
     assert "Traceback" not in proc.stderr
 
 
@@ -251,3 +253,47 @@ def test_sources_are_unchanged_by_a_hostile_run(tmp_path):
         os.chmod(tmp_path / "src", 0o755)
     assert proc.returncode == 1 and len(proc.stderr.strip().splitlines()) == 3
     assert {p.name: hashlib.sha256(p.read_bytes()).hexdigest() for p in (tmp_path / "src").iterdir()} == before
+
+
+# A feed with bad items ------------------------------------------------------------------------
+
+
+def _feed(*items: str) -> bytes:
+    return (f'<rss version="2.0"><channel><title>Example News</title><link>https://news.example.com/</link>'
+            f'{"".join(items)}</channel></rss>').encode()
+
+
+GOOD_ITEM = (f"<item><title>Good item</title><pubDate>{DATE}</pubDate>"
+             "<description>The good item has a sentence of text.</description></item>")
+BAD_DATE = ("<item><title>Bad date</title><pubDate>Updated: 13 45,2021</pubDate>"
+            "<description>Text of the item with a bad date.</description></item>")
+NO_TITLE = f"<item><pubDate>{DATE}</pubDate><description>Text of an item without a title.</description></item>"
+
+
+def test_a_bad_feed_item_costs_that_item_only(tmp_path):
+    (tmp_path / "mixed.rss").write_bytes(_feed(BAD_DATE, GOOD_ITEM, NO_TITLE))
+    proc = _normalize(tmp_path / "mixed.rss", SEED, cwd=tmp_path)
+    assert proc.returncode == 1
+    lines = proc.stderr.strip().splitlines()
+    assert len(lines) == 3 and "Traceback" not in proc.stderr, proc.stderr
+    assert lines[0].startswith("ip5pub: error: mixed.rss: item 0 (Bad date): impossible date"), lines[0]
+    assert lines[1].startswith("ip5pub: error: mixed.rss: item 2 has no title"), lines[1]
+    assert sorted(p.name for p in (tmp_path / "out").iterdir()) == [
+        SEED_OUT, "2021-06-29-example-news-good-item.md"]
+
+
+def test_a_feed_with_only_bad_items_is_one_line(tmp_path):
+    line = _rejected_alone(tmp_path, "bad.rss", _feed(BAD_DATE, NO_TITLE), "item 0 (Bad date): impossible date")
+    assert "and 1 more bad items" in line
+
+
+def test_bad_feed_items_are_reported_again_on_a_cached_run(tmp_path):
+    from ip5pub.build import normalize_sources
+    from ip5pub.cache import Cache
+
+    (tmp_path / "mixed.rss").write_bytes(_feed(GOOD_ITEM, BAD_DATE))
+    for _ in range(2):
+        outcome = normalize_sources([tmp_path / "mixed.rss"], base=tmp_path, cache=Cache(tmp_path / "build"))
+        assert [n.title for n in outcome.notices] == ["Good item"]
+        assert [str(e) for e in outcome.errors] == ["mixed.rss: item 1 (Bad date): impossible date: "
+                                                    "2021-13-45 is not a calendar date"]

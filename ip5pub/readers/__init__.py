@@ -62,8 +62,26 @@ def source_files(folder: Path) -> list[Path]:
     return sorted(files, key=lambda p: p.relative_to(folder).as_posix())
 
 
+class SkippedItems(SourceError):
+    """Raised by a reader of several notices (a feed) when some could not be
+    read: the drafts that were, and a one-line reason per item that was not."""
+
+    def __init__(self, drafts: list[Draft], skipped: list[str]):
+        self.drafts, self.skipped = drafts, skipped
+        super().__init__("", skipped[0])
+
+
 def read_source(path: Path, display: str | None = None) -> list[Draft]:
     """All drafts in one source file. Raises SourceError with a one-line reason."""
+    drafts, skipped = read_items(path, display)
+    if skipped:
+        raise SourceError(display or str(path), skipped[0])
+    return drafts
+
+
+def read_items(path: Path, display: str | None = None) -> tuple[list[Draft], list[str]]:
+    """Like read_source, but a feed's bad items are reported beside its good
+    ones: (drafts, one reason per item that could not be read)."""
     label = display or str(path)
     try:
         size = path.stat().st_size
@@ -74,17 +92,23 @@ def read_source(path: Path, display: str | None = None) -> list[Draft]:
         raise SourceError(label, exc.strerror or str(exc)) from None
     reader = reader_for(path, data)
     ref = SourceRef(path=label, sha256=hashlib.sha256(data).hexdigest(), format=reader.name)
+    skipped: list[str] = []
     try:
         drafts = reader.read(path, data, ref)
+    except SkippedItems as exc:
+        drafts, skipped = exc.drafts, list(exc.skipped)
     except SourceError as exc:
         raise SourceError(label, exc.reason) from None
     if not drafts:
         raise SourceError(label, "no notice found")
-    for draft in drafts:
+    for draft in list(drafts):
         if len(draft.body) > MAX_TEXT:
-            where = f" (item {draft.item})" if draft.item is not None else ""
-            raise SourceError(label, f"article text{where} is {len(draft.body):,} characters; the limit is {MAX_TEXT:,}")
-    return apply_sidecar(path, drafts, label)
+            too_long = f"article text is {len(draft.body):,} characters; the limit is {MAX_TEXT:,}"
+            if draft.item is None or len(drafts) == 1:
+                raise SourceError(label, too_long)
+            skipped.append(f"item {draft.item}: {too_long}")
+            drafts.remove(draft)
+    return apply_sidecar(path, drafts, label), skipped
 
 
 def sidecar_for(path: Path) -> Path | None:

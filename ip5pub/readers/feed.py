@@ -16,7 +16,7 @@ from ip5pub.extract.dates import ImpossibleDate, parse_date
 from ip5pub.extract.offices import office_for_host, office_named_by_site
 from ip5pub.extract.text import clean_line
 from ip5pub.model import Draft, SourceError, SourceRef
-from ip5pub.readers import Reader
+from ip5pub.readers import Reader, SkippedItems
 from ip5pub.readers.htmltext import clean_blocks, fragment_blocks, to_markdown
 from ip5pub.readers.text import HEADER_FIELD
 
@@ -93,7 +93,7 @@ def _date(values: list[str]):
 def read(path: Path, data: bytes, ref: SourceRef) -> list[Draft]:
     root = _parse(data)
     tag = root.tag if isinstance(root.tag, str) else ""
-    drafts: list[Draft] = []
+    found: list[tuple] = []  # the arguments of _draft, one tuple per item
     if tag == f"{ATOM}feed":
         channel_title = _text(root.find(f"{ATOM}title"))
         channel_link = next((l.get("href") for l in root.findall(f"{ATOM}link") if l.get("rel", "alternate") == "alternate"), None)
@@ -106,7 +106,7 @@ def read(path: Path, data: bytes, ref: SourceRef) -> list[Draft]:
                 content = entry.find(f"{ATOM}summary")
             html = _inner(content)
             dates = [_text(entry.find(f"{ATOM}{k}")) for k in ("published", "updated")]
-            drafts.append(_draft(ref, i, title, link, html, dates, channel_link, channel_title))
+            found.append((i, title, link, html, dates, channel_link, channel_title))
     elif tag in ("rss", "{http://www.w3.org/1999/02/22-rdf-syntax-ns#}RDF"):
         channel = root.find("channel")
         channel = channel if channel is not None else root
@@ -119,11 +119,23 @@ def read(path: Path, data: bytes, ref: SourceRef) -> list[Draft]:
             content = item.find(CONTENT)
             html = content.text or "" if content is not None else (item.findtext("description") or "")
             dates = [item.findtext("pubDate") or "", item.findtext(DC_DATE) or ""]
-            drafts.append(_draft(ref, i, title, link, html, dates, channel_link, channel_title))
+            found.append((i, title, link, html, dates, channel_link, channel_title))
     else:
         raise SourceError("", "XML file is neither an RSS nor an Atom feed")
-    if not drafts:
+    if not found:
         raise SourceError("", "feed has no items")
+    # A bad item costs that item only: the others are still notices.
+    drafts, skipped = [], []
+    for args in found:
+        try:
+            drafts.append(_draft(ref, *args))
+        except SourceError as exc:
+            skipped.append(exc.reason)
+    if not drafts:
+        more = f" (and {len(skipped) - 1} more bad items)" if len(skipped) > 1 else ""
+        raise SourceError("", skipped[0] + more)
+    if skipped:
+        raise SkippedItems(drafts, skipped)
     return drafts
 
 
