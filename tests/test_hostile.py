@@ -173,3 +173,28 @@ def test_hostile_notice_leaves_no_markup_in_the_epub(hostile_render):
         epub = "".join(z.read(n).decode("utf-8", "replace") for n in z.namelist())
     assert "CANARY-7f3a9c-SECRET" not in epub and "javascript:" not in epub
     assert "<script" not in epub and "<iframe" not in epub and "<object" not in epub
+
+
+def test_the_pdf_fetcher_loads_only_styles_and_data(tmp_path):
+    """The one gate WeasyPrint loads through: what a notice could name is refused."""
+    from ip5pub.fetch import MAX_RESOURCE, StylesOnlyFetcher
+    from ip5pub.workspace import Config, Workspace, packaged_styles
+
+    (tmp_path / "styles").mkdir()
+    (tmp_path / "styles/extra.css").write_text("p { color: red }")
+    (tmp_path / "secret.txt").write_text("CANARY-fetch")
+    (tmp_path / "styles/link.css").symlink_to(tmp_path / "secret.txt")  # a style that points outside
+    with open(tmp_path / "styles/huge.css", "wb") as fh:
+        fh.truncate(MAX_RESOURCE + 1)
+    fetcher = StylesOnlyFetcher(Workspace(tmp_path, Config()))
+    assert fetcher.fetch((packaged_styles() / "brief.css").as_uri()).read()
+    assert fetcher.fetch((tmp_path / "styles/extra.css").as_uri()).read() == b"p { color: red }"
+    assert fetcher.fetch("data:text/css,p%7Bcolor:red%7D").read() == b"p{color:red}"
+    refused = ["file:///etc/passwd", (tmp_path / "secret.txt").as_uri(), (tmp_path / "styles/link.css").as_uri(),
+               (tmp_path / "styles/../secret.txt").as_uri(), (tmp_path / "styles/huge.css").as_uri(),
+               "http://127.0.0.1:9/x.css", "https://169.254.169.254/latest/meta-data/", "ftp://example.com/x",
+               "javascript:alert(1)"]
+    for url in refused:
+        with pytest.raises(ValueError, match="refused"):
+            fetcher.fetch(url)
+    assert fetcher.refused == refused
