@@ -60,13 +60,20 @@ def stories(notices: list[Notice], language: str) -> list[Story]:
     return out
 
 
-def glossary(stories_: list[Story]) -> tuple[GlossaryEntry, ...]:
+def glossary(stories_: list[Story], language: str | None = None) -> tuple[GlossaryEntry, ...]:
+    """Every acronym defined in the collection, with the first story (in brief
+    order) that defines it; an expansion written in the brief's language wins
+    over one in another language ("PPH: Patent Prosecution Highway", not the
+    Korean name, in an English brief)."""
     entries: dict[str, GlossaryEntry] = {}
-    for story in stories_:
-        for n in (story.notice, *story.also):
-            for acronym, expansion in n.acronyms.items():
-                if acronym not in entries:
-                    entries[acronym] = GlossaryEntry(acronym, expansion, story.notice)
+    for prefer in (True, False):
+        for story in stories_:
+            for n in (story.notice, *story.also):
+                if language is not None and (n.language == language) != prefer:
+                    continue
+                for acronym, expansion in n.acronyms.items():
+                    if acronym not in entries:
+                        entries[acronym] = GlossaryEntry(acronym, expansion, story.notice)
     return tuple(sorted(entries.values(), key=lambda e: (re.sub(r"[^A-Z0-9]", "", e.acronym.upper()), e.acronym)))
 
 
@@ -76,7 +83,7 @@ def make_brief(notices: list[Notice], config: Config, edition: dt.date,
     s = stories(chosen, config.language)
     title = config.title if group is None else f"{config.title} — {group}"
     return Brief(title=title, subtitle=config.subtitle, organisation=config.organisation,
-                 language=config.language, edition=edition, stories=tuple(s), glossary=glossary(s), group=group)
+                 language=config.language, edition=edition, stories=tuple(s), glossary=glossary(s, config.language), group=group)
 
 
 GROUPERS = {

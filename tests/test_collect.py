@@ -51,3 +51,12 @@ def test_window_and_office_selection():
     brief = make_brief(ns, Config(), dt.date(2021, 7, 1), Selection(offices=("OTHER", "EPO")))
     assert sorted(s.notice.id for s in brief.stories) == ["a", "c"]
     assert brief.counts_by_office == {"EPO": 1, "Other": 1}
+
+
+def test_glossary_prefers_an_expansion_in_the_brief_language():
+    korean = notice("ko", language="ko", date="2023-06-22", acronyms={"PPH": "특허심사하이웨이"})
+    english = notice("en", date="2021-06-29", acronyms={"PPH": "Patent Prosecution Highway"})
+    [entry] = glossary(stories([korean, english], "en"), "en")
+    assert (entry.expansion, entry.first_in.id) == ("Patent Prosecution Highway", "en")
+    [entry] = glossary(stories([korean], "en"), "en")
+    assert entry.expansion == "특허심사하이웨이"  # no English definition: the one there is
