@@ -65,3 +65,41 @@ def rendered(tmp_path_factory) -> Path:
     ws = make_workspace(tmp_path_factory.mktemp("rendered"))
     run_cli("render", "-f", "all", cwd=ws)
     return ws
+
+
+class RecordingServer:
+    """A local HTTP server (127.0.0.1 only) that records every request it gets.
+
+    Hostile-input tests name it in notices and assert `hits` stays empty.
+    """
+
+    def __init__(self, body: bytes = b"", content_type: str = "text/plain"):
+        import http.server
+
+        hits: list[str] = []
+        self.hits = hits
+
+        class Handler(http.server.BaseHTTPRequestHandler):
+            def do_GET(self):  # noqa: N802 - http.server's name
+                hits.append(self.path)
+                self.send_response(200)
+                self.send_header("Content-Type", content_type)
+                self.end_headers()
+                self.wfile.write(body)
+
+            def log_message(self, *args):
+                pass
+
+        self.server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.port = self.server.server_port
+        self.url = f"http://127.0.0.1:{self.port}"
+
+    def __enter__(self) -> "RecordingServer":
+        import threading
+
+        threading.Thread(target=self.server.serve_forever, daemon=True).start()
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.server.shutdown()
+        self.server.server_close()

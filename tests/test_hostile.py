@@ -2,18 +2,16 @@
 
 from __future__ import annotations
 
-import http.server
 import shutil
 import subprocess
 import sys
-import threading
 import time
 import zipfile
 from pathlib import Path
 
 import pytest
 
-from conftest import EPOCH, SOURCES
+from conftest import EPOCH, SOURCES, RecordingServer
 
 HOSTILE = Path(__file__).parent / "hostile"
 SEED = SOURCES / "cnipa-2021-06-29-ip5-heads-meeting.txt"
@@ -92,25 +90,11 @@ HOSTILE_SOURCES = ("hostile-body.md", "hostile-page.html", "hostile-feed.rss")
 HOSTILE_TITLES = ("EPO and JPO extend their hostile-page pilot", "KIPO opens a hostile-feed help desk")
 
 
-class _Recorder(http.server.BaseHTTPRequestHandler):
-    hits: list[str] = []
-
-    def do_GET(self):  # noqa: N802
-        self.hits.append(self.path)
-        self.send_response(200)
-        self.end_headers()
-        self.wfile.write(b"body { color: red }")
-
-    def log_message(self, *args):
-        pass
-
-
 @pytest.fixture(scope="module")
 def hostile_render(tmp_path_factory):
     """A workspace with the seed and a hostile notice, rendered in every format."""
     tmp_path = tmp_path_factory.mktemp("hostile")
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), _Recorder)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
+    server = RecordingServer(b"body { color: red }", "text/css")
     canary = tmp_path / "canary.txt"
     canary.write_text("CANARY-7f3a9c-SECRET")
     ws = tmp_path / "ws"
@@ -118,22 +102,20 @@ def hostile_render(tmp_path_factory):
     shutil.copy(SEED, ws / "sources")
     for name in HOSTILE_SOURCES:
         text = (HOSTILE / name).read_text()
-        text = text.replace("CANARY_PATH", str(canary).lstrip("/")).replace("HTTP_PORT", str(server.server_port))
+        text = text.replace("CANARY_PATH", str(canary).lstrip("/")).replace("HTTP_PORT", str(server.port))
         (ws / "sources" / name).write_text(text)
-    try:
+    with server:
         proc = subprocess.run([sys.executable, "-m", "ip5pub", "render", "-f", "all"], cwd=ws,
                               capture_output=True, text=True, timeout=300,
                               env={**__import__("os").environ, "SOURCE_DATE_EPOCH": EPOCH})
-    finally:
-        server.shutdown()
-    return ws, proc, canary
+    return ws, proc, canary, server
 
 
 @pytest.mark.slow
 def test_hostile_notice_fetches_nothing_runs_nothing_and_stays_inside(hostile_render):
-    ws, proc, canary = hostile_render
+    ws, proc, canary, server = hostile_render
     assert proc.returncode == 0, proc.stderr
-    assert _Recorder.hits == []
+    assert server.hits == []
     assert not list(Path("/tmp").glob("ip5pub-escape*"))
     built = {p.relative_to(ws).as_posix() for p in (ws / "build").rglob("*") if p.is_file()}
     assert all(name.startswith("build/") for name in built)
@@ -153,7 +135,7 @@ def test_hostile_notice_fetches_nothing_runs_nothing_and_stays_inside(hostile_re
 
 @pytest.mark.slow
 def test_hostile_page_and_feed_normalize_to_their_prose_only(hostile_render):
-    ws, proc, _ = hostile_render
+    ws, proc, _, _ = hostile_render
     notices = {p.name: p.read_text() for p in (ws / "build/notices").glob("*.md")}
     page = notices["2021-06-30-epo-and-jpo-extend-their-hostile-page-pilot.md"]
     feed = notices["2021-06-30-hostile-ip-news-kipo-opens-a-hostile-feed-help-desk.md"]
@@ -168,7 +150,7 @@ def test_hostile_page_and_feed_normalize_to_their_prose_only(hostile_render):
 
 @pytest.mark.slow
 def test_hostile_notice_leaves_no_markup_in_the_epub(hostile_render):
-    ws, _, _ = hostile_render
+    ws, _, _, _ = hostile_render
     with zipfile.ZipFile(ws / "build/brief.epub") as z:
         epub = "".join(z.read(n).decode("utf-8", "replace") for n in z.namelist())
     assert "CANARY-7f3a9c-SECRET" not in epub and "javascript:" not in epub

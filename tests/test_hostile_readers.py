@@ -7,13 +7,11 @@ no traceback, and must not stop the seed notice next to it from being written.
 
 from __future__ import annotations
 
-import http.server
 import io
 import os
 import resource
 import subprocess
 import sys
-import threading
 import time
 import zipfile
 from dataclasses import replace
@@ -21,7 +19,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import SOURCES
+from conftest import SOURCES, RecordingServer
 
 SEED = SOURCES / "cnipa-2021-06-29-ip5-heads-meeting.txt"
 SEED_OUT = "2021-06-29-cnipa-the-14th-ip5-heads-of-offices-meeting-held.md"
@@ -46,29 +44,10 @@ def _rejected_alone(tmp_path: Path, name: str, data: bytes, reason: str, timeout
     return lines[0]
 
 
-class _Recorder(http.server.BaseHTTPRequestHandler):
-    hits: list[str] = []
-
-    def do_GET(self):  # noqa: N802
-        self.hits.append(self.path)
-        self.send_response(200)
-        self.end_headers()
-        self.wfile.write(b'<!ENTITY leak "LEAKED-OVER-HTTP">')
-
-    def log_message(self, *args):
-        pass
-
-
 @pytest.fixture
 def server():
-    srv = http.server.ThreadingHTTPServer(("127.0.0.1", 0), _Recorder)
-    _Recorder.hits = []
-    threading.Thread(target=srv.serve_forever, daemon=True).start()
-    try:
+    with RecordingServer(b'<!ENTITY leak "LEAKED-OVER-HTTP">') as srv:
         yield srv
-    finally:
-        srv.shutdown()
-        srv.server_close()
 
 
 # Size -------------------------------------------------------------------------
@@ -183,7 +162,7 @@ def test_billion_laughs_is_refused_quickly(tmp_path):
 def test_external_entities_and_dtds_are_never_loaded(tmp_path, server):
     canary = tmp_path / "canary.txt"
     canary.write_text("CANARY-XXE-5d1e")
-    base = f"http://127.0.0.1:{server.server_port}"
+    base = server.url
     feed = (f'<?xml version="1.0"?><!DOCTYPE rss SYSTEM "{base}/external.dtd" ['
             f'<!ENTITY file SYSTEM "file://{canary}"><!ENTITY web SYSTEM "{base}/entity">'
             f'<!ENTITY % remote SYSTEM "{base}/param.dtd"> %remote;]>'
@@ -193,7 +172,7 @@ def test_external_entities_and_dtds_are_never_loaded(tmp_path, server):
     (tmp_path / "xxe.rss").write_text(feed)
     proc = _normalize(tmp_path / "xxe.rss", cwd=tmp_path)
     time.sleep(0.2)  # a request in flight would have reached the server by now
-    assert _Recorder.hits == []
+    assert server.hits == []
     written = "".join(p.read_text() for p in (tmp_path / "out").glob("*")) if (tmp_path / "out").exists() else ""
     assert "CANARY-XXE-5d1e" not in written + proc.stderr + proc.stdout
     assert "LEAKED-OVER-HTTP" not in written

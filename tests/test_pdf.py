@@ -8,11 +8,9 @@ against the printed footers, outline targets, metadata, fonts, CJK text.
 from __future__ import annotations
 
 import datetime as dt
-import http.server
 import re
 import shutil
 import subprocess
-import threading
 from pathlib import Path
 
 import pytest
@@ -25,7 +23,7 @@ from ip5pub.extract.text import split_sentences
 from ip5pub.readers import source_files
 from ip5pub.templates import make_env
 
-from conftest import EPOCH, ROOT, SOURCES, make_workspace, run_cli
+from conftest import EPOCH, ROOT, RecordingServer, make_workspace, run_cli
 
 DATA = Path(__file__).parent / "data" / "pdf"
 A4 = (595.28, 841.89)
@@ -344,26 +342,10 @@ def test_missing_glyphs_give_one_warning_naming_notice_and_package(tmp_path):
     assert ".notdef" not in proc.stderr
 
 
-class _Counter(http.server.BaseHTTPRequestHandler):
-    hits: list[str] = []
-
-    def do_GET(self):  # noqa: N802 - http.server's name
-        self.hits.append(self.path)
-        self.send_response(200)
-        self.send_header("Content-Type", "text/css")
-        self.end_headers()
-        self.wfile.write(b"body { color: red }")
-
-    def log_message(self, *args):
-        pass
-
-
 @pytest.mark.slow
 def test_render_fetches_nothing_a_notice_or_stylesheet_names(tmp_path):
-    server = http.server.HTTPServer(("127.0.0.1", 0), _Counter)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    base = f"http://127.0.0.1:{server.server_port}"
-    try:
+    with RecordingServer(b"body { color: red }", "text/css") as server:
+        base = server.url
         ws = make_workspace(tmp_path / "hostile", None)
         (ws / "sources/bad.md").write_text(
             "---\ntitle: Hostile notice\ndate: 2021-06-01\noffice: EPO\n---\n\n"
@@ -372,9 +354,7 @@ def test_render_fetches_nothing_a_notice_or_stylesheet_names(tmp_path):
         css = (ROOT / "styles/brief.css").read_text()
         (ws / "styles/brief.css").write_text(f'@import url("{base}/import.css");\n' + css)
         proc = run_cli("render", "-f", "pdf", cwd=ws)
-    finally:
-        server.shutdown()
-    assert _Counter.hits == []
+    assert server.hits == []
     assert "refused" in proc.stderr  # the stylesheet's @import was refused, and said so
     text = "".join(page_texts(ws / "build/brief.pdf"))
     assert f"{base}/page" in squash(text)  # a link is printed, never fetched
