@@ -217,6 +217,16 @@ def prune_notices(folder: Path, keep: Iterable[Path]) -> None:
             path.unlink()
 
 
+def load_notices(sources: Path, output: Path, base: Path, cache: Cache | None = None,
+                 jobs: int | None = None, progress: Progress = _quiet) -> Outcome:
+    """Normalize a sources folder (through the cache) and mirror it in output/notices."""
+    cache = cache or Cache(output)
+    outcome = normalize_sources(expand([sources]), base=base, cache=cache, jobs=jobs, progress=progress)
+    prune_notices(output / "notices", write_notices(outcome.notices, output / "notices", cache))
+    cache.prune_notices()
+    return outcome
+
+
 # Rendering ---------------------------------------------------------------
 
 
@@ -247,10 +257,7 @@ def render(workspace: Workspace, config: Config, request: RenderRequest, today: 
 
     started = time.perf_counter()
     cache = Cache(request.output)
-    outcome = normalize_sources(expand([request.sources]), base=workspace.root, cache=cache,
-                                jobs=request.jobs, progress=progress)
-    prune_notices(request.output / "notices", write_notices(outcome.notices, request.output / "notices", cache))
-    cache.prune_notices()
+    outcome = load_notices(request.sources, request.output, workspace.root, cache, request.jobs, progress)
     outcome.timings["normalize"] = time.perf_counter() - started
 
     epoch = edition_epoch()

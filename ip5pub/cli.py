@@ -101,17 +101,15 @@ def _lock(folder: Path) -> None:
 
 
 def _load(sources: Path, notices_dir: Path):
-    """Normalize every source and write build/notices; returns the outcome."""
-    from ip5pub.build import expand, normalize_sources, prune_notices, write_notices
+    """Normalize every source (reusing the build cache) and write build/notices."""
+    from ip5pub.build import load_notices
     from ip5pub.output import OutputError
 
     if not sources.exists():
         raise click.UsageError(f"no sources folder {sources} (run 'ip5pub init' or pass -s)")
-    outcome = normalize_sources(expand([sources]), base=Path("."))
     try:
-        prune_notices(notices_dir, write_notices(outcome.notices, notices_dir))
+        outcome = load_notices(sources, notices_dir.parent, Path("."))
     except OSError as exc:
-        _report(outcome)
         raise Failed(str(exc) if isinstance(exc, OutputError) else f"cannot write {notices_dir}: {exc.strerror}") from None
     _report(outcome)
     return outcome
