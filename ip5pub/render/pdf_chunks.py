@@ -181,19 +181,22 @@ class Parts:
                 el.remove(child)
             el.extend(children)
         container.extend(kept)
-        # Furniture skeleton: the head, and the cover's title and edition for string-set.
-        strings = [copy.deepcopy(el) for el in body.iter()
-                   if _has_class(el, "cover-title") or _has_class(el, "cover-edition")]
+        # Furniture skeleton: the head only; the cover's title and edition for string-set.
+        self._strings = [copy.deepcopy(el) for el in body.iter()
+                         if _has_class(el, "cover-title") or _has_class(el, "cover-edition")]
+        for el in self._strings:
+            el.tail = None
         saved_body = list(body)
         for child in saved_body:
             body.remove(child)
         self.furniture_skeleton = copy.deepcopy(full_root)
         body.extend(saved_body)
+
+    def strings(self):
+        """An invisible block with the cover's title and edition (they set the running strings)."""
         holder = _element("div", class_="ip5pub-strings")
-        for el in strings:
-            el.tail = None
-            holder.append(el)
-        self.furniture_skeleton.find("body").append(holder)
+        holder.extend(copy.deepcopy(el) for el in self._strings)
+        return holder
 
     def chunk_container(self, root):
         el = root.find("body")
@@ -216,13 +219,30 @@ def chunk_html(parts: Parts, ids: list[str], first_id: str | None, footnotes_bef
     return _serialize(root)
 
 
-def front_html(full_root, targets: dict[str, int], notice_pages: int, total: int) -> str:
-    """Cover, contents, glance and back matter, with literal page numbers."""
+def _cut(full_root, keep: str):
+    """A copy of the brief with its notices and what comes after them ("before")
+    or before them ("after") removed."""
     root = copy.deepcopy(full_root)
     container = _notices_container(root)
-    for child in list(container):
-        container.remove(child)
-    container.append(_element("div", class_="ip5pub-stub", id="ip5pub-stub"))
+    parents = _parents(root)
+    body = root.find("body")
+    el, first = container, True
+    while el is not body:
+        parent = parents[el]
+        kids = list(parent)
+        i = kids.index(el)
+        if keep == "before":
+            drop = kids[i:] if first else kids[i + 1:]
+        else:
+            drop = kids[:i + 1] if first else kids[:i]
+        for child in drop:
+            parent.remove(child)
+        el, first = parent, False
+    return root
+
+
+def _literal_numbers(root, targets: dict[str, int], total: int) -> None:
+    """Every page reference and the page total as literal numbers, and links as GoTo stand-ins."""
     for a in root.iter("a"):
         href = a.get("href") or ""
         if href.startswith("#") and href[1:] in targets:
@@ -230,9 +250,35 @@ def front_html(full_root, targets: dict[str, int], notice_pages: int, total: int
             a.set("style", (style + "; " if style else "") + f"counter-reset: ip5pub-target {targets[href[1:]]}")
     _internal_links_to_goto(root)
     _edit_styles(root, lambda css: _COUNTER_PAGES.sub(f'"{total}"', _TARGET_COUNTER.sub("counter(ip5pub-target)", css)))
-    _add_style(root, ".ip5pub-stub { page: ip5pub-stub; height: 1px; }\n"
-                     f"@page ip5pub-stub {{ counter-increment: page {notice_pages}; }}\n")
+
+
+def front_html(full_root, targets: dict[str, int], total: int) -> str:
+    """Cover, contents and at a glance, with literal page numbers."""
+    root = _cut(full_root, "before")
+    _literal_numbers(root, targets, total)
     return _serialize(root)
+
+
+def back_html(parts: Parts, targets: dict[str, int], first_page: int, total: int) -> str | None:
+    """Glossary and office index from page `first_page`, with literal page numbers (None: no back matter).
+
+    The cover's title and edition go first, invisible, inside the first
+    section (a block of its own would be on another named page: a blank
+    page), so the running strings read what they read in a single pass.
+    """
+    root = _cut(parts.root, "after")
+    body = root.find("body")
+    first = next((el for el in body if el.tag not in ("script", "style")), None)
+    if first is None:
+        return None
+    first.insert(0, parts.strings())
+    _literal_numbers(root, targets, total)
+    _add_style(root, _STRINGS_CSS + f"@page :first {{ counter-reset: page {first_page}; }}\n")
+    return _serialize(root)
+
+
+_STRINGS_CSS = (".ip5pub-strings { visibility: hidden; height: 0; overflow: hidden; margin: 0; padding: 0; }\n"
+                ".ip5pub-strings * { bookmark-level: none !important; }\n")
 
 
 def furniture_html(parts: Parts, first_page: int, pages: int, total: int) -> str:
@@ -244,14 +290,14 @@ def furniture_html(parts: Parts, first_page: int, pages: int, total: int) -> str
     """
     root = copy.deepcopy(parts.furniture_skeleton)
     body = root.find("body")
+    body.append(parts.strings())
     for _ in range(pages):
         body.append(_element("div", class_="ip5pub-page"))
     _edit_styles(root, lambda css: _COUNTER_PAGES.sub(f'"{total}"', css))
-    _add_style(root, ".ip5pub-strings { visibility: hidden; height: 0; overflow: hidden; margin: 0; padding: 0; }\n"
-                     ".ip5pub-strings * { bookmark-level: none !important; }\n"
-                     ".ip5pub-page + .ip5pub-page { break-before: page; }\n"
-                     "@page { @top-right { content: none } }\n"
-                     f"@page :first {{ counter-reset: page {first_page}; }}\n")
+    _add_style(root, _STRINGS_CSS +
+               ".ip5pub-page + .ip5pub-page { break-before: page; }\n"
+               "@page { @top-right { content: none } }\n"
+               f"@page :first {{ counter-reset: page {first_page}; }}\n")
     return _serialize(root)
 
 
@@ -280,25 +326,6 @@ def _layout(job: Job) -> tuple[bytes, int, list[str], list[str]]:
             stylesheets=[CSS(string=job.page_css, url_fetcher=fetcher)])
         document.write_pdf(buffer)
     return buffer.getvalue(), len(document.pages), list(collect.missing), list(collect.other)
-
-
-def _stamp(body: bytes, furniture: Job) -> tuple[bytes, list[str], list[str]]:
-    """A chunk's pages with its furniture laid out and merged under them."""
-    from pypdf import PdfReader, PdfWriter
-
-    overlay, _, missing, other = _layout(furniture)
-    under = PdfReader(io.BytesIO(overlay))
-    writer = PdfWriter(clone_from=PdfReader(io.BytesIO(body)))
-    for page, blank in zip(writer.pages, under.pages):
-        page.merge_page(blank, over=False)
-    out = io.BytesIO()
-    writer.write(out)
-    return out.getvalue(), missing, other
-
-
-def _work(kind: str, a, b):
-    """One task for the workers: lay out a document, or stamp a chunk with its furniture."""
-    return _layout(a) if kind == "layout" else _stamp(a, b)
 
 
 def _pool(jobs: int):
@@ -341,7 +368,16 @@ class Result:
 
 def render(brief: Brief, full_html: str, base_url: str, page_css: str, styles: tuple[str, ...],
            cache=None, jobs: int = 1, size: int = CHUNK_SIZE) -> Result:
+    import logging
+    import time
+
     from ip5pub.cache import digest
+
+    log = logging.getLogger("ip5pub.pdf")
+    started = time.perf_counter()
+
+    def step(name: str) -> None:
+        log.debug("chunked layout: %s at %.2f s", name, time.perf_counter() - started)
 
     full_root = _parse(full_html)
     parts = Parts(full_root)
@@ -351,154 +387,174 @@ def render(brief: Brief, full_html: str, base_url: str, page_css: str, styles: t
     missing: dict[str, None] = {}
     other: dict[str, None] = {}
 
-    def note(m: list[str], o: list[str]) -> None:
-        missing.update(dict.fromkeys(m))
-        other.update(dict.fromkeys(o))
+    fresh: set[str] = set()  # keys laid out by this build (not from the cache)
 
     def job(html_text: str) -> Job:
         return Job(html_text, base_url, page_css, styles)
 
-    import logging
-    import time
+    def lay_out(named: list[tuple[str, str]]) -> dict[str, tuple[bytes, int]]:
+        """Lay documents out in the workers, through the cache: {key: (pdf, pages)}."""
+        done = {}
+        todo = []
+        for key, html_text in named:
+            hit = _load(cache, key)
+            if hit is None:
+                todo.append((key, html_text))
+            else:
+                done[key] = hit
+        for (key, _), (pdf, pages, m, o) in zip(todo, runner.map(_layout, [job(h) for _, h in todo])):
+            missing.update(dict.fromkeys(m))
+            other.update(dict.fromkeys(o))
+            _save(cache, key, pdf, pages)
+            done[key] = (pdf, pages)
+            fresh.add(key)
+        return done
 
-    log = logging.getLogger("ip5pub.pdf")
-    started = time.perf_counter()
-
-    def step(name: str) -> None:
-        log.debug("chunked layout: %s at %.2f s", name, time.perf_counter() - started)
+    def key(kind: str, html_text: str) -> str:
+        return digest(kind, html_text, page_css, *styles)
 
     try:
-        # 1. Chunk bodies.
+        # 1. Chunk bodies, and (without last build's figures) the front and
+        # back matter with stand-in numbers, only to learn their length: it
+        # moves every page number. Keyed by the stand-in HTML, so a change in
+        # a notice's body leaves it alone.
         footnotes = 0
         htmls = []
         for k, (a, b) in enumerate(ranges):
             chunk_ids = ids[a:b]
             htmls.append(chunk_html(parts, chunk_ids, chunk_ids[0] if k else None, footnotes))
             footnotes += htmls[-1].count('class="link-note"')
-        body_keys = [digest("pdf-chunk-body", h, page_css, *styles) for h in htmls]
-        bodies: list[tuple[bytes, int] | None] = [_load(cache, key) for key in body_keys]
-        todo = [k for k, b in enumerate(bodies) if b is None]
-        # The front matter's length is needed before its numbers can be set.
-        # Without last build's figures, lay it out with stand-in numbers
-        # beside the chunks (first: it is the longest single piece of work).
-        # Keyed by the front matter with stand-in numbers: a change in a
-        # notice's body leaves it alone.
-        stand_in = front_html(full_root, {s.notice.id: 100 for s in brief.stories}, 1, 100)
-        guess_key = digest("pdf-front-guess", stand_in, page_css, *styles)
+        body_keys = [key("pdf-chunk-body", h) for h in htmls]
+        stand_ins = {s.notice.id: 100 for s in brief.stories}
+        stand_in_front = front_html(full_root, stand_ins, 100)
+        stand_in_back = back_html(parts, stand_ins, 100, 100)
+        guess_key = digest("pdf-front-guess", stand_in_front, stand_in_back or "", page_css, *styles)
         guess = _guess(cache, guess_key)
-        tasks = [job(htmls[k]) for k in todo]
+        wanted = list(zip(body_keys, htmls))
         if guess is None:
-            tasks.insert(0, job(stand_in))
-        results = runner.map(_layout, tasks)
+            wanted.append((key("pdf-stand-in", stand_in_front), stand_in_front))
+            if stand_in_back is not None:
+                wanted.append((key("pdf-stand-in", stand_in_back), stand_in_back))
+        done = lay_out(wanted)
+        laid_out = sum(1 for k in set(body_keys) if k in fresh)
+        bodies = [done[k] for k in body_keys]
         if guess is None:
-            pdf, pages, m, o = results.pop(0)
-            note(m, o)
-            guess = _front_info(pdf, pages, 1)
-            guess["stand_in"] = True
-        for k, (pdf, pages, m, o) in zip(todo, results):
-            bodies[k] = (pdf, pages)
-            note(m, o)
-            _save(cache, body_keys[k], pdf, pages)
-        step(f"{len(todo)} of {len(ranges)} chunks laid out")
+            front_pdf, _ = done[key("pdf-stand-in", stand_in_front)]
+            back_pdf = done[key("pdf-stand-in", stand_in_back)][0] if stand_in_back is not None else None
+            guess = {**_piece_info(front_pdf, "front"), **_piece_info(back_pdf, "back")}
+        step(f"{len(ranges)} chunks")
         counts = [b[1] for b in bodies]
         notice_pages = sum(counts)
+        offsets = [sum(counts[:k]) for k in range(len(counts))]
 
         # 2. Where each notice starts, from the chunks' named destinations.
         from pypdf import PdfReader
 
-        readers = [PdfReader(io.BytesIO(b[0])) for b in bodies]
-        offsets = [sum(counts[:k]) for k in range(len(counts))]
-        anchors: dict[str, tuple[int, float, float]] = {}  # name -> (page in notices section, left, top)
-        for k, reader in enumerate(readers):
+        anchors: dict[str, int] = {}  # name -> page index in the notices section
+        for k, (pdf, _) in enumerate(bodies):
+            reader = PdfReader(io.BytesIO(pdf))
             for name, dest in reader.named_destinations.items():
-                anchors.setdefault(str(name), (offsets[k] + reader.get_destination_page_number(dest),
-                                               float(dest.left or 0), float(dest.top or 0)))
+                anchors.setdefault(str(name), offsets[k] + reader.get_destination_page_number(dest))
 
-        # 3 and 4. Front and back matter with literal page numbers, and the
+        # 3. Front and back matter with literal page numbers, and the
         # furniture under each chunk's pages, side by side in the workers.
-        # The front matter's own length moves every notice's number and the
-        # total: start from the last build's figures (or the stand-in's) and
-        # do it again until they hold (at most once more, in practice).
-        if guess.pop("stand_in", False):  # laid out with a one-page stub for the notices
-            guess["anchors"] = {k: v + (notice_pages - 1 if v > guess["front"] else 0)
-                                for k, v in guess["anchors"].items()}
-        laid_out = len(todo)
+        # If the front or back matter came out longer or shorter than the
+        # guess, every number moves: do it again with what was seen.
         for _ in range(4):
-            targets = {name: guess["front"] + page + 1 for name, (page, _, _) in anchors.items()}
-            targets.update(guess["anchors"])
-            total = guess["front"] + notice_pages + guess["back"]
-            front_job = job(front_html(full_root, targets, notice_pages, total))
-            front_key = digest("pdf-front", front_job.html, page_css, *styles)
-            front_hit = _load(cache, front_key)
-            starts = [guess["front"] + off + 1 for off in offsets]
-            stamp_keys = [digest("pdf-chunk", body_keys[k], str(starts[k]), str(total)) for k in range(len(ranges))]
-            stamped: list[bytes | None] = [_load_bytes(cache, key) for key in stamp_keys]
-            todo = [k for k, s in enumerate(stamped) if s is None]
-            tasks = [] if front_hit else [("layout", front_job, None)]
-            tasks += [("stamp", bodies[k][0], job(furniture_html(parts, starts[k], counts[k], total))) for k in todo]
-            results = runner.map(_work, *zip(*tasks)) if tasks else []
-            if front_hit is None:
-                pdf, pages, m, o = results.pop(0)
-                note(m, o)
-                _save(cache, front_key, pdf, pages)
-            else:
-                pdf, pages = front_hit
-            for k, (chunk_pdf, m, o) in zip(todo, results):
-                stamped[k] = chunk_pdf
-                note(m, o)
-                _save_bytes(cache, stamp_keys[k], chunk_pdf)
-            front = _front_info(pdf, pages, notice_pages)
-            seen = {k: front[k] for k in ("front", "back", "anchors")}
-            guess = {k: guess[k] for k in ("front", "back", "anchors")}
+            front_pages, back_pages = guess["front"], guess["back"]
+            targets = {name: front_pages + page + 1 for name, page in anchors.items()}
+            targets.update(guess["front_anchors"])
+            back_start = front_pages + notice_pages + 1
+            targets.update({name: back_start + index for name, index in guess["back_anchors"].items()})
+            total = front_pages + notice_pages + back_pages
+            front = front_html(full_root, targets, total)
+            back = back_html(parts, targets, back_start, total)
+            furniture = [furniture_html(parts, front_pages + off + 1, counts[k], total)
+                         for k, off in enumerate(offsets)]
+            named = [(key("pdf-front", front), front)]
+            if back is not None:
+                named.append((key("pdf-back", back), back))
+            named += [(key("pdf-furniture", f), f) for f in furniture]
+            done = lay_out(named)
+            front_pdf = done[named[0][0]][0]
+            back_pdf = done[named[1][0]][0] if back is not None else None
+            seen = {**_piece_info(front_pdf, "front"), **_piece_info(back_pdf, "back")}
             if seen == guess:
                 break
             guess = seen
         else:
             raise RuntimeError("front matter page numbers did not settle")
         _save_guess(cache, guess_key, guess)
-        front_pages = guess["front"]
         step("front and back matter, furniture")
     finally:
         runner.close()
 
-    # 5. Assemble.
-    pdf = assemble(front["pdf"], front_pages, stamped)
+    # 4. Assemble.
+    under = [done[key("pdf-furniture", f)][0] for f in furniture]
+    pdf = assemble(front_pdf, [b[0] for b in bodies], under, back_pdf)
     step("assembled")
     return Result(pdf, list(missing), list(other), len(ranges), laid_out)
 
 
-def _front_info(pdf: bytes, pages: int, notice_pages: int) -> dict:
-    """Front length, back length and the printed page of each front/back anchor."""
+def _piece_info(pdf: bytes | None, piece: str) -> dict:
+    """A front or back piece's length and the page index of each of its anchors."""
     from pypdf import PdfReader
 
+    if pdf is None:
+        return {piece: 0, f"{piece}_anchors": {}}
     reader = PdfReader(io.BytesIO(pdf))
-    dests = reader.named_destinations
-    stub = reader.get_destination_page_number(dests["ip5pub-stub"])
-    found = {}
-    for name, dest in dests.items():
-        if name == "ip5pub-stub":
-            continue
-        index = reader.get_destination_page_number(dest)
-        found[str(name)] = index + 1 if index < stub else index + notice_pages
-    return {"pdf": pdf, "front": stub, "back": pages - stub - 1, "anchors": found}
+    base = 1 if piece == "front" else 0  # front: printed numbers; back: indexes from its first page
+    found = {str(name): reader.get_destination_page_number(dest) + base
+             for name, dest in reader.named_destinations.items()}
+    return {piece: len(reader.pages), f"{piece}_anchors": found}
 
 
-def assemble(front_pdf: bytes, front_pages: int, chunks: list[bytes]) -> bytes:
+def assemble(front_pdf: bytes, chunks: list[bytes], furniture: list[bytes], back_pdf: bytes | None) -> bytes:
+    """One PDF: front, chunks with their furniture drawn under them, back."""
     from pypdf import PdfReader, PdfWriter
-    from pypdf.generic import (ArrayObject, ByteStringObject, DictionaryObject, Fit, FloatObject, NameObject,
-                               NumberObject, TextStringObject)
+    from pypdf.generic import (ArrayObject, ByteStringObject, DecodedStreamObject, DictionaryObject, Fit,
+                               FloatObject, NameObject, NumberObject, TextStringObject)
 
     writer = PdfWriter()
     front = PdfReader(io.BytesIO(front_pdf))
     readers = [PdfReader(io.BytesIO(c)) for c in chunks]
-    plan_pages: list[tuple[PdfReader, int]] = [(front, i) for i in range(front_pages)]
-    for r in readers:
-        plan_pages.extend((r, i) for i in range(len(r.pages)))
-    plan_pages.extend((front, i) for i in range(front_pages + 1, len(front.pages)))
+    back = PdfReader(io.BytesIO(back_pdf)) if back_pdf is not None else None
+    pieces = [front, *readers, *([back] if back else [])]
     where: dict[tuple[int, int], int] = {}  # (id(reader), page index) -> final index
-    for final, (r, i) in enumerate(plan_pages):
-        writer.add_page(r.pages[i])
-        where[(id(r), i)] = final
+    for r in pieces:
+        for i, page in enumerate(r.pages):
+            where[(id(r), i)] = len(writer.pages)
+            writer.add_page(page)
+
+    # Each chunk page's furniture as a form drawn first: no content stream is
+    # parsed or rewritten (pypdf's merge_page would do both, and decompress).
+    draw = DecodedStreamObject()
+    draw.set_data(b"q /IP5Furniture Do Q\n")
+    draw_ref = writer._add_object(draw)
+    for r, f in zip(readers, furniture):
+        under = PdfReader(io.BytesIO(f))
+        for i, blank in enumerate(under.pages):
+            form = DecodedStreamObject()
+            form.set_data(blank.get_contents().get_data())
+            form = form.flate_encode()
+            form[NameObject("/Type")] = NameObject("/XObject")
+            form[NameObject("/Subtype")] = NameObject("/Form")
+            form[NameObject("/BBox")] = ArrayObject(FloatObject(v) for v in blank.mediabox)
+            form[NameObject("/Resources")] = blank["/Resources"].clone(writer)
+            page = writer.pages[where[(id(r), i)]]
+            resources = DictionaryObject(page["/Resources"].get_object())
+            xobjects = DictionaryObject(resources["/XObject"].get_object()) if "/XObject" in resources else DictionaryObject()
+            xobjects[NameObject("/IP5Furniture")] = writer._add_object(form)
+            resources[NameObject("/XObject")] = xobjects
+            page[NameObject("/Resources")] = resources
+            contents = page.get("/Contents")
+            if contents is None:
+                contents = ArrayObject()
+            elif isinstance(contents.get_object(), ArrayObject):
+                contents = ArrayObject(contents.get_object())
+            else:
+                contents = ArrayObject([contents])
+            page[NameObject("/Contents")] = ArrayObject([draw_ref, *contents])
 
     # Links laid out as ip5pub-goto:ID become GoTo a named destination.
     for page in writer.pages:
@@ -510,16 +566,12 @@ def assemble(front_pdf: bytes, front_pages: int, chunks: list[bytes]) -> bytes:
                 del annot[NameObject("/A")]
                 annot[NameObject("/Dest")] = TextStringObject(str(uri)[len(GOTO):])
 
-    # Named destinations: notices from the chunks, the rest from front/back.
+    # Named destinations: the first piece that has a name wins (as in one document).
     dests: dict[str, tuple[int, float, float]] = {}
-    for k, r in enumerate(readers):
+    for r in pieces:
         for name, dest in r.named_destinations.items():
             dests.setdefault(str(name), (where[(id(r), r.get_destination_page_number(dest))],
                                          float(dest.left or 0), float(dest.top or 0)))
-    for name, dest in front.named_destinations.items():
-        index = front.get_destination_page_number(dest)
-        if name != "ip5pub-stub" and index != front_pages:
-            dests.setdefault(str(name), (where[(id(front), index)], float(dest.left or 0), float(dest.top or 0)))
     names = ArrayObject()
     for name in sorted(dests):
         page, left, top = dests[name]
@@ -529,25 +581,20 @@ def assemble(front_pdf: bytes, front_pages: int, chunks: list[bytes]) -> bytes:
     writer._root_object[NameObject("/Names")] = DictionaryObject(
         {NameObject("/Dests"): DictionaryObject({NameObject("/Names"): names})})
 
-    # Outline: front matter, then every chunk, then back matter, in page order.
-    def copy_outline(r, items, parent, keep) -> None:
+    # Outline: the pieces' outlines one after another, in page order.
+    def copy_outline(r, items, parent) -> None:
         last = None
         for item in items:
             if isinstance(item, list):
                 if last is not None:
-                    copy_outline(r, item, last, keep)
+                    copy_outline(r, item, last)
                 continue
             index = r.get_destination_page_number(item)
-            last = None
-            if not keep(index):
-                continue
             last = writer.add_outline_item(title=str(item.title), page_number=where[(id(r), index)], parent=parent,
                                            fit=Fit.xyz(float(item.left or 0), float(item.top or 0), 0))
 
-    copy_outline(front, front.outline, None, lambda i: i < front_pages)
-    for r in readers:
-        copy_outline(r, r.outline, None, lambda i: True)
-    copy_outline(front, front.outline, None, lambda i: i > front_pages)
+    for r in pieces:
+        copy_outline(r, r.outline, None)
 
     # Metadata and language as WeasyPrint wrote them for the front matter.
     info = front.trailer["/Info"].get_object()
@@ -555,9 +602,9 @@ def assemble(front_pdf: bytes, front_pages: int, chunks: list[bytes]) -> bytes:
     lang = front.trailer["/Root"].get_object().get("/Lang")
     if lang is not None:
         writer._root_object[NameObject("/Lang")] = TextStringObject(str(lang))
-    h = hashlib.sha256(front_pdf)
-    for c in chunks:
-        h.update(hashlib.sha256(c).digest())
+    h = hashlib.sha256()
+    for piece in (front_pdf, *chunks, *furniture, back_pdf or b""):
+        h.update(hashlib.sha256(piece).digest())
     ident = ByteStringObject(h.digest()[:16])
     writer._ID = ArrayObject([ident, ident])
     out = io.BytesIO()
@@ -586,15 +633,6 @@ def _save(cache, key: str, data: bytes, pages: int) -> None:
         cache.store_blob("pdf", key + ".pages", str(pages).encode())
 
 
-def _load_bytes(cache, key: str) -> bytes | None:
-    return cache.load_blob("pdf", key) if cache is not None else None
-
-
-def _save_bytes(cache, key: str, data: bytes) -> None:
-    if cache is not None:
-        cache.store_blob("pdf", key, data)
-
-
 def _guess(cache, key: str) -> dict | None:
     """The front matter's length, back length and anchors from the last build."""
     import json
@@ -604,7 +642,8 @@ def _guess(cache, key: str) -> dict | None:
         try:
             data = json.loads(raw)
             return {"front": int(data["front"]), "back": int(data["back"]),
-                    "anchors": {str(k): int(v) for k, v in data["anchors"].items()}}
+                    "front_anchors": {str(k): int(v) for k, v in data["front_anchors"].items()},
+                    "back_anchors": {str(k): int(v) for k, v in data["back_anchors"].items()}}
         except (ValueError, KeyError, TypeError, AttributeError):
             pass
     return None
