@@ -405,7 +405,8 @@ def init(directory: Path) -> None:
         'organisation = ""\n'
         'language = "en"\n'
         'paper = "A4"          # or "Letter"\n'
-        'digest_width = 72\n',
+        'digest_width = 72\n'
+        'glance_limit = 60     # the at-a-glance table only for briefs of at most this many stories\n',
         encoding="utf-8",
     )
     sources = directory / "sources"

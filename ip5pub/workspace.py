@@ -25,6 +25,9 @@ class Config:
     language: str = "en"
     paper: str = "A4"
     digest_width: int = 72
+    # The at-a-glance table lists every story; above this many it would run
+    # to dozens of pages repeating the contents, so the brief leaves it out.
+    glance_limit: int = 60
 
     def with_overrides(self, **values: Any) -> "Config":
         return replace(self, **{k: v for k, v in values.items() if v is not None})
@@ -79,7 +82,7 @@ def load_config(root: Path) -> Config:
     if unknown:
         raise ConfigError(f"{path}: unknown setting(s) {', '.join(unknown)}; known: {', '.join(known)}")
     for key, value in data.items():
-        want = int if key == "digest_width" else str
+        want = int if key in ("digest_width", "glance_limit") else str
         if not isinstance(value, want) or isinstance(value, bool):
             raise ConfigError(f"{path}: {key} must be {'an integer' if want is int else 'a string'}")
     config = Config(**data)
@@ -87,6 +90,8 @@ def load_config(root: Path) -> Config:
         raise ConfigError(f"{path}: paper must be one of {', '.join(PAPERS)}")
     if not 30 <= config.digest_width <= 200:
         raise ConfigError(f"{path}: digest_width must be between 30 and 200")
+    if config.glance_limit < 0:
+        raise ConfigError(f"{path}: glance_limit must be 0 (no at-a-glance table) or more")
     return config
 
 

@@ -77,3 +77,19 @@ def test_list_json(runner, workspace):
     assert result.exit_code == 0
     rows = json.loads(result.output)
     assert {r["title"] for r in rows} >= {"The 14th IP5 Heads of Offices Meeting Held"}
+
+
+def test_glance_limit_leaves_the_table_out_of_large_briefs(runner, workspace):
+    runner.invoke(main, ["render", "-f", "html"], catch_exceptions=False)
+    html = Path("build/brief.html").read_text()
+    assert 'id="glance"' in html and 'href="#glance"' in html
+    stories = html.count('<article class="notice"')
+    Path("ip5pub.toml").write_text(f"glance_limit = {stories - 1}\n")
+    result = runner.invoke(main, ["render", "-f", "html"], catch_exceptions=False)
+    assert result.exit_code == 0, result.output
+    html = Path("build/brief.html").read_text()
+    assert 'id="glance"' not in html and 'href="#glance"' not in html
+    assert html.count('<article class="notice"') == stories  # only the table goes
+    Path("ip5pub.toml").write_text("glance_limit = -1\n")
+    result = runner.invoke(main, ["render", "-f", "html"])
+    assert result.exit_code == 2 and "glance_limit" in result.output

@@ -40,4 +40,5 @@ def render(fmt: str, brief: Brief, ctx: RenderContext, out: Path) -> Path:
 
 def template_context(brief: Brief, ctx: RenderContext, **extra) -> dict:
     """What every template receives (documented in the README)."""
-    return {"brief": brief, "config": ctx.config, "edition": ctx.edition, **extra}
+    return {"brief": brief, "config": ctx.config, "edition": ctx.edition,
+            "glance": 0 < len(brief.stories) <= ctx.config.glance_limit, **extra}
