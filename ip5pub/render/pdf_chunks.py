@@ -13,15 +13,17 @@ large brief is therefore laid out in pieces:
 2. Each chunk's notices are laid out in a worker process with the running
    notice head (top right) but no other furniture, into PDF bytes cached
    under build/.cache by the chunk's HTML, the styles and the code.
-3. With every chunk's page count known, the front and back matter (cover,
-   contents, at a glance, glossary, office index) are laid out once with
-   literal page numbers: every `target-counter(attr(href), page)` in the
-   stylesheets becomes `counter(ip5pub-target)`, set on each link; the
-   notices are replaced by one stub page that advances the page counter by
-   the notices' page count, so the back matter is numbered natively.
-4. The rest of each chunk page's furniture (brief title, edition, "Page X
-   of Y") is laid out as blank pages with the house stylesheet and merged
-   under the chunk's pages (cached by chunk, first page and total).
+3. The front matter (cover, contents, at a glance) and the back matter
+   (glossary, office index) are two more documents, laid out with literal
+   page numbers: every `target-counter(attr(href), page)` in the
+   stylesheets becomes `counter(ip5pub-target)`, set on each link, and
+   `counter(pages)` the total. Their own length moves every number, so a
+   cold build first lays them out with stand-in numbers beside the chunks
+   (the last build's figures are cached), then once with the real ones.
+4. The rest of each notice page's furniture (brief title, edition, "Page X
+   of Y") is laid out as blank pages with the house stylesheet, in a few
+   documents of up to 150 pages, and drawn under the notice pages as form
+   XObjects (no content stream is parsed or rewritten).
 5. pypdf assembles front, chunks and back; links inside the brief (laid out
    as `ip5pub-goto:ID` so WeasyPrint keeps their rectangles) become GoTo
    destinations, the outline is rebuilt, metadata and /Lang come from the
@@ -46,6 +48,9 @@ from ip5pub.model import Brief
 
 CHUNK_SIZE = 24  # stories per chunk, on average
 THRESHOLD = 40  # fewer stories than this: one pass is simpler and as fast
+# Furniture pages per layout: a few documents rather than one per chunk (each
+# costs ~0.15 s to start), fixed so that --jobs does not change the bytes.
+FURNITURE_PAGES = 150
 GOTO = "ip5pub-goto:"
 _TARGET_COUNTER = re.compile(r"target-counter\(\s*attr\(\s*href(?:\s+url)?\s*\)\s*,\s*page\s*\)")
 _COUNTER_PAGES = re.compile(r"counter\(\s*pages\s*\)")
@@ -469,8 +474,8 @@ def render(brief: Brief, full_html: str, base_url: str, page_css: str, styles: t
             total = front_pages + notice_pages + back_pages
             front = front_html(full_root, targets, total)
             back = back_html(parts, targets, back_start, total)
-            furniture = [furniture_html(parts, front_pages + off + 1, counts[k], total)
-                         for k, off in enumerate(offsets)]
+            furniture = [furniture_html(parts, front_pages + a + 1, b - a, total)
+                         for a, b in _even(notice_pages, FURNITURE_PAGES)]
             named = [(key("pdf-front", front), front)]
             if back is not None:
                 named.append((key("pdf-back", back), back))
@@ -494,6 +499,13 @@ def render(brief: Brief, full_html: str, base_url: str, page_css: str, styles: t
     pdf = assemble(front_pdf, [b[0] for b in bodies], under, back_pdf)
     step("assembled")
     return Result(pdf, list(missing), list(other), len(ranges), laid_out)
+
+
+def _even(n: int, most: int) -> list[tuple[int, int]]:
+    """[start, end) ranges cutting n into as few near-equal parts of at most `most` as can be."""
+    parts = max(1, -(-n // most))
+    bounds = [n * k // parts for k in range(parts + 1)]
+    return [(bounds[k], bounds[k + 1]) for k in range(parts)]
 
 
 def _piece_info(pdf: bytes | None, piece: str) -> dict:
@@ -526,35 +538,37 @@ def assemble(front_pdf: bytes, chunks: list[bytes], furniture: list[bytes], back
             where[(id(r), i)] = len(writer.pages)
             writer.add_page(page)
 
-    # Each chunk page's furniture as a form drawn first: no content stream is
+    # Each notice page's furniture as a form drawn first: no content stream is
     # parsed or rewritten (pypdf's merge_page would do both, and decompress).
     draw = DecodedStreamObject()
     draw.set_data(b"q /IP5Furniture Do Q\n")
     draw_ref = writer._add_object(draw)
-    for r, f in zip(readers, furniture):
-        under = PdfReader(io.BytesIO(f))
-        for i, blank in enumerate(under.pages):
-            form = DecodedStreamObject()
-            form.set_data(blank.get_contents().get_data())
-            form = form.flate_encode()
-            form[NameObject("/Type")] = NameObject("/XObject")
-            form[NameObject("/Subtype")] = NameObject("/Form")
-            form[NameObject("/BBox")] = ArrayObject(FloatObject(v) for v in blank.mediabox)
-            form[NameObject("/Resources")] = blank["/Resources"].clone(writer)
-            page = writer.pages[where[(id(r), i)]]
-            resources = DictionaryObject(page["/Resources"].get_object())
-            xobjects = DictionaryObject(resources["/XObject"].get_object()) if "/XObject" in resources else DictionaryObject()
-            xobjects[NameObject("/IP5Furniture")] = writer._add_object(form)
-            resources[NameObject("/XObject")] = xobjects
-            page[NameObject("/Resources")] = resources
-            contents = page.get("/Contents")
-            if contents is None:
-                contents = ArrayObject()
-            elif isinstance(contents.get_object(), ArrayObject):
-                contents = ArrayObject(contents.get_object())
-            else:
-                contents = ArrayObject([contents])
-            page[NameObject("/Contents")] = ArrayObject([draw_ref, *contents])
+    blanks = [blank for f in furniture for blank in PdfReader(io.BytesIO(f)).pages]
+    notice_pages = [(r, i) for r in readers for i in range(len(r.pages))]
+    if len(blanks) != len(notice_pages):
+        raise RuntimeError(f"{len(blanks)} furniture pages for {len(notice_pages)} notice pages")
+    for (r, i), blank in zip(notice_pages, blanks):
+        form = DecodedStreamObject()
+        form.set_data(blank.get_contents().get_data())
+        form = form.flate_encode()
+        form[NameObject("/Type")] = NameObject("/XObject")
+        form[NameObject("/Subtype")] = NameObject("/Form")
+        form[NameObject("/BBox")] = ArrayObject(FloatObject(v) for v in blank.mediabox)
+        form[NameObject("/Resources")] = blank["/Resources"].clone(writer)
+        page = writer.pages[where[(id(r), i)]]
+        resources = DictionaryObject(page["/Resources"].get_object())
+        xobjects = DictionaryObject(resources["/XObject"].get_object()) if "/XObject" in resources else DictionaryObject()
+        xobjects[NameObject("/IP5Furniture")] = writer._add_object(form)
+        resources[NameObject("/XObject")] = xobjects
+        page[NameObject("/Resources")] = resources
+        contents = page.get("/Contents")
+        if contents is None:
+            contents = ArrayObject()
+        elif isinstance(contents.get_object(), ArrayObject):
+            contents = ArrayObject(contents.get_object())
+        else:
+            contents = ArrayObject([contents])
+        page[NameObject("/Contents")] = ArrayObject([draw_ref, *contents])
 
     # Links laid out as ip5pub-goto:ID become GoTo a named destination.
     for page in writer.pages:
