@@ -303,8 +303,11 @@ def render(workspace: Workspace, config: Config, request: RenderRequest, today: 
             _collect(outcome, job[1], lambda: run(job))
         for out, future in futures:
             _collect(outcome, out, future.result)
-    if pdf_jobs and not outcome.errors:
-        cache.prune("pdf")  # chunks of briefs this build did not lay out
+    if not outcome.errors:  # pieces of briefs this build did not make
+        if pdf_jobs:
+            cache.prune("pdf")
+        if any(j[0] == "epub" for j in other_jobs):
+            cache.prune("epub")
     outcome.written.sort()
     outcome.timings["total"] = time.perf_counter() - started
     return outcome

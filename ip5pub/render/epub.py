@@ -131,6 +131,71 @@ def untrusted_ast(source: str, env: dict | None = None) -> bytes:
                        source.encode(), env if env is not None else dict(os.environ), tmp)
 
 
+STORY_MARK = "<!-- ip5pub:story -->"  # brief.epub.md puts it before each story
+BATCH = 24  # stories per pandoc run, on average (content-defined, as the PDF's chunks)
+
+
+def pieces(source: str, stories: int) -> list[str]:
+    """The Markdown book cut at the template's story marks, marks removed.
+
+    A template without them, or a notice that writes one itself (the count
+    no longer matches), gives one piece: slower, never different.
+    """
+    parts = re.split(rf"(?m)^[ \t]*{re.escape(STORY_MARK)}[ \t]*$", source)
+    if len(parts) != stories + 1:
+        return [source.replace(STORY_MARK, "")]
+    return parts
+
+
+def book_ast(source: str, ids: list[str], env: dict, cache=None, jobs: int = 1) -> bytes:
+    """The book's pandoc JSON, converted in batches of stories, each cached by its text.
+
+    A story is self-contained Markdown (its heading, meta line, body and
+    source line), so the batches' blocks one after another are the book; a
+    changed notice costs one batch, and a cold build runs them side by side.
+    """
+    from concurrent.futures import ThreadPoolExecutor
+
+    from ip5pub.cache import digest
+    from ip5pub.render.pdf_chunks import plan
+
+    parts = pieces(source, len(ids))
+    # Cut where the stories' ids say (not their text), so a correction moves no boundary.
+    names = ["", *ids] if len(parts) == len(ids) + 1 else [""]
+    batches = ["\n\n".join(parts[a:b]) for a, b in plan(names, BATCH)]
+    keys = [digest("epub-ast", b, SAFE_LUA, BODY_LUA) for b in batches]
+    asts: list[bytes | None] = [cache.load_blob("epub", k) if cache is not None else None for k in keys]
+    todo = [i for i, a in enumerate(asts) if a is None]
+    with ThreadPoolExecutor(max_workers=max(1, jobs)) as pool:
+        for i, ast in zip(todo, pool.map(lambda i: untrusted_ast(batches[i], env), todo)):
+            asts[i] = ast
+            if cache is not None:
+                cache.store_blob("epub", keys[i], ast)
+    return _concat([a for a in asts if a is not None])
+
+
+_BLOCKS = b',"meta":{},"blocks":['
+
+
+def _concat(asts: list[bytes]) -> bytes:
+    """pandoc JSON documents (no metadata) -> one document with all their blocks."""
+    import json
+
+    heads, bodies = set(), []
+    for ast in asts:
+        head, sep, rest = ast.rstrip().partition(_BLOCKS)
+        if not sep or not rest.endswith(b"]}"):  # not the layout pandoc writes today: parse it
+            doc = json.loads(ast)
+            head = json.dumps({"pandoc-api-version": doc["pandoc-api-version"]}, separators=(",", ":")).encode()[:-1]
+            rest = json.dumps(doc["blocks"], separators=(",", ":"), ensure_ascii=False).encode()[1:] + b"}"
+        heads.add(head)
+        if rest != b"]}":
+            bodies.append(rest[:-2])
+    if len(heads) != 1:
+        raise RuntimeError("pandoc JSON pieces of different API versions")
+    return heads.pop() + _BLOCKS + b",".join(bodies) + b"]}"
+
+
 def build(brief: Brief, ctx: RenderContext) -> bytes:
     meta, source = build_markdown(brief, ctx)
     css = stylesheet(ctx.workspace, "epub.css").read_bytes()
@@ -142,7 +207,7 @@ def build(brief: Brief, ctx: RenderContext) -> bytes:
         (work / "meta.yaml").write_text(frontmatter.dump(meta), encoding="utf-8")
         (work / "epub.css").write_bytes(css)
         (work / "cover.svg").write_text(cover, encoding="utf-8")
-        ast = untrusted_ast(source, env)
+        ast = book_ast(source, [s.notice.id for s in brief.stories], env, ctx.cache, ctx.jobs)
         _pandoc(["--from", "json", "--to", "epub3", "--resource-path", ".",
                  "--metadata-file", "meta.yaml", "--css", "epub.css", "--epub-cover-image", "cover.svg",
                  "--split-level=1", "--toc", "--toc-depth=1", "--epub-title-page=false", "--output", "brief.epub"], ast, env, tmp)
