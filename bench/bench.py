@@ -9,9 +9,10 @@ then times, each in a fresh process on the same input:
   one-change  after editing one notice
   plain       pandoc md->html + WeasyPrint html->pdf (one document),
               pandoc md->epub, pandoc md->plain, run one after another
-and prints a table with ratios and peak RSS (the largest sum of resident
-sets over the process tree, workers included, sampled every 50 ms). Run it
-by hand; timings are not tests.
+and prints a table with ratios and peak memory (the largest PSS summed over
+the process tree, workers and pandoc included, sampled every 50 ms; for the
+plain pipeline, whose steps run one after another, its largest step). Run
+it by hand; timings are not tests.
 """
 
 from __future__ import annotations
@@ -31,31 +32,41 @@ from generate import generate  # noqa: E402
 EPOCH = "1700000000"
 
 
-def _tree_rss(root: int) -> int:
-    """Resident kB of a process and all its descendants now (Linux /proc)."""
-    parents, rss = {}, {}
+def _pss(pid: int) -> int:
+    """Proportional set size in kB: pages shared with other processes (the
+    fork server's preloaded WeasyPrint in every worker) count once in all."""
+    try:
+        with open(f"/proc/{pid}/smaps_rollup", encoding="ascii", errors="replace") as fh:
+            for line in fh:
+                if line.startswith("Pss:"):
+                    return int(line.split()[1])
+    except OSError:
+        pass
+    return 0
+
+
+def _tree_pss(root: int) -> int:
+    """Memory in kB of a process and all its descendants now (Linux /proc)."""
+    parents = {}
     for entry in os.listdir("/proc"):
-        if not entry.isdigit():
-            continue
-        try:
-            with open(f"/proc/{entry}/status", encoding="ascii", errors="replace") as fh:
-                fields = dict(line.split(":", 1) for line in fh if ":" in line)
-        except OSError:
-            continue
-        parents[int(entry)] = int(fields.get("PPid", "0").strip())
-        rss[int(entry)] = int(fields.get("VmRSS", "0 kB").split()[0])
+        if entry.isdigit():
+            try:
+                with open(f"/proc/{entry}/stat", encoding="ascii", errors="replace") as fh:
+                    parents[int(entry)] = int(fh.read().rsplit(")", 1)[1].split()[1])
+            except (OSError, IndexError, ValueError):
+                continue
     total, todo = 0, [root]
     while todo:
         pid = todo.pop()
-        total += rss.get(pid, 0)
+        total += _pss(pid)
         todo.extend(child for child, parent in parents.items() if parent == pid)
     return total
 
 
 def run(cmd: list[str], cwd: Path) -> tuple[float, float]:
-    """(seconds, peak RSS in MB) of one command: the largest sum over its
-    process tree (worker processes included), sampled every 50 ms, or the
-    largest single process from wait4 if that is more."""
+    """(seconds, peak memory in MB) of one command: the largest PSS summed
+    over its process tree (workers and pandoc included), sampled every 50 ms,
+    or the largest single process's RSS from wait4 if that is more."""
     import threading
 
     env = {**os.environ, "SOURCE_DATE_EPOCH": EPOCH}
@@ -66,7 +77,7 @@ def run(cmd: list[str], cwd: Path) -> tuple[float, float]:
 
     def sample() -> None:
         while not done.wait(0.05):
-            peak[0] = max(peak[0], _tree_rss(proc.pid))
+            peak[0] = max(peak[0], _tree_pss(proc.pid))
 
     sampler = threading.Thread(target=sample, daemon=True)
     sampler.start()
@@ -139,7 +150,7 @@ def main(argv: list[str]) -> None:
     print(f"machine: {platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}, "
           f"{platform.system()}; load average at start {os.getloadavg()[0]:.2f}")
     header = ("N", "cold s", "no-change s", "one-change s", "plain s", "cold/plain", "no-change/cold",
-              "one-change/cold", "peak RSS MB", "plain RSS MB")
+              "one-change/cold", "peak MB", "plain peak MB")
     print(" | ".join(header))
     print(" | ".join("---" for _ in header))
     try:
