@@ -82,7 +82,7 @@ def load_config(root: Path) -> Config:
     if unknown:
         raise ConfigError(f"{path}: unknown setting(s) {', '.join(unknown)}; known: {', '.join(known)}")
     for key, value in data.items():
-        want = int if key in ("digest_width", "glance_limit") else str
+        want = int if known[key] in (int, "int") else str
         if not isinstance(value, want) or isinstance(value, bool):
             raise ConfigError(f"{path}: {key} must be {'an integer' if want is int else 'a string'}")
     config = Config(**data)

@@ -18,14 +18,18 @@ from generate import generate  # noqa: E402
 pytestmark = pytest.mark.slow
 
 
-@pytest.fixture
-def counted(monkeypatch):
-    """Batch size 5, and the number of sandboxed pandoc runs made."""
-    calls = []
+def _count_runs(monkeypatch) -> list[str]:
+    """Batch size 5; returns the list of what each sandboxed pandoc run converts."""
+    calls: list[str] = []
     real = epub.untrusted_ast
     monkeypatch.setattr(epub, "BATCH", 5)
     monkeypatch.setattr(epub, "untrusted_ast", lambda source, env=None: calls.append(source) or real(source, env))
     return calls
+
+
+@pytest.fixture
+def counted(monkeypatch):
+    return _count_runs(monkeypatch)
 
 
 def _render(runner) -> bytes:
@@ -54,10 +58,7 @@ def test_batches_make_the_same_book_and_a_change_costs_one_batch(tmp_path, monke
 
     # One corrected notice: one batch converted again, the rest from the cache.
     monkeypatch.chdir(tmp_path)
-    monkeypatch.setattr(epub, "BATCH", 5)
-    calls = []
-    real = epub.untrusted_ast
-    monkeypatch.setattr(epub, "untrusted_ast", lambda source, env=None: calls.append(source) or real(source, env))
+    calls = _count_runs(monkeypatch)
     victim = paths[17]
     victim.write_text(victim.read_text(encoding="utf-8").rstrip() + " Corrected.\n", encoding="utf-8")
     changed = _render(runner)

@@ -161,7 +161,7 @@ def book_ast(source: str, ids: list[str], env: dict, cache=None, jobs: int = 1) 
 
     parts = pieces(source, len(ids))
     # Cut where the stories' ids say (not their text), so a correction moves no boundary.
-    names = ["", *ids] if len(parts) == len(ids) + 1 else [""]
+    names = ["", *ids][:len(parts)]
     batches = ["\n\n".join(parts[a:b]) for a, b in plan(names, BATCH)]
     keys = [digest("epub-ast", b, SAFE_LUA, BODY_LUA) for b in batches]
     asts: list[bytes | None] = [cache.load_blob("epub", k) if cache is not None else None for k in keys]

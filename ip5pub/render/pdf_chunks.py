@@ -336,7 +336,7 @@ def _layout(job: Job) -> tuple[bytes, int, list[str], list[str]]:
 def _pool(jobs: int):
     """Worker processes started from a clean server (the build runs threads beside us)."""
     context = multiprocessing.get_context("forkserver")
-    context.set_forkserver_preload(["weasyprint", "pypdf", "ip5pub.render.pdf_chunks"])
+    context.set_forkserver_preload(["weasyprint", "ip5pub.render.pdf_chunks"])
     return ProcessPoolExecutor(max_workers=jobs, mp_context=context)
 
 
@@ -401,18 +401,18 @@ def render(brief: Brief, full_html: str, base_url: str, page_css: str, styles: t
         """Lay documents out in the workers, through the cache: {key: (pdf, pages)}."""
         done = {}
         todo = []
-        for key, html_text in named:
-            hit = _load(cache, key)
+        for name, html_text in named:
+            hit = _load(cache, name)
             if hit is None:
-                todo.append((key, html_text))
+                todo.append((name, html_text))
             else:
-                done[key] = hit
-        for (key, _), (pdf, pages, m, o) in zip(todo, runner.map(_layout, [job(h) for _, h in todo])):
+                done[name] = hit
+        for (name, _), (pdf, pages, m, o) in zip(todo, runner.map(_layout, [job(h) for _, h in todo])):
             missing.update(dict.fromkeys(m))
             other.update(dict.fromkeys(o))
-            _save(cache, key, pdf, pages)
-            done[key] = (pdf, pages)
-            fresh.add(key)
+            _save(cache, name, pdf, pages)
+            done[name] = (pdf, pages)
+            fresh.add(name)
         return done
 
     def key(kind: str, html_text: str) -> str:
@@ -436,17 +436,15 @@ def render(brief: Brief, full_html: str, base_url: str, page_css: str, styles: t
         guess_key = digest("pdf-front-guess", stand_in_front, stand_in_back or "", page_css, *styles)
         guess = _guess(cache, guess_key)
         wanted = list(zip(body_keys, htmls))
+        stand_in_keys = [(key("pdf-stand-in", h), h) for h in (stand_in_front, stand_in_back) if h is not None]
         if guess is None:
-            wanted.append((key("pdf-stand-in", stand_in_front), stand_in_front))
-            if stand_in_back is not None:
-                wanted.append((key("pdf-stand-in", stand_in_back), stand_in_back))
+            wanted += stand_in_keys
         done = lay_out(wanted)
         laid_out = sum(1 for k in set(body_keys) if k in fresh)
         bodies = [done[k] for k in body_keys]
         if guess is None:
-            front_pdf, _ = done[key("pdf-stand-in", stand_in_front)]
-            back_pdf = done[key("pdf-stand-in", stand_in_back)][0] if stand_in_back is not None else None
-            guess = {**_piece_info(front_pdf, "front"), **_piece_info(back_pdf, "back")}
+            pdfs = [done[k][0] for k, _ in stand_in_keys] + [None]
+            guess = {**_piece_info(pdfs[0], "front"), **_piece_info(pdfs[1], "back")}
         step(f"{len(ranges)} chunks")
         counts = [b[1] for b in bodies]
         notice_pages = sum(counts)
@@ -476,13 +474,14 @@ def render(brief: Brief, full_html: str, base_url: str, page_css: str, styles: t
             back = back_html(parts, targets, back_start, total)
             furniture = [furniture_html(parts, front_pages + a + 1, b - a, total)
                          for a, b in _even(notice_pages, FURNITURE_PAGES)]
-            named = [(key("pdf-front", front), front)]
-            if back is not None:
-                named.append((key("pdf-back", back), back))
-            named += [(key("pdf-furniture", f), f) for f in furniture]
+            front_key = key("pdf-front", front)
+            back_key = key("pdf-back", back) if back is not None else None
+            furniture_keys = [key("pdf-furniture", f) for f in furniture]
+            named = [(front_key, front), *([(back_key, back)] if back is not None else []),
+                     *zip(furniture_keys, furniture)]
             done = lay_out(named)
-            front_pdf = done[named[0][0]][0]
-            back_pdf = done[named[1][0]][0] if back is not None else None
+            front_pdf = done[front_key][0]
+            back_pdf = done[back_key][0] if back_key is not None else None
             seen = {**_piece_info(front_pdf, "front"), **_piece_info(back_pdf, "back")}
             if seen == guess:
                 break
@@ -495,7 +494,7 @@ def render(brief: Brief, full_html: str, base_url: str, page_css: str, styles: t
         runner.close()
 
     # 4. Assemble.
-    under = [done[key("pdf-furniture", f)][0] for f in furniture]
+    under = [done[k][0] for k in furniture_keys]
     pdf = assemble(front_pdf, [b[0] for b in bodies], under, back_pdf)
     step("assembled")
     return Result(pdf, list(missing), list(other), len(ranges), laid_out)
