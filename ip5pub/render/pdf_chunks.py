@@ -10,9 +10,9 @@ large brief is therefore laid out in pieces:
    boundaries next to it. Each chunk starts on a new page (like a chapter);
    that is the one visible difference from a single-pass layout without
    chunks, and `single_pass_css` gives a single pass the same breaks.
-2. Each chunk's notices are laid out in a worker process with the running
-   notice head (top right) but no other furniture, into PDF bytes cached
-   under build/.cache by the chunk's HTML, the styles and the code.
+2. Each chunk's notices are laid out in a worker process without page
+   furniture, into PDF bytes cached under build/.cache by the chunk's HTML,
+   the styles and the code.
 3. The front matter (cover, contents, at a glance) and the back matter
    (glossary, office index) are two more documents, laid out with literal
    page numbers: every `target-counter(attr(href), page)` in the
@@ -20,10 +20,13 @@ large brief is therefore laid out in pieces:
    `counter(pages)` the total. Their own length moves every number, so a
    cold build first lays them out with stand-in numbers beside the chunks
    (the last build's figures are cached), then once with the real ones.
-4. The rest of each notice page's furniture (brief title, edition, "Page X
-   of Y") is laid out as blank pages with the house stylesheet, in a few
+4. Each notice page's furniture (brief title, notice head, edition, "Page
+   X of Y") is laid out as blank pages with the house stylesheet, in a few
    documents of up to 150 pages, and drawn under the notice pages as form
-   XObjects (no content stream is parsed or rewritten).
+   XObjects (no content stream is parsed or rewritten). The notice head is
+   a running element that WeasyPrint would lay its page out twice for:
+   cheap on a blank page, a third of the time on a full one. Which notice
+   heads a page comes from where the chunks put each notice's anchor.
 5. pypdf assembles front, chunks and back; links inside the brief (laid out
    as `ip5pub-goto:ID` so WeasyPrint keeps their rectangles) become GoTo
    destinations, the outline is rebuilt, metadata and /Lang come from the
@@ -203,6 +206,17 @@ class Parts:
         holder.extend(copy.deepcopy(el) for el in self._strings)
         return holder
 
+    def head(self, notice_id: str):
+        """A notice's running head, with the notice's language (it was inherited in the article)."""
+        article = self.articles[notice_id]
+        head = next((el for el in article.iter() if _has_class(el, "notice-head")), None)
+        head = copy.deepcopy(head) if head is not None else _element("p", class_="notice-head")
+        head.tail = None
+        for name in ("lang", "dir"):
+            if article.get(name) and not head.get(name):
+                head.set(name, article.get(name))
+        return head
+
     def chunk_container(self, root):
         el = root.find("body")
         for i in self.steps:
@@ -211,13 +225,17 @@ class Parts:
 
 
 def chunk_html(parts: Parts, ids: list[str], first_id: str | None, footnotes_before: int) -> str:
-    """The brief's HTML with only these notices in its body, and no furniture but the notice head."""
+    """The brief's HTML with only these notices in its body, and no page furniture."""
     root = copy.deepcopy(parts.chunk_skeleton)
     container = parts.chunk_container(root)
     for notice_id in ids:
         container.append(copy.deepcopy(parts.articles[notice_id]))
     _internal_links_to_goto(root)
-    css = ("@page { @top-left { content: none } @bottom-left { content: none } @bottom-right { content: none } }\n"
+    # The notice head goes on the furniture pages: a running element on a
+    # page makes WeasyPrint lay that page out twice.
+    css = ("@page { @top-left { content: none } @top-right { content: none }"
+           " @bottom-left { content: none } @bottom-right { content: none } }\n"
+           ".notice-head { display: none !important; }\n"
            f".notices {{ break-before: auto !important; counter-reset: footnote {footnotes_before}; }}\n")
     css += start_css([first_id] if first_id else [])
     _add_style(root, css)
@@ -286,24 +304,48 @@ _STRINGS_CSS = (".ip5pub-strings { visibility: hidden; height: 0; overflow: hidd
                 ".ip5pub-strings * { bookmark-level: none !important; }\n")
 
 
-def furniture_html(parts: Parts, first_page: int, pages: int, total: int) -> str:
-    """Blank pages carrying the furniture a chunk page lacks: title, edition, page X of Y.
+def furniture_html(parts: Parts, first_page: int, heads: list[str | None], total: int) -> str:
+    """Blank pages carrying a chunk page's furniture: brief title, notice head, edition, page X of Y.
 
-    The brief's own cover title and edition elements go first, invisible,
-    so `string(brief-title)` and `string(edition)` read what they read in a
-    single pass.
+    `heads` has one entry per page: the id of the notice whose head the page
+    carries as a running element (the first notice starting on it), or None
+    to keep the previous page's. The brief's own cover title and edition
+    elements go first, invisible, so `string(brief-title)` and
+    `string(edition)` read what they read in a single pass.
     """
     root = copy.deepcopy(parts.furniture_skeleton)
     body = root.find("body")
     body.append(parts.strings())
-    for _ in range(pages):
-        body.append(_element("div", class_="ip5pub-page"))
+    for notice_id in heads:
+        page = _element("div", class_="ip5pub-page")
+        if notice_id is not None:
+            page.append(parts.head(notice_id))
+        body.append(page)
     _edit_styles(root, lambda css: _COUNTER_PAGES.sub(f'"{total}"', css))
     _add_style(root, _STRINGS_CSS +
                ".ip5pub-page + .ip5pub-page { break-before: page; }\n"
-               "@page { @top-right { content: none } }\n"
                f"@page :first {{ counter-reset: page {first_page}; }}\n")
     return _serialize(root)
+
+
+def page_heads(ids: list[str], anchors: dict[str, int], start: int, end: int) -> list[str | None]:
+    """For notice pages [start, end): the notice whose head each page carries,
+    as `element(notice-head, first)` picks it in a single pass: the first
+    notice starting on the page; on the first page, if none starts there, the
+    last one started before. None: the previous page's head goes on."""
+    heads: list[str | None] = [None] * (end - start)
+    before = None
+    for notice_id in ids:  # in page order
+        page = anchors.get(notice_id)
+        if page is None:
+            continue
+        if page < start:
+            before = notice_id
+        elif page < end and heads[page - start] is None:
+            heads[page - start] = notice_id
+    if heads and heads[0] is None:
+        heads[0] = before
+    return heads
 
 
 # ---- work done in worker processes ---------------------------------------------
@@ -472,7 +514,7 @@ def render(brief: Brief, full_html: str, base_url: str, page_css: str, styles: t
             total = front_pages + notice_pages + back_pages
             front = front_html(full_root, targets, total)
             back = back_html(parts, targets, back_start, total)
-            furniture = [furniture_html(parts, front_pages + a + 1, b - a, total)
+            furniture = [furniture_html(parts, front_pages + a + 1, page_heads(ids, anchors, a, b), total)
                          for a, b in _even(notice_pages, FURNITURE_PAGES)]
             front_key = key("pdf-front", front)
             back_key = key("pdf-back", back) if back is not None else None
