@@ -12,6 +12,10 @@ also forbids our own stylesheet and cover:
    image or raw markup that could make the EPUB writer read a file (running
    it again here cost 2 s at 500 notices and could find nothing).
 
+Both run per batch of stories, cached, side by side; the book itself is
+written from its chapter headings and filled with the batches' chapters
+(see "the book written in batches" below).
+
 Then a few touches pandoc has no option for (nav landmarks, chapter titles,
 the cover's text alternative), and every zip timestamp fixed to the edition.
 """
@@ -147,15 +151,13 @@ def pieces(source: str, stories: int) -> list[str]:
     return parts
 
 
-def book_ast(source: str, ids: list[str], env: dict, cache=None, jobs: int = 1) -> bytes:
-    """The book's pandoc JSON, converted in batches of stories, each cached by its text.
+def batch_asts(source: str, ids: list[str], env: dict, cache=None, jobs: int = 1) -> list[bytes]:
+    """The book's pandoc JSON in batches of stories, each converted once and cached by its text.
 
     A story is self-contained Markdown (its heading, meta line, body and
     source line), so the batches' blocks one after another are the book; a
     changed notice costs one batch, and a cold build runs them side by side.
     """
-    from concurrent.futures import ThreadPoolExecutor
-
     from ip5pub.cache import digest
     from ip5pub.render.pdf_chunks import plan
 
@@ -163,15 +165,22 @@ def book_ast(source: str, ids: list[str], env: dict, cache=None, jobs: int = 1) 
     # Cut where the stories' ids say (not their text), so a correction moves no boundary.
     names = ["", *ids][:len(parts)]
     batches = ["\n\n".join(parts[a:b]) for a, b in plan(names, BATCH)]
-    keys = [digest("epub-ast", b, SAFE_LUA, BODY_LUA) for b in batches]
-    asts: list[bytes | None] = [cache.load_blob("epub", k) if cache is not None else None for k in keys]
-    todo = [i for i, a in enumerate(asts) if a is None]
+    return _cached_map(cache, [digest("epub-ast", b, SAFE_LUA, BODY_LUA) for b in batches],
+                       lambda i: untrusted_ast(batches[i], env), jobs)
+
+
+def _cached_map(cache, keys: list[str], make, jobs: int) -> list[bytes]:
+    """make(i) for each key not in the cache (kind "epub"), in threads; the blobs in order."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    blobs: list[bytes | None] = [cache.load_blob("epub", k) if cache is not None else None for k in keys]
+    todo = [i for i, blob in enumerate(blobs) if blob is None]
     with ThreadPoolExecutor(max_workers=max(1, jobs)) as pool:
-        for i, ast in zip(todo, pool.map(lambda i: untrusted_ast(batches[i], env), todo)):
-            asts[i] = ast
+        for i, blob in zip(todo, pool.map(make, todo)):
+            blobs[i] = blob
             if cache is not None:
-                cache.store_blob("epub", keys[i], ast)
-    return _concat([a for a in asts if a is not None])
+                cache.store_blob("epub", keys[i], blob)
+    return [blob for blob in blobs if blob is not None]
 
 
 _BLOCKS = b',"meta":{},"blocks":['
@@ -196,23 +205,136 @@ def _concat(asts: list[bytes]) -> bytes:
     return heads.pop() + _BLOCKS + b",".join(bodies) + b"]}"
 
 
+WRITER_ARGS = ["--from", "json", "--to", "epub3", "--resource-path", ".", "--split-level=1",
+               "--toc", "--toc-depth=1", "--epub-title-page=false"]
+
+
 def build(brief: Brief, ctx: RenderContext) -> bytes:
     meta, source = build_markdown(brief, ctx)
     css = stylesheet(ctx.workspace, "epub.css").read_bytes()
     cover = build_cover(brief, ctx)
     # SOURCE_DATE_EPOCH fixes dcterms:modified and the zip times in pandoc.
-    env = {**os.environ, "SOURCE_DATE_EPOCH": str(ctx.epoch)}
+    # GHCRTS: the pandoc wheel's runtime reserves a 64 MB heap up front (-H64m);
+    # a batch needs a few MB, and two or three run beside the PDF workers.
+    env = {"GHCRTS": "-H1m", **os.environ, "SOURCE_DATE_EPOCH": str(ctx.epoch)}
+    asts = batch_asts(source, [s.notice.id for s in brief.stories], env, ctx.cache, ctx.jobs)
+    chapters = batch_chapters(asts, env, ctx.cache, ctx.jobs) if len(asts) > 1 else None
     with tempfile.TemporaryDirectory(prefix="ip5pub-epub-") as tmp:
         work = Path(tmp)
         (work / "meta.yaml").write_text(frontmatter.dump(meta), encoding="utf-8")
         (work / "epub.css").write_bytes(css)
         (work / "cover.svg").write_text(cover, encoding="utf-8")
-        ast = book_ast(source, [s.notice.id for s in brief.stories], env, ctx.cache, ctx.jobs)
-        _pandoc(["--from", "json", "--to", "epub3", "--resource-path", ".",
-                 "--metadata-file", "meta.yaml", "--css", "epub.css", "--epub-cover-image", "cover.svg",
-                 "--split-level=1", "--toc", "--toc-depth=1", "--epub-title-page=false", "--output", "brief.epub"], ast, env, tmp)
-        epub = (work / "brief.epub").read_bytes()
-    return finish(epub, meta, ctx.epoch)
+
+        def write(ast: bytes) -> bytes:
+            _pandoc([*WRITER_ARGS, "--metadata-file", "meta.yaml", "--css", "epub.css",
+                     "--epub-cover-image", "cover.svg", "--output", "brief.epub"], ast, env, tmp)
+            return (work / "brief.epub").read_bytes()
+
+        filled = None
+        if chapters is not None:
+            epub = write(_concat([_headings(a) for a in asts]))
+            filled = fill_chapters(epub, chapters)
+        if filled is None:
+            epub, filled = write(_concat(asts)), {}
+    return finish(epub, meta, ctx.epoch, filled)
+
+
+# ---- the book written in batches ---------------------------------------------
+#
+# pandoc's EPUB writer holds the whole book (about 360 MB and 6 s at 500
+# notices, for every correction). Each chapter's XHTML depends only on its
+# own blocks, so the batches are written as small EPUBs of their own
+# (cached), the whole book is written with its chapter headings only (which
+# is all the contents, nav and OPF need), and each chapter's <body> is then
+# taken from its batch. Links to another chapter name its file, which pandoc
+# numbers from 1 in each batch: they are renumbered. A link to an id in
+# another batch (pandoc left it as "#id") or anything else unexpected, and
+# the whole book is written in one run: slower, never different.
+
+_CHAPTER = re.compile(r"EPUB/text/ch(\d+)\.xhtml")
+_BODY = re.compile(r"<body\b.*</body>", re.S)
+_CHAPTER_HREF = re.compile(r'href="ch(\d+)\.xhtml')
+
+
+def _chapter_files(epub: bytes) -> list[tuple[str, str]]:
+    """(name, XHTML) of the chapter files of an EPUB pandoc wrote, in order."""
+    src = zipfile.ZipFile(io.BytesIO(epub))
+    names = sorted((n for n in src.namelist() if _CHAPTER.fullmatch(n)), key=lambda n: int(_CHAPTER.fullmatch(n).group(1)))
+    return [(n, src.read(n).decode("utf-8")) for n in names]
+
+
+def _is_chapter(block: dict) -> bool:
+    return block.get("t") == "Header" and block["c"][0] == 1
+
+
+def _headings(ast: bytes) -> bytes:
+    """A batch's pandoc JSON with only its chapter headings (level 1), and what
+    comes before the first (a template's text before the stories: a chapter
+    of its own in the first batch, as in the whole book)."""
+    import json
+
+    doc = json.loads(ast)
+    blocks = doc["blocks"]
+    first = next((i for i, b in enumerate(blocks) if _is_chapter(b)), len(blocks))
+    doc["blocks"] = blocks[:first] + [b for b in blocks[first:] if _is_chapter(b)]
+    return json.dumps(doc, separators=(",", ":"), ensure_ascii=False).encode()
+
+
+def batch_chapters(asts: list[bytes], env: dict, cache=None, jobs: int = 1) -> list[list[str | None]] | None:
+    """Each batch's chapter bodies (<body>...</body>), from an EPUB of the batch alone;
+    None if a batch after the first does not start with a chapter heading (its
+    first blocks would be a chapter of their own, not the end of the one before)."""
+    import json
+
+    from ip5pub.cache import digest
+
+    def write(i: int) -> bytes:
+        with tempfile.TemporaryDirectory(prefix="ip5pub-epub-batch-") as tmp:
+            _pandoc([*WRITER_ARGS, "--metadata", "title=batch", "--output", "batch.epub"], asts[i], env, tmp)
+            epub = (Path(tmp) / "batch.epub").read_bytes()
+        bodies = [_BODY.search(page) for _, page in _chapter_files(epub)]
+        return json.dumps([m.group(0) if m else "" for m in bodies], ensure_ascii=False).encode()
+
+    def starts_a_chapter(ast: bytes) -> bool:
+        _, sep, rest = ast.partition(_BLOCKS)
+        return bool(sep) and rest.startswith(b'{"t":"Header","c":[1,')
+
+    if not all(starts_a_chapter(a) for a in asts[1:]):
+        return None
+    keys = [digest("epub-chapters", a, *WRITER_ARGS) for a in asts]
+    batches = [json.loads(blob) for blob in _cached_map(cache, keys, write, jobs)]
+    if batches and batches[0] and not starts_a_chapter(asts[0]):
+        batches[0][0] = None  # text before the first heading: pandoc heads it with the book's title
+    return batches
+
+
+def fill_chapters(skeleton: bytes, batches: list[list[str | None]]) -> dict[str, bytes] | None:
+    """The skeleton book's (headings only) chapter files with each body from its batch
+    (a body of None: the skeleton's own chapter is the whole of it); None if
+    the two do not line up."""
+    files = _chapter_files(skeleton)
+    bodies: list[str | None] = []
+    for batch in batches:
+        offset = len(bodies)
+        for body in batch:
+            if body == "":
+                return None
+            bodies.append(body if body is None else
+                          _CHAPTER_HREF.sub(lambda m: f'href="ch{int(m.group(1)) + offset:03d}.xhtml', body))
+    if len(bodies) != len(files):
+        return None
+    replace = {}
+    for (name, page), body in zip(files, bodies):
+        if body is None:
+            continue
+        own = set(re.findall(r'\bid="([^"]+)"', body))
+        if any(target not in own for target in re.findall(r'href="#([^"]*)"', body)):
+            return None  # a link into another batch: pandoc would have named the chapter file
+        new, count = _BODY.subn(lambda _: body, page, count=1)
+        if count != 1:
+            return None
+        replace[name] = new.encode()
+    return replace
 
 
 def render(brief: Brief, ctx: RenderContext, out: Path) -> Path:
@@ -224,15 +346,16 @@ _H1 = re.compile(r"<h1\b[^>]*>(.*?)</h1>", re.S)
 _TAG = re.compile(r"<[^>]+>")
 
 
-def finish(epub: bytes, meta: dict, epoch: int) -> bytes:
-    """What pandoc has no option for, done on its well-known output."""
+def finish(epub: bytes, meta: dict, epoch: int, filled: dict[str, bytes] | None = None) -> bytes:
+    """What pandoc has no option for, done on its well-known output (`filled`:
+    chapter files that replace the ones in `epub`)."""
     src = zipfile.ZipFile(io.BytesIO(epub))
     names = src.namelist()
     chapters = sorted(n for n in names if re.fullmatch(r"EPUB/text/ch\d+\.xhtml", n))
-    changed: dict[str, bytes] = {}
+    changed: dict[str, bytes] = dict(filled or {})
     for name in chapters:
         # A reader announces the <title>: the notice's headline, not "ch003.xhtml".
-        page = src.read(name).decode("utf-8")
+        page = (changed[name] if name in changed else src.read(name)).decode("utf-8")
         h1 = _H1.search(page)
         if h1:
             title = escape(unescape(_TAG.sub("", h1.group(1))).strip(), quote=False)

@@ -479,8 +479,8 @@ def render(brief: Brief, full_html: str, base_url: str, page_css: str, styles: t
         guess = _guess(cache, guess_key)
         wanted = list(zip(body_keys, htmls))
         stand_in_keys = [(key("pdf-stand-in", h), h) for h in (stand_in_front, stand_in_back) if h is not None]
-        if guess is None:
-            wanted += stand_in_keys
+        if guess is None:  # first: the longest jobs, so that no worker is left alone with one at the end
+            wanted = stand_in_keys + wanted
         done = lay_out(wanted)
         laid_out = sum(1 for k in set(body_keys) if k in fresh)
         bodies = [done[k] for k in body_keys]
