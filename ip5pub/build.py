@@ -142,9 +142,11 @@ def normalize_sources(paths: list[Path], base: Path | None = None, *, cache: Cac
     for i in range(len(paths)):  # in source order, whatever finished first
         notices, reasons = results[i]
         outcome.errors.extend(SourceError(labels[i], reason) for reason in reasons)
-        if cache and keys[i] and i in todo and not reasons:  # not cached: its errors are said again next run
-            cache.store_notices(keys[i], notices)
         outcome.notices.extend(notices)
+    if cache:  # a source with errors is not cached: its errors are said again next run
+        fresh = set(todo)
+        _in_threads(lambda i: cache.store_notices(keys[i], results[i][0]),
+                    [i for i in range(len(paths)) if keys[i] and i in fresh and not results[i][1]])
     outcome.notices = _link_duplicates(_unique_ids(outcome.notices), cache)
     return outcome
 
@@ -189,24 +191,35 @@ def write_notices(notices: list[Notice], folder: Path, cache: Cache | None = Non
     build is not even serialized (YAML dumping dominates a no-change build).
     """
     folder.mkdir(parents=True, exist_ok=True)
-    written = []
-    for n in notices:
+
+    def write(n: Notice) -> Path:
         path = inside(folder, f"{n.id}.md")
         key = digest(json.dumps(notice_to_dict(n), default=str, sort_keys=True)) if cache else ""
         if cache and cache.fresh(path, key, table="notices"):
-            written.append(path)
-            continue
+            return path
         text = normalize.to_markdown(n).encode("utf-8")
         try:
             same = path.read_bytes() == text
         except OSError:
             same = False
-        written.append(path if same else atomic_write(path, text))
+        if not same:
+            atomic_write(path, text)
         if cache:
             cache.stamp(path, key, table="notices", save=False)
+        return path
+
+    written = _in_threads(write, notices)
     if cache:
         cache.save_stamps("notices")
     return written
+
+
+def _in_threads(fn, items: list) -> list:
+    """fn over items in a few threads: file writes wait on fsync, not on the CPU."""
+    if len(items) < 16:
+        return [fn(item) for item in items]
+    with ThreadPoolExecutor(max_workers=8) as pool:
+        return list(pool.map(fn, items))
 
 
 def prune_notices(folder: Path, keep: Iterable[Path]) -> None:

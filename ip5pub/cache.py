@@ -177,12 +177,14 @@ class Cache:
     # One JSON table per kind of output: {file name: {key, sha256}}.
 
     def _stamps(self, table: str) -> dict[str, dict[str, str]]:
-        if table not in self._tables:
+        found = self._tables.get(table)
+        if found is None:
             try:
-                self._tables[table] = json.loads((self.root / f"{table}.json").read_text(encoding="utf-8"))
+                loaded = json.loads((self.root / f"{table}.json").read_text(encoding="utf-8"))
             except (OSError, ValueError):
-                self._tables[table] = {}
-        return self._tables[table]
+                loaded = {}
+            found = self._tables.setdefault(table, loaded)  # threads may race to load: one table wins
+        return found
 
     def fresh(self, output: Path, key: str, table: str = "outputs") -> bool:
         stamp = self._stamps(table).get(output.name)
