@@ -3,6 +3,7 @@ the book is the same, byte for byte, as one pandoc run over the whole."""
 
 from __future__ import annotations
 
+import json
 import os
 import sys
 from pathlib import Path
@@ -21,11 +22,13 @@ pytestmark = pytest.mark.slow
 
 
 def _count_runs(monkeypatch) -> list[str]:
-    """Batch size 5; returns the list of what each sandboxed pandoc run converts."""
+    """Batch size 5; returns the list of what each sandboxed pandoc run converts
+    (a batch, or the whole book)."""
     calls: list[str] = []
-    real = epub.untrusted_ast
     monkeypatch.setattr(epub, "BATCH", 5)
-    monkeypatch.setattr(epub, "untrusted_ast", lambda source, env=None: calls.append(source) or real(source, env))
+    for name in ("untrusted_ast", "untrusted_batch"):
+        real = getattr(epub, name)
+        monkeypatch.setattr(epub, name, lambda source, env=None, real=real: calls.append(source) or real(source, env))
     return calls
 
 
@@ -89,11 +92,11 @@ def _write(ast: bytes, tmp_path: Path) -> bytes:
 
 def _chapters_both_ways(batches_md: list[str], tmp_path: Path):
     """(chapter files of the book written in batches or None, those of the book written at once)."""
-    asts = [epub.untrusted_ast(md) for md in batches_md]
-    bodies = epub.batch_chapters(asts, dict(os.environ))
-    skeleton = _write(epub._concat([epub._headings(a) for a in asts]), tmp_path)
-    whole = _write(epub._concat(asts), tmp_path)
-    filled = epub.fill_chapters(skeleton, bodies)
+    results = [json.loads(epub.untrusted_batch(md)) for md in batches_md]
+    headings = [r["headings"].encode() for r in results]
+    skeleton = _write(epub._concat(headings), tmp_path)
+    whole = _write(epub.untrusted_ast("\n\n".join(batches_md)), tmp_path)
+    filled = epub.fill_chapters(skeleton, epub.line_up(headings, [r["bodies"] for r in results]))
     if filled is not None:
         filled = {name: filled.get(name, page.encode()) for name, page in epub._chapter_files(skeleton)}
     return filled, dict(epub._chapter_files(whole))

@@ -23,6 +23,7 @@ the cover's text alternative), and every zip timestamp fixed to the edition.
 from __future__ import annotations
 
 import io
+import json
 import os
 import re
 import subprocess
@@ -56,6 +57,24 @@ function Link(el)
   local t = el.target:lower()
   if t:match('^https?://') or t:match('^mailto:') or t:match('^#') then return el end
   return pandoc.Span(el.content)
+end
+"""
+
+READER = "commonmark_x-yaml_metadata_block-raw_html+attributes"
+
+# Last filter of a batch's run: what the book's skeleton needs from the batch.
+HEADINGS_LUA = r"""
+-- The chapter headings (level 1), and any blocks before the first, as JSON.
+function Pandoc(doc)
+  local kept, seen = {}, false
+  for _, b in ipairs(doc.blocks) do
+    local chapter = b.t == 'Header' and b.level == 1
+    seen = seen or chapter
+    if chapter or not seen then kept[#kept + 1] = b end
+  end
+  local f = assert(io.open('headings.json', 'w'))
+  f:write(pandoc.write(pandoc.Pandoc(kept), 'json'))
+  f:close()
 end
 """
 
@@ -130,9 +149,28 @@ def untrusted_ast(source: str, env: dict | None = None) -> bytes:
     with tempfile.TemporaryDirectory(prefix="ip5pub-ast-") as tmp:
         (Path(tmp) / "safe.lua").write_text(SAFE_LUA, encoding="utf-8")
         (Path(tmp) / "body.lua").write_text(BODY_LUA, encoding="utf-8")
-        return _pandoc(["--sandbox", "--from", "commonmark_x-yaml_metadata_block-raw_html+attributes",
-                        "--to", "json", "--lua-filter", "body.lua", "--lua-filter", "safe.lua"],
+        return _pandoc(["--sandbox", "--from", READER, "--to", "json", "--lua-filter", "body.lua", "--lua-filter", "safe.lua"],
                        source.encode(), env if env is not None else dict(os.environ), tmp)
+
+
+def untrusted_batch(source: str, env: dict | None = None) -> bytes:
+    """A batch of stories -> {"headings": its chapter headings as pandoc JSON,
+    "bodies": each chapter's <body> as the EPUB writer writes it}, as JSON.
+
+    One sandboxed run, with untrusted_ast's filters; the last filter saves
+    the headings before the EPUB writer runs on the batch alone.
+    """
+    with tempfile.TemporaryDirectory(prefix="ip5pub-batch-") as tmp:
+        for name, code in (("safe.lua", SAFE_LUA), ("body.lua", BODY_LUA), ("headings.lua", HEADINGS_LUA)):
+            (Path(tmp) / name).write_text(code, encoding="utf-8")
+        _pandoc(["--sandbox", "--from", READER, *EPUB_OPTIONS, "--metadata", "title=batch", "--lua-filter", "body.lua",
+                 "--lua-filter", "safe.lua", "--lua-filter", "headings.lua", "--output", "batch.epub"],
+                source.encode(), env if env is not None else dict(os.environ), tmp)
+        epub = (Path(tmp) / "batch.epub").read_bytes()
+        headings = (Path(tmp) / "headings.json").read_text(encoding="utf-8")
+    bodies = [_BODY.search(page) for _, page in _chapter_files(epub)]
+    return json.dumps({"headings": headings, "bodies": [m.group(0) if m else "" for m in bodies]},
+                      ensure_ascii=False).encode()
 
 
 STORY_MARK = "<!-- ip5pub:story -->"  # brief.epub.md puts it before each story
@@ -151,22 +189,18 @@ def pieces(source: str, stories: int) -> list[str]:
     return parts
 
 
-def batch_asts(source: str, ids: list[str], env: dict, cache=None, jobs: int = 1) -> list[bytes]:
-    """The book's pandoc JSON in batches of stories, each converted once and cached by its text.
+def batch_texts(source: str, ids: list[str]) -> list[str]:
+    """The book's Markdown in batches of about BATCH stories (one if the template has no marks).
 
     A story is self-contained Markdown (its heading, meta line, body and
-    source line), so the batches' blocks one after another are the book; a
-    changed notice costs one batch, and a cold build runs them side by side.
+    source line), so the batches' blocks one after another are the book.
     """
-    from ip5pub.cache import digest
     from ip5pub.render.pdf_chunks import plan
 
     parts = pieces(source, len(ids))
     # Cut where the stories' ids say (not their text), so a correction moves no boundary.
     names = ["", *ids][:len(parts)]
-    batches = ["\n\n".join(parts[a:b]) for a, b in plan(names, BATCH)]
-    return _cached_map(cache, [digest("epub-ast", b, SAFE_LUA, BODY_LUA) for b in batches],
-                       lambda i: untrusted_ast(batches[i], env), jobs)
+    return ["\n\n".join(parts[a:b]) for a, b in plan(names, BATCH)]
 
 
 def _cached_map(cache, keys: list[str], make, jobs: int) -> list[bytes]:
@@ -188,8 +222,6 @@ _BLOCKS = b',"meta":{},"blocks":['
 
 def _concat(asts: list[bytes]) -> bytes:
     """pandoc JSON documents (no metadata) -> one document with all their blocks."""
-    import json
-
     heads, bodies = set(), []
     for ast in asts:
         head, sep, rest = ast.rstrip().partition(_BLOCKS)
@@ -205,11 +237,14 @@ def _concat(asts: list[bytes]) -> bytes:
     return heads.pop() + _BLOCKS + b",".join(bodies) + b"]}"
 
 
-WRITER_ARGS = ["--from", "json", "--to", "epub3", "--resource-path", ".", "--split-level=1",
-               "--toc", "--toc-depth=1", "--epub-title-page=false"]
+EPUB_OPTIONS = ["--to", "epub3", "--resource-path", ".", "--split-level=1", "--toc", "--toc-depth=1",
+                "--epub-title-page=false"]
+WRITER_ARGS = ["--from", "json", *EPUB_OPTIONS]
 
 
 def build(brief: Brief, ctx: RenderContext) -> bytes:
+    from ip5pub.cache import digest
+
     meta, source = build_markdown(brief, ctx)
     css = stylesheet(ctx.workspace, "epub.css").read_bytes()
     cover = build_cover(brief, ctx)
@@ -217,8 +252,13 @@ def build(brief: Brief, ctx: RenderContext) -> bytes:
     # GHCRTS: the pandoc wheel's runtime reserves a 64 MB heap up front (-H64m);
     # a batch needs a few MB, and two or three run beside the PDF workers.
     env = {"GHCRTS": "-H1m", **os.environ, "SOURCE_DATE_EPOCH": str(ctx.epoch)}
-    asts = batch_asts(source, [s.notice.id for s in brief.stories], env, ctx.cache, ctx.jobs)
-    chapters = batch_chapters(asts, env, ctx.cache, ctx.jobs) if len(asts) > 1 else None
+    texts = batch_texts(source, [s.notice.id for s in brief.stories])
+    skeleton, chapters = None, None
+    if len(texts) > 1:
+        keys = [digest("epub-batch", t, SAFE_LUA, BODY_LUA, HEADINGS_LUA, *EPUB_OPTIONS) for t in texts]
+        results = [json.loads(r) for r in _cached_map(ctx.cache, keys, lambda i: untrusted_batch(texts[i], env), ctx.jobs)]
+        skeleton = _concat([r["headings"].encode() for r in results])
+        chapters = line_up([r["headings"].encode() for r in results], [r["bodies"] for r in results])
     with tempfile.TemporaryDirectory(prefix="ip5pub-epub-") as tmp:
         work = Path(tmp)
         (work / "meta.yaml").write_text(frontmatter.dump(meta), encoding="utf-8")
@@ -232,10 +272,13 @@ def build(brief: Brief, ctx: RenderContext) -> bytes:
 
         filled = None
         if chapters is not None:
-            epub = write(_concat([_headings(a) for a in asts]))
+            epub = write(skeleton)
             filled = fill_chapters(epub, chapters)
-        if filled is None:
-            epub, filled = write(_concat(asts)), {}
+        if filled is None:  # one run over the whole book
+            whole = source.replace(STORY_MARK, "")
+            ast = _cached_map(ctx.cache, [digest("epub-ast", whole, SAFE_LUA, BODY_LUA)],
+                              lambda _: untrusted_ast(whole, env), 1)[0]
+            epub, filled = write(ast), {}
     return finish(epub, meta, ctx.epoch, filled)
 
 
@@ -243,10 +286,10 @@ def build(brief: Brief, ctx: RenderContext) -> bytes:
 #
 # pandoc's EPUB writer holds the whole book (about 360 MB and 6 s at 500
 # notices, for every correction). Each chapter's XHTML depends only on its
-# own blocks, so the batches are written as small EPUBs of their own
-# (cached), the whole book is written with its chapter headings only (which
-# is all the contents, nav and OPF need), and each chapter's <body> is then
-# taken from its batch. Links to another chapter name its file, which pandoc
+# own blocks, so each batch is read and written as a small EPUB of its own
+# in one sandboxed run (cached), the whole book is written with its chapter
+# headings only (which is all the contents, nav and OPF need), and each
+# chapter's <body> is then taken from its batch. Links to another chapter name its file, which pandoc
 # numbers from 1 in each batch: they are renumbered. A link to an id in
 # another batch (pandoc left it as "#id") or anything else unexpected, and
 # the whole book is written in one run: slower, never different.
@@ -263,49 +306,20 @@ def _chapter_files(epub: bytes) -> list[tuple[str, str]]:
     return [(n, src.read(n).decode("utf-8")) for n in names]
 
 
-def _is_chapter(block: dict) -> bool:
-    return block.get("t") == "Header" and block["c"][0] == 1
-
-
-def _headings(ast: bytes) -> bytes:
-    """A batch's pandoc JSON with only its chapter headings (level 1), and what
-    comes before the first (a template's text before the stories: a chapter
-    of its own in the first batch, as in the whole book)."""
-    import json
-
-    doc = json.loads(ast)
-    blocks = doc["blocks"]
-    first = next((i for i, b in enumerate(blocks) if _is_chapter(b)), len(blocks))
-    doc["blocks"] = blocks[:first] + [b for b in blocks[first:] if _is_chapter(b)]
-    return json.dumps(doc, separators=(",", ":"), ensure_ascii=False).encode()
-
-
-def batch_chapters(asts: list[bytes], env: dict, cache=None, jobs: int = 1) -> list[list[str | None]] | None:
-    """Each batch's chapter bodies (<body>...</body>), from an EPUB of the batch alone;
-    None if a batch after the first does not start with a chapter heading (its
-    first blocks would be a chapter of their own, not the end of the one before)."""
-    import json
-
-    from ip5pub.cache import digest
-
-    def write(i: int) -> bytes:
-        with tempfile.TemporaryDirectory(prefix="ip5pub-epub-batch-") as tmp:
-            _pandoc([*WRITER_ARGS, "--metadata", "title=batch", "--output", "batch.epub"], asts[i], env, tmp)
-            epub = (Path(tmp) / "batch.epub").read_bytes()
-        bodies = [_BODY.search(page) for _, page in _chapter_files(epub)]
-        return json.dumps([m.group(0) if m else "" for m in bodies], ensure_ascii=False).encode()
-
+def line_up(headings: list[bytes], bodies: list[list[str]]) -> list[list[str | None]] | None:
+    """The batches' chapter bodies, ready for fill_chapters; None if a batch after
+    the first does not start with a chapter heading (its first blocks would be
+    a chapter of their own, not the end of the one before)."""
     def starts_a_chapter(ast: bytes) -> bool:
         _, sep, rest = ast.partition(_BLOCKS)
         return bool(sep) and rest.startswith(b'{"t":"Header","c":[1,')
 
-    if not all(starts_a_chapter(a) for a in asts[1:]):
+    if not all(starts_a_chapter(h) for h in headings[1:]):
         return None
-    keys = [digest("epub-chapters", a, *WRITER_ARGS) for a in asts]
-    batches = [json.loads(blob) for blob in _cached_map(cache, keys, write, jobs)]
-    if batches and batches[0] and not starts_a_chapter(asts[0]):
-        batches[0][0] = None  # text before the first heading: pandoc heads it with the book's title
-    return batches
+    out = [list(b) for b in bodies]
+    if out and out[0] and not starts_a_chapter(headings[0]):
+        out[0][0] = None  # text before the first heading: pandoc heads it with the book's title
+    return out
 
 
 def fill_chapters(skeleton: bytes, batches: list[list[str | None]]) -> dict[str, bytes] | None:
