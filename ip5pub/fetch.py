@@ -14,7 +14,7 @@ from pathlib import Path
 
 from weasyprint.urls import URLFetcher, URLFetcherResponse
 
-from ip5pub.workspace import Workspace, packaged_styles
+from ip5pub.workspace import Workspace, style_roots
 
 MAX_RESOURCE = 16 * 1024 * 1024
 
@@ -22,10 +22,7 @@ MAX_RESOURCE = 16 * 1024 * 1024
 class StylesOnlyFetcher(URLFetcher):
     def __init__(self, workspace: Workspace | None = None, **kwargs):
         super().__init__(allowed_protocols=("file", "data"), allow_redirects=False, **kwargs)
-        roots = [packaged_styles()]
-        if workspace is not None and workspace.styles.is_dir():
-            roots.append(workspace.styles)
-        self.roots = [r.resolve() for r in roots]
+        self.roots = style_roots(workspace)
         self.refused: list[str] = []
 
     def fetch(self, url: str, headers=None) -> URLFetcherResponse:

@@ -60,6 +60,14 @@ def packaged_styles() -> Path:
     raise FileNotFoundError("packaged styles are missing from the ip5pub installation")
 
 
+def style_roots(workspace: Workspace | None) -> list[Path]:
+    """The folders the PDF renderer may read files from: the packaged styles and the workspace's."""
+    roots = [packaged_styles()]
+    if workspace is not None and workspace.styles.is_dir():
+        roots.append(workspace.styles)
+    return [r.resolve() for r in roots]
+
+
 def packaged_samples() -> Path:
     here = Path(__file__).resolve().parent
     for candidate in (here / "samples", here.parent / "sources"):

@@ -115,10 +115,8 @@ def layout_mode(brief: Brief, ctx: RenderContext) -> str:
 
 
 def render(brief: Brief, ctx: RenderContext, out: Path) -> Path:
-    from weasyprint import CSS, HTML
-
-    from ip5pub.fetch import StylesOnlyFetcher
     from ip5pub.render import pdf_chunks
+    from ip5pub.workspace import style_roots
 
     if ctx.pdf_variant not in (None, *VARIANTS):
         raise ValueError(f"unsupported PDF variant {ctx.pdf_variant!r}; use one of {', '.join(VARIANTS)}")
@@ -127,13 +125,17 @@ def render(brief: Brief, ctx: RenderContext, out: Path) -> Path:
     base_url = str(css_path.parent) + "/"
     size = ctx.pdf_chunk_size or pdf_chunks.CHUNK_SIZE
     if layout_mode(brief, ctx) == "chunked":
-        fetcher = StylesOnlyFetcher(ctx.workspace)
         result = pdf_chunks.render(brief, html.build(brief, ctx), base_url, page_css,
-                                   tuple(str(r) for r in fetcher.roots), cache=ctx.cache, jobs=max(1, ctx.jobs),
-                                   size=size)
+                                   tuple(str(r) for r in style_roots(ctx.workspace)), cache=ctx.cache,
+                                   jobs=max(1, ctx.jobs), size=size)
         log.info("%s: laid out %d of %d chunks (the rest from the cache)", out.name, result.laid_out, result.chunks)
         _warn(out, result.missing, result.other, brief)
         return atomic_write(out, result.pdf)
+    # Here: a chunked layout needs WeasyPrint in its workers only.
+    from weasyprint import CSS, HTML
+
+    from ip5pub.fetch import StylesOnlyFetcher
+
     buffer = io.BytesIO()
     with _weasyprint_warnings() as collect:
         # Every load, the stylesheets' included, goes through the fetcher: a

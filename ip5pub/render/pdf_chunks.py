@@ -375,6 +375,10 @@ def _layout(job: Job) -> tuple[bytes, int, list[str], list[str]]:
     return buffer.getvalue(), len(document.pages), list(collect.missing), list(collect.other)
 
 
+def _nothing() -> None:
+    pass
+
+
 def _pool(jobs: int):
     """Worker processes started from a clean server (the build runs threads beside us)."""
     context = multiprocessing.get_context("forkserver")
@@ -389,9 +393,16 @@ class _Runner:
         self.jobs = jobs
         self.pool = None
 
+    def warm(self) -> None:
+        """Start the workers now (they import WeasyPrint, about a second),
+        while this process prepares the chunks' HTML."""
+        if self.jobs > 1:
+            self.pool = self.pool or _pool(self.jobs)
+            self.pool.submit(_nothing)
+
     def map(self, fn, *iterables) -> list:
         args = list(zip(*iterables))
-        if self.jobs <= 1 or len(args) <= 1:
+        if self.jobs <= 1 or (len(args) <= 1 and self.pool is None):
             return [fn(*a) for a in args]
         if self.pool is None:
             self.pool = _pool(self.jobs)
@@ -426,10 +437,6 @@ def render(brief: Brief, full_html: str, base_url: str, page_css: str, styles: t
     def step(name: str) -> None:
         log.debug("chunked layout: %s at %.2f s", name, time.perf_counter() - started)
 
-    full_root = _parse(full_html)
-    parts = Parts(full_root)
-    ids = [s.notice.id for s in brief.stories]
-    ranges = plan(ids, size)
     runner = _Runner(jobs)
     missing: dict[str, None] = {}
     other: dict[str, None] = {}
@@ -461,6 +468,12 @@ def render(brief: Brief, full_html: str, base_url: str, page_css: str, styles: t
         return digest(kind, html_text, page_css, *styles)
 
     try:
+        runner.warm()
+        full_root = _parse(full_html)
+        parts = Parts(full_root)
+        ids = [s.notice.id for s in brief.stories]
+        ranges = plan(ids, size)
+
         # 1. Chunk bodies, and (without last build's figures) the front and
         # back matter with stand-in numbers, only to learn their length: it
         # moves every page number. Keyed by the stand-in HTML, so a change in
@@ -496,8 +509,8 @@ def render(brief: Brief, full_html: str, base_url: str, page_css: str, styles: t
         from pypdf import PdfReader
 
         anchors: dict[str, int] = {}  # name -> page index in the notices section
-        for k, (pdf, _) in enumerate(bodies):
-            reader = PdfReader(io.BytesIO(pdf))
+        readers = [PdfReader(io.BytesIO(pdf)) for pdf, _ in bodies]  # parsed once, assembled below
+        for k, reader in enumerate(readers):
             for name, dest in reader.named_destinations.items():
                 anchors.setdefault(str(name), offsets[k] + reader.get_destination_page_number(dest))
 
@@ -537,7 +550,7 @@ def render(brief: Brief, full_html: str, base_url: str, page_css: str, styles: t
 
     # 4. Assemble.
     under = [done[k][0] for k in furniture_keys]
-    pdf = assemble(front_pdf, [b[0] for b in bodies], under, back_pdf)
+    pdf = assemble(front_pdf, [b[0] for b in bodies], under, back_pdf, readers)
     step("assembled")
     return Result(pdf, list(missing), list(other), len(ranges), laid_out)
 
@@ -562,15 +575,17 @@ def _piece_info(pdf: bytes | None, piece: str) -> dict:
     return {piece: len(reader.pages), f"{piece}_anchors": found}
 
 
-def assemble(front_pdf: bytes, chunks: list[bytes], furniture: list[bytes], back_pdf: bytes | None) -> bytes:
-    """One PDF: front, chunks with their furniture drawn under them, back."""
+def assemble(front_pdf: bytes, chunks: list[bytes], furniture: list[bytes], back_pdf: bytes | None,
+             chunk_readers: list | None = None) -> bytes:
+    """One PDF: front, chunks with their furniture drawn under them, back
+    (`chunk_readers`: the chunks already parsed by pypdf, if the caller has them)."""
     from pypdf import PdfReader, PdfWriter
     from pypdf.generic import (ArrayObject, ByteStringObject, DecodedStreamObject, DictionaryObject, Fit,
                                FloatObject, NameObject, NumberObject, TextStringObject)
 
     writer = PdfWriter()
     front = PdfReader(io.BytesIO(front_pdf))
-    readers = [PdfReader(io.BytesIO(c)) for c in chunks]
+    readers = chunk_readers or [PdfReader(io.BytesIO(c)) for c in chunks]
     back = PdfReader(io.BytesIO(back_pdf)) if back_pdf is not None else None
     pieces = [front, *readers, *([back] if back else [])]
     where: dict[tuple[int, int], int] = {}  # (id(reader), page index) -> final index
