@@ -1,20 +1,22 @@
 """The EPUB 3 bundle: a Markdown book from the templates, built by pandoc.
 
-Two pandoc runs, because notice bodies are untrusted and pandoc's --sandbox
-also forbids our own stylesheet and cover:
+Notice bodies are untrusted, and pandoc's --sandbox also forbids our own
+stylesheet and cover, so pandoc runs in two kinds of run:
 
-1. Markdown -> pandoc JSON under --sandbox, YAML metadata blocks off (a body
-   cannot set `css:` or `cover-image:`), with a Lua filter that turns raw
-   HTML into text, images into their alt text and unsafe links into text
-   (pandoc 3.9's commonmark reader ignores `-raw_html`, jgm/pandoc#8305).
-2. JSON -> EPUB with the trusted metadata, house CSS and generated cover, in
-   an empty folder. The safe filter ran last in step 1, so the AST holds no
-   image or raw markup that could make the EPUB writer read a file (running
-   it again here cost 2 s at 500 notices and could find nothing).
+1. The stories, under --sandbox, YAML metadata blocks off (a body cannot
+   set `css:` or `cover-image:`), with a Lua filter that turns raw HTML into
+   text, images into their alt text and unsafe links into text (pandoc
+   3.9's commonmark reader ignores `-raw_html`, jgm/pandoc#8305). One run
+   per batch of stories (cached, side by side) writes the batch as an EPUB
+   of its own and saves its chapter headings as pandoc JSON.
+2. The book: the headings -> EPUB with the trusted metadata, house CSS and
+   generated cover, in an empty folder; each chapter's body is then taken
+   from its batch (see "the book written in batches" below). The safe
+   filter ran in step 1, so nothing in the JSON can make the writer read a
+   file.
 
-Both run per batch of stories, cached, side by side; the book itself is
-written from its chapter headings and filled with the batches' chapters
-(see "the book written in batches" below).
+When the batches do not line up, step 1 converts the whole book to JSON
+(cached) and step 2 writes all of it.
 
 Then a few touches pandoc has no option for (nav landmarks, chapter titles,
 the cover's text alternative), and every zip timestamp fixed to the edition.
