@@ -1,7 +1,7 @@
 """The EPUB 3 bundle: a Markdown book from the templates, built by pandoc.
 
 Notice bodies are untrusted, and pandoc's --sandbox also forbids our own
-stylesheet and cover, so pandoc runs in two kinds of run:
+stylesheet and cover, so pandoc is run in two ways:
 
 1. The stories, under --sandbox, YAML metadata blocks off (a body cannot
    set `css:` or `cover-image:`), with a Lua filter that turns raw HTML into
