@@ -207,10 +207,13 @@ class Parts:
         return holder
 
     def head(self, notice_id: str):
-        """A notice's running head, with the notice's language (it was inherited in the article)."""
+        """A copy of a notice's running head (None if the template has none), with
+        the notice's language (it was inherited in the article)."""
         article = self.articles[notice_id]
         head = next((el for el in article.iter() if _has_class(el, "notice-head")), None)
-        head = copy.deepcopy(head) if head is not None else _element("p", class_="notice-head")
+        if head is None:
+            return None
+        head = copy.deepcopy(head)
         head.tail = None
         for name in ("lang", "dir"):
             if article.get(name) and not head.get(name):
@@ -318,8 +321,9 @@ def furniture_html(parts: Parts, first_page: int, heads: list[str | None], total
     body.append(parts.strings())
     for notice_id in heads:
         page = _element("div", class_="ip5pub-page")
-        if notice_id is not None:
-            page.append(parts.head(notice_id))
+        head = parts.head(notice_id) if notice_id is not None else None
+        if head is not None:
+            page.append(head)
         body.append(page)
     _edit_styles(root, lambda css: _COUNTER_PAGES.sub(f'"{total}"', css))
     _add_style(root, _STRINGS_CSS +
