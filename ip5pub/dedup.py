@@ -89,9 +89,16 @@ def same_event(a: Notice, b: Notice, shared_shingles: float = 0.0) -> bool:
     return len(xa & xb) >= ANCHOR_MIN and _jaccard(xa, xb) >= ANCHOR_JACCARD
 
 
-def candidate_pairs(notices: list[Notice]) -> dict[tuple[int, int], float]:
-    """Pairs worth comparing, with the shingle containment of each (0 when none shared)."""
-    sig = [shingles(markdown.to_plain(n.body)) for n in notices]
+def signature(body: str) -> frozenset[str]:
+    """A notice body's shingles, what candidate_pairs compares."""
+    return shingles(markdown.to_plain(body))
+
+
+def candidate_pairs(notices: list[Notice], signatures: list[frozenset[str]] | None = None) -> dict[tuple[int, int], float]:
+    """Pairs worth comparing, with the shingle containment of each (0 when none shared).
+
+    `signatures`: each notice's signature(), if the caller has them (a cache)."""
+    sig = signatures if signatures is not None else [signature(n.body) for n in notices]
     index: dict[str, list[int]] = defaultdict(list)
     for i, s in enumerate(sig):
         for sh in s:
@@ -150,12 +157,12 @@ class Groups:
         return out
 
 
-def link_duplicates(notices: list[Notice]) -> list[Notice]:
+def link_duplicates(notices: list[Notice], signatures: list[frozenset[str]] | None = None) -> list[Notice]:
     """Each notice with `duplicates` = the other members of its event group
     (plus ids a previous normalize recorded that are not in this set)."""
     groups = Groups([n.id for n in notices])
     groups.link_recorded(notices)
-    for (i, j), containment in sorted(candidate_pairs(notices).items()):
+    for (i, j), containment in sorted(candidate_pairs(notices, signatures).items()):
         a, b = notices[i], notices[j]
         if groups.root(a.id) != groups.root(b.id) and same_event(a, b, containment):
             groups.union(a.id, b.id)

@@ -140,7 +140,17 @@ def test_duplicate_links_are_reused_only_for_the_same_notices(runner, workspace)
     entries[0].write_bytes(entries[0].read_bytes()[:-5] + b"XXXXX")  # damaged: compared again
     _render(runner)
     assert {p.name: p.read_bytes() for p in Path("build/notices").iterdir()} == notices
+    signatures = _files("build/.cache/dedup-sig")  # one per body, kept for the next change
+    assert 0 < len(signatures) <= len(notices)
     path = Path("sources/plain-uspto-2021-06-29-pph-statistics.txt")
     path.write_text(path.read_text().replace("quarterly", "every month"))
     _render(runner)
     assert len([p for p in Path("build/.cache/dedup").rglob("*") if p.is_file()]) == 1  # the old entry is gone
+    after = _files("build/.cache/dedup-sig")
+    assert len(after - signatures) == 1 and len(signatures - after) == 1  # only the changed body's
+    _render(runner)  # nothing changed: the dedup result is reused and reads no signature
+    assert _files("build/.cache/dedup-sig") == after  # ... but keeps them
+
+
+def _files(folder: str) -> set[Path]:
+    return {p for p in Path(folder).rglob("*") if p.is_file()}
