@@ -255,12 +255,12 @@ def build(brief: Brief, ctx: RenderContext) -> bytes:
     # a batch needs a few MB, and two or three run beside the PDF workers.
     env = {"GHCRTS": "-H1m", **os.environ, "SOURCE_DATE_EPOCH": str(ctx.epoch)}
     texts = batch_texts(source, [s.notice.id for s in brief.stories])
-    skeleton, chapters = None, None
+    headings, chapters = [], None
     if len(texts) > 1:
         keys = [digest("epub-batch", t, SAFE_LUA, BODY_LUA, HEADINGS_LUA, *EPUB_OPTIONS) for t in texts]
         results = [json.loads(r) for r in _cached_map(ctx.cache, keys, lambda i: untrusted_batch(texts[i], env), ctx.jobs)]
-        skeleton = _concat([r["headings"].encode() for r in results])
-        chapters = line_up([r["headings"].encode() for r in results], [r["bodies"] for r in results])
+        headings = [r["headings"].encode() for r in results]
+        chapters = line_up(headings, [r["bodies"] for r in results])
     with tempfile.TemporaryDirectory(prefix="ip5pub-epub-") as tmp:
         work = Path(tmp)
         (work / "meta.yaml").write_text(frontmatter.dump(meta), encoding="utf-8")
@@ -274,7 +274,7 @@ def build(brief: Brief, ctx: RenderContext) -> bytes:
 
         filled = None
         if chapters is not None:
-            epub = write(skeleton)
+            epub = write(_concat(headings))
             filled = fill_chapters(epub, chapters)
         if filled is None:  # one run over the whole book
             whole = source.replace(STORY_MARK, "")
@@ -291,10 +291,11 @@ def build(brief: Brief, ctx: RenderContext) -> bytes:
 # own blocks, so each batch is read and written as a small EPUB of its own
 # in one sandboxed run (cached), the whole book is written with its chapter
 # headings only (which is all the contents, nav and OPF need), and each
-# chapter's <body> is then taken from its batch. Links to another chapter name its file, which pandoc
-# numbers from 1 in each batch: they are renumbered. A link to an id in
-# another batch (pandoc left it as "#id") or anything else unexpected, and
-# the whole book is written in one run: slower, never different.
+# chapter's <body> is then taken from its batch. Links to another chapter
+# name its file, which pandoc numbers from 1 in each batch: they are
+# renumbered. A link to an id in another batch (pandoc left it as "#id") or
+# anything else unexpected, and the whole book is written in one run:
+# slower, never different.
 
 _CHAPTER = re.compile(r"EPUB/text/ch(\d+)\.xhtml")
 _BODY = re.compile(r"<body\b.*</body>", re.S)
@@ -367,7 +368,7 @@ def finish(epub: bytes, meta: dict, epoch: int, filled: dict[str, bytes] | None 
     chapter files that replace the ones in `epub`)."""
     src = zipfile.ZipFile(io.BytesIO(epub))
     names = src.namelist()
-    chapters = sorted(n for n in names if re.fullmatch(r"EPUB/text/ch\d+\.xhtml", n))
+    chapters = sorted(n for n in names if _CHAPTER.fullmatch(n))
     changed: dict[str, bytes] = dict(filled or {})
     for name in chapters:
         # A reader announces the <title>: the notice's headline, not "ch003.xhtml".
