@@ -181,9 +181,9 @@ def _link_duplicates(notices: list[Notice], cache: Cache | None) -> list[Notice]
 
 def _signatures(notices: list[Notice], cache: Cache) -> list[frozenset[str]]:
     """Each body's dedup signature, through the cache: after one correction,
-    only that notice's body is parsed again (parsing all took about 0.8 s at
-    500). Their own kind, pruned only here: a build that reuses the dedup
-    result reads none of them, and must not drop them."""
+    only that notice's body is parsed again (parsing all 500 was most of the
+    comparison's time). Their own kind, pruned only here: a build that
+    reuses the dedup result reads none of them, and must not drop them."""
     from ip5pub.dedup import signature
 
     out = []

@@ -286,7 +286,7 @@ def build(brief: Brief, ctx: RenderContext) -> bytes:
 
 # ---- the book written in batches ---------------------------------------------
 #
-# pandoc's EPUB writer holds the whole book (about 360 MB and 6 s at 500
+# pandoc's EPUB writer holds the whole book (about 360 MB and 7-8 s at 500
 # notices, for every correction). Each chapter's XHTML depends only on its
 # own blocks, so each batch is read and written as a small EPUB of its own
 # in one sandboxed run (cached), the whole book is written with its chapter
