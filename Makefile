@@ -8,7 +8,7 @@
 #   libharfbuzz-subset0              fast font subsetting (CJK PDFs in < 1 s)
 #   poppler-utils                    pdftotext/pdftoppm, used by tests and for previews
 #   default-jre-headless             Java for EPUBCheck (`ip5pub check`, tests)
-# pandoc itself comes from the pypandoc-binary wheel; no system pandoc needed.
+# pandoc (the .docx reader) comes from the pypandoc-binary wheel; no system pandoc needed.
 
 PYTHON ?= python3
 VENV ?= .venv

@@ -329,7 +329,7 @@ def render(workspace: Workspace, config: Config, request: RenderRequest, today: 
         outcome.timings[out.name] = time.perf_counter() - t0
         return path
 
-    # PDF layout is CPU-bound Python; pandoc and the digest run beside it in threads.
+    # PDF layout is CPU-bound Python; the EPUB and the digest run beside it in threads.
     pdf_jobs = [j for j in jobs if j[0] == "pdf"]
     other_jobs = [j for j in jobs if j[0] != "pdf"]
     with ThreadPoolExecutor(max_workers=2) as pool:
@@ -342,8 +342,6 @@ def render(workspace: Workspace, config: Config, request: RenderRequest, today: 
     if not outcome.errors:  # pieces of briefs this build did not make
         if pdf_jobs:
             cache.prune("pdf")
-        if any(j[0] == "epub" for j in other_jobs):
-            cache.prune("epub")
     outcome.written.sort()
     outcome.timings["total"] = time.perf_counter() - started
     return outcome

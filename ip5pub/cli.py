@@ -419,7 +419,7 @@ def init(directory: Path) -> None:
     styles.mkdir(exist_ok=True)
     (styles / "README.md").write_text(
         "Put a file here with the name of a packaged template or stylesheet\n"
-        "(brief.html, brief.css, epub.css, brief.epub.md, digest.txt, partials/*.txt)\n"
+        "(brief.html, brief.css, epub.css, epub/*, digest.txt, partials/*.txt)\n"
         "to replace it. `{% extends \"packaged/brief.html\" %}` extends the original.\n",
         encoding="utf-8",
     )

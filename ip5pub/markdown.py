@@ -1,16 +1,20 @@
 """CommonMark in and out: the one place that knows Markdown syntax.
 
-markdown-it-py renders bodies to HTML for the PDF and gives plain text to the
-extraction rules; raw HTML in a body is never passed through (html=False),
-so a notice cannot inject markup, scripts or resource loads.
+markdown-it-py renders bodies to HTML for the PDF and the EPUB (its XHTML
+output is the EPUB's as it stands) and gives plain text to the extraction
+rules; raw HTML in a body is never passed through (html=False), so a notice
+cannot inject markup, scripts or resource loads.
 """
 
 from __future__ import annotations
 
+import ipaddress
 import re
 from functools import lru_cache
+from typing import Callable
+from urllib.parse import urlsplit
 
-_SAFE_SCHEMES = ("http://", "https://", "mailto:")
+_WEB = ("http://", "https://")
 
 
 @lru_cache(maxsize=1)
@@ -22,23 +26,64 @@ def _parser():
     return md
 
 
+_MAILTO = re.compile(r"mailto:[^@\s]+@\S+", re.I)
+_HOST = re.compile(r"[a-z0-9_-]+(?:\.[a-z0-9_-]+)*\.?")  # as urlsplit gives it: lower case, IDN in punycode
+
+
 def _safe_url(url: str) -> bool:
-    return url.strip().lower().startswith(_SAFE_SCHEMES) or url.startswith("#")
+    """A link to the web or to a mail address that can exist: a host and port
+    for the web, an address for mail (an EPUB with `http://a%25zz` or a bare
+    `mailto:` fails EPUBCheck)."""
+    url = url.strip()
+    if url.startswith("#"):
+        return True
+    if url.lower().startswith("mailto:"):
+        return bool(_MAILTO.fullmatch(url))
+    if not url.lower().startswith(_WEB):
+        return False
+    try:
+        parts = urlsplit(url)
+        host = parts.hostname or ""
+        parts.port  # noqa: B018 - raises ValueError when out of range
+    except ValueError:
+        return False
+    if ":" in host:  # an IPv6 literal, written [::1]
+        try:
+            ipaddress.IPv6Address(host)
+        except ValueError:
+            return False
+        return True
+    return bool(_HOST.fullmatch(host))
 
 
-def to_html(body: str) -> str:
-    """Body HTML. Images become their alt text: a notice may not load files."""
+def to_html(body: str, demote: int = 0, anchor: Callable[[str], str | None] | None = None) -> str:
+    """Body HTML. Images become their alt text: a notice may not load files.
+
+    `demote` moves headings down that many levels (at most h6), for a page
+    whose own title is the h1. `anchor` maps the id of a link to "#id" to
+    the link's new target, or None to keep only its text (a page split in
+    files knows where each id went, and which ids do not exist).
+    """
     md = _parser()
     tokens = md.parse(body)
     for tok in tokens:
+        if demote and tok.type in ("heading_open", "heading_close"):
+            tok.tag = f"h{min(int(tok.tag[1]) + demote, 6)}"
         kept = []
         skip_close = 0
         for child in tok.children or ():
             if child.type == "image":
                 child.type, child.children = "text", None
-            elif child.type == "link_open" and not _safe_url(str(child.attrGet("href") or "")):
-                skip_close += 1  # keep the link text, drop the link
-                continue
+            elif child.type == "link_open":
+                href = str(child.attrGet("href") or "")
+                if anchor is not None and href.startswith("#"):
+                    target = anchor(href[1:])
+                else:
+                    target = href if _safe_url(href) else None
+                if target is None:
+                    skip_close += 1  # keep the link text, drop the link
+                    continue
+                child.attrSet("href", target)
             elif child.type == "link_close" and skip_close:
                 skip_close -= 1
                 continue

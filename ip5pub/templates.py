@@ -3,8 +3,9 @@
 Templates load from the workspace's styles/ first, then the packaged styles,
 so a file of the same name overrides the packaged one; `packaged/NAME` always
 reaches the original, so an override can extend what it replaces.
-HTML, XHTML, XML and SVG templates autoescape; text and Markdown templates
-do not, and use the `md` filter where they emit notice text into Markdown.
+HTML, XHTML, XML, SVG and the EPUB's .opf and .ncx templates autoescape;
+text and Markdown templates do not, and use the `md` filter where they emit
+notice text into Markdown.
 """
 
 from __future__ import annotations
@@ -48,7 +49,7 @@ def make_env(workspace: Workspace | None = None) -> Environment:
     # data can never reach Python internals through attribute access.
     env = SandboxedEnvironment(
         loader=ChoiceLoader([PrefixLoader({"packaged": FileSystemLoader(str(packaged))}), *loaders]),
-        autoescape=select_autoescape(["html", "xhtml", "xml", "svg"], default_for_string=False, default=False),
+        autoescape=select_autoescape(["html", "xhtml", "xml", "svg", "opf", "ncx"], default_for_string=False, default=False),
         undefined=StrictUndefined,
         trim_blocks=True,
         lstrip_blocks=True,

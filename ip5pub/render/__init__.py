@@ -1,7 +1,7 @@
 """Renderers: each module has `SUFFIX` and `render(brief, ctx, out) -> Path`.
 
 They share one template environment (ip5pub.templates) and one context;
-heavy libraries (WeasyPrint, pandoc) are imported inside `render` only.
+heavy libraries (WeasyPrint) are imported inside `render` only.
 """
 
 from __future__ import annotations
