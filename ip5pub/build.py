@@ -7,9 +7,11 @@ changed is taken from the content-addressed cache (ip5pub.cache).
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import json
 import os
+import threading
 import time
 from concurrent.futures import Future, ProcessPoolExecutor, ThreadPoolExecutor
 from dataclasses import dataclass, field, replace
@@ -128,30 +130,30 @@ def normalize_sources(paths: list[Path], base: Path | None = None, *, cache: Cac
     outcome.cached = len(results)
     progress("normalize", len(results), len(paths))
     workers = jobs or os.cpu_count() or 1
-    if workers > 1 and len(todo) >= POOL_THRESHOLD:
-        with ProcessPoolExecutor(max_workers=workers) as pool:
+    # The pool stays open for the duplicate check, which parses every new body.
+    with (ProcessPoolExecutor(max_workers=workers) if workers > 1 and len(todo) >= POOL_THRESHOLD
+          else contextlib.nullcontext()) as pool:
+        if pool is not None:
             mapped = pool.map(_normalize_one, [paths[i] for i in todo], [labels[i] for i in todo],
                               chunksize=max(1, len(todo) // (workers * 8)))
-            for n, (i, result) in enumerate(zip(todo, mapped), start=1):
-                results[i] = result
-                progress("normalize", len(paths) - len(todo) + n, len(paths))
-    else:
-        for n, i in enumerate(todo, start=1):
-            results[i] = _normalize_one(paths[i], labels[i])
+        else:
+            mapped = (_normalize_one(paths[i], labels[i]) for i in todo)
+        for n, (i, result) in enumerate(zip(todo, mapped), start=1):
+            results[i] = result
             progress("normalize", len(paths) - len(todo) + n, len(paths))
-    for i in range(len(paths)):  # in source order, whatever finished first
-        notices, reasons = results[i]
-        outcome.errors.extend(SourceError(labels[i], reason) for reason in reasons)
-        outcome.notices.extend(notices)
-    if cache:  # a source with errors is not cached: its errors are said again next run
-        fresh = set(todo)
-        _in_threads(lambda i: cache.store_notices(keys[i], results[i][0]),
-                    [i for i in range(len(paths)) if keys[i] and i in fresh and not results[i][1]])
-    outcome.notices = _link_duplicates(_unique_ids(outcome.notices), cache)
+        for i in range(len(paths)):  # in source order, whatever finished first
+            notices, reasons = results[i]
+            outcome.errors.extend(SourceError(labels[i], reason) for reason in reasons)
+            outcome.notices.extend(notices)
+        if cache:  # a source with errors is not cached: its errors are said again next run
+            fresh = set(todo)
+            _in_threads(lambda i: cache.store_notices(keys[i], results[i][0]),
+                        [i for i in range(len(paths)) if keys[i] and i in fresh and not results[i][1]])
+        outcome.notices = _link_duplicates(_unique_ids(outcome.notices), cache, pool)
     return outcome
 
 
-def _link_duplicates(notices: list[Notice], cache: Cache | None) -> list[Notice]:
+def _link_duplicates(notices: list[Notice], cache: Cache | None, pool=None) -> list[Notice]:
     """dedup.link_duplicates, taken from the cache when no notice changed.
 
     Comparing every pair costs seconds at hundreds of notices; a rebuild
@@ -173,31 +175,36 @@ def _link_duplicates(notices: list[Notice], cache: Cache | None) -> list[Notice]
                 return out
         except (ValueError, TypeError):
             pass  # damaged: compare again
-    out = link_duplicates(notices, _signatures(notices, cache))
+    out = link_duplicates(notices, _signatures(notices, cache, pool))
     cache.store_blob("dedup", key, json.dumps({n.id: list(n.duplicates) for n in out}, sort_keys=True).encode())
     cache.prune("dedup")
     return out
 
 
-def _signatures(notices: list[Notice], cache: Cache) -> list[frozenset[str]]:
+def _signatures(notices: list[Notice], cache: Cache, pool=None) -> list[frozenset[str]]:
     """Each body's dedup signature, through the cache: after one correction,
     only that notice's body is parsed again (parsing all 500 was most of the
-    comparison's time). Their own kind, pruned only here: a build that
-    reuses the dedup result reads none of them, and must not drop them."""
+    comparison's time); the ones not cached in `pool` when there is one.
+    Their own kind, pruned only here: a build that reuses the dedup result
+    reads none of them, and must not drop them."""
     from ip5pub.dedup import signature
 
-    out = []
-    for n in notices:
-        key = digest("dedup-signature", n.body)
+    keys = [digest("dedup-signature", n.body) for n in notices]
+    out: list[frozenset[str] | None] = []
+    for key in keys:
         raw = cache.load_blob("dedup-sig", key)
         try:
-            sig = frozenset(json.loads(raw)) if raw is not None else None
+            out.append(frozenset(json.loads(raw)) if raw is not None else None)
         except (ValueError, TypeError):
-            sig = None  # damaged: parse again
-        if sig is None:
-            sig = signature(n.body)
-            cache.store_blob("dedup-sig", key, json.dumps(sorted(sig), ensure_ascii=False).encode())
-        out.append(sig)
+            out.append(None)  # damaged: parse again
+    todo = [i for i, sig in enumerate(out) if sig is None]
+    bodies = [notices[i].body for i in todo]
+    made = pool.map(signature, bodies, chunksize=max(1, len(todo) // 16)) if pool is not None and len(todo) >= 16 \
+        else map(signature, bodies)
+    for i, sig in zip(todo, made):
+        out[i] = sig
+    _in_threads(lambda i: cache.store_blob("dedup-sig", keys[i], json.dumps(sorted(out[i]), ensure_ascii=False).encode()),
+                todo)
     cache.prune("dedup-sig")
     return out
 
@@ -258,9 +265,14 @@ def load_notices(sources: Path, output: Path, base: Path, cache: Cache | None = 
     """Normalize a sources folder (through the cache) and mirror it in output/notices."""
     cache = cache or Cache(output)
     outcome = normalize_sources(expand([sources]), base=base, cache=cache, jobs=jobs, progress=progress)
-    prune_notices(output / "notices", write_notices(outcome.notices, output / "notices", cache))
-    cache.prune_notices()
+    mirror_notices(outcome.notices, output, cache)
     return outcome
+
+
+def mirror_notices(notices: list[Notice], output: Path, cache: Cache) -> None:
+    """output/notices holds exactly these notices; the cache, exactly their sources' entries."""
+    prune_notices(output / "notices", write_notices(notices, output / "notices", cache))
+    cache.prune_notices()
 
 
 # Rendering ---------------------------------------------------------------
@@ -293,16 +305,21 @@ def render(workspace: Workspace, config: Config, request: RenderRequest, today: 
 
     started = time.perf_counter()
     cache = Cache(request.output)
-    outcome = load_notices(request.sources, request.output, workspace.root, cache, request.jobs, progress)
+    outcome = normalize_sources(expand([request.sources]), base=workspace.root, cache=cache, jobs=request.jobs,
+                                progress=progress)
     outcome.timings["normalize"] = time.perf_counter() - started
 
     epoch = edition_epoch()
     options = dict(request.options)
+    # Work in this process (writing the notices, the EPUB, the digest) waits
+    # until the PDF's layout runs in its worker processes: before, it would
+    # only slow down the PDF's own preparation, which they wait for.
+    gate = threading.Event()
     ctx = renderers.RenderContext(env=make_env(workspace), workspace=workspace, config=config,
                                   edition=today, epoch=epoch, pdf_variant=options.get("pdf_variant"),
                                   pdf_layout=options.get("pdf_layout", "auto"),
                                   pdf_chunk_size=int(options["pdf_chunk_size"]) if "pdf_chunk_size" in options else None,
-                                  jobs=request.jobs or os.cpu_count() or 1, cache=cache)
+                                  jobs=request.jobs or os.cpu_count() or 1, cache=cache, busy=gate.set)
     styles_key = tree_digest([packaged_styles(), workspace.styles])
     chosen = [n for n in outcome.notices if request.selection.accepts(n)]
     groups = group_notices(chosen, request.group_by) if request.group_by else [(None, chosen)]
@@ -329,14 +346,25 @@ def render(workspace: Workspace, config: Config, request: RenderRequest, today: 
         outcome.timings[out.name] = time.perf_counter() - t0
         return path
 
-    # PDF layout is CPU-bound Python; the EPUB and the digest run beside it in threads.
+    def later(fn: Callable[[], Path | None]) -> Path | None:
+        gate.wait()
+        return fn()
+
+    # PDF layout runs in worker processes; the rest beside it in threads.
     pdf_jobs = [j for j in jobs if j[0] == "pdf"]
     other_jobs = [j for j in jobs if j[0] != "pdf"]
     with ThreadPoolExecutor(max_workers=2) as pool:
-        futures: list[tuple[Path, Future]] = [(j[1], pool.submit(run, j)) for j in other_jobs]
-        for n, job in enumerate(pdf_jobs, start=1):
-            progress(f"layout {job[1].name}", n - 1, len(pdf_jobs))
-            _collect(outcome, job[1], lambda: run(job))
+        mirrored = pool.submit(later, lambda: mirror_notices(outcome.notices, request.output, cache))
+        futures: list[tuple[Path, Future]] = [(j[1], pool.submit(later, lambda j=j: run(j))) for j in other_jobs]
+        try:
+            if not pdf_jobs:
+                gate.set()
+            for n, job in enumerate(pdf_jobs, start=1):
+                progress(f"layout {job[1].name}", n - 1, len(pdf_jobs))
+                _collect(outcome, job[1], lambda: run(job))
+        finally:
+            gate.set()
+        mirrored.result()
         for out, future in futures:
             _collect(outcome, out, future.result)
     if not outcome.errors:  # pieces of briefs this build did not make

@@ -131,7 +131,7 @@ class Cache:
         path = self._path("notices", key)
         try:
             atomic_write(path, json.dumps([notice_to_dict(n) for n in notices], default=_json_default,
-                                          ensure_ascii=False, sort_keys=True))
+                                          ensure_ascii=False, sort_keys=True), durable=False)
             self.used.add(path)
         except OSError:
             pass  # a cache that cannot be written only costs time
@@ -161,7 +161,7 @@ class Cache:
     def store_blob(self, kind: str, key: str, data: bytes) -> None:
         path = self.root / kind / key[:2] / key
         try:
-            atomic_write(path, hashlib.sha256(data).hexdigest().encode() + b"\n" + data)
+            atomic_write(path, hashlib.sha256(data).hexdigest().encode() + b"\n" + data, durable=False)
         except OSError:
             return  # a cache that cannot be written only costs time
         with self._lock:
@@ -202,6 +202,7 @@ class Cache:
     def save_stamps(self, table: str) -> None:
         with self._lock:
             try:
-                atomic_write(self.root / f"{table}.json", json.dumps(self._stamps(table), sort_keys=True, indent=1))
+                atomic_write(self.root / f"{table}.json", json.dumps(self._stamps(table), sort_keys=True, indent=1),
+                             durable=False)
             except OSError:
                 pass

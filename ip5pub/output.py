@@ -20,8 +20,13 @@ def inside(folder: Path, name: str) -> Path:
     return folder / name
 
 
-def atomic_write(path: Path, data: bytes | str) -> Path:
-    """Replace `path` only with a complete new file (temp file + rename)."""
+def atomic_write(path: Path, data: bytes | str, durable: bool = True) -> Path:
+    """Replace `path` only with a complete new file (temp file + rename).
+
+    `durable`: wait until the data is on disk before the rename, so that even
+    a power cut leaves the old file or the new one. The cache does without:
+    its entries carry their own checks, and a damaged one is made again.
+    """
     if isinstance(data, str):
         data = data.encode("utf-8")
     try:
@@ -32,8 +37,9 @@ def atomic_write(path: Path, data: bytes | str) -> Path:
     try:
         with os.fdopen(fd, "wb") as fh:
             fh.write(data)
-            fh.flush()
-            os.fsync(fh.fileno())
+            if durable:
+                fh.flush()
+                os.fsync(fh.fileno())
         os.chmod(tmp, 0o644)
         os.replace(tmp, path)
     except BaseException as exc:

@@ -10,6 +10,7 @@ import datetime as dt
 import importlib
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Callable
 
 from jinja2 import Environment
 
@@ -31,6 +32,9 @@ class RenderContext:
     pdf_chunk_size: int | None = None  # stories per chunk (None: the default)
     jobs: int = 1  # worker processes for chunked layout
     cache: object = None  # ip5pub.cache.Cache for laid-out chunks, or None
+    # Called by a renderer once its work runs in other processes: the moment
+    # for the build to start what it runs in this one beside it.
+    busy: Callable[[], None] = lambda: None
 
 
 def render(fmt: str, brief: Brief, ctx: RenderContext, out: Path) -> Path:

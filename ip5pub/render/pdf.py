@@ -127,12 +127,14 @@ def render(brief: Brief, ctx: RenderContext, out: Path) -> Path:
     if layout_mode(brief, ctx) == "chunked":
         result = pdf_chunks.render(brief, html.build(brief, ctx), base_url, page_css,
                                    tuple(str(r) for r in style_roots(ctx.workspace)), cache=ctx.cache,
-                                   jobs=max(1, ctx.jobs), size=size)
+                                   jobs=max(1, ctx.jobs), size=size, busy=ctx.busy)
         log.info("%s: laid out %d of %d chunks (the rest from the cache)", out.name, result.laid_out, result.chunks)
         _warn(out, result.missing, result.other, brief)
         return atomic_write(out, result.pdf)
     # Here: a chunked layout needs WeasyPrint in its workers only.
     from weasyprint import CSS, HTML
+
+    ctx.busy()  # one pass in this process: nothing to wait for
 
     from ip5pub.fetch import StylesOnlyFetcher
 
