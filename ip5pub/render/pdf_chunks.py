@@ -345,7 +345,7 @@ _FURNITURE_CSS = (".ip5pub-page + .ip5pub-page { break-before: page; }\n"
                   "@page { background: none !important; }\n"
                   "html, body { background: none !important; }\n"
                   f".{REF} {{ position: absolute; display: block; margin: 0; padding: 0; border: 0; text-indent: 0;"
-                  " white-space: nowrap; visibility: visible; background: none; }\n")
+                  " white-space: pre; visibility: visible; background: none; }\n")
 
 
 @dataclass(frozen=True)
@@ -355,19 +355,20 @@ class FurniturePage:
     refs: tuple[tuple[dict, int], ...] = ()  # page references and the page numbers they show
 
 
-def furniture_html(parts: Parts, first_page: int, pages: list[FurniturePage], total: int) -> str:
+def furniture_html(parts: Parts, first_page: int, pages: list[FurniturePage], total: int, digits: int) -> str:
     """Blank pages carrying each page's furniture: brief title, notice head,
     edition, page X of Y, and the page's references with their numbers.
 
     The brief's own cover title and edition elements go first, invisible, so
     `string(brief-title)` and `string(edition)` read what they read in a
-    single pass. A reference's style and content go in a rule shared by all
-    references alike (few: one per kind of reference), its place and number
-    on its own box.
+    single pass. A reference's style goes in a rule shared by all references
+    alike (few: one per kind of reference), its place and text on its own
+    box; `digits` is the stand-in's length: only a shorter number needs its
+    leader drawn again.
     """
     root = copy.deepcopy(parts.furniture_skeleton)
     body = root.find("body")
-    kinds: dict[tuple[str, str, str], int] = {}
+    kinds: dict[tuple[str, str, str | None], int] = {}
     for k, page in enumerate(pages):
         div = _element("div", class_="ip5pub-page")
         if re.fullmatch(r"[A-Za-z_][\w-]*", page.name):
@@ -378,17 +379,25 @@ def furniture_html(parts: Parts, first_page: int, pages: list[FurniturePage], to
         if head is not None:
             div.append(head)
         for ref, number in page.refs:
-            kind = kinds.setdefault((ref["style"], ref["align"], ref["content"]), len(kinds))
-            span = _element("span", class_=f"{REF} {REF}-{kind}", data_n=str(number),
-                            style=f"left: {ref['left']!r}px; top: {ref['top']!r}px; width: {ref['width']!r}px")
+            text = "".join(str(number) if part is None else part for part in ref["parts"])
+            leader = ref["leader"] if len(str(number)) < digits else None
+            kind = kinds.setdefault((ref["style"], ref["align"], leader), len(kinds))
+            left = ref["left"] if leader is None else ref["leader_left"]
+            width = ref["left"] + ref["width"] - left
+            span = _element("span", class_=f"{REF} {REF}-{kind}",
+                            style=f"left: {left!r}px; top: {ref['top']!r}px; width: {width!r}px")
+            if leader is None:
+                span.text = text
+            else:
+                span.set("data-n", text)
             if ref["lang"]:
                 span.set("lang", ref["lang"])
             div.append(span)
         body.append(div)
     _edit_styles(root, lambda css: _COUNTER_PAGES.sub(f'"{total}"', css))
-    rules = "".join(f".{REF}-{kind} {{ {style}; text-align: {align}; }}\n"
-                    f".{REF}-{kind}::after {{ content: {content}; }}\n"
-                    for (style, align, content), kind in kinds.items())
+    rules = "".join(f".{REF}-{kind} {{ {style}; text-align: {align}; }}\n" +
+                    (f".{REF}-{kind}::after {{ content: leader({_css_string(leader)}) attr(data-n); }}\n" if leader else "")
+                    for (style, align, leader), kind in kinds.items())
     _add_style(root, _STRINGS_CSS + _FURNITURE_CSS + rules + f"@page :first {{ counter-reset: page {first_page}; }}\n")
     return _serialize(root)
 
@@ -478,9 +487,8 @@ def _references(page_box) -> list[dict]:
     (its stand-in number and the text run it is in) and described as what
     the furniture needs to draw it in place: the run's position and width
     relative to the page's content box (where absolutely positioned boxes
-    start), alignment, content and text style (CSS). A leader just before
-    the run is redrawn with it, so that the dots fill what the stand-in
-    left and the real number does not; the dots before stay drawn here."""
+    start), alignment, text (its strings, None for the number) and style
+    (CSS), and the leader just before it, if any, with where its dots stop."""
     from weasyprint.formatting_structure import boxes
 
     origin_x, origin_y = page_box.content_box_x(), page_box.content_box_y()
@@ -495,21 +503,22 @@ def _references(page_box) -> list[dict]:
         if not href.startswith(GOTO) or line is None or len(texts) != len(text_runs):
             return  # not a link of ours, or laid out in a way we cannot redraw: the stand-in stays
         gone = texts[text_runs.index(mine)]
-        after_leader = mine > 0 and _is_leader(runs[mine - 1])
-        css = _content_css((runs[mine - 1] if after_leader else []) + runs[mine], box.element)
-        if css is None:
+        parts = _run_parts(runs[mine], box.element)
+        if parts is None:
             return
-        left, right = gone.position_x, gone.position_x + gone.width
-        if after_leader:
-            # The redrawn leader starts where this one's dots stop (a hair
-            # before: its dots sit on the same grid, counted from the right).
+        ref = {"target": href[len(GOTO):], "left": gone.position_x - origin_x, "top": gone.position_y - origin_y,
+               "width": gone.width, "align": _alignment(line, last), "parts": parts,
+               "style": _style_css(gone.style), "lang": gone.style["lang"] or "", "leader": None}
+        if mine > 0 and _is_leader(runs[mine - 1]) and runs[mine - 1][0][1][0] == "string":
+            # A narrower number leaves a gap in the dots: the leader is drawn
+            # again from where this one's dots stop (a hair before: its dots
+            # sit on the same grid, counted from the right).
             leader = box.children[box.children.index(gone) - 1]
             dots = [d.position_x + d.width for d in getattr(leader, "children", ())]
-            left = (max(dots) if dots else leader.position_x) - 0.01
+            ref["leader"] = runs[mine - 1][0][1][1]
+            ref["leader_left"] = (max(dots) if dots else leader.position_x) - 0.01 - origin_x
         box.children = [c for c in box.children if c is not gone]
-        found.append({"target": href[len(GOTO):], "left": left - origin_x,
-                      "top": gone.position_y - origin_y, "width": right - left, "align": _alignment(line, last),
-                      "content": css, "style": _style_css(gone.style), "lang": gone.style["lang"] or ""})
+        found.append(ref)
 
     def walk(box, line, last: bool) -> None:
         tag = getattr(box, "element_tag", None) or ""
@@ -554,23 +563,21 @@ def _css_string(text: str) -> str:
     return '"' + text.replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\a ") + '"'
 
 
-def _content_css(content, element) -> str | None:
-    """Computed `content` items as CSS, the stand-in replaced by the number
-    (the box's data-n) and attr() values resolved (None: something the
-    furniture cannot redraw)."""
-    out = []
-    for kind, value in content:
+def _run_parts(run, element) -> list[str | None] | None:
+    """A text run of computed `content` as its strings, None for the page
+    number, attr() values resolved (None: something the furniture cannot
+    draw again)."""
+    out: list[str | None] = []
+    for kind, value in run:
         if kind == "string":
-            out.append(_css_string(value))
-        elif kind == "leader()" and value[0] == "string":
-            out.append(f"leader({_css_string(value[1])})")
+            out.append(value)
         elif kind == "counter()" and value == (REF, STAND_IN):
-            out.append("attr(data-n)")
+            out.append(None)
         elif kind == "attr()" and element is not None:
-            out.append(_css_string(element.get(value[0]) or ""))
+            out.append(element.get(value[0]) or "")
         else:
             return None
-    return " ".join(out)
+    return out
 
 
 def _alignment(line, last: bool) -> str:
@@ -779,7 +786,7 @@ def render(brief: Brief, full_html: str, base_url: str, page_css: str, styles: t
             pages = [FurniturePage(piece.names[i], head, tuple((ref, anchors[ref["target"]] + 1)
                                                                for ref in piece.refs[i] if ref["target"] in anchors))
                      for (piece, i), head in zip(book[a:b], heads)]
-            furniture.append(furniture_html(parts, a + 1, pages, total))
+            furniture.append(furniture_html(parts, a + 1, pages, total, len(str(number))))
         furniture_keys = [key("pdf-furniture", f) for f in furniture]
         submit(list(zip(furniture_keys, furniture)))
         under = collect(furniture_keys)
