@@ -275,8 +275,8 @@ class Parts:
         return el
 
 
-def chunk_html(parts: Parts, ids: list[str], first_id: str | None, footnotes_before: int, number: int) -> str:
-    """The brief's HTML with only these notices in its body, as a content document."""
+def chunk_document(parts: Parts, ids: list[str], first_id: str | None, footnotes_before: int, number: int):
+    """The brief with only these notices in its body, as a content document."""
     root = copy.deepcopy(parts.chunk_skeleton)
     container = parts.chunk_container(root)
     for notice_id in ids:
@@ -288,7 +288,7 @@ def chunk_html(parts: Parts, ids: list[str], first_id: str | None, footnotes_bef
            f".notices {{ break-before: auto !important; counter-reset: footnote {footnotes_before}; }}\n")
     css += start_css([first_id] if first_id else [])
     _add_style(root, css)
-    return _serialize(root)
+    return root
 
 
 def _cut(full_root, keep: str):
@@ -322,20 +322,20 @@ def _cut(full_root, keep: str):
     return root
 
 
-def front_html(full_root, number: int) -> str:
+def front_document(full_root, number: int):
     """Cover, contents and at a glance, as a content document."""
     root = _cut(full_root, "before")
     content_document(root, number)
-    return _serialize(root)
+    return root
 
 
-def back_html(full_root, number: int) -> str | None:
+def back_document(full_root, number: int):
     """Glossary and office index, as a content document (None: no back matter)."""
     root = _cut(full_root, "after")
     if next((el for el in root.find("body") if el.tag not in ("script", "style")), None) is None:
         return None
     content_document(root, number)
-    return _serialize(root)
+    return root
 
 
 _STRINGS_CSS = (".ip5pub-strings { visibility: hidden; height: 0; overflow: hidden; margin: 0; padding: 0; }\n"
@@ -355,7 +355,7 @@ class FurniturePage:
     refs: tuple[tuple[dict, int], ...] = ()  # page references and the page numbers they show
 
 
-def furniture_html(parts: Parts, first_page: int, pages: list[FurniturePage], total: int, digits: int) -> str:
+def furniture_document(parts: Parts, first_page: int, pages: list[FurniturePage], total: int, digits: int):
     """Blank pages carrying each page's furniture: brief title, notice head,
     edition, page X of Y, and the page's references with their numbers.
 
@@ -399,7 +399,7 @@ def furniture_html(parts: Parts, first_page: int, pages: list[FurniturePage], to
                     (f".{REF}-{kind}::after {{ content: leader({_css_string(leader)}) attr(data-n); }}\n" if leader else "")
                     for (style, align, leader), kind in kinds.items())
     _add_style(root, _STRINGS_CSS + _FURNITURE_CSS + rules + f"@page :first {{ counter-reset: page {first_page}; }}\n")
-    return _serialize(root)
+    return root
 
 
 def page_heads(ids: list[str], anchors: dict[str, int], start: int, end: int) -> list[str | None]:
@@ -426,7 +426,7 @@ def page_heads(ids: list[str], anchors: dict[str, int], start: int, end: int) ->
 
 @dataclass(frozen=True)
 class Job:
-    html: str
+    root: object  # the document's tree (ElementTree, as tinyhtml5 parses HTML)
     base_url: str
     page_css: str
     styles: tuple[str, ...]  # folders the fetcher may read
@@ -452,8 +452,8 @@ class Laid:
 
 
 def _layout(job: Job) -> tuple[Laid, list[str], list[str]]:
-    """HTML -> (the laid-out document, characters without a glyph, other warnings)."""
-    from weasyprint import CSS, HTML
+    """A document's tree -> (the laid-out document, characters without a glyph, other warnings)."""
+    from weasyprint import CSS
 
     from ip5pub.render.pdf import _weasyprint_warnings
     from ip5pub.fetch import StylesOnlyFetcher
@@ -462,7 +462,7 @@ def _layout(job: Job) -> tuple[Laid, list[str], list[str]]:
     with _weasyprint_warnings() as collect:
         fetcher = StylesOnlyFetcher(None)
         fetcher.roots = [Path(p) for p in job.styles]
-        document = HTML(string=job.html, base_url=job.base_url, url_fetcher=fetcher).render(
+        document = _html(job.root, job.base_url, fetcher).render(
             stylesheets=[CSS(string=job.page_css, url_fetcher=fetcher)])
         anchors: dict[str, int] = {}
         for i, page in enumerate(document.pages):
@@ -473,6 +473,32 @@ def _layout(job: Job) -> tuple[Laid, list[str], list[str]]:
         document.write_pdf(buffer)  # after _references took the stand-in numbers out
     laid.pdf = buffer.getvalue()
     return laid, list(collect.missing), list(collect.other)
+
+
+_PARSED_ATTRIBUTES = {"base_url", "url_fetcher", "media_type", "wrapper_element", "etree_element"}
+
+
+def _html(root, base_url: str, fetcher):
+    """WeasyPrint's HTML for a tree: made as its constructor makes it, without
+    parsing our serialization again (tinyhtml5 is pure Python: about 1.5 s of
+    the layout at 500 notices). If this WeasyPrint makes its HTML otherwise,
+    the tree is serialized and parsed the usual way."""
+    import cssselect2
+    from weasyprint import HTML
+
+    global _PARSED_OK
+    if _PARSED_OK is None:
+        _PARSED_OK = set(vars(HTML(string="<p>x</p>"))) == _PARSED_ATTRIBUTES
+    if not _PARSED_OK or next(iter(root.iter("base")), None) is not None:
+        return HTML(string=_serialize(root), base_url=base_url, url_fetcher=fetcher)
+    html = HTML.__new__(HTML)
+    html.base_url, html.url_fetcher, html.media_type = base_url, fetcher, "print"
+    html.wrapper_element = cssselect2.ElementWrapper.from_html_root(root, content_language=None)
+    html.etree_element = html.wrapper_element.etree_element
+    return html
+
+
+_PARSED_OK: bool | None = None
 
 
 # Text properties a page reference is redrawn with, as WeasyPrint computed them.
@@ -712,20 +738,21 @@ def render(brief: Brief, full_html: str, base_url: str, page_css: str, styles: t
     done: dict[str, Laid] = {}
     pending: dict[str, object] = {}  # key -> what gives the worker's result
 
-    def submit(named: list[tuple[str, str]]) -> None:
-        """Lay documents out in the workers unless the cache has them, the
-        longest first (so that no worker is left alone with one at the end)."""
+    def submit(named: list[tuple[str, object, str]]) -> None:
+        """Lay documents (key, tree, HTML) out in the workers unless the cache
+        has them, the longest first (so that no worker is left alone with one
+        at the end)."""
         todo = []
-        for name, html_text in named:
+        for name, root, text in named:
             if name in done or name in pending:
                 continue
             hit = _load(cache, name)
             if hit is None:
-                todo.append((name, html_text))
+                todo.append((name, root, len(text)))
             else:
                 done[name] = hit
-        for name, html_text in sorted(todo, key=lambda t: -len(t[1])):
-            pending[name] = runner.submit(_layout, Job(html_text, base_url, page_css, styles))
+        for name, root, _ in sorted(todo, key=lambda t: -t[2]):
+            pending[name] = runner.submit(_layout, Job(root, base_url, page_css, styles))
 
     def collect(keys: list[str]) -> list[Laid]:
         for name in keys:
@@ -738,8 +765,10 @@ def render(brief: Brief, full_html: str, base_url: str, page_css: str, styles: t
                 fresh.add(name)
         return [done[name] for name in keys]
 
-    def key(kind: str, html_text: str) -> str:
-        return digest(kind, html_text, page_css, *styles)
+    def keyed(kind: str, root) -> tuple[str, object, str]:
+        """A document with its cache key, from its HTML."""
+        text = _serialize(root)
+        return digest(kind, text, page_css, *styles), root, text
 
     try:
         runner.warm()
@@ -750,22 +779,24 @@ def render(brief: Brief, full_html: str, base_url: str, page_css: str, styles: t
 
         # 1. Every content document, side by side, each sent to the workers
         # as soon as its HTML is made: the front and back matter first.
-        front = front_html(full_root, number)
-        back = back_html(full_root, number)
-        matter_keys = [key("pdf-front", front), *([key("pdf-back", back)] if back is not None else [])]
-        submit(list(zip(matter_keys, [front, back])))
+        matter = [keyed("pdf-front", front_document(full_root, number))]
+        back = back_document(full_root, number)
+        if back is not None:
+            matter.append(keyed("pdf-back", back))
+        submit(matter)
         parts = Parts(full_root)
         footnotes = 0
-        htmls = []
+        bodies = []
         for k, (a, b) in enumerate(ranges):
             chunk_ids = ids[a:b]
-            htmls.append(chunk_html(parts, chunk_ids, chunk_ids[0] if k else None, footnotes, number))
-            footnotes += htmls[-1].count('class="link-note"')
-        body_keys = [key("pdf-chunk-body", h) for h in htmls]
-        submit(list(zip(body_keys, htmls)))
+            bodies.append(keyed("pdf-chunk-body",
+                                chunk_document(parts, chunk_ids, chunk_ids[0] if k else None, footnotes, number)))
+            footnotes += bodies[-1][2].count('class="link-note"')
+        submit(bodies)
         busy()
         step("prepared")
-        front_laid, *back_laid = collect(matter_keys)
+        front_laid, *back_laid = collect([k for k, _, _ in matter])
+        body_keys = [k for k, _, _ in bodies]
         pieces = [front_laid, *collect(body_keys), *back_laid]
         laid_out = sum(1 for k in set(body_keys) if k in fresh)
         step(f"front, back and {len(ranges)} chunks")
@@ -786,9 +817,9 @@ def render(brief: Brief, full_html: str, base_url: str, page_css: str, styles: t
             pages = [FurniturePage(piece.names[i], head, tuple((ref, anchors[ref["target"]] + 1)
                                                                for ref in piece.refs[i] if ref["target"] in anchors))
                      for (piece, i), head in zip(book[a:b], heads)]
-            furniture.append(furniture_html(parts, a + 1, pages, total, len(str(number))))
-        furniture_keys = [key("pdf-furniture", f) for f in furniture]
-        submit(list(zip(furniture_keys, furniture)))
+            furniture.append(keyed("pdf-furniture", furniture_document(parts, a + 1, pages, total, len(str(number)))))
+        submit(furniture)
+        furniture_keys = [k for k, _, _ in furniture]
         under = collect(furniture_keys)
         step("furniture")
     finally:
