@@ -11,8 +11,11 @@ then times, each in a fresh process on the same input:
               pandoc md->epub, pandoc md->plain, run one after another
 and prints a table with ratios and peak memory (the largest PSS summed over
 the process tree, workers and pandoc included, sampled every 50 ms; for the
-plain pipeline, whose steps run one after another, its largest step). Run
-it by hand; timings are not tests.
+plain pipeline, whose steps run one after another, its largest step).
+Sampling /proc that often costs the measured build about a fifth of its
+time, so the timings come from runs without the sampler and the memory from
+runs of their own (a cold build, a one-change build, the plain pipeline).
+Run it by hand; timings are not tests.
 """
 
 from __future__ import annotations
@@ -63,10 +66,11 @@ def _tree_pss(root: int) -> int:
     return total
 
 
-def run(cmd: list[str], cwd: Path) -> tuple[float, float]:
-    """(seconds, peak memory in MB) of one command: the largest PSS summed
-    over its process tree (workers and pandoc included), sampled every 50 ms,
-    or the largest single process's RSS from wait4 if that is more."""
+def run(cmd: list[str], cwd: Path, memory: bool = False) -> tuple[float, float]:
+    """(seconds, peak memory in MB) of one command. With `memory`, the
+    largest PSS summed over its process tree (workers and pandoc included),
+    sampled every 50 ms, or the largest single process's RSS from wait4 if
+    that is more; without, 0 (and the seconds are not slowed by sampling)."""
     import threading
 
     env = {**os.environ, "SOURCE_DATE_EPOCH": EPOCH}
@@ -80,14 +84,16 @@ def run(cmd: list[str], cwd: Path) -> tuple[float, float]:
             peak[0] = max(peak[0], _tree_pss(proc.pid))
 
     sampler = threading.Thread(target=sample, daemon=True)
-    sampler.start()
+    if memory:
+        sampler.start()
     _, status, usage = os.wait4(proc.pid, 0)
     elapsed = time.perf_counter() - start
     done.set()
-    sampler.join()
+    if memory:
+        sampler.join()
     if os.waitstatus_to_exitcode(status) != 0:
         raise SystemExit(f"failed: {' '.join(cmd)}\n{proc.stderr.read().decode()[-2000:]}")
-    return elapsed, max(peak[0], usage.ru_maxrss) / 1024
+    return elapsed, (max(peak[0], usage.ru_maxrss) / 1024 if memory else 0.0)
 
 
 PLAIN_PDF = """
@@ -97,7 +103,7 @@ HTML(filename=sys.argv[1]).write_pdf(sys.argv[2])
 """
 
 
-def plain_pipeline(ws: Path) -> tuple[float, float]:
+def plain_pipeline(ws: Path, memory: bool = False) -> tuple[float, float]:
     """What a hand-made pipeline does: concatenate, pandoc, WeasyPrint."""
     import pypandoc
 
@@ -122,7 +128,7 @@ def plain_pipeline(ws: Path) -> tuple[float, float]:
         [pandoc, "all.md", "--metadata", "title=Brief", "-o", "all.epub"],
         [pandoc, "all.md", "-t", "plain", "-o", "all.txt"],
     ):
-        seconds, rss = run(cmd, out)
+        seconds, rss = run(cmd, out, memory)
         total += seconds
         peak = max(peak, rss)
     return total, peak
@@ -132,14 +138,24 @@ def bench(n: int, root: Path) -> dict[str, float]:
     ws = root / f"n{n}"
     generate(ws / "sources", n)
     cmd = [sys.executable, "-m", "ip5pub", "render", "-f", "all", "-q"]
-    cold, rss_cold = run(cmd, ws)
-    nochange, _ = run(cmd, ws)
     victim = sorted((ws / "sources").iterdir())[n // 2]
-    # A correction in the body (not the title or the lead, which the contents
-    # and the at-a-glance table show).
-    victim.write_text(victim.read_text(encoding="utf-8").rstrip() + " Corrected.\n", encoding="utf-8")
-    onechange, rss_one = run(cmd, ws)
-    plain, rss_plain = plain_pipeline(ws)
+
+    def correct() -> None:
+        # A correction in the body (not the title or the lead, which the
+        # contents and the at-a-glance table show).
+        victim.write_text(victim.read_text(encoding="utf-8").rstrip() + " Corrected.\n", encoding="utf-8")
+
+    cold, _ = run(cmd, ws)
+    nochange, _ = run(cmd, ws)
+    correct()
+    onechange, _ = run(cmd, ws)
+    plain, _ = plain_pipeline(ws)
+    # Memory, in runs of its own.
+    shutil.rmtree(ws / "build")
+    _, rss_cold = run(cmd, ws, memory=True)
+    correct()
+    _, rss_one = run(cmd, ws, memory=True)
+    _, rss_plain = plain_pipeline(ws, memory=True)
     return {"n": n, "cold": cold, "nochange": nochange, "onechange": onechange, "plain": plain,
             "rss": max(rss_cold, rss_one), "rss_plain": rss_plain}
 
