@@ -243,3 +243,45 @@ def test_one_change_relays_out_one_chunk_and_equals_a_cold_build(ws, tmp_path, r
     assert incremental.read_bytes() == cold.read_bytes()
     if change == "page":
         assert_same_layout(incremental, render(copy, "single", "--pdf-layout", "single", "--pdf-chunk-size", str(SIZE)))
+
+
+REFERENCING = """<!DOCTYPE html><html lang="en"><head><style>
+@page {{ size: A5; margin: 20mm; @bottom-right {{ content: "Page " counter(page) " of " counter(pages); }} }}
+body {{ font-family: "Noto Sans"; font-size: 11pt; }}
+.see::after {{ content: " (p. " target-counter(attr(href), page) ")"; }}
+.toc a {{ display: block; }}
+.toc a::after {{ content: leader(". ") target-counter(attr(href url), page); }}
+</style></head><body>
+<nav class="toc"><a href="#far">Far section</a></nav>
+<p>See the far section <a class="see" href="#far">there</a>{tail}</p>
+<h1 id="far" style="break-before: page">Far</h1>
+</body></html>"""
+
+
+@pytest.mark.parametrize("number", [2, 1234])
+def test_a_page_reference_is_taken_out_and_drawn_again_with_its_number(tmp_path, number):
+    """Any target-counter in a ::before/::after, not only the packaged ones:
+    laid out with the stand-in, which never reaches the page; the furniture
+    writes the number (shorter than the stand-in, or longer) in its place,
+    a leader's dots up to it."""
+    root = pdf_chunks._parse(REFERENCING.format(tail=""))
+    pdf_chunks.content_document(root, 88)
+    styles = (str(ROOT / "styles"),)
+    job = pdf_chunks.Job(root, str(ROOT / "styles") + "/", "", styles)
+    laid, _, _ = pdf_chunks._layout(job)
+    assert laid.pages == 2 and laid.anchors["far"] == 1
+    refs = laid.refs[0]
+    assert [(r["target"], r["parts"], r["leader"]) for r in refs] == [("far", [None], ". "), ("far", [" (p. ", None, ")"], None)]
+    (tmp_path / "content.pdf").write_bytes(laid.pdf)
+    drawn = subprocess.run(["pdftotext", str(tmp_path / "content.pdf"), "-"], capture_output=True, text=True).stdout
+    assert "88" not in drawn and "Page" not in drawn  # no stand-in, no margin box
+
+    parts = pdf_chunks.Parts(pdf_chunks._parse(REFERENCING.format(tail='<main class="notices"></main>')))
+    pages = [pdf_chunks.FurniturePage("", None, tuple((r, number) for r in refs)), pdf_chunks.FurniturePage("", None)]
+    furniture = pdf_chunks.furniture_document(parts, 1, pages, 2, digits=2)
+    under, _, _ = pdf_chunks._layout(pdf_chunks.Job(furniture, job.base_url, "", styles))
+    (tmp_path / "book.pdf").write_bytes(pdf_chunks.assemble([laid.pdf], [under.pdf]))
+    texts = page_texts(tmp_path / "book.pdf")
+    assert re.search(rf"Far section \.(?: \.)+\s*{number}\n", texts[0]), texts[0]
+    assert f"See the far section there (p. {number})\n" in texts[0]
+    assert [footers(texts)] == [[(1, 2), (2, 2)]]

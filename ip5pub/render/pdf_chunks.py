@@ -38,9 +38,10 @@ large brief is therefore laid out in pieces:
    rectangles) become GoTo destinations, the outline is rebuilt, metadata
    and /Lang come from the front matter and /ID is a hash of the content.
 
-A page reference whose number has more digits than its stand-in still gets
-its real number; only a line that its wider number would have broken
-differently can differ from a single pass. Page geometry must not depend on
+A page reference whose number has more or fewer digits than its stand-in
+still gets its real number, but text after it on its line keeps the
+stand-in's room (the packaged styles put none there), and a wider number
+may break its line where a single pass would not. Page geometry must not depend on
 `:left`/`:right`/`:first` (each document starts on a right-hand first page).
 PDF/A-3b and PDF/UA-1 use the single pass: their tag tree, XMP and
 attachments belong to one WeasyPrint document and cannot be merged page by page.
