@@ -31,7 +31,7 @@ SCHEMA = 1
 
 # Libraries whose version changes what we produce.
 _LIBRARIES = ("weasyprint", "pypandoc-binary", "trafilatura", "markdown-it-py", "jinja2", "pyyaml",
-              "charset-normalizer", "lxml", "pydyf", "fonttools")
+              "charset-normalizer", "lxml", "pydyf", "fonttools", "pikepdf")
 
 
 @lru_cache(maxsize=1)

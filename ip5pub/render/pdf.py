@@ -134,9 +134,9 @@ def render(brief: Brief, ctx: RenderContext, out: Path) -> Path:
     # Here: a chunked layout needs WeasyPrint in its workers only.
     from weasyprint import CSS, HTML
 
-    ctx.busy()  # one pass in this process: nothing to wait for
-
     from ip5pub.fetch import StylesOnlyFetcher
+
+    ctx.busy()  # one pass in this process: nothing to wait for
 
     buffer = io.BytesIO()
     with _weasyprint_warnings() as collect:

@@ -146,7 +146,7 @@ def _serialize(root) -> str:
 def _element(tag: str, **attrs: str):
     import xml.etree.ElementTree as ET
 
-    return ET.Element(tag, {k.rstrip("_").replace("_", "-"): v for k, v in attrs.items()})
+    return ET.Element(tag, {k.rstrip("_"): v for k, v in attrs.items()})
 
 
 def _has_class(el, name: str) -> bool:
