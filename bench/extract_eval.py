@@ -114,6 +114,50 @@ def _work(task: tuple[str, str, Path, bool]) -> dict:
     return result
 
 
+def measure(data: Path, *, jobs: int, compare: bool, which: str = "all") -> dict:
+    """Every figure of the report, and the misses (ids and numbers only)."""
+    articles = json.loads((data / "articles" / "ground-truth.json").read_text(encoding="utf-8"))
+    dates = json.loads((data / "dates" / "expected.json").read_text(encoding="utf-8"))
+    tasks = []
+    if which in ("articles", "all"):
+        tasks += [("article", k, data / "articles" / "html" / f"{k}.html.gz", compare) for k in sorted(articles)]
+    if which in ("dates", "all"):
+        tasks += [("date", k, data / "dates" / "html" / f"{k}.html.gz", compare) for k in sorted(dates)]
+    started = time.perf_counter()
+    with ProcessPoolExecutor(max_workers=jobs) as pool:
+        results = list(pool.map(_work, tasks, chunksize=4))
+    edition = dt.date.today().isoformat()
+    out: dict = {"pages": len(results), "wall": time.perf_counter() - started,
+                 "cpu": sum(r["seconds"] for r in results), "misses": {"articles": [], "dates": []},
+                 "outside": sorted(r["id"] for r in results if r["date"] and not ("1990-01-01" <= r["date"] <= edition))}
+    arts = [r for r in results if r["kind"] == "article"]
+    if arts:
+        ours = [page_score(r["body"], articles[r["id"]]["articleBody"]) for r in arts]
+        out["articles"] = {"pages": len(arts), "refused": sum(1 for r in arts if r["refused"]),
+                           "ip5pub": summarize(ours)}
+        if compare:
+            out["articles"]["trafilatura"] = summarize(
+                [page_score(r["trafilatura"], articles[r["id"]]["articleBody"]) for r in arts])
+            out["articles"]["trafilatura_empty"] = sum(1 for r in arts if not r["trafilatura"])
+        for r, (p_, rec) in zip(arts, ours):
+            if r["refused"] or rec < 0.9 or (p_ is not None and p_ < 0.9):
+                out["misses"]["articles"].append({"id": r["id"], "refused": r["refused"],
+                                                  "precision": p_, "recall": rec})
+    dats = [r for r in results if r["kind"] == "date"]
+    if dats:
+        right = sum(1 for r in dats if r["date"] == dates[r["id"]]["date"])
+        out["dates"] = {"pages": len(dats), "right": right, "accuracy": right / len(dats),
+                        "refused": sum(1 for r in dats if r["refused"])}
+        if compare:
+            theirs = sum(1 for r in dats if r["htmldate"] == dates[r["id"]]["date"])
+            out["dates"]["htmldate"] = (theirs, theirs / len(dats))
+        for r in dats:
+            if r["date"] != dates[r["id"]]["date"]:
+                out["misses"]["dates"].append({"id": r["id"], "got": r["date"], "want": dates[r["id"]]["date"],
+                                               "refused": r["refused"], "htmldate": r.get("htmldate")})
+    return out
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--data", type=Path, default=DEFAULT_DATA)
@@ -125,61 +169,32 @@ def main(argv: list[str] | None = None) -> int:
     if not (args.data / "articles" / "ground-truth.json").is_file():
         print(f"no evaluation data at {args.data}; nothing measured")
         return 0
-    compare = args.only is None
-    articles = json.loads((args.data / "articles" / "ground-truth.json").read_text(encoding="utf-8"))
-    dates = json.loads((args.data / "dates" / "expected.json").read_text(encoding="utf-8"))
-    tasks = []
-    if args.set in ("articles", "all"):
-        tasks += [("article", k, args.data / "articles" / "html" / f"{k}.html.gz", compare) for k in sorted(articles)]
-    if args.set in ("dates", "all"):
-        tasks += [("date", k, args.data / "dates" / "html" / f"{k}.html.gz", compare) for k in sorted(dates)]
-    started = time.perf_counter()
-    with ProcessPoolExecutor(max_workers=args.jobs) as pool:
-        results = list(pool.map(_work, tasks, chunksize=4))
-    wall = time.perf_counter() - started
-    edition = dt.date.today().isoformat()
-
+    m = measure(args.data, jobs=args.jobs, compare=args.only is None, which=args.set)
     rows = []
-    misses: dict[str, list] = {"articles": [], "dates": []}
-    arts = [r for r in results if r["kind"] == "article"]
-    if arts:
-        ours = [page_score(r["body"], articles[r["id"]]["articleBody"]) for r in arts]
-        p, r_, f = summarize(ours)
-        refused = sum(1 for r in arts if r["refused"])
-        rows.append(("articles", "ip5pub", f"{p:.3f}", f"{r_:.3f}", f"{f:.3f}", f"{refused}/{len(arts)} refused"))
-        if compare:
-            theirs = [page_score(r["trafilatura"], articles[r["id"]]["articleBody"]) for r in arts]
-            p, r_, f = summarize(theirs)
-            rows.append(("articles", "trafilatura extract()", f"{p:.3f}", f"{r_:.3f}", f"{f:.3f}",
-                         f"{sum(1 for r in arts if not r['trafilatura'])}/{len(arts)} empty"))
-        for r, (p_, rec) in zip(arts, ours):
-            if r["refused"] or rec < 0.9 or (p_ is not None and p_ < 0.9):
-                misses["articles"].append({"id": r["id"], "refused": r["refused"],
-                                           "precision": p_, "recall": rec})
-    dats = [r for r in results if r["kind"] == "date"]
-    if dats:
-        right = sum(1 for r in dats if r["date"] == dates[r["id"]]["date"])
-        refused = sum(1 for r in dats if r["refused"])
-        late = sum(1 for r in results if r["date"] and not ("1990-01-01" <= r["date"] <= edition))
-        rows.append(("dates", "ip5pub", f"{right}/{len(dats)}", f"{right / len(dats):.3f}", "",
-                     f"{refused} refused, {late} outside 1990..today (all pages)"))
-        if compare:
-            theirs = sum(1 for r in dats if r["htmldate"] == dates[r["id"]]["date"])
-            rows.append(("dates", "htmldate markup-only", f"{theirs}/{len(dats)}", f"{theirs / len(dats):.3f}", "", ""))
-        for r in dats:
-            if r["date"] != dates[r["id"]]["date"]:
-                misses["dates"].append({"id": r["id"], "got": r["date"], "want": dates[r["id"]]["date"],
-                                        "refused": r["refused"], "htmldate": r.get("htmldate")})
-
-    print(f"{len(results)} pages in {wall:.0f} s on {args.jobs} workers "
-          f"(ip5pub {sum(r['seconds'] for r in results):.0f} s of CPU-ish time)")
+    if "articles" in m:
+        a = m["articles"]
+        p, r, f = a["ip5pub"]
+        rows.append(("articles", "ip5pub", f"{p:.3f}", f"{r:.3f}", f"{f:.3f}", f"{a['refused']}/{a['pages']} refused"))
+        if "trafilatura" in a:
+            p, r, f = a["trafilatura"]
+            rows.append(("articles", "trafilatura extract()", f"{p:.3f}", f"{r:.3f}", f"{f:.3f}",
+                         f"{a['trafilatura_empty']}/{a['pages']} empty"))
+    if "dates" in m:
+        d = m["dates"]
+        rows.append(("dates", "ip5pub", f"{d['right']}/{d['pages']}", f"{d['accuracy']:.3f}", "",
+                     f"{d['refused']} refused"))
+        if "htmldate" in d:
+            right, acc = d["htmldate"]
+            rows.append(("dates", "htmldate markup-only", f"{right}/{d['pages']}", f"{acc:.3f}", "", ""))
+    print(f"{m['pages']} pages in {m['wall']:.0f} s on {args.jobs} workers (ip5pub {m['cpu']:.0f} s of CPU); "
+          f"{len(m['outside'])} pages dated outside 1990..today")
     print()
     print("| set | extractor | precision or right | recall or accuracy | F1 | notes |")
     print("|---|---|---|---|---|---|")
     for row in rows:
         print("| " + " | ".join(row) + " |")
     if args.misses:
-        args.misses.write_text(json.dumps(misses, indent=1, ensure_ascii=False), encoding="utf-8")
+        args.misses.write_text(json.dumps(m["misses"], indent=1, ensure_ascii=False), encoding="utf-8")
         print(f"\nmisses written to {args.misses}")
     return 0
 
