@@ -7,8 +7,7 @@ value or None:
 
 - title:  the visible headline that the <title>/og:title/description names,
           else CMS/og meta, else the <title> without its site suffix;
-- date:   CMS/og/Dublin Core meta and JSON-LD, then <time>, then a date line
-          under (or just above) the headline, then a labelled date line;
+- date:   ip5pub.extract.pagedate (meta and JSON-LD, <time>, date lines);
 - who:    the host of canonical/og:url (an office's domain means the office),
           else og:site_name/SiteName, the <title> suffix, the copyright line.
 """
@@ -22,21 +21,18 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 from ip5pub.extract.boilerplate import ends_article, opens_trailing_section
-from ip5pub.extract.dates import ImpossibleDate, parse_date
 from ip5pub.extract.offices import office_for_host, office_named_by_site
+from ip5pub.extract.pagedate import find_date
 from ip5pub.extract.text import clean_line
 from ip5pub.model import Draft, SourceError, SourceRef
 from ip5pub.readers import Reader
 from ip5pub.readers.decode import decode
 from ip5pub.readers.htmltext import Block, clean_blocks, fragment_blocks, to_markdown, xml_blocks
-from ip5pub.readers.text import HEADER_FIELD, header_fields
+from ip5pub.readers.text import HEADER_FIELD
 
 _CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?\s*([A-Za-z0-9_:.-]+)|<\?xml[^>]+encoding\s*=\s*["']([A-Za-z0-9_.-]+)""", re.I)
 # Separators between a headline and the site name in <title>: "Headline | Site", "标题_栏目_网站", "제목 < 메뉴 : 사이트".
 _TITLE_SEP = re.compile(r"\s+[|\-–—<>‹›»«:·]{1,2}\s+|\s*[_｜|]\s*")
-_DATE_META = ("pubdate", "publishdate", "article:published_time", "og:published_time", "datepublished",
-              "dcterms.date", "dcterms.issued", "dc.date", "dc.date.issued", "date", "publication_date",
-              "sailthru.date", "parsely-pub-date", "article:modified_time", "dcterms.modified", "lastmodifieddate")
 _TITLE_META = ("articletitle", "og:title", "twitter:title", "dc.title", "dcterms.title", "title", "headline")
 _SITE_META = ("og:site_name", "sitename", "application-name", "publisher", "dc.publisher", "author")
 _FURNITURE = re.compile(r"(?:^|[\s_-])(?:nav|navbar|menu|breadcrumbs?|footer|sidebar|side|share|social|related|"
@@ -192,52 +188,6 @@ def _lines(tree) -> list[str]:
     return [x for x in (clean_line(line) for line in lines) if x]
 
 
-def _date_in_line(line: str):
-    """The date a short header line states: labelled ('Updated: …') or bare ('令和3年6月29日')."""
-    fields = header_fields(line)
-    if "date" in fields:
-        return parse_date(fields["date"])
-    if len(line) <= 60:
-        return parse_date(line)
-    return None
-
-
-def find_date(tree, meta: dict[str, str], lines: list[str], title: str, first_text: str):
-    """(date, error): the first date by precedence; error when the only date line is impossible."""
-    for key in _DATE_META + ("datepublished",):
-        if meta.get(key):
-            try:
-                d = parse_date(meta[key])
-            except ImpossibleDate:
-                d = None
-            if d:
-                return d, None
-    for el in tree.iter("time"):
-        if _is_furniture(el):
-            continue
-        for value in (el.get("datetime"), el.text_content()):
-            try:
-                d = parse_date(value or "")
-            except ImpossibleDate:
-                d = None
-            if d:
-                return d, None
-    start = next((i for i, x in enumerate(lines) if title and (x == title or title in x)), 0)
-    end = next((i for i, x in enumerate(lines) if first_text and first_text in x and i > start), len(lines))
-    candidates = lines[start + 1:end][:12] + lines[max(0, start - 3):start]
-    labelled = [x for x in lines if "date" in header_fields(x)]
-    error = None
-    for line in [*candidates, *labelled]:
-        try:
-            d = _date_in_line(line)
-        except ImpossibleDate as exc:
-            error = error or f"date line {line!r} is not a real date ({exc})"
-            continue
-        if d:
-            return d, None
-    return None, error
-
-
 def find_owner(url: str | None, meta: dict[str, str], tree, lines: list[str]) -> tuple[str | None, str | None]:
     """(office, publisher) of this copy, from its site."""
     host = urlsplit(url).hostname if url else None
@@ -381,7 +331,7 @@ def page_hints(text: str) -> tuple[dict[str, object], list[Block], str | None]:
     blocks = clean_blocks(blocks, title, HEADER_FIELD)
     lines = _lines(tree)
     first = next((b.text for b in blocks if b.kind == "p"), "")
-    date, error = find_date(tree, meta, lines, title, first[:20])
+    date, error = find_date(tree, meta, lines, title, first[:20], _is_furniture)
     url = _canonical(tree, meta)
     office, publisher = find_owner(url, meta, tree, lines)
     hints: dict[str, object] = {"title": title}
