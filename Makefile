@@ -1,6 +1,10 @@
 # ip5pub — two commands do all the set-up on a fresh Debian/Ubuntu machine:
 #   make brief   create .venv, install, render sources/ into build/
 #   make test    create .venv, install, run the whole test suite
+# and three run ip5pub in a workspace folder without activating .venv:
+#   make init DIR=~/weekly-brief     ip5pub init DIR
+#   make render DIR=~/weekly-brief   ip5pub render -f all, in DIR
+#   make digest DIR=~/weekly-brief   ip5pub digest --since 7d, in DIR
 #
 # System packages (installed by `make system-deps` when run as root with
 # apt-get, otherwise listed so you can install them yourself):
@@ -15,14 +19,25 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 SYSTEM_PACKAGES := fonts-noto-core fonts-noto-cjk libharfbuzz-subset0 poppler-utils default-jre-headless
 PYTEST_ARGS ?=
+DIR ?= .
+IP5PUB := $(abspath $(BIN))/ip5pub
 
-.PHONY: brief test system-deps clean bench
+.PHONY: brief test system-deps clean bench init render digest
 
 brief: $(VENV)/.installed system-deps
 	$(BIN)/ip5pub render -f pdf -f epub -f txt
 
 test: $(VENV)/.installed system-deps
 	$(BIN)/pytest $(PYTEST_ARGS)
+
+init: $(VENV)/.installed
+	$(IP5PUB) init "$(DIR)"
+
+render: $(VENV)/.installed
+	cd "$(DIR)" && $(IP5PUB) render -f all
+
+digest: $(VENV)/.installed
+	cd "$(DIR)" && $(IP5PUB) digest --since 7d
 
 bench: $(VENV)/.installed system-deps
 	$(BIN)/python bench/bench.py
