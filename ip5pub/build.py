@@ -25,6 +25,7 @@ from ip5pub.extract.ids import disambiguate, slug
 from ip5pub.model import Notice, SourceError
 from ip5pub.output import atomic_write, inside
 from ip5pub.readers import read_items, source_files
+from ip5pub.terminal import printable
 from ip5pub.workspace import Config, Workspace, packaged_styles
 
 # progress(stage, done, total): called as work advances; total 0 = a step with no count.
@@ -63,11 +64,13 @@ def edition_date(epoch: int | None = None) -> dt.date:
 
 
 def display_path(path: Path, base: Path | None) -> str:
-    """How a source is named in errors and in `source.path`: relative when possible."""
+    """How a source is named in errors and in `source.path`: relative when
+    possible, with control characters and bytes that are not UTF-8 escaped."""
     try:
-        return (path.resolve().relative_to(base.resolve()) if base else path).as_posix()
+        shown = (path.resolve().relative_to(base.resolve()) if base else path).as_posix()
     except ValueError:
-        return path.as_posix()
+        shown = path.as_posix()
+    return printable(shown)
 
 
 def expand(paths: Iterable[Path]) -> list[Path]:

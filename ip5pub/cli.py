@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import logging
 import sys
 from pathlib import Path
 
@@ -27,11 +28,31 @@ class Failed(click.ClickException):
     exit_code = 1
 
     def show(self, file=None) -> None:
-        click.echo(f"ip5pub: {self.message}", err=True)
+        say(f"ip5pub: {self.message}", err=True)
+
+
+def say(message: object, err: bool = False) -> None:
+    """Print one line; a title or file name from a source cannot steer the terminal."""
+    from ip5pub.terminal import printable
+
+    click.echo(printable(message), err=err)
+
+
+class _Say(logging.Handler):
+    """Warnings logged under ip5pub (the PDF's) printed through `say`, as every other line."""
+
+    def emit(self, record: logging.LogRecord) -> None:
+        say(record.getMessage(), err=True)
+
+
+def _log_handler() -> None:
+    log = logging.getLogger("ip5pub")
+    if not any(isinstance(h, _Say) for h in log.handlers):
+        log.addHandler(_Say(logging.WARNING))
 
 
 def _error(message: str) -> None:
-    click.echo(f"ip5pub: error: {message}", err=True)
+    say(f"ip5pub: error: {message}", err=True)
 
 
 def _report(outcome) -> None:
@@ -93,7 +114,7 @@ def _lock(folder: Path) -> None:
 
     try:
         click.get_current_context().with_resource(
-            workspace_lock(folder, on_wait=lambda msg: click.echo(f"ip5pub: {msg}", err=True)))
+            workspace_lock(folder, on_wait=lambda msg: say(f"ip5pub: {msg}", err=True)))
     except Busy as exc:
         raise Failed(str(exc)) from None
     except OSError as exc:
@@ -152,11 +173,11 @@ class Progress:
 
 
 def _timings(outcome) -> None:
-    click.echo(f"ip5pub: {len(outcome.notices)} notice(s), {outcome.cached} source(s) from the cache", err=True)
+    say(f"ip5pub: {len(outcome.notices)} notice(s), {outcome.cached} source(s) from the cache", err=True)
     for path in sorted(outcome.reused):
-        click.echo(f"ip5pub: {path} is up to date", err=True)
+        say(f"ip5pub: {path} is up to date", err=True)
     for name, seconds in sorted(outcome.timings.items()):
-        click.echo(f"ip5pub: {name}: {seconds:.2f} s", err=True)
+        say(f"ip5pub: {name}: {seconds:.2f} s", err=True)
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -171,6 +192,7 @@ def main() -> None:
       ip5pub render -f all       # PDF, EPUB, digest and HTML
       ip5pub digest --since 7d   # last week's notices as text
     """
+    _log_handler()
 
 
 @main.command()
@@ -191,7 +213,7 @@ def normalize(sources: tuple[Path, ...], output: Path) -> None:
     outcome = normalize_sources(expand(sources), base=Path("."))
     try:
         for path in write_notices(outcome.notices, output):
-            click.echo(path)
+            say(path)
     except OutputError as exc:
         _report(outcome)
         raise Failed(str(exc)) from None
@@ -259,7 +281,7 @@ def render(sources, output, formats, since, until, today, offices, group_by, pap
     _report(outcome)
     if not quiet:
         for path in sorted(outcome.written + outcome.reused):
-            click.echo(path)
+            say(path)
     if verbose:
         _timings(outcome)
     if outcome.errors:
@@ -319,7 +341,7 @@ def digest(sources, output, since, until, today, offices, group_by, fmt, width, 
         click.echo(build(brief, ctx, options), nl=False)
     else:
         try:
-            click.echo(write(brief, ctx, Path(output), options))
+            say(write(brief, ctx, Path(output), options))
         except OSError as exc:
             raise Failed(str(exc)) from None
     if outcome.errors:
@@ -350,7 +372,7 @@ def check(paths: tuple[Path, ...]) -> None:
         outcome = normalize_sources(expand(others), base=Path("."))
         _report(outcome)
         failures += len(outcome.errors)
-        click.echo(f"{len(outcome.notices)} notice(s) ok, {len(outcome.errors)} source(s) failed")
+        say(f"{len(outcome.notices)} notice(s) ok, {len(outcome.errors)} source(s) failed")
     if epubs:
         from ip5pub.checks import EpubCheckUnavailable, epubcheck_many
 
@@ -360,8 +382,8 @@ def check(paths: tuple[Path, ...]) -> None:
                 failures += 1
                 continue
             for message in result.messages:
-                click.echo(f"{epub}: {message}", err=True)
-            click.echo(f"{epub}: EPUBCheck {result.version}: {result.errors} error(s), {result.warnings} warning(s)")
+                say(f"{epub}: {message}", err=True)
+            say(f"{epub}: EPUBCheck {result.version}: {result.errors} error(s), {result.warnings} warning(s)")
             failures += result.errors + result.warnings > 0
     if failures:
         raise Failed("check failed")
@@ -382,7 +404,7 @@ def list_(sources: Path, as_json: bool) -> None:
         click.echo(json.dumps(rows, ensure_ascii=False, indent=2, default=str))
     else:
         for n in notices:
-            click.echo(f"{n.date}  {(n.office or '-'):<5}  {n.id}  {n.title}")
+            say(f"{n.date}  {(n.office or '-'):<5}  {n.id}  {n.title}")
     _report(outcome)
     if outcome.errors:
         raise Failed(f"{len(outcome.errors)} source(s) failed")
@@ -423,7 +445,7 @@ def init(directory: Path) -> None:
         "to replace it. `{% extends \"packaged/brief.html\" %}` extends the original.\n",
         encoding="utf-8",
     )
-    click.echo(f"workspace ready in {directory}: put notices in {sources} and run 'ip5pub render'")
+    say(f"workspace ready in {directory}: put notices in {sources} and run 'ip5pub render'")
 
 
 if __name__ == "__main__":  # pragma: no cover

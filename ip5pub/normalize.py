@@ -22,6 +22,7 @@ from ip5pub.extract.language import detect_language, normalize_tag
 from ip5pub.extract.offices import OFFICIAL_NAMES, office_code, offices_mentioned
 from ip5pub.extract.text import split_sentences, word_count
 from ip5pub.model import OFFICES, UNKNOWN_PUBLISHER, Draft, Event, Notice, SourceError, SourceRef
+from ip5pub.validate import clean_text, clean_value
 
 KEY_ORDER = ("id", "title", "date", "office", "publisher", "language", "translated_from", "attribution",
              "summary", "event", "offices", "acronyms", "words", "duplicates", "source")
@@ -123,7 +124,7 @@ def _drop_repeated_title(body: str, title: str) -> str:
 
 def build_notice(draft: Draft) -> Notice:
     """The Notice for one draft. Raises SourceError naming what is missing or wrong."""
-    hints = dict(draft.hints)
+    hints = {clean_text(k): clean_value(v) for k, v in draft.hints.items()}
     fixed = draft.fixed
     try:
         _check_types(hints)
@@ -140,7 +141,7 @@ def build_notice(draft: Draft) -> Notice:
     if date is None:
         raise SourceError(draft.source.path, "no publication date found")
 
-    body = _drop_repeated_title(draft.body, title)
+    body = _drop_repeated_title(clean_text(draft.body), title)
     attribution = hints.get("attribution")
     if "attribution" not in fixed:
         body, found = _split_attribution(body)

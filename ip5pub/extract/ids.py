@@ -8,7 +8,13 @@ import unicodedata
 
 MAX_SLUG = 60
 _RESERVED = {"con", "prn", "aux", "nul", *(f"com{i}" for i in range(10)), *(f"lpt{i}" for i in range(10))}
-_SAFE_ID = re.compile(r"^[a-z0-9][a-z0-9-]{0,119}$")
+_SAFE_ID = re.compile(r"[a-z0-9][a-z0-9-]{0,119}")
+# Ids the templates give their own elements (brief.html, styles/epub/): a
+# notice with one of them would break the contents' links and fail EPUBCheck.
+# tests/test_hostile_output.py checks every literal id in styles/ is here.
+TEMPLATE_IDS = {"contents", "glance", "glossary", "office-index", "toc", "landmarks", "nav", "ncx", "css",
+                "cover", "cover-image", "title", "subtitle", "pub-id", "creator"}
+_TEMPLATE_PATTERN = re.compile(r"nav-\d+|ch\d+")  # numbered ids: navPoints, chapter files
 
 
 def slug(text: str, limit: int = MAX_SLUG) -> str:
@@ -39,7 +45,11 @@ def make_id(date: str, who: str, title: str) -> str:
 
 
 def is_safe_id(value: str) -> bool:
-    return bool(_SAFE_ID.match(value)) and value.split(".")[0] not in _RESERVED
+    """A file name on every system and an HTML id no template uses.
+
+    fullmatch: `$` in re.match also matches before a final newline."""
+    return (bool(_SAFE_ID.fullmatch(value)) and value.split(".")[0] not in _RESERVED
+            and value not in TEMPLATE_IDS and not _TEMPLATE_PATTERN.fullmatch(value))
 
 
 def disambiguate(ids: list[str], keys: list[str]) -> list[str]:
