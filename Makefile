@@ -22,7 +22,7 @@ PYTEST_ARGS ?=
 DIR ?= .
 IP5PUB := $(abspath $(BIN))/ip5pub
 
-.PHONY: brief test system-deps clean bench init render digest
+.PHONY: brief test lint system-deps clean bench init render digest
 
 brief: $(VENV)/.installed system-deps
 	$(BIN)/ip5pub render -f pdf -f epub -f txt
@@ -38,6 +38,11 @@ render: $(VENV)/.installed
 
 digest: $(VENV)/.installed
 	cd "$(DIR)" && $(IP5PUB) digest --since 7d
+
+# ruff (rules in pyproject.toml) and mypy; CI runs this before the tests.
+lint: $(VENV)/.installed
+	$(BIN)/ruff check ip5pub tests bench
+	$(BIN)/mypy
 
 bench: $(VENV)/.installed system-deps
 	$(BIN)/python bench/bench.py

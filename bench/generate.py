@@ -26,10 +26,12 @@ TOPICS = [
 ]
 VERBS = ["reviewed", "discussed", "agreed on", "published figures on", "launched a consultation on", "extended",
          "updated its guidance on", "held a workshop on", "reported progress on", "signed a memorandum on"]
-FILLER = ("The office said that applicants would be informed in good time and that the changes aim to make "
-          "procedures simpler, faster and more predictable for users in every region. Representatives of "
-          "industry welcomed the step and asked for clear transition rules, and the office promised to publish "
-          "further details together with examples and answers to frequently asked questions. ").split()
+FILLER = (
+    "The office said that applicants would be informed in good time and that the changes aim to make "
+    "procedures simpler, faster and more predictable for users in every region. Representatives of "
+    "industry welcomed the step and asked for clear transition rules, and the office promised to publish "
+    "further details together with examples and answers to frequently asked questions."
+).split()
 
 
 def _paragraph(rng: random.Random, words: int) -> str:

@@ -9,14 +9,15 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
+import functools
 import json
 import os
 import threading
 import time
+from collections.abc import Callable, Iterable
 from concurrent.futures import Future, ProcessPoolExecutor, ThreadPoolExecutor
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import Callable, Iterable
 
 from ip5pub import normalize
 from ip5pub.cache import Cache, digest, notice_to_dict, tree_digest
@@ -60,7 +61,7 @@ def edition_epoch() -> int:
 
 
 def edition_date(epoch: int | None = None) -> dt.date:
-    return dt.datetime.fromtimestamp(edition_epoch() if epoch is None else epoch, dt.timezone.utc).date()
+    return dt.datetime.fromtimestamp(edition_epoch() if epoch is None else epoch, dt.UTC).date()
 
 
 def display_path(path: Path, base: Path | None) -> str:
@@ -102,13 +103,13 @@ def _normalize_one(path: Path, label: str) -> tuple[list[Notice], list[str]]:
         return [], ["internal error: nesting too deep to read"]
     except MemoryError:
         return [], ["internal error: out of memory reading this source"]
-    except Exception as exc:  # noqa: BLE001 - last resort: a reader bug must cost one source, not the run
+    except Exception as exc:
         return [], [f"internal error: {type(exc).__name__}: {exc}"]
 
 
 def _source_key(path: Path, label: str) -> str | None:
     try:
-        parts = [label, path.read_bytes()]
+        parts: list[str | bytes] = [label, path.read_bytes()]
         for suffix in (".meta.yaml", ".meta.yml"):
             sidecar = path.with_name(path.name + suffix)
             parts.append(sidecar.read_bytes() if sidecar.is_file() else b"")
@@ -150,8 +151,8 @@ def normalize_sources(paths: list[Path], base: Path | None = None, *, cache: Cac
             outcome.notices.extend(notices)
         if cache:  # a source with errors is not cached: its errors are said again next run
             fresh = set(todo)
-            _in_threads(lambda i: cache.store_notices(keys[i], results[i][0]),
-                        [i for i in range(len(paths)) if keys[i] and i in fresh and not results[i][1]])
+            stored = [(key, results[i][0]) for i, key in enumerate(keys) if key and i in fresh and not results[i][1]]
+            _in_threads(lambda item: cache.store_notices(*item), stored)
         outcome.notices = _link_duplicates(_unique_ids(outcome.notices), cache, pool)
     return outcome
 
@@ -204,12 +205,13 @@ def _signatures(notices: list[Notice], cache: Cache, pool=None) -> list[frozense
     bodies = [notices[i].body for i in todo]
     made = pool.map(signature, bodies, chunksize=max(1, len(todo) // 16)) if pool is not None and len(todo) >= 16 \
         else map(signature, bodies)
-    for i, sig in zip(todo, made):
+    fresh = list(zip(todo, made))
+    for i, sig in fresh:
         out[i] = sig
-    _in_threads(lambda i: cache.store_blob("dedup-sig", keys[i], json.dumps(sorted(out[i]), ensure_ascii=False).encode()),
-                todo)
+    _in_threads(lambda item: cache.store_blob("dedup-sig", keys[item[0]],
+                                              json.dumps(sorted(item[1]), ensure_ascii=False).encode()), fresh)
     cache.prune("dedup-sig")
-    return out
+    return [sig for sig in out if sig is not None]
 
 
 def _unique_ids(notices: list[Notice]) -> list[Notice]:
@@ -358,21 +360,20 @@ def render(workspace: Workspace, config: Config, request: RenderRequest, today: 
     other_jobs = [j for j in jobs if j[0] != "pdf"]
     with ThreadPoolExecutor(max_workers=2) as pool:
         mirrored = pool.submit(later, lambda: mirror_notices(outcome.notices, request.output, cache))
-        futures: list[tuple[Path, Future]] = [(j[1], pool.submit(later, lambda j=j: run(j))) for j in other_jobs]
+        futures: list[tuple[Path, Future]] = [(j[1], pool.submit(later, functools.partial(run, j))) for j in other_jobs]
         try:
             if not pdf_jobs:
                 gate.set()
             for n, job in enumerate(pdf_jobs, start=1):
                 progress(f"layout {job[1].name}", n - 1, len(pdf_jobs))
-                _collect(outcome, job[1], lambda: run(job))
+                _collect(outcome, job[1], functools.partial(run, job))
         finally:
             gate.set()
         mirrored.result()
         for out, future in futures:
             _collect(outcome, out, future.result)
-    if not outcome.errors:  # pieces of briefs this build did not make
-        if pdf_jobs:
-            cache.prune("pdf")
+    if not outcome.errors and pdf_jobs:  # pieces of briefs this build did not make
+        cache.prune("pdf")
     outcome.written.sort()
     outcome.timings["total"] = time.perf_counter() - started
     return outcome
@@ -382,7 +383,7 @@ def _collect(outcome: Outcome, out: Path, result: Callable[[], Path]) -> None:
     """Record a rendered output, or its failure as one line naming the file."""
     try:
         outcome.written.append(result())
-    except Exception as exc:  # noqa: BLE001 - one failing format must not hide the others
+    except Exception as exc:
         outcome.errors.append(RenderError(f"{out}: {type(exc).__name__}: {exc}"))
 
 

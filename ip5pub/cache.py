@@ -13,13 +13,15 @@ local edit) invalidates everything it could affect.
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import hashlib
 import json
 import threading
+from collections.abc import Iterable
 from functools import lru_cache
 from pathlib import Path
-from typing import Any, Iterable
+from typing import Any
 
 from ip5pub import __version__
 from ip5pub.model import Event, Notice, SourceRef
@@ -200,9 +202,6 @@ class Cache:
             self.save_stamps(table)
 
     def save_stamps(self, table: str) -> None:
-        with self._lock:
-            try:
-                atomic_write(self.root / f"{table}.json", json.dumps(self._stamps(table), sort_keys=True, indent=1),
-                             durable=False)
-            except OSError:
-                pass
+        with self._lock, contextlib.suppress(OSError):
+            atomic_write(self.root / f"{table}.json", json.dumps(self._stamps(table), sort_keys=True, indent=1),
+                         durable=False)

@@ -13,6 +13,7 @@ import json
 import logging
 import sys
 from pathlib import Path
+from typing import Any
 
 import click
 
@@ -103,7 +104,8 @@ def _offices(values: tuple[str, ...]) -> tuple[str, ...]:
     for value in values:
         code = "OTHER" if value.upper() == "OTHER" else office_code(value)
         if code is None:
-            raise click.BadParameter(f"{value!r} is not an office code (CNIPA, EPO, JPO, KIPO, USPTO, WIPO, OTHER)", param_hint="--office")
+            raise click.BadParameter(f"{value!r} is not an office code (CNIPA, EPO, JPO, KIPO, USPTO, WIPO, OTHER)",
+                                     param_hint="--office")
         codes.append(code)
     return tuple(codes)
 
@@ -147,7 +149,7 @@ class Progress:
 
     def __init__(self, enabled: bool = True):
         self.enabled = enabled and sys.stderr.isatty()
-        self.bar = None
+        self.bar: Any = None  # click's ProgressBar, entered by hand across calls
         self.stage = ""
 
     def __call__(self, stage: str, done: int, total: int) -> None:
@@ -165,7 +167,7 @@ class Progress:
             self.bar.__exit__(None, None, None)
             self.bar = None
 
-    def __enter__(self) -> "Progress":
+    def __enter__(self) -> Progress:
         return self
 
     def __exit__(self, *exc) -> None:
@@ -230,7 +232,8 @@ def normalize(sources: tuple[Path, ...], output: Path) -> None:
 @click.option("--since", help="Only notices on or after: a date (2021-06-01) or a span back from today (7d, 2w, 1m).")
 @click.option("--until", help="Only notices on or before this date or span.")
 @click.option("--today", help="The date spans count back from (default: SOURCE_DATE_EPOCH, else the clock).")
-@click.option("--office", "offices", multiple=True, help="Only notices published by this office (repeatable; OTHER for third parties).")
+@click.option("--office", "offices", multiple=True,
+              help="Only notices published by this office (repeatable; OTHER for third parties).")
 @click.option("--group-by", type=click.Choice(["office", "month", "year"]), help="Write one output per group.")
 @click.option("--paper", type=click.Choice(["A4", "Letter"]), help="PDF paper size (default from ip5pub.toml, else A4).")
 @click.option("--title", help="Brief title (default from ip5pub.toml).")

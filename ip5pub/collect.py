@@ -22,9 +22,7 @@ class Selection:
             return False
         if self.until and notice.date > self.until:
             return False
-        if self.offices and (notice.office or "OTHER") not in self.offices:
-            return False
-        return True
+        return not self.offices or (notice.office or "OTHER") in self.offices
 
 
 def _components(notices: list[Notice]) -> list[list[Notice]]:

@@ -57,7 +57,8 @@ def shingles(text: str) -> frozenset[str]:
 
 def anchors(text: str) -> frozenset[str]:
     """Numbers ('2,500', '2 500' and '2500' alike; not 1-2 digit day numbers) and Latin acronyms."""
-    nums = {re.sub(r"[,\s]", "", m) for m in re.findall(r"(?<![\d.])\d{1,3}(?:[, ]\d{3})+(?!\d)|\d{3,}(?:\.\d+)?%?|\d+(?:\.\d+)?%", text)}
+    numbers = re.findall(r"(?<![\d.])\d{1,3}(?:[, ]\d{3})+(?!\d)|\d{3,}(?:\.\d+)?%?|\d+(?:\.\d+)?%", text)
+    nums = {re.sub(r"[,\s]", "", m) for m in numbers}
     acros = set(re.findall(r"(?<![A-Za-z])[A-Z][A-Z0-9&/]*[A-Z0-9](?![A-Za-z])", text))
     return frozenset(nums | acros)
 

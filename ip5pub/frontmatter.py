@@ -22,7 +22,7 @@ class FrontMatterError(ValueError):
 
 
 class _Loader(yaml.SafeLoader):
-    def compose_node(self, parent, index):  # type: ignore[override]
+    def compose_node(self, parent, index):
         if self.check_event(yaml.AliasEvent):
             raise FrontMatterError("YAML anchors and aliases are not allowed in front matter")
         event = self.peek_event()
@@ -56,7 +56,7 @@ def load(source: str) -> dict[str, Any]:
     if len(source) > MAX_FRONT_MATTER:
         raise FrontMatterError(f"front matter is larger than {MAX_FRONT_MATTER // 1024} KiB")
     try:
-        data = yaml.load(source, Loader=_Loader)  # noqa: S506 - _Loader is a SafeLoader
+        data = yaml.load(source, Loader=_Loader)
     except FrontMatterError:
         raise
     except yaml.YAMLError as exc:

@@ -10,8 +10,8 @@ from __future__ import annotations
 
 import ipaddress
 import re
+from collections.abc import Callable
 from functools import lru_cache
-from typing import Callable
 from urllib.parse import urlsplit
 
 _WEB = ("http://", "https://")

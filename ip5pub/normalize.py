@@ -46,9 +46,13 @@ def _check_types(hints: dict[str, Any]) -> None:
         expect(key, isinstance(h.get(key), str), "a string")
     expect("date", isinstance(h.get("date"), (dt.date, str)), "an ISO date")
     expect("office", isinstance(h.get("office"), str), "an office code or null")
-    expect("offices", isinstance(h.get("offices"), list) and all(isinstance(x, str) for x in h.get("offices") or []), "a list of office codes")
-    expect("duplicates", isinstance(h.get("duplicates"), list) and all(isinstance(x, str) for x in h.get("duplicates") or []), "a list of ids")
-    expect("acronyms", isinstance(h.get("acronyms"), dict) and all(isinstance(v, str) for v in (h.get("acronyms") or {}).values()), "a map of acronym to expansion")
+    def strings(value: Any) -> bool:
+        return all(isinstance(x, str) for x in value or ())
+
+    expect("offices", isinstance(h.get("offices"), list) and strings(h.get("offices")), "a list of office codes")
+    expect("duplicates", isinstance(h.get("duplicates"), list) and strings(h.get("duplicates")), "a list of ids")
+    expect("acronyms", isinstance(h.get("acronyms"), dict) and strings((h.get("acronyms") or {}).values()),
+           "a map of acronym to expansion")
     expect("event", isinstance(h.get("event"), dict), "a map with start and end")
     expect("source", isinstance(h.get("source"), dict), "a map with path, sha256 and format")
     expect("words", isinstance(h.get("words"), int) and not isinstance(h.get("words"), bool), "an integer")
@@ -58,10 +62,9 @@ def _check_types(hints: dict[str, Any]) -> None:
                 bad.append(f"date must be an ISO date (got {h['date']!r:.40})")
         except ImpossibleDate:
             bad.append(f"date {h['date']!r:.40} is not a calendar date")
-    if isinstance(h.get("office"), str) and h["office"].upper() not in OFFICES:
-        if office_code(h["office"]) is None:
-            bad.append(f"office {h['office']!r:.40} is not one of {', '.join(OFFICES)}")
-    for code in h.get("offices") if isinstance(h.get("offices"), list) else []:  # `offices: true` is reported above
+    if isinstance(h.get("office"), str) and h["office"].upper() not in OFFICES and office_code(h["office"]) is None:
+        bad.append(f"office {h['office']!r:.40} is not one of {', '.join(OFFICES)}")
+    for code in h["offices"] if isinstance(h.get("offices"), list) else []:  # `offices: true` is reported above
         if isinstance(code, str) and office_code(code) is None:
             bad.append(f"offices lists unknown office {code!r:.40}")
     if bad:
@@ -124,7 +127,7 @@ def _drop_repeated_title(body: str, title: str) -> str:
 
 def build_notice(draft: Draft) -> Notice:
     """The Notice for one draft. Raises SourceError naming what is missing or wrong."""
-    hints = {clean_text(k): clean_value(v) for k, v in draft.hints.items()}
+    hints: dict[str, Any] = {clean_text(k): clean_value(v) for k, v in draft.hints.items()}
     fixed = draft.fixed
     try:
         _check_types(hints)
@@ -170,7 +173,10 @@ def build_notice(draft: Draft) -> Notice:
     except InvalidNotice as exc:
         raise SourceError(draft.source.path, str(exc)) from None
     offices = hints.get("offices")
-    offices = sorted({office_code(o) for o in offices} - {None}, key=OFFICES.index) if offices is not None else offices_mentioned(title + "\n" + plain)  # type: ignore[arg-type]
+    if offices is not None:
+        offices = sorted({c for c in map(office_code, offices) if c}, key=OFFICES.index)
+    else:
+        offices = offices_mentioned(title + "\n" + plain)
     acronyms = hints.get("acronyms")
     if acronyms is None:
         # What the text defines, plus the official name of an office code the

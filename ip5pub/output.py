@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
 import tempfile
 from pathlib import Path
@@ -43,10 +44,8 @@ def atomic_write(path: Path, data: bytes | str, durable: bool = True) -> Path:
         os.chmod(tmp, 0o644)
         os.replace(tmp, path)
     except BaseException as exc:
-        try:
+        with contextlib.suppress(FileNotFoundError):
             os.unlink(tmp)
-        except FileNotFoundError:
-            pass
         if isinstance(exc, OSError):
             # e.g. ENOSPC: the previous file is untouched; say so in one line.
             raise OutputError(f"cannot write {path}: {exc.strerror or exc}; the previous file is unchanged") from None

@@ -29,7 +29,7 @@ class Config:
     # to dozens of pages repeating the contents, so the brief leaves it out.
     glance_limit: int = 60
 
-    def with_overrides(self, **values: Any) -> "Config":
+    def with_overrides(self, **values: Any) -> Config:
         return replace(self, **{k: v for k, v in values.items() if v is not None})
 
 

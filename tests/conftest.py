@@ -80,7 +80,7 @@ class RecordingServer:
         self.hits = hits
 
         class Handler(http.server.BaseHTTPRequestHandler):
-            def do_GET(self):  # noqa: N802 - http.server's name
+            def do_GET(self):
                 hits.append(self.path)
                 self.send_response(200)
                 self.send_header("Content-Type", content_type)
@@ -94,7 +94,7 @@ class RecordingServer:
         self.port = self.server.server_port
         self.url = f"http://127.0.0.1:{self.port}"
 
-    def __enter__(self) -> "RecordingServer":
+    def __enter__(self) -> RecordingServer:
         import threading
 
         threading.Thread(target=self.server.serve_forever, daemon=True).start()

@@ -19,7 +19,7 @@ import pytest
 from conftest import EPOCH, ROOT
 
 sys.path.insert(0, str(ROOT / "bench"))
-from generate import generate  # noqa: E402
+from generate import generate
 
 N = 60  # over the 40 stories of --pdf-layout auto, so this is the layout large briefs get
 SIZE = 8

@@ -21,7 +21,7 @@ from lxml import etree
 from conftest import ROOT, make_workspace, run_cli
 
 sys.path.insert(0, str(ROOT / "bench"))
-from generate import generate  # noqa: E402
+from generate import generate
 
 pytestmark = pytest.mark.slow
 

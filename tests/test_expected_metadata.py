@@ -25,7 +25,7 @@ import yaml
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
 
-from conftest import ROOT, SOURCES  # noqa: E402
+from conftest import SOURCES  # noqa: E402
 
 from ip5pub.extract.offices import OFFICIAL_NAMES  # noqa: E402
 

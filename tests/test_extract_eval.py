@@ -15,7 +15,7 @@ import pytest
 from conftest import ROOT
 
 sys.path.insert(0, str(ROOT / "bench"))
-from extract_eval import DEFAULT_DATA, measure  # noqa: E402
+from extract_eval import DEFAULT_DATA, measure
 
 pytestmark = [
     pytest.mark.slow,

@@ -34,9 +34,8 @@ def test_second_run_waits_then_fails_clearly_and_a_killed_holder_frees_the_lock(
                               stdout=subprocess.PIPE, text=True)
     try:
         assert holder.stdout.readline().strip() == "held"
-        with pytest.raises(Busy, match=f"pid {holder.pid}"):
-            with workspace_lock(tmp_path, wait=0.5):
-                pass
+        with pytest.raises(Busy, match=f"pid {holder.pid}"), workspace_lock(tmp_path, wait=0.5):
+            pass
     finally:
         holder.send_signal(signal.SIGKILL)
         holder.wait()

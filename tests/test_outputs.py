@@ -4,17 +4,16 @@ from __future__ import annotations
 
 import re
 import zipfile
-from pathlib import Path
 
 import pytest
 from pypdf import PdfReader
 
-from ip5pub import markdown, normalize
+from ip5pub import markdown
 from ip5pub.build import normalize_sources
 from ip5pub.extract.text import split_sentences
 from ip5pub.readers import source_files
 
-from conftest import ROOT, SOURCES, run_cli
+from conftest import run_cli
 
 pytestmark = pytest.mark.slow
 

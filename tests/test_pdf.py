@@ -184,7 +184,7 @@ def test_metadata_is_set_and_dated_from_source_date_epoch(shipped):
     assert meta.author == "ip5pub"
     assert meta.subject.startswith("News from the world's patent offices, ")
     assert "EPO" in meta.keywords and "USPTO" in meta.keywords
-    stamp = dt.datetime.fromtimestamp(int(EPOCH), dt.timezone.utc).strftime("D:%Y%m%d%H%M%SZ")
+    stamp = dt.datetime.fromtimestamp(int(EPOCH), dt.UTC).strftime("D:%Y%m%d%H%M%SZ")
     assert meta["/CreationDate"] == stamp and meta["/ModDate"] == stamp
     assert reader.trailer["/Root"]["/Lang"] == "en"
 
@@ -210,7 +210,7 @@ def test_every_font_is_embedded(shipped, cjk):
 
 @pytest.mark.slow
 def test_source_line_never_starts_a_page(shipped, cjk):
-    for pdf, reader, pages, shown, *_ in (shipped, cjk):
+    for _pdf, _reader, pages, shown, *_ in (shipped, cjk):
         for story in shown:
             n = story.notice
             page = next(p for p in pages if squash(f"Source: {n.source.path}") in squash(p))
@@ -254,7 +254,7 @@ def test_each_cjk_language_uses_its_own_face(cjk):
         sentence = squash(first_sentence(n.body))
         runs: list[tuple[str, str]] = []
         for page in reader.pages:
-            page.extract_text(visitor_text=lambda t, cm, tm, font, size: runs.append((t, str(font and font.get("/BaseFont")))))
+            page.extract_text(visitor_text=lambda t, cm, tm, font, size, runs=runs: runs.append((t, str(font and font.get("/BaseFont")))))
         used = {f for t, f in runs if squash(t) and squash(t) in sentence and len(squash(t)) >= 4}
         assert used and all(face[n.language] in f for f in used), (n.language, used)
 

@@ -26,7 +26,7 @@ from ip5pub.render import pdf_chunks
 from conftest import ROOT, run_cli
 
 sys.path.insert(0, str(ROOT / "bench"))
-from generate import generate  # noqa: E402
+from generate import generate
 
 pytestmark = pytest.mark.slow
 N = 57  # with the three CJK notices, 60: the most that still get the "At a glance" table

@@ -139,7 +139,7 @@ def test_feed_xml(doctype, title, items, atom):
         xml = f'{doctype}<feed xmlns="http://www.w3.org/2005/Atom"><title>{title}</title>{entries}</feed>'
     else:
         xml = f'{doctype}<rss version="2.0"><channel><title>{title}</title>{"".join(items)}</channel></rss>'
-    _succeeds_idempotently_or_is_refused("n.rss", f'<?xml version="1.0"?>{xml}'.encode("utf-8"))
+    _succeeds_idempotently_or_is_refused("n.rss", f'<?xml version="1.0"?>{xml}'.encode())
 
 
 YAML_SCALAR = st.one_of(st.none(), st.booleans(), st.integers(), st.floats(allow_nan=False), TEXTY, DATE,
@@ -161,5 +161,5 @@ def test_front_matter(meta, raw, body):
     import yaml
 
     head = raw if raw is not None else yaml.safe_dump(meta, allow_unicode=True)
-    _succeeds_idempotently_or_is_refused("n.md", f"---\n{head}\n---\n\n{body}\n".encode("utf-8"))
+    _succeeds_idempotently_or_is_refused("n.md", f"---\n{head}\n---\n\n{body}\n".encode())
     assert not Path("/tmp/ip5pub-pwned").exists()

@@ -71,7 +71,7 @@ def test_source_date_epoch_is_today_without_option(runner, workspace):
 
 def test_clock_is_today_without_either(runner, workspace, monkeypatch):
     monkeypatch.delenv("SOURCE_DATE_EPOCH")
-    today = dt.datetime.now(dt.timezone.utc).date()
+    today = dt.datetime.now(dt.UTC).date()
     result = runner.invoke(main, ["digest", "--since", "0d", "-o", "-"])
     from ip5pub.templates import longdate
 

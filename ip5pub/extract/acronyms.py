@@ -166,7 +166,8 @@ def find_acronyms(text: str) -> dict[str, str]:
 
     for m in _PAREN.finditer(text):
         # '(hereinafter "PPH")', '("PPH")': the quoted acronym is the definition.
-        inner = re.sub(r"^(?:hereinafter|hereafter|the|or|i\.e\.)?\s*[\"'“‘「]?\s*|\s*[\"'”’」]$", "", m.group("inner").strip(), flags=re.I)
+        inner = re.sub(r"^(?:hereinafter|hereafter|the|or|i\.e\.)?\s*[\"'“‘「]?\s*|\s*[\"'”’」]$", "",
+                       m.group("inner").strip(), flags=re.I)
         before = text[: m.start()]
         if _is_acronym(inner):  # "Patent Prosecution Highway (PPH)"
             exp = _expansion_before(before, inner)
@@ -182,9 +183,9 @@ def find_acronyms(text: str) -> dict[str, str]:
             if words and (_initials_match(head.group(1), words) or _letters_cover(head.group(1), words)):
                 add(head.group(1), inner)
     for line in text.splitlines():
-        m = _DEF_LINE.match(line)
-        if m and _initials_match(m.group("acro"), _words(m.group("exp"))):
-            add(m.group("acro"), m.group("exp").strip())
+        d = _DEF_LINE.match(line)
+        if d and _initials_match(d.group("acro"), _words(d.group("exp"))):
+            add(d.group("acro"), d.group("exp").strip())
     return found
 
 

@@ -12,7 +12,8 @@ from ip5pub.extract.offices import first_office_in
 _ATTRIBUTION = re.compile(
     r"[(（]?\s*(?P<line>(?:Translated|Translation)\s+from\s+[^()（）\n]{3,120}?|"
     r"(?:Source|Sources|Originally published by|Reprinted from|Republished from)\s*[:：]\s*[^()（）\n]{2,120}?|"
-    r"(?:Republished|Reprinted|Reproduced|Adapted|Originally published)\s+(?:from|by|in|with permission of)\s+[^()（）\n]{3,120}?|"
+    r"(?:Republished|Reprinted|Reproduced|Adapted|Originally published)\s+"
+    r"(?:from|by|in|with permission of)\s+[^()（）\n]{3,120}?|"
     r"(?:来源|来源于|出处|転載元|출처)\s*[:：]\s*[^()（）\n]{2,80}?)\s*[)）]?\s*$",
     re.I,
 )

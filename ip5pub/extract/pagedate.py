@@ -10,7 +10,7 @@ the body text, the URL, the file's mtime or the clock. Precedence:
 
 from __future__ import annotations
 
-from typing import Callable
+from collections.abc import Callable
 
 from ip5pub.extract.dates import ImpossibleDate, parse_date
 from ip5pub.readers.text import header_fields

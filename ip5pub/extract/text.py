@@ -29,7 +29,8 @@ def split_sentences(text: str) -> list[str]:
     text = " ".join(text.split())
     out: list[str] = []
     start = 0
-    for m in re.finditer(r"[.!?](?:[\"'”’)\]]*)(?=\s+[\"'“‘(\[]?[A-Z0-9\u3040-\u9fff\uac00-\ud7af])|[。！？](?:[”’」』）]*)", text):
+    ends = r"[.!?](?:[\"'”’)\]]*)(?=\s+[\"'“‘(\[]?[A-Z0-9\u3040-\u9fff\uac00-\ud7af])|[。！？](?:[”’」』）]*)"
+    for m in re.finditer(ends, text):
         end = m.end()
         before = text[start:m.start() + 1]
         last = re.search(r"([A-Za-z.]+)\.$", before)

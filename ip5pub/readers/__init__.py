@@ -9,9 +9,9 @@ as .txt or an HTML page saved as .xml is still read as what it is.
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Callable
 
 from ip5pub.model import Draft, SourceError, SourceRef
 

@@ -44,7 +44,10 @@ def decode(data: bytes, declared: str | None = None) -> str:
     # statistics that tell Shift_JIS from EUC-KR.
     sample = re.sub(rb"<[^<>]{0,2000}>", b" ", data) if data.lstrip()[:1] == b"<" else data
     results = from_bytes(sample, cp_isolation=_CANDIDATES)
-    for match in sorted(results, key=lambda m: (-m.coherence, m.chaos, _CANDIDATES.index(m.encoding) if m.encoding in _CANDIDATES else 99)):
+    def rank(m):
+        return -m.coherence, m.chaos, _CANDIDATES.index(m.encoding) if m.encoding in _CANDIDATES else 99
+
+    for match in sorted(results, key=rank):
         try:
             return _clean(data.decode(match.encoding))
         except (UnicodeDecodeError, LookupError):
@@ -58,7 +61,8 @@ def decode(data: bytes, declared: str | None = None) -> str:
 def _canonical(name: str) -> str:
     name = name.strip().lower()
     # Pages that declare gb2312/gbk routinely use characters only GB18030 has.
-    return {"gb2312": "gb18030", "gbk": "gb18030", "x-sjis": "shift_jis", "euc-kr": "cp949", "ks_c_5601-1987": "cp949"}.get(name, name)
+    supersets = {"gb2312": "gb18030", "gbk": "gb18030", "x-sjis": "shift_jis", "euc-kr": "cp949", "ks_c_5601-1987": "cp949"}
+    return supersets.get(name, name)
 
 
 def _clean(text: str) -> str:

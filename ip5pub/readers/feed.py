@@ -96,11 +96,12 @@ def read(path: Path, data: bytes, ref: SourceRef) -> list[Draft]:
     found: list[tuple] = []  # the arguments of _draft, one tuple per item
     if tag == f"{ATOM}feed":
         channel_title = _text(root.find(f"{ATOM}title"))
-        channel_link = next((l.get("href") for l in root.findall(f"{ATOM}link") if l.get("rel", "alternate") == "alternate"), None)
+        channel_link = next((link.get("href") for link in root.findall(f"{ATOM}link")
+                             if link.get("rel", "alternate") == "alternate"), None)
         items = root.findall(f"{ATOM}entry")
         for i, entry in enumerate(items):
             title = _text(entry.find(f"{ATOM}title"))
-            link = next((l.get("href") for l in entry.findall(f"{ATOM}link") if l.get("rel", "alternate") == "alternate"), None)
+            link = next((x.get("href") for x in entry.findall(f"{ATOM}link") if x.get("rel", "alternate") == "alternate"), None)
             content = entry.find(f"{ATOM}content")
             if content is None:
                 content = entry.find(f"{ATOM}summary")

@@ -30,7 +30,8 @@ from ip5pub.readers.decode import decode
 from ip5pub.readers.htmltext import Block, clean_blocks, fragment_blocks, to_markdown, xml_blocks
 from ip5pub.readers.text import HEADER_FIELD
 
-_CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?\s*([A-Za-z0-9_:.-]+)|<\?xml[^>]+encoding\s*=\s*["']([A-Za-z0-9_.-]+)""", re.I)
+_CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?\s*([A-Za-z0-9_:.-]+)"""
+                      rb"""|<\?xml[^>]+encoding\s*=\s*["']([A-Za-z0-9_.-]+)""", re.I)
 # Separators between a headline and the site name in <title>: "Headline | Site", "标题_栏目_网站", "제목 < 메뉴 : 사이트".
 _TITLE_SEP = re.compile(r"\s+[|\-–—<>‹›»«:·]{1,2}\s+|\s*[_｜|]\s*")
 _TITLE_META = ("articletitle", "og:title", "twitter:title", "dc.title", "dcterms.title", "title", "headline")
@@ -118,7 +119,8 @@ def _headings(tree) -> list[str]:
             continue
         tag = el.tag.lower()
         marks = f"{el.get('class') or ''} {el.get('id') or ''}".lower()
-        if re.fullmatch(r"h[1-4]", tag) or re.search(r"title|subject|headline|heading", marks) and tag not in ("html", "body", "head", "title", "meta"):
+        named = re.search(r"title|subject|headline|heading", marks) and tag not in ("html", "body", "head", "title", "meta")
+        if re.fullmatch(r"h[1-4]", tag) or named:
             if _is_furniture(el):
                 continue
             text = clean_line(el.text_content())
@@ -188,6 +190,9 @@ def _lines(tree) -> list[str]:
     return [x for x in (clean_line(line) for line in lines) if x]
 
 
+_COPYRIGHT = re.compile(r"(?:Copyright|版权所有|©|\(c\))\s*(?:©|\(c\))?\s*(?:\d{4}(?:-\d{4})?)?\s*[:：]?\s*([^.|　]{2,60})", re.I)
+
+
 def find_owner(url: str | None, meta: dict[str, str], tree, lines: list[str]) -> tuple[str | None, str | None]:
     """(office, publisher) of this copy, from its site."""
     host = urlsplit(url).hostname if url else None
@@ -199,7 +204,7 @@ def find_owner(url: str | None, meta: dict[str, str], tree, lines: list[str]) ->
     if len(segments) > 1:
         names.append(segments[-1])
     for line in reversed(lines[-15:]):
-        m = re.search(r"(?:Copyright|版权所有|©|\(c\))\s*(?:©|\(c\))?\s*(?:\d{4}(?:-\d{4})?)?\s*[:：]?\s*([^.|　]{2,60})", line, re.I)
+        m = _COPYRIGHT.search(line)
         if m:
             names.append(clean_line(re.sub(r"\s*(?:All [Rr]ights [Rr]eserved|版权所有).*$", "", m.group(1))))
             break
@@ -274,7 +279,8 @@ def _recover_missed(tree, blocks: list[Block], title: str) -> list[Block]:
         if hit is not None:
             last = max(last, hit)
             continue
-        if el.tag.lower() in ("li", "td", "h1", "h2", "h3", "h4", "h5", "h6", "figcaption") or not _prose(text) or _same_title(text, title):
+        not_prose = el.tag.lower() in ("li", "td", "h1", "h2", "h3", "h4", "h5", "h6", "figcaption") or not _prose(text)
+        if not_prose or _same_title(text, title):
             continue
         inside = takewhile(lambda a: a is not container, [el, *el.iterancestors()])  # up to the container only
         marks = " ".join(filter(None, (x for a in inside for x in (a.get("class"), a.get("id")))))

@@ -178,7 +178,7 @@ def _same(a: str, b: str) -> bool:
     return norm(a) == norm(b)
 
 
-def clean_blocks(blocks: list[Block], title: str, header: "re.Pattern[str] | None" = None) -> list[Block]:
+def clean_blocks(blocks: list[Block], title: str, header: re.Pattern[str] | None = None) -> list[Block]:
     """Drop what is not article text: headline repeats, header fields, furniture.
 
     `header` matches a block made of metadata fields ("Date: …  Hits: …").
@@ -226,7 +226,7 @@ def _has_date(text: str) -> bool:
         return True
 
 
-def _all_header(block: Block, header: "re.Pattern[str]") -> bool:
+def _all_header(block: Block, header: re.Pattern[str]) -> bool:
     lines = block.items if block.kind == "list" else [" ".join(r) for r in block.rows] if block.kind == "table" else [block.text]
     hits = sum(bool(header.search(x)) for x in lines)
     return hits >= max(1, len(lines) // 2)

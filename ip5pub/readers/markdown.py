@@ -23,7 +23,7 @@ def read(path: Path, data: bytes, ref: SourceRef) -> list[Draft]:
         # A leading "# Title" is the title, not part of the body.
         first = next((i for i, x in enumerate(lines) if x.strip()), None)
         m = _HEADING.match(lines[first]) if first is not None else None
-        if m is None:
+        if m is None or first is None:
             raise SourceError("", "no title: no 'title' in front matter and no '# heading' at the top")
         meta["title"] = m.group("title")
         lines = lines[first + 1:]

@@ -125,7 +125,8 @@ def to_markdown(paras: list[str]) -> str:
 
 
 _CRUMBS = re.compile(r"\s+(?:>|›|»|/|→)\s+")
-_SENT_BY = re.compile(r"(?:on behalf of|sent by|published by|Copyright|©)\s*[:：]?\s*(?:\d{4}\s*)?(?P<name>[^-–|,.;]{3,80})", re.I)
+_SENT_BY = re.compile(r"(?:on behalf of|sent by|published by|Copyright|©)\s*[:：]?\s*(?:\d{4}\s*)?(?P<name>[^-–|,.;]{3,80})",
+                      re.I)
 _TRAILING = re.compile(r"^(?:Prev(?:ious)?|Next|이전글|다음글|上一篇|下一篇)\b|^\[[^\]]{1,12}\](?:\s*\[[^\]]{1,12}\])*$", re.I)
 
 

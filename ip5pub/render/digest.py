@@ -70,11 +70,12 @@ def _groups(brief: Brief, by: str, changes: edition.Changes | None) -> tuple[lis
     for number, story in enumerate(stories, 1):
         refs = []
         for n in (story.notice, *story.also):
-            if _linkable(n.source.url):
-                if n.source.url not in seen:
-                    seen[n.source.url] = len(references) + 1
-                    references.append(Reference(seen[n.source.url], n.source.url, n))
-                refs.append(seen[n.source.url])
+            url = n.source.url
+            if url and _linkable(url):
+                if url not in seen:
+                    seen[url] = len(references) + 1
+                    references.append(Reference(seen[url], url, n))
+                refs.append(seen[url])
         mark = changes.mark(story.notice) if changes else None
         if changes and mark is None and any(changes.mark(n) == "revised" for n in story.also):
             mark = "revised"

@@ -8,6 +8,7 @@ import io
 import logging
 import unicodedata
 from pathlib import Path
+from typing import Any
 
 from ip5pub.model import Brief, Notice
 from ip5pub.output import atomic_write
@@ -30,7 +31,7 @@ class _Collect(logging.Handler):
         self.other: dict[str, None] = {}
 
     def emit(self, record: logging.LogRecord) -> None:
-        if isinstance(record.msg, str) and record.msg.startswith(".notdef glyph") and record.args:
+        if isinstance(record.msg, str) and record.msg.startswith(".notdef glyph") and isinstance(record.args, tuple):
             self.missing[str(record.args[0])] = None
         else:
             self.other[record.getMessage()] = None
@@ -76,7 +77,7 @@ def attachments(brief: Brief, ctx: RenderContext, fetcher) -> list:
     from ip5pub.normalize import to_markdown
 
     # Fixed dates: WeasyPrint would stamp attachments with the clock.
-    stamp = dt.datetime.fromtimestamp(ctx.epoch, dt.timezone.utc)
+    stamp = dt.datetime.fromtimestamp(ctx.epoch, dt.UTC)
     notices = [n for s in brief.stories for n in (s.notice, *s.also)]
     return [Attachment(string=to_markdown(n), name=f"{n.id}.md", description=n.title, url_fetcher=fetcher,
                        created=stamp, modified=stamp, relationship="Source") for n in notices]
@@ -152,7 +153,7 @@ def render(brief: Brief, ctx: RenderContext, out: Path) -> Path:
             source = source.replace("</head>", f"<style>{pdf_chunks.single_pass_css(brief, size)}</style></head>", 1)
         document = HTML(string=source, base_url=base_url, url_fetcher=fetcher)
         sheets = [CSS(string=page_css, url_fetcher=fetcher)]
-        options = {}
+        options: dict[str, Any] = {}
         if ctx.pdf_variant:
             options["pdf_variant"] = ctx.pdf_variant
         if ctx.pdf_variant == "pdf/a-3b":
