@@ -16,11 +16,9 @@ from __future__ import annotations
 
 import json
 import re
-from itertools import takewhile
 from pathlib import Path
 from urllib.parse import urlsplit
 
-from ip5pub.extract.boilerplate import ends_article, opens_trailing_section
 from ip5pub.extract.offices import office_for_host, office_named_by_site
 from ip5pub.extract.pagedate import find_date
 from ip5pub.extract.text import clean_line
@@ -28,6 +26,7 @@ from ip5pub.model import Draft, SourceError, SourceRef
 from ip5pub.readers import Reader
 from ip5pub.readers.decode import decode
 from ip5pub.readers.htmltext import Block, clean_blocks, fragment_blocks, to_markdown, xml_blocks
+from ip5pub.readers.recovery import recover_missed
 from ip5pub.readers.text import HEADER_FIELD
 
 _CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?\s*([A-Za-z0-9_:.-]+)"""
@@ -221,89 +220,6 @@ def find_owner(url: str | None, meta: dict[str, str], tree, lines: list[str]) ->
     return None, host
 
 
-_LEAF_BLOCKS = {"p", "div", "blockquote", "section", "article", "dd", "td", "li", "h1", "h2", "h3", "h4", "h5", "h6",
-                "ul", "ol", "table", "tr", "figure", "figcaption", "header", "footer", "nav", "aside", "main", "form"}
-_CAPTION = re.compile(r"caption|credit|byline|author|bio|photo|image|img|figure|meta|date|tag|keyword|advert|promo|"
-                      r"banner|contact|about|newsletter|subscribe|signup|cookie|disclaimer|notice|box", re.I)
-
-
-def _norm(text: str) -> str:
-    return re.sub(r"\W+", "", text).casefold()
-
-
-def _prose(text: str) -> bool:
-    cjk = len(re.findall(r"[\u3040-\u30ff\u3400-\u9fff\uac00-\ud7af]", text))
-    return (cjk >= 12 or len(text.split()) >= 5) and bool(re.search(r"[.!?。！？다]\W{0,2}$", text))
-
-
-def _recover_missed(tree, blocks: list[Block], title: str) -> list[Block]:
-    """Put back article sentences trafilatura left out (a lead in a bare <div>).
-
-    trafilatura locates the article; the container holding its paragraphs is
-    walked again, and a prose paragraph found there but missing from the
-    extraction is inserted where it stands in the page. Furniture by tag or
-    class, captions, bylines and link lists are never recovered.
-    """
-    keys = [k for k in (_norm(b.plain) for b in blocks if b.kind == "p") if len(k) >= 12]
-    if not keys:
-        return blocks
-    leaves = []
-    for el in tree.iter():
-        tag = el.tag.lower() if isinstance(el.tag, str) else ""
-        if tag not in _LEAF_BLOCKS or any(isinstance(c.tag, str) and c.tag.lower() in _LEAF_BLOCKS for c in el.iterdescendants()):
-            continue
-        text = clean_line(el.text_content())
-        if text:
-            leaves.append((el, text, _norm(text)))
-    # The container: the closest common ancestor of the leaves trafilatura kept.
-    matched = [el for el, _, n in leaves if n and any(n in k or k in n for k in keys)]
-    if not matched:
-        return blocks
-    # The headline marks where the article starts: include it when that still
-    # gives an article-sized container (a lead may sit between the two).
-    headline = [el for el in tree.iter("h1", "h2", "h3") if _same_title(clean_line(el.text_content()), title)]
-    container = _common_ancestor(matched + headline[:1])
-    if container is None or container.tag in ("body", "html"):
-        container = _common_ancestor(matched)
-    if container is None or container.tag in ("body", "html"):
-        return blocks  # no article container to speak of: recovering would bring the page back
-    out = list(blocks)
-    norms = [_norm(b.plain) for b in out]  # kept beside `out`: recomputing per leaf is quadratic on long pages
-    last = -1  # index in `out` of the block matched most recently, in page order
-    for el, text, n in leaves:
-        if not (container in el.iterancestors() or el is container):
-            continue
-        if el.tag.lower() in ("h1", "h2", "h3", "h4", "h5", "h6") and opens_trailing_section(text) or ends_article(text):
-            break  # "About WIPO", "###": nothing after it is article text
-        hit = next((i for i, m in enumerate(norms) if n and len(n) >= 6 and (n in m or m in n)), None)
-        if hit is not None:
-            last = max(last, hit)
-            continue
-        not_prose = el.tag.lower() in ("li", "td", "h1", "h2", "h3", "h4", "h5", "h6", "figcaption") or not _prose(text)
-        if not_prose or _same_title(text, title):
-            continue
-        inside = takewhile(lambda a: a is not container, [el, *el.iterancestors()])  # up to the container only
-        marks = " ".join(filter(None, (x for a in inside for x in (a.get("class"), a.get("id")))))
-        links = sum(len(clean_line(a.text_content())) for a in el.iter("a"))
-        if _is_furniture(el) or (marks and _CAPTION.search(marks)) or links > len(text) / 2:
-            continue
-        last += 1
-        out.insert(last, Block("p", text))
-        norms.insert(last, _norm(out[last].plain))
-    return out
-
-
-def _common_ancestor(elements: list):
-    node = elements[0] if elements else None
-    while node is not None and not all(node is m or node in m.iterancestors() for m in elements):
-        node = node.getparent()
-    return node
-
-
-def _same_title(text: str, title: str) -> bool:
-    return _norm(text) == _norm(title)
-
-
 def _config():
     from trafilatura.settings import use_config
 
@@ -333,7 +249,7 @@ def page_hints(text: str) -> tuple[dict[str, object], list[Block], str | None]:
         container = container if container is not None else tree.find("body")
         blocks = fragment_blocks(container) if container is not None else []
     else:
-        blocks = _recover_missed(tree, blocks, title)
+        blocks = recover_missed(tree, blocks, title, _is_furniture)
     blocks = clean_blocks(blocks, title, HEADER_FIELD)
     lines = _lines(tree)
     first = next((b.text for b in blocks if b.kind == "p"), "")

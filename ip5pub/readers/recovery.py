@@ -1,0 +1,162 @@
+"""Put back article paragraphs that trafilatura left out (a lead in a bare <div>).
+
+trafilatura locates the article; the container holding the paragraphs it kept
+is walked again, and a prose paragraph found there but missing from the
+extraction is inserted where it stands in the page. Furniture by tag or
+class, captions, bylines and link lists are never recovered.
+
+The work is linear in the size of the page: each leaf block of the page is
+compared with the extracted paragraph of the same text (a dictionary) or,
+failing that, with the few paragraphs around the last one matched (both run
+in page order), never with every paragraph. A page of 16,000 paragraphs
+would otherwise cost hundreds of millions of comparisons.
+"""
+
+from __future__ import annotations
+
+import re
+from itertools import takewhile
+
+from ip5pub.extract.boilerplate import ends_article, opens_trailing_section
+from ip5pub.extract.text import clean_line
+from ip5pub.readers.htmltext import Block
+
+LEAF_BLOCKS = {"p", "div", "blockquote", "section", "article", "dd", "td", "li", "h1", "h2", "h3", "h4", "h5", "h6",
+               "ul", "ol", "table", "tr", "figure", "figcaption", "header", "footer", "nav", "aside", "main", "form"}
+_CAPTION = re.compile(r"caption|credit|byline|author|bio|photo|image|img|figure|meta|date|tag|keyword|advert|promo|"
+                      r"banner|contact|about|newsletter|subscribe|signup|cookie|disclaimer|notice|box", re.I)
+_HEADINGS = ("h1", "h2", "h3", "h4", "h5", "h6")
+_NEVER = ("li", "td", "figcaption", *_HEADINGS)  # list items, cells, captions, headings: never recovered
+# How many extracted blocks either side of the last match a leaf is compared
+# with when its text is not exactly one block's (a block cut or merged).
+WINDOW = 24
+KEY_MIN = 12  # normalized characters a paragraph needs to locate the article by
+HIT_MIN = 6  # ... and a leaf needs to count as already extracted
+
+
+def norm(text: str) -> str:
+    return re.sub(r"\W+", "", text).casefold()
+
+
+def is_prose(text: str) -> bool:
+    cjk = len(re.findall(r"[\u3040-\u30ff\u3400-\u9fff\uac00-\ud7af]", text))
+    return (cjk >= 12 or len(text.split()) >= 5) and bool(re.search(r"[.!?。！？다]\W{0,2}$", text))
+
+
+def _tag(el) -> str:
+    return el.tag.lower() if isinstance(el.tag, str) else ""
+
+
+def leaves(tree) -> list[tuple[object, str, str]]:
+    """(element, text, normalized text) of every block with no block inside, in page order.
+
+    An element is marked as holding a block by walking up from each block
+    until an ancestor already marked: every element is marked once.
+    """
+    holders: set = set()
+    blocks = [el for el in tree.iter() if _tag(el) in LEAF_BLOCKS]
+    for el in blocks:
+        parent = el.getparent()
+        while parent is not None and parent not in holders:
+            holders.add(parent)
+            parent = parent.getparent()
+    out = []
+    for el in blocks:
+        if el in holders:
+            continue
+        text = clean_line(el.text_content())
+        if text:
+            out.append((el, text, norm(text)))
+    return out
+
+
+class _Matcher:
+    """Which extracted block a leaf's text is (or is part of, or holds)."""
+
+    def __init__(self, norms: list[str]):
+        self.norms = norms
+        self.exact: dict[str, int] = {}
+        for i, n in enumerate(norms):
+            self.exact.setdefault(n, i)
+        self.last = 0
+
+    def find(self, n: str, least: int) -> int | None:
+        if len(n) < least:
+            return None
+        hit = self.exact.get(n)
+        if hit is None:
+            lo, hi = max(0, self.last - WINDOW), min(len(self.norms), self.last + WINDOW + 1)
+            hit = next((i for i in range(lo, hi) if len(self.norms[i]) >= least and (n in self.norms[i] or self.norms[i] in n)), None)
+        if hit is not None:
+            self.last = hit
+        return hit
+
+
+def common_ancestor(elements: list):
+    """The closest element holding all of `elements` (linear in their depth)."""
+    if not elements:
+        return None
+    chain = [elements[0], *elements[0].iterancestors()]
+    depth = {id(node): i for i, node in enumerate(chain)}
+    highest = 0
+    for el in elements[1:]:
+        node = el
+        while node is not None and id(node) not in depth:
+            node = node.getparent()
+        if node is None:
+            return None
+        highest = max(highest, depth[id(node)])
+    return chain[highest]
+
+
+def recover_missed(tree, blocks: list[Block], title: str, is_furniture) -> list[Block]:
+    """`blocks` with the article's missing prose paragraphs put back in page order.
+
+    `is_furniture(el)` says whether an element is navigation or a side box.
+    """
+    norms = [norm(b.plain) for b in blocks]
+    keyed = _Matcher([n if b.kind == "p" and len(n) >= KEY_MIN else "\0" for b, n in zip(blocks, norms)])
+    if all(n == "\0" for n in keyed.norms):
+        return blocks
+    found = leaves(tree)
+    # The container: the closest common ancestor of the leaves trafilatura kept.
+    matched = [el for el, _, n in found if keyed.find(n, KEY_MIN) is not None]
+    if not matched:
+        return blocks
+    # The headline marks where the article starts: include it when that still
+    # gives an article-sized container (a lead may sit between the two).
+    headline = [el for el in tree.iter(*_HEADINGS[:3]) if norm(clean_line(el.text_content())) == norm(title)]
+    container = common_ancestor(matched + headline[:1])
+    if container is None or _tag(container) in ("body", "html"):
+        container = common_ancestor(matched)
+    if container is None or _tag(container) in ("body", "html"):
+        return blocks  # no article container to speak of: recovering would bring the page back
+    hits = _Matcher(norms)
+    after: dict[int, list[Block]] = {}  # index of an extracted block -> recovered paragraphs that follow it
+    seen: set[str] = set()
+    last = -1  # the extracted block matched most recently, in page order
+    for el, text, n in found:
+        if not (el is container or container in el.iterancestors()):
+            continue
+        if _tag(el) in _HEADINGS and opens_trailing_section(text) or ends_article(text):
+            break  # "About WIPO", "###": nothing after it is article text
+        hit = hits.find(n, HIT_MIN)
+        if hit is not None:
+            last = max(last, hit)
+            continue
+        if _tag(el) in _NEVER or not is_prose(text) or n == norm(title) or n in seen:
+            continue
+        inside = takewhile(lambda a: a is not container, [el, *el.iterancestors()])  # up to the container only
+        marks = " ".join(filter(None, (x for a in inside for x in (a.get("class"), a.get("id")))))
+        links = sum(len(clean_line(a.text_content())) for a in el.iter("a"))
+        if is_furniture(el) or (marks and _CAPTION.search(marks)) or links > len(text) / 2:
+            continue
+        seen.add(n)
+        after.setdefault(last, []).append(Block("p", text))
+    if not after:
+        return blocks
+    out = list(after.get(-1, []))
+    for i, block in enumerate(blocks):
+        out.append(block)
+        out.extend(after.get(i, []))
+    return out
