@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import re
 from itertools import takewhile
+from typing import Any
 
 from ip5pub.extract.boilerplate import ends_article, opens_trailing_section
 from ip5pub.extract.text import clean_line
@@ -47,7 +48,7 @@ def _tag(el) -> str:
     return el.tag.lower() if isinstance(el.tag, str) else ""
 
 
-def leaves(tree) -> list[tuple[object, str, str]]:
+def leaves(tree) -> list[tuple[Any, str, str]]:
     """(element, text, normalized text) of every block with no block inside, in page order.
 
     An element is marked as holding a block by walking up from each block
@@ -86,7 +87,8 @@ class _Matcher:
         hit = self.exact.get(n)
         if hit is None:
             lo, hi = max(0, self.last - WINDOW), min(len(self.norms), self.last + WINDOW + 1)
-            hit = next((i for i in range(lo, hi) if len(self.norms[i]) >= least and (n in self.norms[i] or self.norms[i] in n)), None)
+            near = (i for i in range(lo, hi) if len(self.norms[i]) >= least)
+            hit = next((i for i in near if n in self.norms[i] or self.norms[i] in n), None)
         if hit is not None:
             self.last = hit
         return hit
