@@ -12,11 +12,25 @@ from __future__ import annotations
 import re
 import unicodedata
 
+# Line-start and line-end prohibitions of JIS X 4051 (classes as in W3C's
+# "Requirements for Japanese Text Layout"), plus their Chinese and Latin
+# counterparts: closing brackets, hyphens, dividing punctuation, middle dots,
+# full stops, commas, inseparables, iteration marks, the prolonged sound mark
+# and small kana never start a line; opening brackets never end one.
 _NO_START = set(
-    "—―、。，．・：；？！゛゜ヽヾゝゞ々ー）］｝〕〉》」』】〙〗〟’”｠»,.:;?!)]}%‰…‥〜~"
-    "ぁぃぅぇぉっゃゅょゎァィゥェォッャュョヮヵヶ"
+    "’”）〕］｝〉》」』】｠〙〗〟»)]}"  # cl-02 closing brackets
+    "‐〜゠–~"  # cl-03 hyphens
+    "！？‼⁇⁈⁉?!"  # cl-04 dividing punctuation
+    "・：；:;"  # cl-05 middle dots
+    "。．."  # cl-06 full stops
+    "、，,"  # cl-07 commas
+    "—―…‥〳〴〵"  # cl-08 inseparables: a pair such as "……" stays whole
+    "ヽヾゝゞ々〻"  # cl-09 iteration marks
+    "ー"  # cl-10 prolonged sound mark
+    "ぁぃぅぇぉっゃゅょゎゕゖァィゥェォッャュョヮヵヶㇰㇱㇲㇳㇴㇵㇶㇷㇸㇹㇺㇻㇼㇽㇾㇿ"  # cl-11 small kana
+    "゛゜%‰"  # sound marks and units that belong to what precedes them
 )
-_NO_END = set("（［｛〔〈《「『【〘〖〝‘“｟«([{")
+_NO_END = set("‘“（〔［｛〈《「『【｟〘〖«〝([{")  # cl-01 opening brackets
 
 
 def char_width(ch: str) -> int:

@@ -6,7 +6,24 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from ip5pub.wrap import _NO_END, _NO_START, width, wrap
+from ip5pub.wrap import width, wrap
+
+# Character classes of JIS X 4051 (as listed in W3C "Requirements for Japanese
+# Text Layout", appendix A), written out here rather than read from the code
+# under test: the wrapper must honour the standard, not its own tables.
+OPENING_BRACKETS = "‘“（〔［｛〈《「『【｟〘〖«〝"  # cl-01: never end a line
+CLOSING_BRACKETS = "’”）〕］｝〉》」』】｠〙〗»〟"  # cl-02
+HYPHENS = "‐〜゠–"  # cl-03
+DIVIDING_PUNCTUATION = "！？‼⁇⁈⁉"  # cl-04
+MIDDLE_DOTS = "・：；"  # cl-05
+FULL_STOPS = "。．"  # cl-06
+COMMAS = "、，"  # cl-07
+ITERATION_MARKS = "ヽヾゝゞ々〻"  # cl-09
+PROLONGED_SOUND_MARK = "ー"  # cl-10
+SMALL_KANA = "ぁぃぅぇぉっゃゅょゎゕゖァィゥェォッャュョヮヵヶㇰㇱㇲㇳㇴㇵㇶㇷㇸㇹㇺㇻㇼㇽㇾㇿ"  # cl-11
+NEVER_START = (CLOSING_BRACKETS + HYPHENS + DIVIDING_PUNCTUATION + MIDDLE_DOTS + FULL_STOPS + COMMAS
+               + ITERATION_MARKS + PROLONGED_SOUND_MARK + SMALL_KANA)
+NEVER_END = OPENING_BRACKETS
 
 ZH = "国家知识产权局于六月三十日公布了专利审查高速路（PPH）项目的最新统计数据。数据显示，申请人通过该项目提交的请求数量比去年同期有所增加。"
 JA = "審査官は、外国語の文献を日本語で確認できるようになり、「より早い段階で関連文献を見つけられた」との声が寄せられています。"
@@ -26,8 +43,25 @@ def test_cjk_lines_fit_and_obey_kinsoku(text, columns):
     lines = wrap(text, columns)
     assert "".join(lines) == text  # nothing lost, no space invented between CJK characters
     assert all(width(line) <= columns for line in lines)
-    assert all(line[0] not in _NO_START for line in lines), lines
-    assert all(line[-1] not in _NO_END for line in lines), lines
+    assert all(line[0] not in NEVER_START for line in lines), lines
+    assert all(line[-1] not in NEVER_END for line in lines), lines
+
+
+@pytest.mark.parametrize("mark", NEVER_START)
+def test_no_line_starts_with_a_jis_x_4051_start_prohibited_character(mark):
+    text = ("审查" + mark + "特许") * 6
+    for columns in range(4, 24):
+        lines = wrap(text, columns)
+        assert "".join(lines) == text
+        assert not any(line.startswith(mark) for line in lines), (columns, lines)
+
+
+@pytest.mark.parametrize("mark", NEVER_END)
+def test_no_line_ends_with_an_opening_bracket(mark):
+    text = ("审查特" + mark + "许庁") * 6
+    for columns in range(4, 24):
+        lines = wrap(text, columns)
+        assert not any(line.endswith(mark) for line in lines), (columns, lines)
 
 
 def test_cjk_punctuation_pairs_stay_together():
