@@ -1,42 +1,48 @@
 # ip5pub — two commands do all the set-up on a fresh Debian/Ubuntu machine:
-#   make brief   create .venv, install, render sources/ into build/
-#   make test    create .venv, install, run the whole test suite
+#   make brief   create .venv, install what rendering needs, render sources/ into build/
+#   make test    the same plus the test tools (pytest, pypdf, ...), run the whole suite
 # and three run ip5pub in a workspace folder without activating .venv:
 #   make init DIR=~/weekly-brief     ip5pub init DIR
 #   make render DIR=~/weekly-brief   ip5pub render -f all, in DIR
 #   make digest DIR=~/weekly-brief   ip5pub digest --since 7d, in DIR
+# (`make install` installs without rendering: what the weekly workflow runs.)
 #
 # System packages (installed by `make system-deps` when run as root with
 # apt-get, otherwise listed so you can install them yourself):
+#   libpango-1.0-0 libpangoft2-1.0-0 text layout for the PDF (WeasyPrint)
 #   fonts-noto-core fonts-noto-cjk   real glyphs for Latin and CJK notices
 #   libharfbuzz-subset0              fast font subsetting (CJK PDFs in < 1 s)
-#   poppler-utils                    pdftotext/pdftoppm, used by tests and for previews
-#   default-jre-headless             Java for EPUBCheck (`ip5pub check`, tests)
+#   default-jre-headless             Java for EPUBCheck (`ip5pub check`)
+# and for the tests only (`make test`):
+#   poppler-utils                    pdftotext/pdftoppm, to read the PDFs the tests make
 # pandoc (the .docx reader) comes from the pypandoc-binary wheel; no system pandoc needed.
 
 PYTHON ?= python3
 VENV ?= .venv
 BIN := $(VENV)/bin
-SYSTEM_PACKAGES := fonts-noto-core fonts-noto-cjk libharfbuzz-subset0 poppler-utils default-jre-headless
+SYSTEM_PACKAGES := libpango-1.0-0 libpangoft2-1.0-0 fonts-noto-core fonts-noto-cjk libharfbuzz-subset0 default-jre-headless
+TEST_SYSTEM_PACKAGES := poppler-utils
 PYTEST_ARGS ?=
 DIR ?= .
 IP5PUB := $(abspath $(BIN))/ip5pub
 
-.PHONY: brief test lint system-deps clean bench init render digest
+.PHONY: brief test lint install system-deps test-system-deps clean bench init render digest
 
-brief: $(VENV)/.installed system-deps
+brief: $(VENV)/.runtime system-deps
 	$(BIN)/ip5pub render -f pdf -f epub -f txt
 
-test: $(VENV)/.installed system-deps
+test: $(VENV)/.installed system-deps test-system-deps
 	$(BIN)/pytest $(PYTEST_ARGS)
 
-init: $(VENV)/.installed
+install: $(VENV)/.runtime
+
+init: $(VENV)/.runtime
 	$(IP5PUB) init "$(DIR)"
 
-render: $(VENV)/.installed
+render: $(VENV)/.runtime
 	cd "$(DIR)" && $(IP5PUB) render -f all
 
-digest: $(VENV)/.installed
+digest: $(VENV)/.runtime
 	cd "$(DIR)" && $(IP5PUB) digest --since 7d
 
 # ruff (rules in pyproject.toml) and mypy; CI runs this before the tests.
@@ -44,31 +50,54 @@ lint: $(VENV)/.installed
 	$(BIN)/ruff check ip5pub tests bench
 	$(BIN)/mypy
 
-bench: $(VENV)/.installed system-deps
+bench: $(VENV)/.installed system-deps test-system-deps
 	$(BIN)/python bench/bench.py
 
-$(VENV)/.installed: pyproject.toml
+$(VENV)/bin/python:
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --upgrade pip
-	$(BIN)/pip install --quiet -e '.[test]'
+
+# What rendering needs.
+$(VENV)/.runtime: pyproject.toml $(VENV)/bin/python
+	$(BIN)/pip install --quiet -e .
 	touch $@
 
+# What rendering needs and the test tools.
+$(VENV)/.installed: pyproject.toml $(VENV)/bin/python
+	$(BIN)/pip install --quiet -e '.[test]'
+	touch $@ $(VENV)/.runtime
+
 # Installs what is missing; never fails the build when it cannot install,
-# but says what to install by hand.
+# but says what to install by hand. Each package is probed by what ip5pub
+# uses of it: a library Python can load, a font fontconfig knows, a command.
 system-deps:
+	@$(MAKE) --no-print-directory _packages PACKAGES="$(SYSTEM_PACKAGES)"
+
+test-system-deps:
+	@$(MAKE) --no-print-directory _packages PACKAGES="$(TEST_SYSTEM_PACKAGES)"
+
+_packages:
 	@missing=""; \
-	fc-list 2>/dev/null | grep -q "Noto Sans CJK" || missing="$$missing fonts-noto-cjk"; \
-	fc-list 2>/dev/null | grep -q "NotoSerif-Regular" || missing="$$missing fonts-noto-core"; \
-	ls /usr/lib/*/libharfbuzz-subset.so.0 >/dev/null 2>&1 || missing="$$missing libharfbuzz-subset0"; \
-	command -v pdftotext >/dev/null || missing="$$missing poppler-utils"; \
-	command -v java >/dev/null || missing="$$missing default-jre-headless"; \
+	has_lib() { $(PYTHON) -c "import ctypes, sys; ctypes.CDLL(sys.argv[1])" "$$1" 2>/dev/null; }; \
+	for pkg in $(PACKAGES); do \
+	  case $$pkg in \
+	    libpango-1.0-0) has_lib libpango-1.0.so.0 ;; \
+	    libpangoft2-1.0-0) has_lib libpangoft2-1.0.so.0 ;; \
+	    libharfbuzz-subset0) has_lib libharfbuzz-subset.so.0 ;; \
+	    fonts-noto-cjk) fc-list 2>/dev/null | grep -q "Noto Sans CJK" ;; \
+	    fonts-noto-core) fc-list 2>/dev/null | grep -q "NotoSerif-Regular" ;; \
+	    poppler-utils) command -v pdftotext >/dev/null ;; \
+	    default-jre-headless) command -v java >/dev/null ;; \
+	    *) false ;; \
+	  esac || missing="$$missing $$pkg"; \
+	done; \
 	if [ -n "$$missing" ]; then \
 	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
 	    echo "installing:$$missing"; \
 	    (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing >/dev/null) \
 	      || echo "warning: could not install$$missing; install them by hand"; \
 	  else \
-	    echo "warning: missing system packages:$$missing (e.g. sudo apt-get install$$missing)"; \
+	    echo "warning: missing system packages:$$missing (install them with: sudo apt-get install$$missing)"; \
 	  fi; \
 	fi
 

@@ -19,7 +19,7 @@ from concurrent.futures import Future, ProcessPoolExecutor, ThreadPoolExecutor
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
-from ip5pub import normalize
+from ip5pub import normalize, system
 from ip5pub.cache import Cache, digest, notice_to_dict, tree_digest
 from ip5pub.collect import Selection, group_notices, make_brief
 from ip5pub.extract.ids import disambiguate, slug
@@ -357,6 +357,10 @@ def render(workspace: Workspace, config: Config, request: RenderRequest, today: 
 
     # PDF layout runs in worker processes; the rest beside it in threads.
     pdf_jobs = [j for j in jobs if j[0] == "pdf"]
+    unavailable = system.pdf_unavailable() if pdf_jobs else None
+    if unavailable:  # one line naming the package, and the other formats still made
+        outcome.errors.extend(RenderError(f"{j[1]}: not written: {unavailable}") for j in pdf_jobs)
+        pdf_jobs = []
     other_jobs = [j for j in jobs if j[0] != "pdf"]
     with ThreadPoolExecutor(max_workers=2) as pool:
         mirrored = pool.submit(later, lambda: mirror_notices(outcome.notices, request.output, cache))
