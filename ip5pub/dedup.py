@@ -15,7 +15,13 @@ indexes, so the cost grows with the shared features, not with n²):
    the language-independent anchors — numbers as written in digits and Latin
    acronyms such as PCT or IP5 — overlap by Jaccard >= ANCHOR_JACCARD with at
    least ANCHOR_MIN shared, offices overlap as in 2, and the two were
-   published within ANCHOR_WINDOW_DAYS.
+   published within ANCHOR_WINDOW_DAYS. When only one of the two has event
+   dates and the other was published in the same period (within
+   ANCHOR_WINDOW_DAYS of the event), a short report of the meeting that names
+   fewer things is still the same event: its distinctive anchors (not office
+   codes, not years) must be at least ANCHOR_MIN and ANCHOR_JACCARD of them
+   found in the other (containment, not Jaccard, as the longer report names
+   more).
 Two notices whose event dates are both known and differ are never linked by 3.
 Links are symmetric and transitive; `duplicates` lists every other member of
 the group.
@@ -23,13 +29,15 @@ the group.
 
 from __future__ import annotations
 
+import datetime as dt
 import re
+from bisect import bisect_left, bisect_right
 from collections import defaultdict
 from dataclasses import replace
 from itertools import combinations
 
 from ip5pub import markdown
-from ip5pub.model import Notice
+from ip5pub.model import OFFICES, Notice
 
 TEXT_CONTAINMENT = 0.5
 COPY_WINDOW_DAYS = 365
@@ -38,6 +46,7 @@ EVENT_WINDOW_DAYS = 120
 ANCHOR_JACCARD = 0.5
 ANCHOR_MIN = 4
 ANCHOR_WINDOW_DAYS = 30
+PERIOD = dt.timedelta(days=ANCHOR_WINDOW_DAYS)
 COMMON = 50  # a shingle found in more notices than this says nothing about any pair
 _CJK = re.compile(r"[\u3040-\u30ff\u3400-\u9fff\uac00-\ud7af]")
 
@@ -71,6 +80,11 @@ def _jaccard(a: frozenset[str], b: frozenset[str]) -> float:
     return len(a & b) / len(a | b) if a | b else 0.0
 
 
+def _distinctive(anchor_set: frozenset[str]) -> set[str]:
+    """Anchors that say what happened: not an office's code, not a year."""
+    return {x for x in anchor_set if x not in OFFICES and not re.fullmatch(r"(?:19|20)\d\d", x)}
+
+
 def _offices_agree(a: Notice, b: Notice) -> bool:
     return _overlap(set(a.offices), set(b.offices)) >= OFFICE_OVERLAP
 
@@ -84,10 +98,20 @@ def same_event(a: Notice, b: Notice, shared_shingles: float = 0.0) -> bool:
         return _offices_agree(a, b) and days <= EVENT_WINDOW_DAYS
     if a.event is not None and b.event is not None:
         return False
-    if days > ANCHOR_WINDOW_DAYS or not _offices_agree(a, b):
+    if not _offices_agree(a, b):
+        return False
+    dated, other = (a, b) if a.event is not None else (b, a)
+    same_period = dated.event is not None and (
+        dated.event.start - PERIOD <= other.date <= dated.event.end + PERIOD)
+    if days > ANCHOR_WINDOW_DAYS and not same_period:
         return False
     xa, xb = anchors(markdown.to_plain(a.body)), anchors(markdown.to_plain(b.body))
-    return len(xa & xb) >= ANCHOR_MIN and _jaccard(xa, xb) >= ANCHOR_JACCARD
+    if len(xa & xb) >= ANCHOR_MIN and _jaccard(xa, xb) >= ANCHOR_JACCARD and days <= ANCHOR_WINDOW_DAYS:
+        return True
+    if not same_period:
+        return False
+    da, db = _distinctive(xa), _distinctive(xb)
+    return len(da & db) >= ANCHOR_MIN and _overlap(da, db) >= ANCHOR_JACCARD
 
 
 def signature(body: str) -> frozenset[str]:
@@ -124,6 +148,14 @@ def candidate_pairs(notices: list[Notice], signatures: list[frozenset[str]] | No
             if (notices[j].date - notices[i].date).days > ANCHOR_WINDOW_DAYS:
                 break
             pairs.setdefault((min(i, j), max(i, j)), 0.0)
+    # A notice with event dates and those published in the event's period.
+    dates = [notices[i].date for i in order]
+    for i, n in enumerate(notices):
+        if n.event is not None:
+            lo, hi = bisect_left(dates, n.event.start - PERIOD), bisect_right(dates, n.event.end + PERIOD)
+            for j in order[lo:hi]:
+                if j != i:
+                    pairs.setdefault((min(i, j), max(i, j)), 0.0)
     return pairs
 
 

@@ -86,3 +86,26 @@ def test_signals(a, b, linked):
 
 def test_anchors_are_language_independent():
     assert {"275900", "4%", "PCT"} <= anchors("PCT filings reached 275,900, up 4%") & anchors("PCT申请量达到275900件，增长4%")
+
+
+_MEETING = Event(dt.date(2021, 6, 22), dt.date(2021, 6, 23))
+_OFFICE_REPORT = ("The IP5 heads met on 22 and 23 June 2021 (JPO host). They adopted a joint statement on NET and AI, "
+                  "reviewed PPH, PHEP and the ICT strategy, the WG1, WG2 and TF-DX work, the PCT and the 2,500 and "
+                  "3,000 figures of the CSP, and heard the EPO, KIPO, CNIPA, USPTO and WIPO.")
+_FIRM_NOTE = "Last week the IP5 heads adopted a joint statement on NET and AI, and took stock of PPH and PHEP (JPO, EPO)."
+_FIVE = ("CNIPA", "EPO", "JPO", "KIPO", "USPTO")
+
+MIXED_EVENT = [
+    # (undated report's date, its body, linked?): one report has the meeting's dates, the other says "last week"
+    (dt.date(2021, 7, 20), _FIRM_NOTE, True),  # the same period, the same distinctive anchors
+    (dt.date(2021, 10, 1), _FIRM_NOTE, False),  # three months later: another meeting's report
+    (dt.date(2021, 7, 2), "The IP5 offices (JPO, EPO, KIPO, CNIPA, USPTO) published statistics for 2021.", False),
+]
+
+
+@pytest.mark.parametrize("date,body,linked", MIXED_EVENT)
+def test_a_report_without_event_dates_joins_the_dated_report_of_its_meeting(date, body, linked):
+    dated = _notice("a", _OFFICE_REPORT, date=dt.date(2021, 8, 30), event=_MEETING, offices=_FIVE)
+    undated = _notice("b", body, date=date, offices=("EPO", "JPO"))
+    out = link_duplicates([dated, undated])
+    assert (out[0].duplicates == ("b",)) is linked
