@@ -25,7 +25,7 @@ from ip5pub.collect import Selection, group_notices, make_brief
 from ip5pub.extract.ids import disambiguate, slug
 from ip5pub.model import Notice, SourceError
 from ip5pub.output import atomic_write, inside
-from ip5pub.readers import read_items, source_files
+from ip5pub.readers import read_items, read_regular, sidecar_bytes, source_files
 from ip5pub.terminal import printable
 from ip5pub.workspace import Config, Workspace, packaged_styles
 
@@ -68,7 +68,8 @@ def display_path(path: Path, base: Path | None) -> str:
     """How a source is named in errors and in `source.path`: relative when
     possible, with control characters and bytes that are not UTF-8 escaped."""
     try:
-        shown = (path.resolve().relative_to(base.resolve()) if base else path).as_posix()
+        # abspath, not resolve: a link is named as itself, not as what it points to
+        shown = (Path(os.path.abspath(path)).relative_to(os.path.abspath(base)) if base else path).as_posix()
     except ValueError:
         shown = path.as_posix()
     return printable(shown)
@@ -109,13 +110,10 @@ def _normalize_one(path: Path, label: str) -> tuple[list[Notice], list[str]]:
 
 def _source_key(path: Path, label: str) -> str | None:
     try:
-        parts: list[str | bytes] = [label, path.read_bytes()]
-        for suffix in (".meta.yaml", ".meta.yml"):
-            sidecar = path.with_name(path.name + suffix)
-            parts.append(sidecar.read_bytes() if sidecar.is_file() else b"")
-        return digest(*parts)
-    except OSError:
-        return None  # unreadable: let the reader say why
+        sidecar = sidecar_bytes(path)
+        return digest(label, read_regular(path), *(sidecar or ()))
+    except SourceError:
+        return None  # unreadable or refused: let the reader say why
 
 
 def normalize_sources(paths: list[Path], base: Path | None = None, *, cache: Cache | None = None,

@@ -8,12 +8,16 @@ as .txt or an HTML page saved as .xml is still read as what it is.
 
 from __future__ import annotations
 
+import errno
 import hashlib
+import os
+import stat
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
 from ip5pub.model import Draft, SourceError, SourceRef
+from ip5pub.terminal import printable
 
 MAX_BYTES = 10 * 1024 * 1024  # a saved page carries scripts, styles and inline images; 10 MiB is generous
 # A notice is a page or two of prose (the corpus's longest is ~20,000 characters).
@@ -50,16 +54,83 @@ def reader_for(path: Path, data: bytes) -> Reader:
     return readers[-1]
 
 
+MAX_DEPTH = 32  # folders inside sources/; deeper ones are reported, not walked
+_SIDECARS = (".meta.yaml", ".meta.yml")
+
+
 def source_files(folder: Path) -> list[Path]:
-    """Source files under `folder`, in a stable order, skipping sidecars and dotfiles."""
-    files = [
-        p for p in folder.rglob("*")
-        if p.is_file()
-        and not any(part.startswith(".") for part in p.relative_to(folder).parts)
-        and not p.name.endswith((".meta.yaml", ".meta.yml"))
-        and not p.name.startswith(("README", "~$"))
-    ]
-    return sorted(files, key=lambda p: p.relative_to(folder).as_posix())
+    """Source files under `folder`, in a stable order, skipping sidecars and dotfiles.
+
+    Walked with a stack, not recursion, and never through a symbolic link:
+    links, pipes and devices are listed, so that reading them says why they
+    are refused, and so is a folder deeper than MAX_DEPTH.
+    """
+    found: list[Path] = []
+    stack: list[tuple[Path, int]] = [(folder, 0)]
+    while stack:
+        current, depth = stack.pop()
+        try:
+            entries = list(os.scandir(current))
+        except OSError:
+            found.append(current)  # unreadable: read_items says why
+            continue
+        for entry in entries:
+            name = entry.name
+            if name.startswith(".") or name.endswith(_SIDECARS) or name.startswith(("README", "~$")):
+                continue
+            path = Path(entry.path)
+            if entry.is_dir(follow_symlinks=False):
+                if depth + 1 < MAX_DEPTH:
+                    stack.append((path, depth + 1))
+                else:
+                    found.append(path)
+            else:
+                found.append(path)
+    return sorted(found, key=lambda p: p.relative_to(folder).as_posix())
+
+
+_NOT_REGULAR = {
+    stat.S_IFIFO: "a named pipe", stat.S_IFCHR: "a device", stat.S_IFBLK: "a device", stat.S_IFSOCK: "a socket",
+}
+
+
+def _not_regular(mode: int) -> str:
+    return f"{_NOT_REGULAR.get(stat.S_IFMT(mode), 'not a regular file')}, not a file: only regular files are read"
+
+
+def read_regular(path: Path, limit: int = MAX_BYTES) -> bytes:
+    """The bytes of `path` if it is a regular file of at most `limit` bytes.
+
+    Race-free: the name is opened without following a link (O_NOFOLLOW) and
+    without waiting on a pipe (O_NONBLOCK), and the type and size checked on
+    the open descriptor, so nothing swapped in after a check is read.
+    """
+    flags = os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK | getattr(os, "O_CLOEXEC", 0)
+    try:
+        fd = os.open(path, flags)
+    except OSError as exc:
+        try:  # only to say why: nothing is read from what lstat sees
+            mode = os.lstat(path).st_mode
+        except OSError:
+            mode = 0
+        if exc.errno == errno.ELOOP or stat.S_ISLNK(mode):
+            raise SourceError("", "symbolic links are not read: copy the file into sources/") from None
+        if mode and not stat.S_ISREG(mode) and not stat.S_ISDIR(mode):
+            raise SourceError("", _not_regular(mode)) from None
+        raise SourceError("", exc.strerror or str(exc)) from None
+    info = os.fstat(fd)
+    if not stat.S_ISREG(info.st_mode):
+        os.close(fd)
+        if stat.S_ISDIR(info.st_mode):
+            raise SourceError("", f"folder more than {MAX_DEPTH} levels deep in sources/: not read")
+        raise SourceError("", _not_regular(info.st_mode))
+    with os.fdopen(fd, "rb") as fh:
+        if info.st_size > limit:
+            raise SourceError("", f"file is {info.st_size / 1048576:.1f} MiB; the limit is {limit // 1048576} MiB")
+        data = fh.read(limit + 1)
+    if len(data) > limit:  # grew after the check
+        raise SourceError("", f"file is over the limit of {limit // 1048576} MiB")
+    return data
 
 
 class SkippedItems(SourceError):
@@ -84,12 +155,9 @@ def read_items(path: Path, display: str | None = None) -> tuple[list[Draft], lis
     ones: (drafts, one reason per item that could not be read)."""
     label = display or str(path)
     try:
-        size = path.stat().st_size
-        if size > MAX_BYTES:
-            raise SourceError(label, f"file is {size / 1048576:.1f} MiB; the limit is {MAX_BYTES // 1048576} MiB")
-        data = path.read_bytes()
-    except OSError as exc:
-        raise SourceError(label, exc.strerror or str(exc)) from None
+        data = read_regular(path)
+    except SourceError as exc:
+        raise SourceError(label, exc.reason) from None
     reader = reader_for(path, data)
     ref = SourceRef(path=label, sha256=hashlib.sha256(data).hexdigest(), format=reader.name)
     skipped: list[str] = []
@@ -111,11 +179,16 @@ def read_items(path: Path, display: str | None = None) -> tuple[list[Draft], lis
     return apply_sidecar(path, drafts, label), skipped
 
 
-def sidecar_for(path: Path) -> Path | None:
-    for suffix in (".meta.yaml", ".meta.yml"):
+def sidecar_bytes(path: Path) -> tuple[str, bytes] | None:
+    """The name and bytes of `<source>.meta.yaml` (or .yml), None when there
+    is none; a sidecar is read as safely as a source (no link, no pipe)."""
+    for suffix in _SIDECARS:
         candidate = path.with_name(path.name + suffix)
-        if candidate.is_file():
-            return candidate
+        if os.path.lexists(candidate):
+            try:
+                return candidate.name, read_regular(candidate, limit=1024 * 1024)
+            except SourceError as exc:
+                raise SourceError("", f"sidecar {candidate.name}: {exc.reason}") from None
     return None
 
 
@@ -127,16 +200,20 @@ def apply_sidecar(path: Path, drafts: list[Draft], label: str) -> list[Draft]:
 
     from ip5pub import frontmatter
 
-    sidecar = sidecar_for(path)
-    if sidecar is None:
-        return drafts
     try:
-        meta = frontmatter.load(sidecar.read_text(encoding="utf-8"))
-    except (OSError, UnicodeDecodeError, frontmatter.FrontMatterError) as exc:
-        raise SourceError(label, f"sidecar {sidecar.name}: {exc}") from None
+        raw = sidecar_bytes(path)
+    except SourceError as exc:
+        raise SourceError(label, exc.reason) from None
+    if raw is None:
+        return drafts
+    name = printable(raw[0])
+    try:
+        meta = frontmatter.load(raw[1].decode("utf-8"))
+    except (UnicodeDecodeError, frontmatter.FrontMatterError) as exc:
+        raise SourceError(label, f"sidecar {name}: {exc}") from None
     per_item = meta.pop("items", None) or {}
     if not isinstance(per_item, dict):
-        raise SourceError(label, f"sidecar {sidecar.name}: 'items' must map item numbers to corrections")
+        raise SourceError(label, f"sidecar {name}: 'items' must map item numbers to corrections")
     out = []
     for draft in drafts:
         fix = dict(meta)
