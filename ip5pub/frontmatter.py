@@ -13,6 +13,8 @@ from typing import Any
 
 import yaml
 
+from ip5pub.validate import Unusable, plain, plain_mapping
+
 _FENCE = re.compile(r"\A---[ \t]*\n(?P<yaml>.*?\n)?(?:---|\.\.\.)[ \t]*(?:\n|\Z)", re.S)
 MAX_FRONT_MATTER = 64 * 1024
 
@@ -39,6 +41,44 @@ _Loader.add_multi_constructor("tag:yaml.org,2002:python/", _refuse_tag)
 _Loader.add_multi_constructor("!", _refuse_tag)
 
 
+class _ScalarError(FrontMatterError):
+    def __init__(self, line: int, problem: str):
+        self.line, self.problem = line, problem
+        super().__init__(problem)
+
+
+_KEY = re.compile(r"\s*(?:-\s+)?[\"']?([^:#\"']{1,40})[\"']?\s*:")
+
+
+def _key_at(source: str, error: _ScalarError, first_line: int) -> FrontMatterError:
+    """The error naming the key on its line ('date: … (line 3)')."""
+    lines = source.split("\n")
+    m = _KEY.match(lines[error.line]) if error.line < len(lines) else None
+    key = f"{m.group(1).strip()}: " if m else ""
+    return FrontMatterError(f"{key}{error.problem} (line {error.line + first_line})")
+
+
+def _checked(construct: Any, what: str) -> Any:
+    """A scalar constructor whose ValueError (hour 25, an integer of 5,000
+    digits) is a one-line reason naming the line, not an internal error."""
+
+    def checked(loader: yaml.SafeLoader, node: yaml.ScalarNode) -> Any:
+        try:
+            return construct(loader, node)
+        except (ValueError, OverflowError):
+            value = str(node.value)
+            shown = repr(value) if len(value) <= 40 else f"a value of {len(value):,} characters"
+            raise _ScalarError(node.start_mark.line, f"{shown} is not a usable {what}") from None
+
+    return checked
+
+
+for _tag, _construct, _what in (("timestamp", yaml.SafeLoader.construct_yaml_timestamp, "date and time"),
+                                ("int", yaml.SafeLoader.construct_yaml_int, "integer"),
+                                ("float", yaml.SafeLoader.construct_yaml_float, "number")):
+    _Loader.add_constructor(f"tag:yaml.org,2002:{_tag}", _checked(_construct, _what))
+
+
 def has_front_matter(text: str) -> bool:
     return bool(_FENCE.match(text.lstrip("\ufeff")))
 
@@ -49,26 +89,47 @@ def split(text: str) -> tuple[dict[str, Any], str]:
     m = _FENCE.match(text)
     if not m:
         return {}, text
-    return load(m.group("yaml") or ""), text[m.end():]
+    return load(m.group("yaml") or "", first_line=2), text[m.end():]  # line 1 is the fence
 
 
-def load(source: str) -> dict[str, Any]:
+def load(source: str, numbered_items: bool = False, first_line: int = 1) -> dict[str, Any]:
+    """The mapping in `source`, every value plain (see validate.plain).
+
+    `numbered_items`: a sidecar's `items` maps item numbers (integers) to
+    corrections; every other key, at any depth, must be text. Errors name
+    lines counted from `first_line` (where the YAML starts in its file)."""
     if len(source) > MAX_FRONT_MATTER:
         raise FrontMatterError(f"front matter is larger than {MAX_FRONT_MATTER // 1024} KiB")
     try:
         data = yaml.load(source, Loader=_Loader)
+    except _ScalarError as exc:
+        raise _key_at(source, exc, first_line) from None
     except FrontMatterError:
         raise
+    except RecursionError:
+        raise FrontMatterError("front matter is nested too deeply") from None
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
-        where = f" (line {mark.line + 1})" if mark else ""
+        where = f" (line {mark.line + first_line})" if mark else ""
         problem = getattr(exc, "problem", None) or str(exc).splitlines()[0]
         raise FrontMatterError(f"front matter is not valid YAML{where}: {problem}") from None
     if data is None:
         return {}
     if not isinstance(data, dict):
         raise FrontMatterError("front matter is not a mapping of keys to values")
-    return {str(k): v for k, v in data.items()}
+    items = data.pop("items", None) if numbered_items else None
+    try:
+        out = plain_mapping(data, "")
+        if isinstance(items, dict):
+            for number in items:
+                if not isinstance(number, int) or isinstance(number, bool):
+                    raise Unusable(f"items: {number!r:.40} is not an item number (1, 2, ...)")
+            out["items"] = {n: plain(fix, f"items: {n}") for n, fix in items.items()}
+        elif items is not None:
+            out["items"] = plain(items, "items")
+    except Unusable as exc:
+        raise FrontMatterError(str(exc)) from None
+    return out
 
 
 def dump(data: dict[str, Any]) -> str:

@@ -8,7 +8,12 @@ or rewrite a terminal showing the digest, and XML forbids most of them.
 
 from __future__ import annotations
 
+import datetime as dt
+import math
 import re
+from typing import Any
+
+from ip5pub.terminal import printable
 
 # Controls that separate words become spaces; the rest go. Newline and tab stay.
 _SPACING = re.compile("[\x0b\x0c\x1c-\x1f\x85]")
@@ -30,3 +35,57 @@ def clean_value(value: object) -> object:
     if isinstance(value, list):
         return [clean_value(v) for v in value]
     return value
+
+
+# What YAML may give and the contract can hold: text, numbers, dates, lists
+# and maps keyed by text. Anything else is refused with the key it sits under.
+MAX_DEPTH = 16
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+class Unusable(ValueError):
+    """A value no field can hold; the message names its key."""
+
+
+def plain(value: Any, where: str, depth: int = 0) -> Any:
+    """`value` as plain, JSON-safe data, or Unusable naming `where`.
+
+    A set becomes a sorted list; bytes (!!binary), keys that are not text,
+    lone surrogates, numbers beyond 64 bits or not finite are refused.
+    """
+    if depth > MAX_DEPTH:
+        raise Unusable(f"{where}: nested more than {MAX_DEPTH} levels deep")
+    if isinstance(value, str):
+        bad = _SURROGATE.search(value)
+        if bad:
+            raise Unusable(f"{where}: {printable(bad.group())} (a lone surrogate) is not text")
+        return value
+    if value is None or isinstance(value, (bool, dt.date)):
+        return value
+    if isinstance(value, int):
+        if abs(value) >= 2**63:
+            raise Unusable(f"{where}: {value:.3e} is too large a number")
+        return value
+    if isinstance(value, float):
+        if not math.isfinite(value):
+            raise Unusable(f"{where}: {value} is not a number that can be used")
+        return value
+    if isinstance(value, (list, tuple)):
+        return [plain(v, where, depth + 1) for v in value]
+    if isinstance(value, (set, frozenset)):
+        return sorted((plain(v, where, depth + 1) for v in value), key=str)
+    if isinstance(value, dict):
+        return plain_mapping(value, where, depth + 1)
+    if isinstance(value, (bytes, bytearray)):
+        raise Unusable(f"{where}: binary data (!!binary) is not text")
+    raise Unusable(f"{where}: a value of type {type(value).__name__} is not allowed")
+
+
+def plain_mapping(value: dict[Any, Any], where: str, depth: int = 0) -> dict[str, Any]:
+    out: dict[str, Any] = {}
+    for key, item in value.items():
+        if not isinstance(key, str):
+            shown = key.isoformat() if isinstance(key, dt.date) else printable(repr(key))[:40]
+            raise Unusable(f"{where + ': ' if where else ''}key {shown} is not text; quote it")
+        out[key] = plain(item, f"{where}: {printable(key)[:40]}" if where else printable(key)[:40], depth)
+    return out

@@ -208,7 +208,7 @@ def apply_sidecar(path: Path, drafts: list[Draft], label: str) -> list[Draft]:
         return drafts
     name = printable(raw[0])
     try:
-        meta = frontmatter.load(raw[1].decode("utf-8"))
+        meta = frontmatter.load(raw[1].decode("utf-8"), numbered_items=True)
     except (UnicodeDecodeError, frontmatter.FrontMatterError) as exc:
         raise SourceError(label, f"sidecar {name}: {exc}") from None
     per_item = meta.pop("items", None) or {}
@@ -219,7 +219,7 @@ def apply_sidecar(path: Path, drafts: list[Draft], label: str) -> list[Draft]:
         fix = dict(meta)
         item_fix = per_item.get(draft.item) if draft.item is not None else None
         if isinstance(item_fix, dict):
-            fix.update({str(k): v for k, v in item_fix.items()})
+            fix.update(item_fix)
         if fix:
             draft = replace(draft, hints={**draft.hints, **fix}, fixed=draft.fixed | frozenset(fix))
         out.append(draft)
