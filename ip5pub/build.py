@@ -47,6 +47,13 @@ class Outcome:
     cached: int = 0  # sources taken from the cache
     reused: list[Path] = field(default_factory=list)  # outputs already up to date
     timings: dict[str, float] = field(default_factory=dict)
+    warnings: list[str] = field(default_factory=list)  # one line each; nothing failed because of them
+
+
+def _warn_if_empty(outcome: Outcome, sources: Path) -> None:
+    """An empty week is normal; an empty sources folder is worth a word."""
+    if not outcome.notices and not outcome.errors:
+        outcome.warnings.append(f"{sources.as_posix().rstrip('/')}/ holds no notices: the outputs say there were none")
 
 
 def edition_epoch() -> int:
@@ -268,6 +275,7 @@ def load_notices(sources: Path, output: Path, base: Path, cache: Cache | None = 
     """Normalize a sources folder (through the cache) and mirror it in output/notices."""
     cache = cache or Cache(output)
     outcome = normalize_sources(expand([sources]), base=base, cache=cache, jobs=jobs, progress=progress)
+    _warn_if_empty(outcome, sources)
     mirror_notices(outcome.notices, output, cache)
     return outcome
 
@@ -311,6 +319,7 @@ def render(workspace: Workspace, config: Config, request: RenderRequest, today: 
     outcome = normalize_sources(expand([request.sources]), base=workspace.root, cache=cache, jobs=request.jobs,
                                 progress=progress)
     outcome.timings["normalize"] = time.perf_counter() - started
+    _warn_if_empty(outcome, request.sources)
 
     epoch = edition_epoch()
     options = dict(request.options)
@@ -329,7 +338,7 @@ def render(workspace: Workspace, config: Config, request: RenderRequest, today: 
 
     jobs: list[tuple[str, Path, str, object]] = []
     for group, notices in groups:
-        brief = make_brief(notices, config, today, group=group)
+        brief = make_brief(notices, config, today, request.selection, group=group)
         content = json.dumps([notice_to_dict(n) for s in brief.stories for n in (s.notice, *s.also)],
                              default=str, sort_keys=True)
         for fmt in request.formats:

@@ -59,6 +59,8 @@ def _error(message: str) -> None:
 def _report(outcome) -> None:
     for err in outcome.errors:
         _error(str(err))
+    for warning in getattr(outcome, "warnings", ()):
+        say(f"ip5pub: warning: {warning}", err=True)
 
 
 def _workspace():
@@ -320,7 +322,7 @@ def digest(sources, output, since, until, today, offices, group_by, fmt, width, 
     from ip5pub import render as renderers
     from ip5pub.build import edition_epoch
     from ip5pub.collect import Selection, make_brief
-    from ip5pub.render.digest import Options, Window, build, write
+    from ip5pub.render.digest import Options, build, write
     from ip5pub.templates import make_env
 
     workspace = _workspace()
@@ -339,7 +341,7 @@ def digest(sources, output, since, until, today, offices, group_by, fmt, width, 
     ctx = renderers.RenderContext(env=make_env(workspace), workspace=workspace, config=config, edition=day,
                                   epoch=edition_epoch())
     changes = edition.compare(before, brief, outcome.notices) if before else None
-    options = Options(markdown=fmt == "md", group_by=group_by, window=Window(start, end), changes=changes)
+    options = Options(markdown=fmt == "md", group_by=group_by, changes=changes)
     if output == "-":
         click.echo(build(brief, ctx, options), nl=False)
     else:

@@ -7,7 +7,7 @@ import re
 from dataclasses import dataclass
 from itertools import groupby
 
-from ip5pub.model import OFFICES, Brief, GlossaryEntry, Notice, Story
+from ip5pub.model import OFFICES, Brief, GlossaryEntry, Notice, Story, Window
 from ip5pub.workspace import Config
 
 
@@ -17,10 +17,12 @@ class Selection:
     until: dt.date | None = None
     offices: tuple[str, ...] = ()
 
+    @property
+    def window(self) -> Window:
+        return Window(self.since, self.until)
+
     def accepts(self, notice: Notice) -> bool:
-        if self.since and notice.date < self.since:
-            return False
-        if self.until and notice.date > self.until:
+        if not self.window.contains(notice.date):
             return False
         return not self.offices or (notice.office or "OTHER") in self.offices
 
@@ -81,7 +83,8 @@ def make_brief(notices: list[Notice], config: Config, edition: dt.date,
     s = stories(chosen, config.language)
     title = config.title if group is None else f"{config.title} — {group}"
     return Brief(title=title, subtitle=config.subtitle, organisation=config.organisation,
-                 language=config.language, edition=edition, stories=tuple(s), glossary=glossary(s, config.language), group=group)
+                 language=config.language, edition=edition, stories=tuple(s),
+                 glossary=glossary(s, config.language), group=group, window=selection.window)
 
 
 GROUPERS = {

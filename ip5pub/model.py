@@ -122,6 +122,17 @@ class Story:
 
 
 @dataclass(frozen=True)
+class Window:
+    """The dates a brief was asked to cover, both ends included; None at an open end."""
+
+    since: dt.date | None = None
+    until: dt.date | None = None
+
+    def contains(self, day: dt.date) -> bool:
+        return (self.since is None or day >= self.since) and (self.until is None or day <= self.until)
+
+
+@dataclass(frozen=True)
 class Brief:
     title: str
     subtitle: str
@@ -131,6 +142,7 @@ class Brief:
     stories: tuple[Story, ...]
     glossary: tuple[GlossaryEntry, ...] = ()
     group: str | None = None  # e.g. "EPO", "2021-06", "2021" when grouped
+    window: Window = Window()  # the dates asked for (--since/--until)
 
     @property
     def notices(self) -> list[Notice]:
@@ -138,8 +150,12 @@ class Brief:
 
     @property
     def period(self) -> tuple[dt.date, dt.date] | None:
+        """The dates the brief covers: the window asked for, an open end
+        taken from the notices' dates; None when nothing gives both ends."""
         dates = [s.notice.date for s in self.stories]
-        return (min(dates), max(dates)) if dates else None
+        first = self.window.since or (min(dates) if dates else None)
+        last = self.window.until or (max(dates) if dates else None)
+        return (first, last) if first and last else None
 
     @property
     def counts_by_office(self) -> dict[str, int]:

@@ -107,7 +107,7 @@ def test_stdout_is_the_same_digest_and_writes_no_digest_file(runner, ws):
 
 def test_empty_window_says_so_and_exits_0(runner, ws):
     text = digest(runner, "--since", "2030-01-01", "-o", "-")
-    assert "There were no notices in this window." in text
+    assert "There were no notices since 1 January 2030." in text
     assert not re.search(r"^\d+\. ", text, re.M) and "References" not in text
     check_plain(text, 72)
 

@@ -8,7 +8,6 @@ Every digest is written together with its sidecar manifest (ip5pub.edition).
 
 from __future__ import annotations
 
-import datetime as dt
 import re
 from dataclasses import dataclass
 from pathlib import Path
@@ -42,12 +41,6 @@ class Group:
     key: str  # "2021-06-29" or "EPO"
     label: str  # "29 June 2021" or "EPO — European Patent Office"
     items: tuple[Item, ...]
-
-
-@dataclass(frozen=True)
-class Window:
-    since: dt.date | None = None
-    until: dt.date | None = None
 
 
 def _linkable(url: str | None) -> bool:
@@ -101,7 +94,6 @@ class Options:
 
     markdown: bool = False
     group_by: str = "date"  # or "office"
-    window: Window = Window()
     changes: edition.Changes | None = None  # with --previous
 
 
@@ -112,7 +104,7 @@ def build(brief: Brief, ctx: RenderContext, options: Options = Options()) -> str
     template = ctx.env.get_template("digest.md" if options.markdown else "digest.txt")
     text = template.render(**template_context(
         brief, ctx, width=ctx.config.digest_width, groups=groups, references=references,
-        group_by=options.group_by, window=options.window, changes=options.changes))
+        group_by=options.group_by, window=brief.window, changes=options.changes))
     # Plain UTF-8, LF, no trailing spaces, one blank line at most between blocks.
     text = "\n".join(line.rstrip() for line in text.splitlines())
     text = re.sub(r"\n{3,}", "\n\n", text).strip("\n")
@@ -122,7 +114,7 @@ def build(brief: Brief, ctx: RenderContext, options: Options = Options()) -> str
 def write(brief: Brief, ctx: RenderContext, out: Path, options: Options = Options()) -> Path:
     """The digest and, next to it, its manifest (for the next edition's --previous)."""
     text = build(brief, ctx, options)
-    data = edition.manifest(brief, since=options.window.since, until=options.window.until, digest_name=out.name)
+    data = edition.manifest(brief, since=brief.window.since, until=brief.window.until, digest_name=out.name)
     atomic_write(edition.sidecar(out), edition.dumps(data))
     return atomic_write(out, text)
 

@@ -58,7 +58,10 @@ class Chapter:
     anchor: str  # the id of its section: the notice id, or "glossary"
     title: str
     language: str
-    story: Story | None  # None for the glossary
+    story: Story | None  # None for the glossary and the no-notices page
+
+
+NO_NOTICES = "no-notices"  # the anchor of the one page of an empty brief
 
 
 def identifier(brief: Brief) -> str:
@@ -79,6 +82,8 @@ def chapters(brief: Brief) -> list[Chapter]:
     if brief.glossary:
         i = len(out) + 1
         out.append(Chapter(f"ch{i:03d}", f"ch{i:03d}.xhtml", "glossary", "Glossary", brief.language, None))
+    if not out:  # a book needs a page: an empty week says so
+        out.append(Chapter("ch001", "ch001.xhtml", NO_NOTICES, "No notices", brief.language, None))
     return out
 
 
@@ -143,7 +148,9 @@ def build(brief: Brief, ctx: RenderContext) -> bytes:
     ]
     for c in book:
         name = f"EPUB/text/{c.file}"
-        if c.story is None:
+        if c.anchor == NO_NOTICES:
+            files.append(page("epub/empty.xhtml", name, root="../", chapter=c))
+        elif c.story is None:
             files.append(page("epub/glossary.xhtml", name, root="../", chapter=c))
         else:
             n = c.story.notice
