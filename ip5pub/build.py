@@ -177,7 +177,9 @@ def _link_duplicates(notices: list[Notice], cache: Cache | None, pool=None) -> l
     if raw is not None:
         try:
             found = json.loads(raw)
-            if set(found) == {n.id for n in notices}:
+            well_typed = isinstance(found, dict) and all(
+                isinstance(v, list) and all(isinstance(x, str) for x in v) for v in found.values())
+            if well_typed and set(found) == {n.id for n in notices}:
                 out = [n if tuple(found[n.id]) == n.duplicates else replace(n, duplicates=tuple(found[n.id]))
                        for n in notices]
                 cache.prune("dedup")

@@ -3,7 +3,9 @@
 Two kinds of entry:
 - a normalized source: key = the code fingerprint + the source's path, bytes
   and sidecar bytes; value = its notices as JSON (JSON, not pickle: the cache
-  lives in a folder users share, and loading it must never run code);
+  lives in a folder users share, and loading it must never run code) under
+  its SHA-256, checked on every read: a damaged entry, or one whose fields
+  are not of their types, is a miss and is made again;
 - an output stamp: key = the code fingerprint + everything the output is made
   from (notices, styles, config, edition, options); if the stamp matches and
   the file on disk still has the recorded hash, the output is up to date.
@@ -109,6 +111,35 @@ def notice_from_dict(d: dict[str, Any]) -> Notice:
     )
 
 
+def _seal(data: bytes) -> bytes:
+    """An entry: its SHA-256 on the first line, so a damaged file is a miss."""
+    return hashlib.sha256(data).hexdigest().encode() + b"\n" + data
+
+
+def _unseal(raw: bytes) -> bytes | None:
+    check, _, data = raw.partition(b"\n")
+    return data if check == hashlib.sha256(data).hexdigest().encode() else None
+
+
+def _is(value: Any, kind: type | tuple[type, ...], optional: bool = False) -> bool:
+    return (optional and value is None) or (isinstance(value, kind) and not isinstance(value, bool))
+
+
+def _well_typed(n: Notice) -> bool:
+    """Every field of the type the renderers expect: an entry that passed its
+    digest but holds a string for a date (an older writer, a hand edit) is a
+    miss, never a traceback on every later run."""
+    strings = (n.id, n.title, n.publisher, n.language, n.summary, n.body, n.source.path, n.source.sha256,
+               n.source.format)
+    optional = (n.office, n.translated_from, n.attribution, n.source.url)
+    return (all(_is(v, str) for v in strings) and all(_is(v, str, True) for v in optional)
+            and _is(n.date, dt.date) and _is(n.words, int) and _is(n.source.item, int, True)
+            and all(_is(v, str) for v in (*n.offices, *n.duplicates))
+            and _is(n.acronyms, dict) and all(_is(v, str) for kv in n.acronyms.items() for v in kv)
+            and _is(n.extra, dict)
+            and (n.event is None or _is(n.event.start, dt.date) and _is(n.event.end, dt.date)))
+
+
 class Cache:
     def __init__(self, build: Path):
         self.root = build / CACHE_DIR
@@ -122,18 +153,23 @@ class Cache:
     def load_notices(self, key: str) -> list[Notice] | None:
         path = self._path("notices", key)
         try:
-            data = json.loads(path.read_text(encoding="utf-8"), object_hook=_json_hook)
-            notices = [notice_from_dict(d) for d in data]
-        except (OSError, ValueError, KeyError, TypeError):
-            return None  # missing or damaged: just normalize again
+            raw = _unseal(path.read_bytes())
+            if raw is None:
+                return None  # damaged: normalize again (and overwrite it)
+            notices = [notice_from_dict(d) for d in json.loads(raw, object_hook=_json_hook)]
+        except (OSError, ValueError, KeyError, TypeError, AttributeError):
+            return None  # missing, or not what this version writes: normalize again
+        if not all(_well_typed(n) for n in notices):
+            return None
         self.used.add(path)
         return notices
 
     def store_notices(self, key: str, notices: list[Notice]) -> None:
         path = self._path("notices", key)
         try:
-            atomic_write(path, json.dumps([notice_to_dict(n) for n in notices], default=_json_default,
-                                          ensure_ascii=False, sort_keys=True), durable=False)
+            data = json.dumps([notice_to_dict(n) for n in notices], default=_json_default, ensure_ascii=False,
+                              sort_keys=True)
+            atomic_write(path, _seal(data.encode("utf-8")), durable=False)
             self.used.add(path)
         except OSError:
             pass  # a cache that cannot be written only costs time
@@ -150,11 +186,10 @@ class Cache:
     def load_blob(self, kind: str, key: str) -> bytes | None:
         path = self.root / kind / key[:2] / key
         try:
-            raw = path.read_bytes()
+            data = _unseal(path.read_bytes())
         except OSError:
             return None
-        check, _, data = raw.partition(b"\n")
-        if check != hashlib.sha256(data).hexdigest().encode():
+        if data is None:
             return None
         with self._lock:
             self.used.add(path)
@@ -163,7 +198,7 @@ class Cache:
     def store_blob(self, kind: str, key: str, data: bytes) -> None:
         path = self.root / kind / key[:2] / key
         try:
-            atomic_write(path, hashlib.sha256(data).hexdigest().encode() + b"\n" + data, durable=False)
+            atomic_write(path, _seal(data), durable=False)
         except OSError:
             return  # a cache that cannot be written only costs time
         with self._lock:
@@ -185,6 +220,8 @@ class Cache:
                 loaded = json.loads((self.root / f"{table}.json").read_text(encoding="utf-8"))
             except (OSError, ValueError):
                 loaded = {}
+            if not (isinstance(loaded, dict) and all(isinstance(v, dict) for v in loaded.values())):
+                loaded = {}  # damaged: every output is made again
             found = self._tables.setdefault(table, loaded)  # threads may race to load: one table wins
         return found
 
