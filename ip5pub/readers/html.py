@@ -25,7 +25,7 @@ from ip5pub.extract.text import clean_line
 from ip5pub.model import Draft, SourceError, SourceRef
 from ip5pub.readers import Reader
 from ip5pub.readers.decode import decode
-from ip5pub.readers.htmltext import Block, clean_blocks, fragment_blocks, to_markdown, xml_blocks
+from ip5pub.readers.htmltext import Block, clean_blocks, fragment_blocks, is_prose, to_markdown, xml_blocks
 from ip5pub.readers.recovery import recover_missed
 from ip5pub.readers.text import HEADER_FIELD
 
@@ -220,29 +220,48 @@ def find_owner(url: str | None, meta: dict[str, str], tree, lines: list[str]) ->
     return None, host
 
 
-def _config():
+def _config(short: bool):
     from trafilatura.settings import use_config
 
     config = use_config()
-    # Notices are short: a three-sentence announcement is a whole article, not a fragment.
-    for key in ("MIN_EXTRACTED_SIZE", "MIN_OUTPUT_SIZE", "MIN_EXTRACTED_COMM_SIZE", "MIN_OUTPUT_COMM_SIZE"):
-        config.set("DEFAULT", key, "10")
+    if short:
+        # Notices are short: a three-sentence announcement is a whole article, not
+        # a fragment to replace by what trafilatura's fallbacks find.
+        for key in ("MIN_EXTRACTED_SIZE", "MIN_OUTPUT_SIZE", "MIN_EXTRACTED_COMM_SIZE", "MIN_OUTPUT_COMM_SIZE"):
+            config.set("DEFAULT", key, "10")
     return config
+
+
+def _extract(text: str) -> list[Block]:
+    """The article's blocks by trafilatura.
+
+    Its minimum sizes are lowered so that a short notice is kept as it is;
+    but when what it keeps then is no article at all (a two-item toolbar, a
+    caption), it runs again with its own sizes, so its fallback extractors
+    (readability, jusText) get their chance.
+    """
+    import trafilatura
+
+    blocks: list[Block] = []
+    for short in (True, False):
+        xml = trafilatura.extract(text, output_format="xml", include_tables=True, include_formatting=True,
+                                  include_links=False, include_images=False, include_comments=False,
+                                  deduplicate=False, favor_recall=True, with_metadata=False, config=_config(short))
+        found = xml_blocks(xml) if xml else []
+        if any(is_prose(b) for b in found):
+            return found
+        blocks = blocks or found
+    return blocks
 
 
 def page_hints(text: str) -> tuple[dict[str, object], list[Block], str | None]:
     """(hints, article blocks, date error) of one HTML page."""
-    import trafilatura
-
     tree = parse_tree(text)
     meta = _meta(tree)
     title = find_title(tree, meta)
     if not title:
         raise SourceError("", "no title found (no <title>, og:title or headline)")
-    xml = trafilatura.extract(text, output_format="xml", include_tables=True, include_formatting=True,
-                              include_links=False, include_images=False, include_comments=False,
-                              deduplicate=False, favor_recall=True, with_metadata=False, config=_config())
-    blocks = xml_blocks(xml) if xml else []
+    blocks = _extract(text)
     if not blocks:
         # Nothing found by trafilatura: fall back to the article or main container.
         container = next((el for el in tree.iter("article", "main")), None)

@@ -135,34 +135,77 @@ def xml_blocks(xml: str) -> list[Block]:
 
 def _xml_walk(parent, out: list[Block]) -> None:
     for el in parent:
-        tag = el.tag
-        if tag in ("div", "main", "section"):
-            _xml_walk(el, out)
-        elif tag == "head":
-            rend = el.get("rend") or "h2"
-            text = _text(el)
-            if text:
-                out.append(Block("h", text, level=int(rend[1]) if re.fullmatch(r"h[1-6]", rend) else 2))
-        elif tag == "list":
-            items = [_text(i) for i in el.iter("item")]
-            if any(items):
-                out.append(Block("list", items=[i for i in items if i], ordered=el.get("rend") == "ol"))
-        elif tag == "table":
-            rows = [[_text(c) for c in row.iter("cell")] for row in el.iter("row")]
-            rows = [r for r in rows if any(r)]
-            if rows:
-                out.append(Block("table", rows=rows))
-        elif tag in ("quote", "code"):
-            text = _text(el)
-            if text:
-                out.append(Block("quote" if tag == "quote" else "pre", text))
+        _xml_block(el, out)
+
+
+def _xml_block(el, out: list[Block]) -> None:
+    tag = el.tag
+    if tag in ("div", "main", "section"):
+        _xml_walk(el, out)
+    elif tag == "head":
+        rend = el.get("rend") or "h2"
+        text = _text(el)
+        if text:
+            out.append(Block("h", text, level=int(rend[1]) if re.fullmatch(r"h[1-6]", rend) else 2))
+    elif tag == "list":
+        items = [_text(i) for i in el.iter("item")]
+        if any(items):
+            out.append(Block("list", items=[i for i in items if i], ordered=el.get("rend") == "ol"))
+    elif tag == "table" and _is_layout(el):
+        # A layout table's cells are the page's columns: the article's, and
+        # menus or spacers, which hold no sentence of prose.
+        for cell in el.iterfind("row/cell"):
+            found: list[Block] = []
+            _xml_walk_mixed(cell, found)
+            if any(is_prose(b) for b in found):
+                out.extend(found)
+    elif tag == "table":
+        rows = [[_text(c) for c in row.iter("cell")] for row in el.iter("row")]
+        rows = [r for r in rows if any(r)]
+        if rows:
+            out.append(Block("table", rows=rows))
+    elif tag in ("quote", "code"):
+        text = _text(el)
+        if text:
+            out.append(Block("quote" if tag == "quote" else "pre", text))
+    else:
+        text = _text(el)
+        if text:
+            out.append(Block("p", text))
+
+
+_XML_BLOCKS = ("p", "head", "list", "table", "quote", "code", "div", "main", "section")
+
+
+def _is_layout(table) -> bool:
+    """A table that lays a page out rather than holding data: a cell holds paragraphs or headings."""
+    return any(child.tag in _XML_BLOCKS for cell in table.iterfind("row/cell") for child in cell)
+
+
+def _xml_walk_mixed(parent, out: list[Block]) -> None:
+    """Blocks of an element whose text runs sit beside block children (a layout table's cell);
+    a line break ends a run."""
+    run: list[str] = [parent.text or ""]
+
+    def flush() -> None:
+        text = clean_line("".join(run))
+        run.clear()
+        if text:
+            out.append(Block("p", text))
+
+    for el in parent:
+        if el.tag in _XML_BLOCKS:
+            flush()
+            _xml_block(el, out)
+        elif el.tag == "lb":
+            flush()
         else:
-            text = _text(el)
-            if text:
-                out.append(Block("p", text))
+            run.append(_text(el))
+        run.append(el.tail or "")
+    flush()
 
 
-def _is_prose(block: Block) -> bool:
+def is_prose(block: Block) -> bool:
     """A paragraph that reads as article text, not a label or a short caption."""
     if block.kind != "p":
         return False
@@ -183,7 +226,7 @@ def clean_blocks(blocks: list[Block], title: str, header: re.Pattern[str] | None
 
     `header` matches a block made of metadata fields ("Date: …  Hits: …").
     """
-    first_prose = next((i for i, b in enumerate(blocks) if _is_prose(b)), len(blocks))
+    first_prose = next((i for i, b in enumerate(blocks) if is_prose(b)), len(blocks))
     out: list[Block] = []
     for i, b in enumerate(blocks):
         plain = b.plain

@@ -1,0 +1,44 @@
+"""The HTML reader's rules, each on small pages written for it (table-driven where it fits)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from ip5pub import markdown, normalize
+from ip5pub.readers import read_source
+
+LEAD = "The Japan Patent Office (JPO) will open its new online filing service to all applicants on 1 April 2024."
+SECOND = "Applicants who file through the new service pay the same fees as before and receive a receipt at once."
+THIRD = "The office will hold two online briefings in March for patent attorneys and their staff."
+
+
+def _notice(tmp_path: Path, page: str, name: str = "page.html"):
+    path = tmp_path / name
+    path.write_text(page, encoding="utf-8")
+    [draft] = read_source(path, name)
+    return normalize.build_notice(draft)
+
+
+def _paragraphs(notice) -> list[str]:
+    return markdown.to_plain(notice.body).split("\n\n")
+
+
+def test_an_article_laid_out_in_a_table_is_read_as_paragraphs(tmp_path):
+    """Old CMS pages put the whole article in one layout cell: headline, date, paragraphs."""
+    page = ("<html><head><title>New online filing service | Example IP News</title></head><body>"
+            "<table width='100%'><tr><td class='menu'><a href='/'>Home</a><br><a href='/news'>News</a></td>"
+            "<td><h1>New online filing service</h1><p>March 4, 2024</p>"
+            f"<p>{LEAD}</p><p>{SECOND}</p><p>{THIRD}</p></td><td></td></tr></table></body></html>")
+    n = _notice(tmp_path, page)
+    assert n.title == "New online filing service"
+    assert _paragraphs(n) == [LEAD, SECOND, THIRD]
+
+
+def test_a_data_table_in_an_article_stays_a_table(tmp_path):
+    page = ("<html><head><title>Fees for 2024 | Example IP News</title>"
+            "<meta property='article:published_time' content='2024-03-04'></head><body>"
+            f"<article><h1>Fees for 2024</h1><p>{LEAD}</p><table><tr><th>Fee</th><th>Yen</th></tr>"
+            "<tr><td>Filing</td><td>14,000</td></tr><tr><td>Request for examination</td><td>138,000</td></tr></table>"
+            f"<p>{SECOND}</p></article></body></html>")
+    n = _notice(tmp_path, page)
+    assert "| Filing | 14,000 |" in n.body and _paragraphs(n)[0] == LEAD
