@@ -41,13 +41,53 @@ _LINE = re.compile(
     r")",
     re.I,
 )
+# A short block that addresses the reader instead of reporting: sign-up boxes,
+# author and newsroom contact lines, calls to join, support, download or click,
+# lead-ins to other stories, the legal notices of newsletters and wires.
+_ADDRESS = re.compile(
+    r"^(?:"
+    r"Thanks? (?:you )?for (?:signing up|subscribing)|There was an error processing your"
+    r"|Keep an eye on your inbox|(?:Get|Receive) .{3,80} (?:in|to) your inbox|Enter your e-?mail"
+    r"|(?:E-?mail|Write to|Contact) [A-Z][\w.'’-]+(?: [A-Z][\w.'’-]+){0,3} at \S+@"
+    r"|Have a (?:news )?tip\?|Follow (?:us|him|her|them|me) on (?:Twitter|X|Facebook|Instagram|LinkedIn|WeChat|Weibo)"
+    r"|Join (?:our|the) .{0,40}(?:forums?|community|conversation|discussion|newsletter|mailing list)"
+    r"|Support [A-Z][\w.&'’-]*(?: [A-Z][\w.&'’-]*){0,3} (?:and|so|to|today)\b"
+    r"|Click here (?:to|for)\b|.{0,60}\bby clicking here\W*$|(?:Download|Get) (?:our|the) .{0,40}\bapp\W*$"
+    r"|(?:Tell|Let) us (?:what you think|know)"
+    r"|(?:Related|See more|See also|Read also|Also read|Read more|More|Don'?t miss|Recommended|Watch|Listen)\s*[:：]"
+    r"|Don'?t miss\W*$"
+    r"|This (?:document|material|article|content|story) (?:is subject to copyright|may not be (?:published|reproduced))"
+    r"|(?:If you (?:no longer|do not|don't) wish to receive|To (?:unsubscribe|stop receiving))"
+    r")"
+    r"|\bnot (?:intended (?:to be|as)|constitute|be (?:relied|construed) (?:up)?on as) (?:\w+ )?"
+    r"(?:legal|professional|investment|tax) advice"
+    r"|\bfor (?:general )?information(?:al)? purposes only\b"
+    r"|\b(?:reply|respond)(?: with)? [\"“']?UNSUBSCRIBE\b",
+    re.I,
+)
+# A hotline or contact block: a label and a telephone number, little else.
+_CONTACT = re.compile(
+    r"(?:\b(?:Tel|Phone|Telephone|Fax|Hotline|Call cent(?:er|re)|Customer (?:Service|Support)(?: Cent(?:er|re))?)\b"
+    r"|电话|热线|传真|電話|お問い合わせ|전화|콜센터|상담센터|☎).{0,30}?\+?\d[\d\s().-]{5,}\d",
+    re.I,
+)
+# An "About us" paragraph without its heading: "Example Corp is a leading provider of ...".
+_COMPANY = re.compile(
+    r"^(?:[A-Z][\w&.'’-]*)(?: (?:[A-Z][\w&.'’-]*|of|and|for|&)){0,6}(?: \([^)]{1,40}\))?"
+    r" is (?:a|an|the) (?:[\w’'-]+ ){0,5}?"
+    r"(?:provider|company|manufacturer|firm|organi[sz]ation|developer|supplier|maker|group|agency|leader|platform|"
+    r"network|publisher|association|specialist|consultancy|operator|producer|institution|forum|practice)\b"
+)
 # A heading that opens a trailing section of furniture: it and all after it go.
 _TRAILING_HEADING = re.compile(
     r"^(?:Related(?:\s+\w+)?|Further information|More information|See also|Read more|More news|Latest news|"
     r"Most read|Popular|Recent posts|Recent articles|About (?:the )?[A-Z][\w&.\- ]{1,60}|Media contacts?|"
-    r"Press contacts?|Contacts?|Notes to editors|Notes for editors|Subscribe.*|Share.*|Tags|Keywords|"
+    r"Press contacts?|Contacts?|Notes to editors|Notes for editors|Subscribe.*|Share(?: (?:this|on|via))?(?: \w+)?|"
+    r"Tags|Keywords|You (?:may|might) also like|Top (?:stories|news|reads)|More (?:stories|from .{2,40})|"
+    r"Trending(?: now)?|Recommended(?: for you| reading)?|What to read next|Editor'?s picks|"
+    r"猜你喜欢|相关推荐|热门(?:文章|新闻)|おすすめ(?:記事)?|人気記事|추천 ?기사|많이 본 (?:뉴스|기사)|"
     r"相关(?:文章|新闻|链接|阅读|资讯)|推荐阅读|热点(?:文章|新闻)|延伸阅读|友情链接|"
-    r"関連(?:リンク|記事|情報)|(?:このページに関する)?お問い合わせ(?:先)?|관련(?:기사|링크|글)|문의)\s*[:：]?\s*$",
+    r"関連(?:リンク|記事|情報)|(?:このページに関する)?お問い合わせ(?:先)?|관련(?:기사|링크|글)|문의)\s*(?:[:：]|\.\.\.|…)?\s*$",
     re.I,
 )
 
@@ -63,7 +103,23 @@ def ends_article(text: str) -> bool:
 def is_furniture(text: str) -> bool:
     """Is this block (a paragraph, list item or line) page furniture?"""
     text = " ".join(text.split())
-    return bool(text) and (bool(_LINE.match(text)) or is_spam_run(text))
+    if not text:
+        return False
+    if _LINE.match(text) or is_spam_run(text):
+        return True
+    if len(text) <= 400 and _ADDRESS.search(text):
+        return True
+    return len(text) <= 120 and bool(_CONTACT.search(text)) and not _sentence(text)
+
+
+def _sentence(text: str) -> bool:
+    """Reads as a reported sentence: a verb phrase ending in a full stop, not a label and a number."""
+    return bool(re.search(r"[a-z]{3,}[^.]*\.\s*$", text)) and len(text.split()) >= 8
+
+
+def is_company_boilerplate(text: str) -> bool:
+    """'Example Corp is a leading provider of ...': the publisher's 'About us' without its heading."""
+    return bool(_COMPANY.match(" ".join(text.split())))
 
 
 def is_spam_run(text: str) -> bool:

@@ -242,8 +242,9 @@ def clean_blocks(blocks: list[Block], title: str, header: re.Pattern[str] | None
             continue  # the date line or byline under the headline ("Posted March 3, 2022")
         if out and b.kind in ("p", "pre") and boilerplate.ends_article(plain):
             break  # "###" closes a press release; the rest is "About us"
-        if b.kind == "h" and out and boilerplate.opens_trailing_section(b.text):
-            break  # "Related news", "About WIPO", … : the rest of the page is furniture
+        label = b.kind == "h" or (b.kind == "p" and len(b.text.split()) <= 8)
+        if label and out and boilerplate.opens_trailing_section(b.text):
+            break  # "Related news", "About WIPO", "You may also like…": the rest of the page is furniture
         if b.kind == "list":
             items = [x for x in b.items if not boilerplate.is_furniture(x)]
             if not items:
@@ -254,10 +255,17 @@ def clean_blocks(blocks: list[Block], title: str, header: re.Pattern[str] | None
         elif b.kind != "table" and boilerplate.is_furniture(plain):
             continue
         out.append(b)
-    # Furniture at the end may be short label lines left behind ("Print | Close").
-    while out and out[-1].kind == "h":
+    # Furniture at the end: short label lines left behind ("Print | Close"), and
+    # the publisher's "About us" paragraph printed without its heading.
+    while out and (out[-1].kind == "h" or _about_us(out)):
         out.pop()
     return out
+
+
+def _about_us(blocks: list[Block]) -> bool:
+    last = blocks[-1]
+    return (last.kind == "p" and boilerplate.is_company_boilerplate(last.text)
+            and sum(is_prose(b) for b in blocks[:-1]) >= 2)
 
 
 def _has_date(text: str) -> bool:

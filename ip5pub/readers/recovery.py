@@ -19,13 +19,17 @@ from itertools import takewhile
 from typing import Any
 
 from ip5pub.extract.boilerplate import ends_article, opens_trailing_section
+from ip5pub.extract.boilerplate import is_furniture as is_furniture_text
 from ip5pub.extract.text import clean_line
 from ip5pub.readers.htmltext import Block
 
 LEAF_BLOCKS = {"p", "div", "blockquote", "section", "article", "dd", "td", "li", "h1", "h2", "h3", "h4", "h5", "h6",
                "ul", "ol", "table", "tr", "figure", "figcaption", "header", "footer", "nav", "aside", "main", "form"}
 _CAPTION = re.compile(r"caption|credit|byline|author|bio|photo|image|img|figure|meta|date|tag|keyword|advert|promo|"
-                      r"banner|contact|about|newsletter|subscribe|signup|cookie|disclaimer|notice|box", re.I)
+                      r"banner|contact|about|newsletter|subscribe|signup|cookie|disclaimer|notice|box|card|widget|"
+                      r"\bcta\b|teaser|dek\b|standfirst|strapline|blurb|excerpt", re.I)
+# Hidden on screen (print-only notices, screen-reader text): not what a reader sees.
+_HIDDEN_CLASSES = {"hidden", "d-none", "sr-only", "visually-hidden", "screen-reader-text", "hide", "invisible"}
 _HEADINGS = ("h1", "h2", "h3", "h4", "h5", "h6")
 _NEVER = ("li", "td", "figcaption", *_HEADINGS)  # list items, cells, captions, headings: never recovered
 # How many extracted blocks either side of the last match a leaf is compared
@@ -135,7 +139,7 @@ def recover_missed(tree, blocks: list[Block], title: str, is_furniture) -> list[
         return blocks  # no article container to speak of: recovering would bring the page back
     hits = _Matcher(norms)
     after: dict[int, list[Block]] = {}  # index of an extracted block -> recovered paragraphs that follow it
-    seen: set[str] = set()
+    seen = {norm(title)}
     last = -1  # the extracted block matched most recently, in page order
     for el, text, n in found:
         if not (el is container or container in el.iterancestors()):
@@ -146,15 +150,9 @@ def recover_missed(tree, blocks: list[Block], title: str, is_furniture) -> list[
         if hit is not None:
             last = max(last, hit)
             continue
-        if _tag(el) in _NEVER or not is_prose(text) or n == norm(title) or n in seen:
-            continue
-        inside = takewhile(lambda a: a is not container, [el, *el.iterancestors()])  # up to the container only
-        marks = " ".join(filter(None, (x for a in inside for x in (a.get("class"), a.get("id")))))
-        links = sum(len(clean_line(a.text_content())) for a in el.iter("a"))
-        if is_furniture(el) or (marks and _CAPTION.search(marks)) or links > len(text) / 2:
-            continue
-        seen.add(n)
-        after.setdefault(last, []).append(Block("p", text))
+        if n not in seen and _recoverable(el, text, container, is_furniture):
+            seen.add(n)
+            after.setdefault(last, []).append(Block("p", text))
     if not after:
         return blocks
     out = list(after.get(-1, []))
@@ -162,3 +160,22 @@ def recover_missed(tree, blocks: list[Block], title: str, is_furniture) -> list[
         out.append(block)
         out.extend(after.get(i, []))
     return out
+
+
+def _recoverable(el, text: str, container, is_furniture) -> bool:
+    """A prose paragraph of the article itself, not a card, a caption or a hidden box."""
+    if _tag(el) in _NEVER or not is_prose(text) or is_furniture_text(text):
+        return False
+    inside = list(takewhile(lambda a: a is not container, [el, *el.iterancestors()]))  # up to the container only
+    if any(_tag(a) in ("a", "li", "figure") or _hidden(a) for a in inside):
+        return False  # a linked teaser card, a list of them, a caption, a print-only notice
+    marks = " ".join(filter(None, (x for a in inside for x in (a.get("class"), a.get("id")))))
+    links = sum(len(clean_line(a.text_content())) for a in el.iter("a"))
+    return not (is_furniture(el) or (marks and _CAPTION.search(marks)) or links > len(text) / 2)
+
+
+def _hidden(el) -> bool:
+    style = (el.get("style") or "").replace(" ", "").lower()
+    classes = (el.get("class") or "").lower().split()
+    return (el.get("hidden") is not None or el.get("aria-hidden") == "true" or "display:none" in style
+            or any(c in _HIDDEN_CLASSES for c in classes))

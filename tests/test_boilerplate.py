@@ -1,0 +1,82 @@
+"""Furniture that survives main-text extraction, one class per table: the text is
+our own, modelled on what news sites, office boards and newsletters print."""
+
+from __future__ import annotations
+
+import pytest
+
+from ip5pub.extract import boilerplate
+
+ADDRESSING_THE_READER = [
+    # newsletter sign-up boxes
+    ("Thanks for signing up!", True),
+    ("There was an error processing your subscription.", True),
+    ("Keep an eye on your inbox for the next issue.", True),
+    ("Get the week's patent news delivered to your inbox every Friday.", True),
+    ("Sign up for our free IP newsletter to get every office notice in one e-mail.", True),
+    # author and newsroom contact lines
+    ("Email Jane Roe at jroe@example.com or follow her on Twitter.", True),
+    ("Write to Ken Sato at k.sato@example.jp", True),
+    ("Have a tip? Our reporters may be reached at tips@example.org.", True),
+    ("Follow us on LinkedIn and Twitter for the latest news.", True),
+    # calls to join, support, download, click
+    ("Join our IP Forums to keep talking about patents and the latest rules!", True),
+    ("Support Example IP News and make a difference for readers everywhere.", True),
+    ("CLICK HERE TO GET THE EXAMPLE NEWS APP", True),
+    ("GET EXAMPLE NEWS ON THE GO BY CLICKING HERE", True),
+    ("Tell us what you think...", True),
+    # lead-ins to other stories
+    ("Related: The IP5 offices meet in Seoul", True),
+    ("SEE MORE: JPO cuts fees for start-ups", True),
+    ("Read also: CNIPA publishes its annual report", True),
+    ("DON'T MISS", True),  # a box in mid-article: the line goes, the article goes on
+    # legal notices of newsletters and wires
+    ("This newsletter is provided for general information purposes only and does not constitute legal advice.", True),
+    ("The content of this alert is not intended as legal advice and should not be relied upon as such.", True),
+    ("This document is subject to copyright. No part may be reproduced without the written permission.", True),
+    ("If you no longer wish to receive these updates, reply UNSUBSCRIBE to this e-mail.", True),
+    ("To unsubscribe from this list, update your preferences.", True),
+    # hotlines and contact blocks
+    ("Customer Service Center: 1544-8080 (weekdays 9:00-18:00)", True),
+    ("고객상담센터 1544-8080", True),
+    ("咨询电话：010-62356655", True),
+    ("Tel: +81-3-3581-1101  Fax: +81-3-3581-0762", True),
+    # article sentences that look alike
+    ("The office will support applicants who file online from 1 April.", False),
+    ("Applicants can join the pilot by filing a request before 30 June.", False),
+    ("The EPO said the new rules do not constitute a change of practice.", False),
+    ("Users may call the office's hotline for help with the new system, it said.", False),
+    ("The JPO will follow the EPO's approach to the examination of AI inventions.", False),
+    ("Related applications filed by the same applicant are examined together.", False),
+]
+
+
+@pytest.mark.parametrize("text,expected", ADDRESSING_THE_READER)
+def test_furniture_that_addresses_the_reader(text, expected):
+    assert boilerplate.is_furniture(text) is expected
+
+
+TRAILING_LABELS = [
+    ("You may also like...", True), ("Top stories", True), ("More from Example IP News", True),
+    ("Recommended for you", True), ("Trending now", True), ("猜你喜欢", True), ("추천 기사", True),
+    ("Share this information, please?", False), ("Top offices by filings", False), ("More applications than ever", False),
+]
+
+
+@pytest.mark.parametrize("label,expected", TRAILING_LABELS)
+def test_labels_that_open_trailing_furniture(label, expected):
+    assert boilerplate.opens_trailing_section(label) is expected
+
+
+COMPANY_BOILERPLATE = [
+    ("Example Medical is a global solutions provider focused on hospital software, with 1,200 staff in 17 countries.", True),
+    ("Acme IP Partners (AIP) is a leading law firm specialising in patents and trade marks in Asia.", True),
+    ("WIPO is the global forum for intellectual property services, policy, information and cooperation.", True),
+    ("The new system is a major change for applicants, who can now file at any hour.", False),
+    ("This is a first step towards a shared examination practice among the five offices.", False),
+]
+
+
+@pytest.mark.parametrize("text,expected", COMPANY_BOILERPLATE)
+def test_company_boilerplate(text, expected):
+    assert boilerplate.is_company_boilerplate(text) is expected
