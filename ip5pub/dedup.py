@@ -22,9 +22,12 @@ indexes, so the cost grows with the shared features, not with n²):
    codes, not years) must be at least ANCHOR_MIN and ANCHOR_JACCARD of them
    found in the other (containment, not Jaccard, as the longer report names
    more).
-Two notices whose event dates are both known and differ are never linked by 3.
+Two notices whose event dates are both known and differ are never linked by 3,
+and two notices of one office in one language are never linked by 2 or 3:
+their texts differ, so they are two notices (an announcement and a report).
 Links are symmetric and transitive; `duplicates` lists every other member of
-the group.
+the group. A source's own `duplicates` only proposes pairs: a pair is linked
+when the signals say so, so a source cannot hide another notice.
 """
 
 from __future__ import annotations
@@ -94,6 +97,8 @@ def same_event(a: Notice, b: Notice, shared_shingles: float = 0.0) -> bool:
     days = abs((a.date - b.date).days)
     if a.language == b.language and shared_shingles >= TEXT_CONTAINMENT and days <= COPY_WINDOW_DAYS:
         return True
+    if a.office is not None and a.office == b.office and a.language == b.language:
+        return False  # one office's two texts: two notices, whatever they share
     if a.event is not None and a.event == b.event:
         return _offices_agree(a, b) and days <= EVENT_WINDOW_DAYS
     if a.event is not None and b.event is not None:
@@ -177,7 +182,8 @@ class Groups:
             self.parent[max(ra, rb)] = min(ra, rb)
 
     def link_recorded(self, notices: list[Notice]) -> None:
-        """Join what the notices' own `duplicates` already say (ids outside the set are ignored)."""
+        """Join what the notices' `duplicates` say (ids outside the set are ignored):
+        for notices whose links link_duplicates made, never for a source's claims."""
         for n in notices:
             for other in n.duplicates:
                 if other in self.parent:
@@ -190,18 +196,32 @@ class Groups:
         return out
 
 
+def _proposed(notices: list[Notice], sig: list[frozenset[str]], pairs: dict[tuple[int, int], float]) -> None:
+    """Add the pairs the notices' own `duplicates` name, to be judged like any other."""
+    where = {n.id: i for i, n in enumerate(notices)}
+    for i, n in enumerate(notices):
+        for other in n.duplicates:
+            j = where.get(other)
+            if j is not None and j != i and (min(i, j), max(i, j)) not in pairs:
+                shared = len(sig[i] & sig[j]) / (min(len(sig[i]), len(sig[j])) or 1)
+                pairs[(min(i, j), max(i, j))] = shared
+
+
 def link_duplicates(notices: list[Notice], signatures: list[frozenset[str]] | None = None) -> list[Notice]:
-    """Each notice with `duplicates` = the other members of its event group
-    (plus ids a previous normalize recorded that are not in this set)."""
+    """Each notice with `duplicates` = the other members of its event group,
+    found by the signals alone: what a notice's own `duplicates` said is a
+    proposal, linked only if the signals agree, and dropped otherwise."""
+    sig = signatures if signatures is not None else [signature(n.body) for n in notices]
     groups = Groups([n.id for n in notices])
-    groups.link_recorded(notices)
-    for (i, j), containment in sorted(candidate_pairs(notices, signatures).items()):
+    pairs = candidate_pairs(notices, sig)
+    _proposed(notices, sig, pairs)
+    for (i, j), containment in sorted(pairs.items()):
         a, b = notices[i], notices[j]
         if groups.root(a.id) != groups.root(b.id) and same_event(a, b, containment):
             groups.union(a.id, b.id)
     members = groups.members()
     out = []
     for n in notices:
-        others = tuple(sorted((set(members[groups.root(n.id)]) | set(n.duplicates)) - {n.id}))
+        others = tuple(sorted(set(members[groups.root(n.id)]) - {n.id}))
         out.append(n if others == n.duplicates else replace(n, duplicates=others))
     return out
