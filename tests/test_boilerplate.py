@@ -80,3 +80,23 @@ COMPANY_BOILERPLATE = [
 @pytest.mark.parametrize("text,expected", COMPANY_BOILERPLATE)
 def test_company_boilerplate(text, expected):
     assert boilerplate.is_company_boilerplate(text) is expected
+
+
+PAGE_FURNITURE = [
+    ("Home > News > Press releases", True), ("홈 > 알림마당 > 보도자료", True), ("首页 > 新闻 > 工作动态", True),
+    ("ホーム ＞ 報道発表 ＞ 2024年", True), ("이 페이지에서 제공하는 정보에 만족하십니까?", False),
+    ("Fees rose > 5% for filings > 10 claims > in 2023.", False),
+    ("You must log in to post a comment.", True), ("Want more deals? Join the IP Deals Newsletter.", True),
+]
+
+
+@pytest.mark.parametrize("text,expected", PAGE_FURNITURE)
+def test_page_furniture_lines(text, expected):
+    assert boilerplate.is_furniture(text) is expected
+
+
+@pytest.mark.parametrize("label", ["Was this page helpful?", "이 페이지에서 제공하는 정보에 만족하십니까?",
+                                   "このページの情報は役に立ちましたか？", "本页内容对您是否有帮助？",
+                                   "You may also be interested in..."])
+def test_surveys_and_teasers_open_trailing_furniture(label):
+    assert boilerplate.opens_trailing_section(label)

@@ -47,7 +47,7 @@ def corpora() -> list[tuple[Path, list[dict]]]:
 FLOORS = {
     "found": 1.0, "title": 1.0, "date": 1.0, "office": 1.0, "language": 1.0, "translated_from": 1.0,
     "attribution": 1.0, "event": 1.0, "offices": 1.0, "acronyms": 1.0, "url": 1.0,
-    "first_sentence": 1.0, "boilerplate": 1.0, "event_key": 1.0,
+    "first_sentence": 1.0, "boilerplate": 1.0, "event_key": 1.0, "publisher": 1.0, "summary": 1.0,
 }
 
 
@@ -127,6 +127,9 @@ def _evaluate(folder: Path, expected: list[dict], scores: dict[str, list[bool]],
                    if k in (entry.get("acronyms") or {}) or OFFICIAL_NAMES.get(k) != v}
         check(entry, "acronyms", defined, entry.get("acronyms") or {})
         check(entry, "url", n.source.url, entry.get("url"))
+        for field in ("publisher", "summary"):  # checked where an entry gives them (the pages do)
+            if field in entry:
+                check(entry, field, getattr(n, field), entry[field])
         if "first_sentence" in entry:
             check(entry, "first_sentence", _plain_first_sentence(n.body), entry["first_sentence"])
         if entry.get("boilerplate"):

@@ -225,10 +225,12 @@ TITLES = [
 
 @pytest.mark.parametrize("head,body,expected", TITLES)
 def test_html_title_cascade(head, body, expected):
-    from ip5pub.readers.html import find_title, parse_tree, _meta
+    from ip5pub.readers.html import _meta, parse_tree
+    from ip5pub.readers.htmltitle import find_title
+    from ip5pub.readers.layout import Layout
 
     tree = parse_tree(f"<html><head>{head}</head><body>{body}<p>Article text here.</p></body></html>")
-    assert find_title(tree, _meta(tree)) == expected
+    assert find_title(tree, _meta(tree), Layout(tree)).text == expected
 
 
 OWNERS = [
@@ -325,8 +327,9 @@ def test_paragraph_recovery_is_linear_and_keeps_page_order():
     the paragraph of the same text or a few around the last match only)."""
     import time
 
-    from ip5pub.readers.html import _is_furniture, parse_tree
+    from ip5pub.readers.html import parse_tree
     from ip5pub.readers.htmltext import Block
+    from ip5pub.readers.layout import Layout
     from ip5pub.readers.recovery import recover_missed
 
     paras = [f"Paragraph {i} of the notice reports that item {i * 7} was filed in March." for i in range(16_000)]
@@ -334,7 +337,8 @@ def test_paragraph_recovery_is_linear_and_keeps_page_order():
             "<div class='story'><h1>Many paragraphs</h1>" + "".join(f"<p>{p}</p>" for p in paras) + "</div></body></html>")
     kept = [Block("p", p) for p in paras[1::2]]
     started = time.perf_counter()
-    out = recover_missed(parse_tree(page), kept, "Many paragraphs", _is_furniture)
+    tree = parse_tree(page)
+    out = recover_missed(tree, kept, "Many paragraphs", Layout(tree).is_furniture)
     seconds = time.perf_counter() - started
     assert [b.text for b in out] == paras
     assert seconds < 10, f"{seconds:.1f} s: the recovery compares more than it should"

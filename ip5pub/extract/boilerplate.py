@@ -53,7 +53,8 @@ _ADDRESS = re.compile(
     r"|Join (?:our|the) .{0,40}(?:forums?|community|conversation|discussion|newsletter|mailing list)"
     r"|Support [A-Z][\w.&'’-]*(?: [A-Z][\w.&'’-]*){0,3} (?:and|so|to|today)\b"
     r"|Click here (?:to|for)\b|.{0,60}\bby clicking here\W*$|(?:Download|Get) (?:our|the) .{0,40}\bapp\W*$"
-    r"|(?:Tell|Let) us (?:what you think|know)"
+    r"|(?:Tell|Let) us (?:what you think|know)|You must (?:be )?log(?:ged)? ?in to (?:post a )?comment"
+    r"|Want more .{1,40}\? (?:Join|Sign up|Subscribe)"
     r"|(?:Related|See more|See also|Read also|Also read|Read more|More|Don'?t miss|Recommended|Watch|Listen)\s*[:：]"
     r"|Don'?t miss\W*$"
     r"|This (?:document|material|article|content|story) (?:is subject to copyright|may not be (?:published|reproduced))"
@@ -83,7 +84,11 @@ _TRAILING_HEADING = re.compile(
     r"^(?:Related(?:\s+\w+)?|Further information|More information|See also|Read more|More news|Latest news|"
     r"Most read|Popular|Recent posts|Recent articles|About (?:the )?[A-Z][\w&.\- ]{1,60}|Media contacts?|"
     r"Press contacts?|Contacts?|Notes to editors|Notes for editors|Subscribe.*|Share(?: (?:this|on|via))?(?: \w+)?|"
-    r"Tags|Keywords|You (?:may|might) also like|Top (?:stories|news|reads)|More (?:stories|from .{2,40})|"
+    r"Tags|Keywords|You (?:may|might) also (?:like|be interested in|enjoy)|"
+    r"Was this (?:page|information|article) (?:helpful|useful)\??|Did you find what you were looking for\??|"
+    r"(?:이 페이지에서 제공하는 )?정보에 만족하십니까\??|このページの情報は(?:役に立ちましたか|わかりやすかったですか)[?？]?|"
+    r"(?:您对)?本页(?:内容|信息)(?:对您)?(?:是否)?(?:有(?:用|帮助)|满意)[?？吗]*|"
+    r"Top (?:stories|news|reads)|More (?:stories|from .{2,40})|"
     r"Trending(?: now)?|Recommended(?: for you| reading)?|What to read next|Editor'?s picks|"
     r"猜你喜欢|相关推荐|热门(?:文章|新闻)|おすすめ(?:記事)?|人気記事|추천 ?기사|많이 본 (?:뉴스|기사)|"
     r"相关(?:文章|新闻|链接|阅读|资讯)|推荐阅读|热点(?:文章|新闻)|延伸阅读|友情链接|"
@@ -105,7 +110,7 @@ def is_furniture(text: str) -> bool:
     text = " ".join(text.split())
     if not text:
         return False
-    if _LINE.match(text) or is_spam_run(text):
+    if _LINE.match(text) or is_spam_run(text) or is_breadcrumb(text):
         return True
     if len(text) <= 400 and _ADDRESS.search(text):
         return True
@@ -120,6 +125,14 @@ def _sentence(text: str) -> bool:
 def is_company_boilerplate(text: str) -> bool:
     """'Example Corp is a leading provider of ...': the publisher's 'About us' without its heading."""
     return bool(_COMPANY.match(" ".join(text.split())))
+
+
+def is_breadcrumb(text: str) -> bool:
+    """'Home > News > Press releases', '홈 > 알림마당 > 보도자료': three or more short steps, no sentence."""
+    steps = [x.strip() for x in re.split(r"\s*(?:>|›|»|→|/|＞|〉)\s*", text)]
+    if len(steps) < 3 or not all(steps):
+        return False
+    return all(len(x.split()) <= 4 and len(x) <= 24 for x in steps) and not re.search(r"[.!?。！？]$", text)
 
 
 def is_spam_run(text: str) -> bool:

@@ -19,25 +19,20 @@ import re
 from pathlib import Path
 from urllib.parse import urlsplit
 
-from ip5pub.extract.offices import office_for_host, office_named_by_site
+from ip5pub.extract.offices import ALIASES, office_for_host, office_named_by_site
 from ip5pub.extract.pagedate import find_date
 from ip5pub.extract.text import clean_line
 from ip5pub.model import Draft, SourceError, SourceRef
 from ip5pub.readers import Reader
 from ip5pub.readers.decode import decode
 from ip5pub.readers.htmltext import Block, clean_blocks, fragment_blocks, is_prose, to_markdown, xml_blocks
-from ip5pub.readers.recovery import recover_missed
+from ip5pub.readers.htmltitle import SITE_META, find_title, title_segments
+from ip5pub.readers.layout import Layout
+from ip5pub.readers.recovery import locate, recover_missed
 from ip5pub.readers.text import HEADER_FIELD
 
 _CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?\s*([A-Za-z0-9_:.-]+)"""
                       rb"""|<\?xml[^>]+encoding\s*=\s*["']([A-Za-z0-9_.-]+)""", re.I)
-# Separators between a headline and the site name in <title>: "Headline | Site", "标题_栏目_网站", "제목 < 메뉴 : 사이트".
-_TITLE_SEP = re.compile(r"\s+[|\-–—<>‹›»«:·]{1,2}\s+|\s*[_｜|]\s*")
-_TITLE_META = ("articletitle", "og:title", "twitter:title", "dc.title", "dcterms.title", "title", "headline")
-_SITE_META = ("og:site_name", "sitename", "application-name", "publisher", "dc.publisher", "author")
-_FURNITURE = re.compile(r"(?:^|[\s_-])(?:nav|navbar|menu|breadcrumbs?|footer|sidebar|side|share|social|related|"
-                        r"links|copyright|gnb|lnb|util|skip|location|position|crumb|pagination|prev|next|"
-                        r"most-?read|popular|recommend|comment)(?:$|[\s_-])", re.I)
 
 
 def declared_charset(data: bytes) -> str | None:
@@ -95,72 +90,6 @@ def _canonical(tree, meta: dict[str, str]) -> str | None:
     return None
 
 
-def _is_furniture(el) -> bool:
-    """Navigation, footers, side boxes: by tag, or by class/id/role words."""
-    for node in [el, *el.iterancestors()]:
-        tag = node.tag.lower() if isinstance(node.tag, str) else ""
-        if tag in ("nav", "footer", "aside"):
-            return True
-        if tag == "header" and not any(a.tag in ("article", "main") for a in node.iterancestors()):
-            return True
-        marks = " ".join(filter(None, (node.get("class"), node.get("id"), node.get("role"))))
-        if marks and _FURNITURE.search(marks) and "logo" not in marks.lower():
-            return True
-        if "logo" in (node.get("class") or "").lower():
-            return True
-    return False
-
-
-def _headings(tree) -> list[str]:
-    out = []
-    for el in tree.iter():
-        if not isinstance(el.tag, str):
-            continue
-        tag = el.tag.lower()
-        marks = f"{el.get('class') or ''} {el.get('id') or ''}".lower()
-        named = re.search(r"title|subject|headline|heading", marks) and tag not in ("html", "body", "head", "title", "meta")
-        if re.fullmatch(r"h[1-4]", tag) or named:
-            if _is_furniture(el):
-                continue
-            text = clean_line(el.text_content())
-            if 2 <= len(text) <= 300:
-                out.append(text)
-    return out
-
-
-def title_segments(title: str) -> list[str]:
-    return [s for s in (clean_line(x) for x in _TITLE_SEP.split(title)) if s]
-
-
-def find_title(tree, meta: dict[str, str]) -> str | None:
-    page_title = clean_line(tree.findtext(".//title") or "")
-    named = [meta.get(k, "") for k in _TITLE_META] + [page_title, meta.get("description", "")]
-    named = [n for n in named if n]
-    # The visible headline that the page's own title fields name; the longest wins,
-    # so a section label ("Press Releases") or a logo loses to the real headline.
-    site_names = set(title_segments(page_title)[1:])  # "Headline | Site": the later parts name the site
-    visible = [h for h in _headings(tree) if any(h in n for n in named) and h not in site_names
-               and (_substantial(h, words=3) or any(h == meta.get(k) for k in _TITLE_META))]
-    if visible:
-        return max(visible, key=len)
-    for key in ("articletitle", "headline", "og:title", "twitter:title", "dc.title"):
-        if meta.get(key):
-            segments = title_segments(meta[key])
-            return max(segments, key=len) if len(segments) > 1 else meta[key]
-    longest = max(title_segments(page_title), key=len) if page_title else ""
-    if _substantial(longest):
-        return longest
-    # <title> is only the site's name ("Press Releases | KIPO"): the first real headline.
-    heading = next((h for h in _headings(tree) if _substantial(h, words=3)), None)
-    return heading or longest or None
-
-
-def _substantial(text: str, words: int = 4) -> bool:
-    """Long enough to be a headline rather than a site or section name."""
-    cjk = len(re.findall(r"[\u3040-\u30ff\u3400-\u9fff\uac00-\ud7af]", text))
-    return len(text.split()) >= words or cjk >= 8
-
-
 def _lines(tree) -> list[str]:
     """The page as lines of text, one per block element, cells joined by ' | '."""
     lines: list[str] = [""]
@@ -197,7 +126,7 @@ def find_owner(url: str | None, meta: dict[str, str], tree, lines: list[str]) ->
     host = urlsplit(url).hostname if url else None
     host = host or meta.get("sitedomain")
     office = office_for_host(host)
-    names = [meta[k] for k in _SITE_META[:3] if meta.get(k)]
+    names = [meta[k] for k in SITE_META[:3] if meta.get(k)]
     page_title = clean_line(tree.findtext(".//title") or "")
     segments = title_segments(page_title)
     if len(segments) > 1:
@@ -255,27 +184,33 @@ def _extract(text: str) -> list[Block]:
 
 
 def page_hints(text: str) -> tuple[dict[str, object], list[Block], str | None]:
-    """(hints, article blocks, date error) of one HTML page."""
+    """(hints, article blocks, date error) of one HTML page.
+
+    hints["_from"] says where each field came from (kept out of the notice's
+    front matter, for review)."""
     tree = parse_tree(text)
     meta = _meta(tree)
-    title = find_title(tree, meta)
-    if not title:
-        raise SourceError("", "no title found (no <title>, og:title or headline)")
     blocks = _extract(text)
-    if not blocks:
+    located = locate(tree, blocks)
+    layout = Layout(tree, located.container)
+    url = _canonical(tree, meta)
+    lines = _lines(tree)
+    office, publisher = find_owner(url, meta, tree, lines)
+    owners = tuple(ALIASES.get(office or "", ())) + ((publisher,) if publisher else ())
+    title = find_title(tree, meta, layout, owners)
+    if title is None:
+        raise SourceError("", "no title found (no <title>, og:title or headline)")
+    if blocks:
+        blocks = recover_missed(tree, blocks, title.text, layout.is_furniture, located)
+    else:
         # Nothing found by trafilatura: fall back to the article or main container.
         container = next((el for el in tree.iter("article", "main")), None)
         container = container if container is not None else tree.find("body")
         blocks = fragment_blocks(container) if container is not None else []
-    else:
-        blocks = recover_missed(tree, blocks, title, _is_furniture)
-    blocks = clean_blocks(blocks, title, HEADER_FIELD)
-    lines = _lines(tree)
+    blocks = clean_blocks(blocks, title.text, HEADER_FIELD)
     first = next((b.text for b in blocks if b.kind == "p"), "")
-    date, error = find_date(tree, meta, lines, title, first[:20], _is_furniture)
-    url = _canonical(tree, meta)
-    office, publisher = find_owner(url, meta, tree, lines)
-    hints: dict[str, object] = {"title": title}
+    date, error = find_date(tree, meta, lines, title.text, first[:20], layout.is_furniture)
+    hints: dict[str, object] = {"title": title.text, "_from": {"title": title.source}}
     if date:
         hints["date"] = date
     if office:

@@ -250,6 +250,11 @@ def clean_blocks(blocks: list[Block], title: str, header: re.Pattern[str] | None
             if not items:
                 continue
             b = Block("list", items=items, ordered=b.ordered)
+        elif b.kind == "table":
+            rows = [r for r in b.rows if not boilerplate.is_furniture(" ".join(r))]
+            if not rows:
+                continue  # a previous / next table, a share bar laid out in cells
+            b = Block("table", rows=rows)
         elif b.kind == "p" and i < first_prose and header is not None and _all_header(b, header):
             continue  # "Date: …  Source: …" under the headline
         elif b.kind != "table" and boilerplate.is_furniture(plain):

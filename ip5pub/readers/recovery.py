@@ -15,6 +15,7 @@ would otherwise cost hundreds of millions of comparisons.
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 from itertools import takewhile
 from typing import Any
 
@@ -27,7 +28,7 @@ LEAF_BLOCKS = {"p", "div", "blockquote", "section", "article", "dd", "td", "li",
                "ul", "ol", "table", "tr", "figure", "figcaption", "header", "footer", "nav", "aside", "main", "form"}
 _CAPTION = re.compile(r"caption|credit|byline|author|bio|photo|image|img|figure|meta|date|tag|keyword|advert|promo|"
                       r"banner|contact|about|newsletter|subscribe|signup|cookie|disclaimer|notice|box|card|widget|"
-                      r"\bcta\b|teaser|dek\b|standfirst|strapline|blurb|excerpt", re.I)
+                      r"\bcta\b|teaser|dek\b|standfirst|strapline|blurb|excerpt|heading|header|hero|masthead|title", re.I)
 # Hidden on screen (print-only notices, screen-reader text): not what a reader sees.
 _HIDDEN_CLASSES = {"hidden", "d-none", "sr-only", "visually-hidden", "screen-reader-text", "hide", "invisible"}
 _HEADINGS = ("h1", "h2", "h3", "h4", "h5", "h6")
@@ -115,18 +116,36 @@ def common_ancestor(elements: list):
     return chain[highest]
 
 
-def recover_missed(tree, blocks: list[Block], title: str, is_furniture) -> list[Block]:
+@dataclass
+class Located:
+    """The page's leaf blocks, and those that are paragraphs trafilatura kept."""
+
+    leaves: list[tuple[Any, str, str]]
+    matched: list[Any]
+
+    @property
+    def container(self):
+        """The closest common ancestor of the kept paragraphs: the article's container, or None."""
+        found = common_ancestor(self.matched)
+        return None if found is None or _tag(found) in ("body", "html") else found
+
+
+def locate(tree, blocks: list[Block]) -> Located:
+    keyed = _Matcher([n if b.kind == "p" and len(n) >= KEY_MIN else "\0" for b in blocks for n in [norm(b.plain)]])
+    if all(n == "\0" for n in keyed.norms):
+        return Located([], [])
+    found = leaves(tree)
+    return Located(found, [el for el, _, n in found if keyed.find(n, KEY_MIN) is not None])
+
+
+def recover_missed(tree, blocks: list[Block], title: str, is_furniture, located: Located | None = None) -> list[Block]:
     """`blocks` with the article's missing prose paragraphs put back in page order.
 
-    `is_furniture(el)` says whether an element is navigation or a side box.
+    `is_furniture(el)` says whether an element is navigation or a side box;
+    `located` is what locate() found, when the caller has it.
     """
-    norms = [norm(b.plain) for b in blocks]
-    keyed = _Matcher([n if b.kind == "p" and len(n) >= KEY_MIN else "\0" for b, n in zip(blocks, norms)])
-    if all(n == "\0" for n in keyed.norms):
-        return blocks
-    found = leaves(tree)
-    # The container: the closest common ancestor of the leaves trafilatura kept.
-    matched = [el for el, _, n in found if keyed.find(n, KEY_MIN) is not None]
+    located = located or locate(tree, blocks)
+    found, matched = located.leaves, located.matched
     if not matched:
         return blocks
     # The headline marks where the article starts: include it when that still
@@ -134,9 +153,10 @@ def recover_missed(tree, blocks: list[Block], title: str, is_furniture) -> list[
     headline = [el for el in tree.iter(*_HEADINGS[:3]) if norm(clean_line(el.text_content())) == norm(title)]
     container = common_ancestor(matched + headline[:1])
     if container is None or _tag(container) in ("body", "html"):
-        container = common_ancestor(matched)
-    if container is None or _tag(container) in ("body", "html"):
+        container = located.container
+    if container is None:
         return blocks  # no article container to speak of: recovering would bring the page back
+    norms = [norm(b.plain) for b in blocks]
     hits = _Matcher(norms)
     after: dict[int, list[Block]] = {}  # index of an extracted block -> recovered paragraphs that follow it
     seen = {norm(title)}
