@@ -21,7 +21,7 @@ from pathlib import Path
 
 from ip5pub import normalize, system
 from ip5pub.cache import Cache, digest, notice_to_dict, tree_digest
-from ip5pub.collect import Selection, group_notices, make_brief
+from ip5pub.collect import Selection, future_dated, group_notices, make_brief
 from ip5pub.extract.ids import disambiguate, slug
 from ip5pub.model import Notice, SourceError
 from ip5pub.output import atomic_write, inside
@@ -273,11 +273,16 @@ def prune_notices(folder: Path, keep: Iterable[Path]) -> None:
 
 
 def load_notices(sources: Path, output: Path, base: Path, cache: Cache | None = None,
-                 jobs: int | None = None, progress: Progress = _quiet) -> Outcome:
-    """Normalize a sources folder (through the cache) and mirror it in output/notices."""
+                 jobs: int | None = None, progress: Progress = _quiet, today: dt.date | None = None) -> Outcome:
+    """Normalize a sources folder (through the cache) and mirror it in output/notices.
+
+    With `today` (the edition date), notices dated after it are warned about.
+    """
     cache = cache or Cache(output)
     outcome = normalize_sources(expand([sources]), base=base, cache=cache, jobs=jobs, progress=progress)
     _warn_if_empty(outcome, sources)
+    if today is not None:
+        outcome.warnings.extend(future_dated(outcome.notices, today))
     mirror_notices(outcome.notices, output, cache)
     return outcome
 
@@ -322,6 +327,7 @@ def render(workspace: Workspace, config: Config, request: RenderRequest, today: 
                                 progress=progress)
     outcome.timings["normalize"] = time.perf_counter() - started
     _warn_if_empty(outcome, request.sources)
+    outcome.warnings.extend(future_dated(outcome.notices, today))
 
     epoch = edition_epoch()
     options = dict(request.options)

@@ -76,10 +76,12 @@ def _today(value: str | None) -> dt.date:
     from ip5pub.build import edition_date
 
     if value:
+        from ip5pub.extract.dates import NotIsoDate, iso_date
+
         try:
-            return dt.date.fromisoformat(value)
-        except ValueError:
-            raise click.BadParameter(f"{value!r} is not a date (YYYY-MM-DD)", param_hint="--today") from None
+            return iso_date(value, "--today")
+        except NotIsoDate as exc:
+            raise click.BadParameter(str(exc), param_hint="--today") from None
     try:
         return edition_date()
     except ValueError as exc:
@@ -87,16 +89,13 @@ def _today(value: str | None) -> dt.date:
 
 
 def _window(since: str | None, until: str | None, today: dt.date):
-    from ip5pub.window import resolve
+    from ip5pub.window import window
 
     try:
-        start = resolve(since, today) if since else None
-        end = resolve(until, today) if until else None
+        asked = window(since, until, today)
     except ValueError as exc:
         raise click.BadParameter(str(exc), param_hint="--since/--until") from None
-    if start and end and start > end:
-        raise click.BadParameter(f"--since {start} is after --until {end}", param_hint="--since/--until")
-    return start, end
+    return asked.since, asked.until
 
 
 def _offices(values: tuple[str, ...]) -> tuple[str, ...]:
@@ -125,7 +124,7 @@ def _lock(folder: Path) -> None:
         raise Failed(f"cannot use {folder}: {exc.strerror or exc}") from None
 
 
-def _load(sources: Path, notices_dir: Path):
+def _load(sources: Path, notices_dir: Path, today: dt.date):
     """Normalize every source (reusing the build cache) and write build/notices."""
     from ip5pub.build import load_notices
     from ip5pub.output import OutputError
@@ -133,7 +132,7 @@ def _load(sources: Path, notices_dir: Path):
     if not sources.exists():
         raise click.UsageError(f"no sources folder {sources} (run 'ip5pub init' or pass -s)")
     try:
-        outcome = load_notices(sources, notices_dir.parent, Path("."))
+        outcome = load_notices(sources, notices_dir.parent, Path("."), today=today)
     except OSError as exc:
         raise Failed(str(exc) if isinstance(exc, OutputError) else f"cannot write {notices_dir}: {exc.strerror}") from None
     _report(outcome)
@@ -336,7 +335,7 @@ def digest(sources, output, since, until, today, offices, group_by, fmt, width, 
         raise click.BadParameter(str(exc), param_hint="--previous") from None
     notices_dir = Path("build/notices") if output == "-" else Path(output).parent / "notices"
     _lock(notices_dir.parent)
-    outcome = _load(sources, notices_dir)
+    outcome = _load(sources, notices_dir, day)
     brief = make_brief(outcome.notices, config, day, Selection(since=start, until=end, offices=_offices(offices)))
     ctx = renderers.RenderContext(env=make_env(workspace), workspace=workspace, config=config, edition=day,
                                   epoch=edition_epoch())

@@ -27,6 +27,19 @@ class Selection:
         return not self.offices or (notice.office or "OTHER") in self.offices
 
 
+def future_dated(notices: list[Notice], edition: dt.date) -> list[str]:
+    """One warning line per notice dated after the edition: a typo, most likely
+    (2062 for 2026), which no window includes since a window ends by today."""
+    out = []
+    for n in sorted(notices, key=lambda n: (n.source.path, n.source.item or 0)):
+        if n.date > edition:
+            where = n.source.path + (f" item {n.source.item}" if n.source.item is not None else "")
+            out.append(f'{where}: "{n.title[:60]}" is dated {n.date.isoformat()}, after the edition date '
+                       f"{edition.isoformat()} (a typo?); it is left out of every --since/--until window. "
+                       f"Fix the date in the source or with 'date: YYYY-MM-DD' in {n.source.path}.meta.yaml")
+    return out
+
+
 def _components(notices: list[Notice]) -> list[list[Notice]]:
     """Groups of notices linked by `duplicates` (in either direction)."""
     from ip5pub.dedup import Groups

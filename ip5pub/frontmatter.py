@@ -13,6 +13,7 @@ from typing import Any
 
 import yaml
 
+from ip5pub.extract.dates import iso_fix, readings
 from ip5pub.validate import Unusable, plain, plain_mapping
 
 _FENCE = re.compile(r"\A---[ \t]*\n(?P<yaml>.*?\n)?(?:---|\.\.\.)[ \t]*(?:\n|\Z)", re.S)
@@ -68,7 +69,8 @@ def _checked(construct: Any, what: str) -> Any:
         except (ValueError, OverflowError):
             value = str(node.value)
             shown = repr(value) if len(value) <= 40 else f"a value of {len(value):,} characters"
-            raise _ScalarError(node.start_mark.line, f"{shown} is not a usable {what}") from None
+            fix = f"; {iso_fix(value)}" if what == "date and time" and readings(value) else ""  # 2026-13-01
+            raise _ScalarError(node.start_mark.line, f"{shown} is not a usable {what}{fix}") from None
 
     return checked
 

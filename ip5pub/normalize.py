@@ -15,7 +15,7 @@ from typing import Any
 from ip5pub import frontmatter, markdown
 from ip5pub.extract import acronyms as acro
 from ip5pub.extract import attribution as attr
-from ip5pub.extract.dates import ImpossibleDate, coerce_date
+from ip5pub.extract.dates import ImpossibleDate, NotIsoDate, coerce_date, iso_date
 from ip5pub.extract.events import find_event
 from ip5pub.extract.ids import is_safe_id, make_id
 from ip5pub.extract.language import detect_language, normalize_tag
@@ -74,9 +74,13 @@ def _check_types(hints: dict[str, Any]) -> None:
 def _event(value: Any) -> Event | None:
     if not isinstance(value, dict):
         return None
-    start, end = coerce_date(value.get("start")), coerce_date(value.get("end") or value.get("start"))
-    if start is None or end is None:
+    if value.get("start") is None:
         raise InvalidNotice("event must have ISO dates in start and end")
+    try:  # written by a person (front matter, sidecar) or by normalize: ISO only
+        start = iso_date(value["start"], "event start")
+        end = iso_date(value.get("end") or value["start"], "event end")
+    except NotIsoDate as exc:
+        raise InvalidNotice(str(exc)) from None
     return Event(start, end)
 
 
@@ -129,10 +133,21 @@ def build_notice(draft: Draft) -> Notice:
     """The Notice for one draft. Raises SourceError naming what is missing or wrong."""
     hints: dict[str, Any] = {clean_text(k): clean_value(v) for k, v in draft.hints.items()}
     fixed = draft.fixed
+    bad = []
+    if "date" in fixed and isinstance(hints.get("date"), str):
+        # Written in front matter or a sidecar: ISO only. A page's own date
+        # line may be written as the page writes it.
+        try:
+            hints["date"] = iso_date(hints["date"], "date")
+        except NotIsoDate as exc:
+            bad.append(str(exc))
+            del hints["date"]
     try:
         _check_types(hints)
     except InvalidNotice as exc:
-        raise SourceError(draft.source.path, str(exc)) from None
+        bad.append(str(exc))
+    if bad:
+        raise SourceError(draft.source.path, "; ".join(bad))
 
     title = " ".join(str(hints.get("title") or "").split())
     if not title:

@@ -29,7 +29,7 @@ def ws(workspace) -> Path:
 def digest(runner, *args: str, code: int = 0) -> str:
     result = runner.invoke(main, ["digest", *args])
     assert result.exit_code == code, result.output
-    return result.output
+    return result.stdout
 
 
 def _is_long_url(line: str) -> bool:
@@ -106,21 +106,21 @@ def test_stdout_is_the_same_digest_and_writes_no_digest_file(runner, ws):
 
 
 def test_empty_window_says_so_and_exits_0(runner, ws):
-    text = digest(runner, "--since", "2030-01-01", "-o", "-")
-    assert "There were no notices since 1 January 2030." in text
+    text = digest(runner, "--since", "2021-06-01", "--office", "WIPO", "-o", "-")
+    assert "There were no notices in the period 1 June – 1 July 2021." in text
     assert not re.search(r"^\d+\. ", text, re.M) and "References" not in text
     check_plain(text, 72)
 
 
 def test_fail_if_empty_exits_1_but_still_writes(runner, ws):
-    output = digest(runner, "--since", "2030-01-01", "--fail-if-empty", code=1)
-    assert "no notices in the window" in output
+    result = runner.invoke(main, ["digest", "--since", "2021-06-01", "--office", "WIPO", "--fail-if-empty"])
+    assert result.exit_code == 1 and "no notices in the window" in result.stderr
     assert "There were no notices" in Path("build/digest.txt").read_text()
     digest(runner, "--since", "2021-01-01", "--fail-if-empty", "-o", "-")  # not empty: 0
 
 
 def test_markdown_digest(runner, ws):
-    text = digest(runner, "--format", "md", "--since", "2021-06-28", "-o", "-")
+    text = digest(runner, "--format", "md", "--since", "2021-06-28", "--today", "2021-07-02", "-o", "-")
     assert text.startswith("# IP5 Briefing\n")
     assert "## 30 June 2021\n" in text
     assert "### 1. KIPO expands AI-assisted search for patent examiners\n" in text

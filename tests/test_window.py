@@ -7,7 +7,8 @@ import datetime as dt
 import pytest
 
 from ip5pub.cli import main
-from ip5pub.window import resolve
+from ip5pub.model import Window
+from ip5pub.window import resolve, window
 
 D = dt.date
 
@@ -35,10 +36,37 @@ def test_resolve(value, today, expected):
     assert resolve(value, today) == expected
 
 
-@pytest.mark.parametrize("value", ["", "7", "d7", "1 week", "2021-02-30", "2021/06/01", "-7d", "7h"])
+@pytest.mark.parametrize("value", ["", "7", "d7", "1 week", "-7d", "7h"])
 def test_resolve_rejects_with_a_useful_message(value):
-    with pytest.raises(ValueError, match="neither a date"):
+    with pytest.raises(ValueError, match=r"neither a date written year-month-day \(2021-06-29\) nor a span"):
         resolve(value, D(2021, 7, 1))
+
+
+@pytest.mark.parametrize("value, message", [
+    ("2021-02-30", "--since '2021-02-30' is not a calendar date; write a real day as year-month-day, e.g. 2021-06-29"),
+    ("2021/06/01", "--since '2021/06/01' is not a date written year-month-day; write 2021-06-01 (1 June 2021)"),
+    ("05/12/2026", "--since '05/12/2026' is not a date written year-month-day; "
+                   "write 2026-12-05 (5 December 2026) or 2026-05-12 (12 May 2026)"),
+    ("13/11/2026", "--since '13/11/2026' is not a date written year-month-day; write 2026-11-13 (13 November 2026)"),
+    ("2026-13-01", "--since '2026-13-01' is not a calendar date; write 2026-01-13 (13 January 2026)"),
+])
+def test_a_date_in_another_notation_is_refused_with_the_iso_form_to_write(value, message):
+    with pytest.raises(ValueError) as caught:
+        resolve(value, D(2030, 1, 1), "--since")
+    assert str(caught.value) == message
+
+
+def test_a_window_ends_at_until_else_today_and_never_after_today():
+    today = D(2021, 7, 1)
+    assert window("7d", None, today) == Window(D(2021, 6, 24), today)
+    assert window("7d", "1d", today) == Window(D(2021, 6, 24), D(2021, 6, 30))
+    assert window("2021-06-01", "2021-12-31", today) == Window(D(2021, 6, 1), today)
+    assert window(None, "2021-06-30", today) == Window(None, D(2021, 6, 30))
+    assert window(None, None, today) == Window()
+    with pytest.raises(ValueError, match=r"--since 2030-01-01 is after today \(2021-07-01\)"):
+        window("2030-01-01", None, today)
+    with pytest.raises(ValueError, match="--since 2021-06-30 is after --until 2021-06-24"):
+        window("1d", "7d", today)
 
 
 def test_weekly_windows_tile_without_gap_or_overlap():
@@ -61,12 +89,12 @@ def test_today_option_beats_source_date_epoch(runner, workspace):
     # conftest sets SOURCE_DATE_EPOCH to 2021-07-01
     result = runner.invoke(main, ["digest", "--since", "7d", "--today", "2021-06-30", "-o", "-"])
     assert result.exit_code == 0, result.output
-    assert _header(result.output) == "Notices since 23 June 2021 · edition of 30 June 2021"
+    assert _header(result.stdout) == "Notices from 23 June 2021 to 30 June 2021 · edition of 30 June 2021"
 
 
 def test_source_date_epoch_is_today_without_option(runner, workspace):
     result = runner.invoke(main, ["digest", "--since", "1w", "--until", "1d", "-o", "-"])
-    assert _header(result.output) == "Notices from 24 June 2021 to 30 June 2021 · edition of 1 July 2021"
+    assert _header(result.stdout) == "Notices from 24 June 2021 to 30 June 2021 · edition of 1 July 2021"
 
 
 def test_clock_is_today_without_either(runner, workspace, monkeypatch):
@@ -75,7 +103,7 @@ def test_clock_is_today_without_either(runner, workspace, monkeypatch):
     result = runner.invoke(main, ["digest", "--since", "0d", "-o", "-"])
     from ip5pub.templates import longdate
 
-    assert _header(result.output).endswith(f"edition of {longdate(today)}")
+    assert _header(result.stdout) == f"Notices of {longdate(today)} · edition of {longdate(today)}"
 
 
 def test_since_after_until_is_a_usage_error(runner, workspace):
@@ -86,3 +114,11 @@ def test_since_after_until_is_a_usage_error(runner, workspace):
 def test_bad_span_is_a_usage_error(runner, workspace):
     result = runner.invoke(main, ["digest", "--since", "7x", "-o", "-"])
     assert result.exit_code == 2 and "neither a date" in result.output
+
+
+@pytest.mark.parametrize("option", ["--today", "--since", "--until"])
+def test_dates_on_the_command_line_are_iso_only(runner, workspace, option):
+    result = runner.invoke(main, ["digest", option, "05/12/2021", "-o", "-"])
+    assert result.exit_code == 2
+    assert f"{option} '05/12/2021' is not a date written year-month-day; write 2021-12-05 (5 December 2021) " \
+           "or 2021-05-12 (12 May 2021)" in " ".join(result.output.split())

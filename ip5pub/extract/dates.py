@@ -132,3 +132,69 @@ def coerce_date(value: object) -> dt.date | None:
     if isinstance(value, str):
         return parse_date(value)
     return None
+
+
+# Dates a person writes for ip5pub (front matter, sidecars, --today/--since/
+# --until) are ISO only: "05/12/2026" is 5 December in Europe and 12 May in
+# the United States, so it is refused with the readings to write instead.
+_ISO = re.compile(r"(\d{4})-(\d{2})-(\d{2})")
+
+
+class NotIsoDate(ValueError):
+    """A date written by a person that is not YYYY-MM-DD; the message says what to write."""
+
+
+def iso_date(value: object, field: str) -> dt.date:
+    """`value` as a date when it is one or is written YYYY-MM-DD; else NotIsoDate naming `field`."""
+    if isinstance(value, dt.datetime):
+        return value.date()
+    if isinstance(value, dt.date):
+        return value
+    text = str(value).strip()
+    m = _ISO.fullmatch(text)
+    if m:
+        try:
+            return dt.date(int(m[1]), int(m[2]), int(m[3]))
+        except ValueError:
+            pass
+    shown = repr(text) if len(text) <= 40 else f"a value of {len(text):,} characters"
+    what = "is not a calendar date" if m else "is not a date written year-month-day"
+    raise NotIsoDate(f"{field} {shown} {what}; {iso_fix(text)}")
+
+
+def readings(text: str) -> list[dt.date]:
+    """The calendar dates three numbers with a four-digit year can mean:
+    year first is year-month-day (day and month swapped only when that is
+    no date); year last is either day-month or month-day."""
+    numbers = re.findall(r"\d+", text)
+    if len(numbers) != 3 or sum(len(n) == 4 for n in numbers) != 1 or any(len(n) not in (1, 2, 4) for n in numbers):
+        return []
+    if len(numbers[0]) == 4:
+        year, a, b = int(numbers[0]), int(numbers[1]), int(numbers[2])
+        orders = [(a, b)] if _valid(year, a, b) else [(b, a)]
+    elif len(numbers[2]) == 4:
+        year, a, b = int(numbers[2]), int(numbers[0]), int(numbers[1])
+        orders = [(b, a), (a, b)]  # day-month first, as most of the world writes it
+    else:
+        return []
+    out: list[dt.date] = []
+    for month, day in orders:
+        if _valid(year, month, day) and dt.date(year, month, day) not in out:
+            out.append(dt.date(year, month, day))
+    return out
+
+
+def _valid(year: int, month: int, day: int) -> bool:
+    try:
+        dt.date(year, month, day)
+    except ValueError:
+        return False
+    return True
+
+
+def iso_fix(text: str) -> str:
+    """What to write instead: the calendar dates `text` can mean, as ISO dates."""
+    found = readings(text)
+    if not found:
+        return "write a real day as year-month-day, e.g. 2021-06-29"
+    return "write " + " or ".join(f"{d.isoformat()} ({d.day} {d:%B %Y})" for d in found)

@@ -199,6 +199,7 @@ def apply_sidecar(path: Path, drafts: list[Draft], label: str) -> list[Draft]:
     from dataclasses import replace
 
     from ip5pub import frontmatter
+    from ip5pub.extract.dates import NotIsoDate, iso_date
 
     try:
         raw = sidecar_bytes(path)
@@ -220,6 +221,11 @@ def apply_sidecar(path: Path, drafts: list[Draft], label: str) -> list[Draft]:
         item_fix = per_item.get(draft.item) if draft.item is not None else None
         if isinstance(item_fix, dict):
             fix.update(item_fix)
+        if isinstance(fix.get("date"), str):  # a person's date: ISO only, and said so here
+            try:
+                fix["date"] = iso_date(fix["date"], "date")
+            except NotIsoDate as exc:
+                raise SourceError(label, f"sidecar {name}: {exc}") from None
         if fix:
             draft = replace(draft, hints={**draft.hints, **fix}, fixed=draft.fixed | frozenset(fix))
         out.append(draft)
