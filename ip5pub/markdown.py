@@ -8,6 +8,7 @@ cannot inject markup, scripts or resource loads.
 
 from __future__ import annotations
 
+import html
 import ipaddress
 import re
 from collections.abc import Callable
@@ -93,17 +94,45 @@ def to_html(body: str, demote: int = 0, anchor: Callable[[str], str | None] | No
     return md.renderer.render(tokens, md.options, {})
 
 
-_UNSAFE_LINK = re.compile(r"\[([^\]\n]*)\]\(\s*<?(?:javascript|vbscript|data|file):[^)\n]*\)", re.I)
-_UNSAFE_AUTOLINK = re.compile(r"<(?:javascript|vbscript|data|file):[^>\s]*>", re.I)
+# Inline links (one level of parentheses inside the target), autolinks and
+# reference definitions, as written in the source: the target is judged after
+# entity decoding, as a renderer reads it ("&#106;avascript:" is "javascript:").
+_INLINE_LINK = re.compile(r"(!?)\[([^\]\n]*)\]\(((?:[^()\n]|\([^()\n]*\))*)\)")
+_AUTOLINK = re.compile(r"<([A-Za-z][A-Za-z0-9+.&#;-]{1,40}:[^<>\s]*)>")
+_REFERENCE = re.compile(r"^ {0,3}\[([^\]\n]+)\]:[ \t]*(<[^>\n]*>|\S+)[^\n]*\n?", re.M)
+
+
+def is_web_url(url: str) -> bool:
+    """An http(s) address with a host that can exist (what source.url may be)."""
+    return url.strip().lower().startswith(_WEB) and _safe_url(url)
+
+
+def _kept(target: str) -> bool:
+    """Would the renderers keep a link to `target` (as written in the source)?"""
+    dest = html.unescape(target.strip())
+    if dest.startswith("<"):
+        dest = dest[1:dest.index(">")] if ">" in dest else dest[1:]
+    else:
+        dest = dest.split()[0] if dest.split() else ""  # a title may follow the target
+    return _safe_url(dest)
 
 
 def drop_unsafe_links(body: str) -> str:
-    """Keep the text of links to javascript:, data:, file: ... and drop the target.
+    """Keep the text of links the renderers would not keep (javascript:, data:,
+    file:, relative or malformed targets) and drop the target.
 
     Renderers refuse such links too; doing it in the normalized notice means
-    no later consumer of build/notices meets them either.
+    no later consumer of build/notices meets them, whatever its Markdown reader.
     """
-    return _UNSAFE_AUTOLINK.sub("", _UNSAFE_LINK.sub(r"\1", body))
+    refused = {" ".join(m.group(1).split()).casefold() for m in _REFERENCE.finditer(body) if not _kept(m.group(2))}
+    if refused:
+        body = _REFERENCE.sub(lambda m: "" if " ".join(m.group(1).split()).casefold() in refused else m.group(0), body)
+        # "[text][label]", "[label][]" and "[label]" that used a refused definition: their text alone.
+        uses = "|".join(re.escape(label) for label in refused)
+        body = re.sub(rf"\[([^\]\n]*)\]\[\s*(?:{uses})\s*\]", r"\1", body, flags=re.I)
+        body = re.sub(rf"\[\s*({uses})\s*\](?:\[\])?", r"\1", body, flags=re.I)
+    body = _INLINE_LINK.sub(lambda m: m.group(0) if _kept(m.group(3)) else m.group(2), body)
+    return _AUTOLINK.sub(lambda m: m.group(0) if _kept(m.group(1)) else "", body)
 
 
 def blocks(body: str) -> list[str]:

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from dataclasses import replace
 from typing import Any
 
 from ip5pub import frontmatter, markdown
@@ -84,12 +85,27 @@ def _event(value: Any) -> Event | None:
     return Event(start, end)
 
 
+def _web(url: Any) -> str | None:
+    """An http(s) address, or None: source.url is printed as a link in every output."""
+    return url.strip() if isinstance(url, str) and markdown.is_web_url(url) else None
+
+
+def _declared_urls(hints: dict[str, Any], fixed: frozenset[str]) -> None:
+    """A person's url (front matter, sidecar) that is not http(s) is an error; a
+    reader's (a page's canonical link) is only dropped."""
+    source = hints.get("source")
+    for key, value in (("url", hints.get("url")), ("source.url", source.get("url") if isinstance(source, dict) else None)):
+        if value and key.split(".")[0] in fixed and _web(value) is None:
+            raise InvalidNotice(f"{key} must be an http(s) address (got {value!r:.40})")
+
+
 def _source(value: Any, fallback: SourceRef) -> SourceRef:
+    fallback = fallback if fallback.url is None or _web(fallback.url) else replace(fallback, url=None)
     if not isinstance(value, dict) or not value.get("path"):
         return fallback
     item = value.get("item")
     return SourceRef(path=str(value["path"]), sha256=str(value.get("sha256", "")),
-                     format=str(value.get("format", "")), url=value.get("url") or fallback.url,
+                     format=str(value.get("format", "")), url=_web(value.get("url")) or fallback.url,
                      item=item if isinstance(item, int) and not isinstance(item, bool) else fallback.item)
 
 
@@ -144,6 +160,7 @@ def build_notice(draft: Draft) -> Notice:
             del hints["date"]
     try:
         _check_types(hints)
+        _declared_urls(hints, fixed)
     except InvalidNotice as exc:
         bad.append(str(exc))
     if bad:
@@ -200,8 +217,8 @@ def build_notice(draft: Draft) -> Notice:
         acronyms = acro.with_office_names(acro.find_acronyms(plain), plain)
 
     source = _source(hints.get("source"), draft.source)
-    if hints.get("url") and not source.url:
-        source = SourceRef(source.path, source.sha256, source.format, str(hints["url"]), source.item)
+    if _web(hints.get("url")) and not source.url:
+        source = SourceRef(source.path, source.sha256, source.format, _web(hints["url"]), source.item)
     notice_id = hints.get("id")
     if not (isinstance(notice_id, str) and is_safe_id(notice_id)):
         notice_id = make_id(date.isoformat(), office or publisher, title)
