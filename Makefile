@@ -15,18 +15,19 @@
 #   default-jre-headless             Java for EPUBCheck (`ip5pub check`)
 # and for the tests only (`make test`):
 #   poppler-utils                    pdftotext/pdftoppm, to read the PDFs the tests make
+#   qpdf                             the qpdf command, to find PDF/A attachments by name
 # pandoc (the .docx reader) comes from the pypandoc-binary wheel; no system pandoc needed.
 
 PYTHON ?= python3
 VENV ?= .venv
 BIN := $(VENV)/bin
 SYSTEM_PACKAGES := libpango-1.0-0 libpangoft2-1.0-0 fonts-noto-core fonts-noto-cjk libharfbuzz-subset0 default-jre-headless
-TEST_SYSTEM_PACKAGES := poppler-utils
+TEST_SYSTEM_PACKAGES := poppler-utils qpdf
 PYTEST_ARGS ?=
 DIR ?= .
 IP5PUB := $(abspath $(BIN))/ip5pub
 
-.PHONY: brief test lint install system-deps test-system-deps clean bench init render digest
+.PHONY: brief test lint install system-deps test-system-deps checkers clean bench init render digest
 
 brief: $(VENV)/.runtime system-deps
 	$(BIN)/ip5pub render -f pdf -f epub -f txt
@@ -49,6 +50,11 @@ digest: $(VENV)/.runtime
 lint: $(VENV)/.installed
 	$(BIN)/ruff check ip5pub tests bench
 	$(BIN)/mypy
+
+# Third-party checkers that slow tests run when they are installed (CI does):
+# pdfua and outloud from PyPI for PDF/UA-1.
+checkers: $(VENV)/.installed
+	$(BIN)/pip install --quiet -e '.[checkers]'
 
 bench: $(VENV)/.installed system-deps test-system-deps
 	$(BIN)/python bench/bench.py
@@ -88,6 +94,7 @@ _packages:
 	    fonts-noto-core) fc-list 2>/dev/null | grep -q "NotoSerif-Regular" ;; \
 	    poppler-utils) command -v pdftotext >/dev/null ;; \
 	    default-jre-headless) command -v java >/dev/null ;; \
+	    qpdf) command -v qpdf >/dev/null ;; \
 	    *) false ;; \
 	  esac || missing="$$missing $$pkg"; \
 	done; \

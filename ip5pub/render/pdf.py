@@ -12,7 +12,7 @@ from typing import Any
 
 from ip5pub.model import Brief, Notice
 from ip5pub.output import atomic_write
-from ip5pub.render import RenderContext, html
+from ip5pub.render import RenderContext, html, pdf_archive, pdf_tags
 from ip5pub.templates import stylesheet
 
 SUFFIX = ".pdf"
@@ -152,6 +152,7 @@ def render(brief: Brief, ctx: RenderContext, out: Path) -> Path:
             # (in the document: author rules, like the ones they override).
             source = source.replace("</head>", f"<style>{pdf_chunks.single_pass_css(brief, size)}</style></head>", 1)
         document = HTML(string=source, base_url=base_url, url_fetcher=fetcher)
+        pdf_tags.install()  # languages, link texts and table scopes in the structure tree
         sheets = [CSS(string=page_css, url_fetcher=fetcher)]
         options: dict[str, Any] = {}
         if ctx.pdf_variant:
@@ -160,7 +161,7 @@ def render(brief: Brief, ctx: RenderContext, out: Path) -> Path:
             options["attachments"] = attachments(brief, ctx, fetcher)
         document.write_pdf(buffer, stylesheets=sheets, **options)
     _warn(out, list(collect.missing), list(collect.other), brief)
-    return atomic_write(out, buffer.getvalue())
+    return atomic_write(out, pdf_archive.finish(buffer.getvalue(), ctx.pdf_variant))
 
 
 def _warn(out: Path, missing: list[str], other: list[str], brief: Brief) -> None:
