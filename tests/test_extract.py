@@ -236,3 +236,28 @@ def test_more_office_names(text, expected):
 ])
 def test_quoted_acronyms(text, expected):
     assert find_acronyms(text) == expected
+
+
+CJK_EXPANSIONS = [
+    # the term's own boundary: no clause, verb or particle before it
+    ("会议由国家知识产权局（CNIPA）主办。", {"CNIPA": "国家知识产权局"}),
+    ("双方签署了专利审查高速路（PPH）协议。", {"PPH": "专利审查高速路"}),
+    ("知识产权局积极推进专利审查高速路（PPH）建设。", {"PPH": "专利审查高速路"}),
+    ("双方同意继续深化新兴技术（NET）领域合作。", {"NET": "新兴技术"}),
+    ("中华人民共和国国家知识产权局（CNIPA）发布公告。", {"CNIPA": "中华人民共和国国家知识产权局"}),
+    ("日本国特許庁（JPO）と欧州特許庁（EPO）は協力する。", {"JPO": "日本国特許庁", "EPO": "欧州特許庁"}),
+    ("特許制度調和専門家パネル（PHEP）と新興技術及び人工知能（NET/AI）について議論した。",
+     {"PHEP": "特許制度調和専門家パネル", "NET/AI": "新興技術及び人工知能"}),
+    ("특허청은 일본 특허청(JPO)과 합의했다.", {"JPO": "일본 특허청"}),
+    # an acronym defined beside its former or later name
+    ("The China National Intellectual Property Administration (CNIPA, formerly SIPO) said filings rose.",
+     {"CNIPA": "China National Intellectual Property Administration"}),
+    ("The State Intellectual Property Office (SIPO) of China met the JPO.", {"SIPO": "State Intellectual Property Office"}),
+]
+
+
+@pytest.mark.parametrize("text,expected", CJK_EXPANSIONS)
+def test_expansion_stops_at_the_terms_own_boundary(text, expected):
+    from ip5pub.extract.acronyms import find_acronyms
+
+    assert find_acronyms(text) == expected

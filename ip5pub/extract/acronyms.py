@@ -23,6 +23,8 @@ _SMALL = {"of", "and", "the", "for", "on", "in", "to", "de", "des", "du", "la", 
 _PAREN = re.compile(r"[(（]\s*(?P<inner>[^()（）]{1,120}?)\s*[)）]")
 _DEF_LINE = re.compile(rf"^\s*(?P<acro>{ACRO})\s*(?::|：|–|—|-|=)\s+(?P<exp>[A-Za-z][^.;:\n]{{2,100}})$")
 _CJK = r"\u3040-\u30ff\u3400-\u9fff\uac00-\ud7af"
+_RENAMED = re.compile(r"\s*[,;，；]\s*(?:formerly|previously|now|then|renamed|(?:formerly )?known as|旧称|原称|原名|前身)\b.*",
+                      re.I)
 
 
 def _letters(acro: str) -> str:
@@ -89,7 +91,20 @@ def _expansion_before(text_before: str, acro: str) -> str | None:
     return None
 
 
-def _cjk_before(text_before: str) -> str | None:
+# Where a Chinese clause ends and a term begins: function characters and the
+# verbs and adverbs that open a noun phrase ("签署了", "由", "积极推进", "继续深化").
+# Lookbehinds keep names that contain them whole (共和国, 自由贸易区).
+_CLAUSE_ZH = re.compile(
+    r".*(?:了|的|(?<!共)和|与|及|(?<!自)由|在|对|向|将|把|被|从|为|是|并|也|已|均|就|等|"
+    r"推进|深化|签署|继续|同意|积极|开展|加强|启动|举行|召开|参加|出席|发布|讨论|围绕|关于|通过|利用|"
+    r"提供|支持|促进|推动|完善|建立|开通|提交|包括|涉及|针对|基于|依托|借助|加入|设立|制定|发表|宣布|"
+    r"表示|指出|介绍|共同|进一步|正式|主办|承办|牵头)"
+)
+_KANA_PARTICLES = re.compile(r".*[\u3041-\u309f]+")  # Japanese: a term ends the run after its last particle
+
+
+def _cjk_before(text_before: str, acro: str = "") -> str | None:
+    """The CJK term right before a parenthesis, up to its own start: no clause before it."""
     m = re.search(rf"([{_CJK}A-Za-z0-9·・\-]{{2,24}})$", text_before.rstrip())
     if not m or not re.search(f"[{_CJK}]", m.group(1)):
         return None
@@ -100,8 +115,16 @@ def _cjk_before(text_before: str) -> str | None:
         prev = re.search(r"(?:^|[\s,.])([\uac00-\ud7af0-9]{2,6})\s+$", text_before[: m.start()])
         if prev:
             run = prev.group(1) + " " + run
-    # Drop leading function characters that start a clause, not a name.
-    return re.sub(r"^[的和与及在对了是将为由在、]+", "", run) or None
+        return run
+    # "新興技術及び人工知能（NET/AI）": a pair of terms; only the first may have a clause before it.
+    joins = list(re.finditer(r"及び|および|並びに|以及|及|和|与|と|및", run)) if re.search(r"[/&]", acro) else []
+    pair = joins[-1] if joins else None
+    head, tail = (run[:pair.start()], run[pair.start():]) if pair else (run, "")
+    japanese = bool(re.search(r"[\u3040-\u30ff]", text_before[-40:]))
+    rest = (_KANA_PARTICLES if japanese else _CLAUSE_ZH).sub("", head)
+    if rest != head and len(rest) >= 2:
+        head = rest
+    return head + tail or None
 
 
 _NUMBER_WORDS = {"one": "1", "two": "2", "three": "3", "four": "4", "five": "5", "six": "6", "seven": "7",
@@ -168,11 +191,13 @@ def find_acronyms(text: str) -> dict[str, str]:
         # '(hereinafter "PPH")', '("PPH")': the quoted acronym is the definition.
         inner = re.sub(r"^(?:hereinafter|hereafter|the|or|i\.e\.)?\s*[\"'“‘「]?\s*|\s*[\"'”’」]$", "",
                        m.group("inner").strip(), flags=re.I)
+        # "(CNIPA, formerly SIPO)": the acronym defined here is the first; the rest names another.
+        inner = _RENAMED.split(inner, maxsplit=1)[0]
         before = text[: m.start()]
         if _is_acronym(inner):  # "Patent Prosecution Highway (PPH)"
             exp = _expansion_before(before, inner)
             if exp is None and re.search(f"[{_CJK}]$", before.rstrip()):
-                exp = _cjk_before(before)
+                exp = _cjk_before(before, inner)
             if exp is None:
                 exp = _proper_name_before(before, inner)
             add(inner, exp)
