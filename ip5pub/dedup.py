@@ -10,7 +10,9 @@ indexes, so the cost grows with the shared features, not with n²):
    republication of the other.
 2. The same event (any language, so translations match): both notices report
    the same event dates, the offices they mention overlap (|A∩B| / min(|A|,|B|)
-   >= OFFICE_OVERLAP) and they were published within EVENT_WINDOW_DAYS.
+   >= OFFICE_OVERLAP) and they were published within EVENT_WINDOW_DAYS; for a
+   single day (the date many unrelated rules take effect), they also share a
+   distinctive anchor.
 3. Translations of notices without event dates (statistics, announcements):
    the language-independent anchors — numbers as written in digits and Latin
    acronyms such as PCT or IP5 — overlap by Jaccard >= ANCHOR_JACCARD with at
@@ -100,7 +102,12 @@ def same_event(a: Notice, b: Notice, shared_shingles: float = 0.0) -> bool:
     if a.office is not None and a.office == b.office and a.language == b.language:
         return False  # one office's two texts: two notices, whatever they share
     if a.event is not None and a.event == b.event:
-        return _offices_agree(a, b) and days <= EVENT_WINDOW_DAYS
+        if not (_offices_agree(a, b) and days <= EVENT_WINDOW_DAYS):
+            return False
+        # One day is often the date many unrelated rules take effect (1 April, 1 January):
+        # then the two must also share a distinctive anchor (a programme's acronym, a number).
+        return a.event.start != a.event.end or bool(_distinctive(anchors(markdown.to_plain(a.body)))
+                                                    & _distinctive(anchors(markdown.to_plain(b.body))))
     if a.event is not None and b.event is not None:
         return False
     if not _offices_agree(a, b):

@@ -15,6 +15,7 @@ from typing import Any
 
 from ip5pub import frontmatter, markdown
 from ip5pub.extract import acronyms as acro
+from ip5pub.extract import boilerplate
 from ip5pub.extract import attribution as attr
 from ip5pub.extract.dates import ImpossibleDate, NotIsoDate, coerce_date, iso_date
 from ip5pub.extract.events import find_event
@@ -123,8 +124,12 @@ _DATELINE = re.compile(r"^[A-Z][A-Z .'-]{2,30}(?:,\s*[A-Z][A-Za-z. ]{1,20})?(?:,
 
 
 def _summary(plain_blocks: list[str]) -> str:
-    """The lead: the first sentence (two if the first is short), minus a dateline."""
-    for block in plain_blocks:
+    """The lead: the first sentence (two if the first is short), minus a dateline.
+
+    Never a breadcrumb, a hotline, a dateline alone or a label line: the first
+    block that reads as text (else the first block at all)."""
+    text = [b for b in plain_blocks if not (boilerplate.is_furniture(b) or _label_line(b))]
+    for block in text or plain_blocks:
         block = _DATELINE.sub("", block)
         sentences = split_sentences(block)
         if not sentences:
@@ -135,6 +140,12 @@ def _summary(plain_blocks: list[str]) -> str:
                 summary += ("" if summary.endswith(("。", "！", "？")) else " ") + extra
         return summary if len(summary) <= SUMMARY_MAX else summary[: SUMMARY_MAX - 1].rstrip() + "…"
     return ""
+
+
+def _label_line(block: str) -> bool:
+    """A short line with no sentence in it: "Press release", "Newsletter No. 58", a date."""
+    cjk = len(re.findall(r"[\u3040-\u30ff\u3400-\u9fff\uac00-\ud7af]", block))
+    return len(block.split()) <= 4 and cjk <= 12 and not re.search(r"[.!?。！？다]\W*$", block)
 
 
 def _drop_repeated_title(body: str, title: str) -> str:

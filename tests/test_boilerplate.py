@@ -27,6 +27,8 @@ ADDRESSING_THE_READER = [
     ("Tell us what you think...", True),
     # lead-ins to other stories
     ("Related: The IP5 offices meet in Seoul", True),
+    ("Tags EPO, CNIPA, PCT, pilot", True), ("Tagged JPO, fees, start-ups", True),
+    ("Tags are attached to every application, the office said.", False),
     ("SEE MORE: JPO cuts fees for start-ups", True),
     ("Read also: CNIPA publishes its annual report", True),
     ("DON'T MISS", True),  # a box in mid-article: the line goes, the article goes on
@@ -36,11 +38,15 @@ ADDRESSING_THE_READER = [
     ("This document is subject to copyright. No part may be reproduced without the written permission.", True),
     ("If you no longer wish to receive these updates, reply UNSUBSCRIBE to this e-mail.", True),
     ("To unsubscribe from this list, update your preferences.", True),
+    ("本ニュースレターは一般的な情報提供を目的とするものであり、法的助言を構成するものではありません。", True),
+    ("配信停止をご希望の方は、本メールにご返信ください。", True),
+    ("本简报仅供参考，不构成任何法律意见。", True),
     # hotlines and contact blocks
     ("Customer Service Center: 1544-8080 (weekdays 9:00-18:00)", True),
     ("고객상담센터 1544-8080", True),
     ("咨询电话：010-62356655", True),
     ("Tel: +81-3-3581-1101  Fax: +81-3-3581-0762", True),
+    ("For more information, please contact the Multilateral Affairs Division.", True),
     # article sentences that look alike
     ("The office will support applicants who file online from 1 April.", False),
     ("Applicants can join the pilot by filing a request before 30 June.", False),
@@ -72,6 +78,8 @@ COMPANY_BOILERPLATE = [
     ("Example Medical is a global solutions provider focused on hospital software, with 1,200 staff in 17 countries.", True),
     ("Acme IP Partners (AIP) is a leading law firm specialising in patents and trade marks in Asia.", True),
     ("WIPO is the global forum for intellectual property services, policy, information and cooperation.", True),
+    ("青葉国際特許事務所は、東京と大阪に拠点を置き、特許出願を専門とする特許事務所です。", True),
+    ("特許庁は、審査事例を10件追加したと発表しました。", False),
     ("The new system is a major change for applicants, who can now file at any hour.", False),
     ("This is a first step towards a shared examination practice among the five offices.", False),
 ]
@@ -86,7 +94,9 @@ PAGE_FURNITURE = [
     ("Home > News > Press releases", True), ("홈 > 알림마당 > 보도자료", True), ("首页 > 新闻 > 工作动态", True),
     ("ホーム ＞ 報道発表 ＞ 2024年", True), ("이 페이지에서 제공하는 정보에 만족하십니까?", False),
     ("Fees rose > 5% for filings > 10 claims > in 2023.", False),
-    ("You must log in to post a comment.", True), ("Want more deals? Join the IP Deals Newsletter.", True),
+    ("You must log in to post a comment.", True),
+    ("김지현 기자 jhkim@example.kr", True), ("저작권자 © 지식재산신문 무단전재 및 재배포 금지", True),
+    ("本文未经授权不得转载。", True), ("記者 王小明", True), ("Want more deals? Join the IP Deals Newsletter.", True),
 ]
 
 
@@ -100,3 +110,9 @@ def test_page_furniture_lines(text, expected):
                                    "You may also be interested in..."])
 def test_surveys_and_teasers_open_trailing_furniture(label):
     assert boilerplate.opens_trailing_section(label)
+
+
+@pytest.mark.parametrize("label,expected", [("Prev", True), ("Next post", True), ("« Older", True), ("下一篇", True),
+                                            ("이전글", True), ("Next steps", False), ("Previously", False)])
+def test_previous_next_labels(label, expected):
+    assert boilerplate.is_nav_label(label) is expected

@@ -109,3 +109,17 @@ def test_a_report_without_event_dates_joins_the_dated_report_of_its_meeting(date
     undated = _notice("b", body, date=date, offices=("EPO", "JPO"))
     out = link_duplicates([dated, undated])
     assert (out[0].duplicates == ("b",)) is linked
+
+
+ONE_DAY = Event(dt.date(2024, 4, 1), dt.date(2024, 4, 1))
+
+
+@pytest.mark.parametrize("other_body,linked", [
+    ("特許庁は4月1日から特許料を改定しました。国際出願の調査手数料を引き下げました。", False),  # another rule, same day
+    ("The PPH between the JPO and KIPO changes on 1 April: no priority papers needed.", True),  # a shared anchor
+])
+def test_a_single_day_event_needs_a_shared_anchor(other_body, linked):
+    """1 April is the day many unrelated rules take effect: equal one-day event dates are not enough."""
+    a = _notice("a", "특허청은 일본 특허청(JPO)과 PPH 요건을 4월 1일부터 완화한다.", lang="ko", event=ONE_DAY, offices=("JPO", "KIPO"))
+    b = _notice("b", other_body, lang="ja" if "特許庁" in other_body else "en", event=ONE_DAY, offices=("JPO",))
+    assert (link_duplicates([a, b])[0].duplicates == ("b",)) is linked

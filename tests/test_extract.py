@@ -245,14 +245,21 @@ CJK_EXPANSIONS = [
     ("知识产权局积极推进专利审查高速路（PPH）建设。", {"PPH": "专利审查高速路"}),
     ("双方同意继续深化新兴技术（NET）领域合作。", {"NET": "新兴技术"}),
     ("中华人民共和国国家知识产权局（CNIPA）发布公告。", {"CNIPA": "中华人民共和国国家知识产权局"}),
+    ("双方签署了关于扩大专利审查高速路（PPH）合作的备忘录。", {"PPH": "专利审查高速路"}),
+    ("依据《专利合作条约》（PCT）作出的检索结果。", {"PCT": "专利合作条约"}),
     ("日本国特許庁（JPO）と欧州特許庁（EPO）は協力する。", {"JPO": "日本国特許庁", "EPO": "欧州特許庁"}),
     ("特許制度調和専門家パネル（PHEP）と新興技術及び人工知能（NET/AI）について議論した。",
      {"PHEP": "特許制度調和専門家パネル", "NET/AI": "新興技術及び人工知能"}),
     ("특허청은 일본 특허청(JPO)과 합의했다.", {"JPO": "일본 특허청"}),
+    ("유럽연합지식재산청(EUIPO)과 미국 특허상표청(USPTO) 등", {"EUIPO": "유럽연합지식재산청", "USPTO": "미국 특허상표청"}),
+    ("特許庁（JPO）は発表した。", {"JPO": "特許庁"}),
     # an acronym defined beside its former or later name
     ("The China National Intellectual Property Administration (CNIPA, formerly SIPO) said filings rose.",
      {"CNIPA": "China National Intellectual Property Administration"}),
     ("The State Intellectual Property Office (SIPO) of China met the JPO.", {"SIPO": "State Intellectual Property Office"}),
+    ("The U.S. Patent and Trademark Office (USPTO) said so.", {"USPTO": "U.S. Patent and Trademark Office"}),
+    ("The USPTO (US) and the Mexican Institute of Industrial Property (IMPI) said",
+     {"IMPI": "Mexican Institute of Industrial Property"}),
 ]
 
 
@@ -261,3 +268,20 @@ def test_expansion_stops_at_the_terms_own_boundary(text, expected):
     from ip5pub.extract.acronyms import find_acronyms
 
     assert find_acronyms(text) == expected
+
+
+SUMMARIES = [
+    # (body blocks, summary): the first block that reads as text
+    (["Home > News > Press releases", "The JPO revised its fees on 1 April 2024."], "The JPO revised its fees on 1 April 2024."),
+    (["Customer Service Center: 1544-8080", "KIPO opened a new center."], "KIPO opened a new center."),
+    (["TOKYO, June 3 —", "The JPO opened a new office in Osaka."], "The JPO opened a new office in Osaka."),
+    (["Newsletter No. 58", "特許庁は審査事例を追加しました。"], "特許庁は審査事例を追加しました。"),
+    (["Fees revised"], "Fees revised"),  # nothing else: the only block
+]
+
+
+@pytest.mark.parametrize("blocks,summary", SUMMARIES)
+def test_summary_is_the_first_sentence_of_text(blocks, summary):
+    from ip5pub.normalize import _summary
+
+    assert _summary(blocks) == summary

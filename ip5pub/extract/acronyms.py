@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import re
 
-from ip5pub.extract.offices import OFFICIAL_NAMES
+from ip5pub.extract.offices import ALIASES, OFFICIAL_NAMES
 
 ACRO = r"[A-Z](?:[A-Za-z0-9]*[A-Z0-9])?(?:[/&][A-Z][A-Za-z0-9]*)*s?"
 _ACRO_RE = re.compile(rf"^{ACRO}$")
@@ -77,7 +77,7 @@ def _initials_match(acro: str, words: list[str]) -> bool:
 
 def _expansion_before(text_before: str, acro: str) -> str | None:
     """The shortest tail of `text_before` whose words spell `acro`."""
-    tail = re.split(r"[.;:!?。；：,，、]\s", text_before)[-1]
+    tail = re.split(r"(?:(?<!\b[A-Z])\.|[;:!?。；：,，、])\s", text_before)[-1]  # "U.S. Patent" is one name
     tokens = list(re.finditer(r"[A-Za-z0-9]+(?:[-'][A-Za-z0-9]+)*|&", tail))
     n = len(_letters(acro))
     for take in range(1, min(len(tokens), 2 * n + 3) + 1):
@@ -98,23 +98,30 @@ _CLAUSE_ZH = re.compile(
     r".*(?:了|的|(?<!共)和|与|及|(?<!自)由|在|对|向|将|把|被|从|为|是|并|也|已|均|就|等|"
     r"推进|深化|签署|继续|同意|积极|开展|加强|启动|举行|召开|参加|出席|发布|讨论|围绕|关于|通过|利用|"
     r"提供|支持|促进|推动|完善|建立|开通|提交|包括|涉及|针对|基于|依托|借助|加入|设立|制定|发表|宣布|"
-    r"表示|指出|介绍|共同|进一步|正式|主办|承办|牵头)"
+    r"表示|指出|介绍|共同|进一步|正式|主办|承办|牵头|扩大|加快|优化|简化|试行|构建|落实|探索|签订|达成)"
 )
 _KANA_PARTICLES = re.compile(r".*[\u3041-\u309f]+")  # Japanese: a term ends the run after its last particle
 
 
 def _cjk_before(text_before: str, acro: str = "") -> str | None:
     """The CJK term right before a parenthesis, up to its own start: no clause before it."""
+    quoted = re.search(r"[《「『]([^《》「」『』]{2,40})[》」』]$", text_before.rstrip())
+    if quoted:  # "《专利合作条约》（PCT）": the title in its marks is the term
+        return quoted.group(1)
     m = re.search(rf"([{_CJK}A-Za-z0-9·・\-]{{2,24}})$", text_before.rstrip())
     if not m or not re.search(f"[{_CJK}]", m.group(1)):
         return None
     run = m.group(1)
     # Korean writes spaces between words: a head noun of three syllables or
     # fewer ("특허청") needs the word before it ("선진5개 특허청").
-    if re.fullmatch(r"[\uac00-\ud7af]{1,3}", run):
+    if re.fullmatch(r"[\uac00-\ud7af]+", run):
         prev = re.search(r"(?:^|[\s,.])([\uac00-\ud7af0-9]{2,6})\s+$", text_before[: m.start()])
-        if prev:
-            run = prev.group(1) + " " + run
+        longer = prev.group(1) + " " + run if prev else None
+        # The word before belongs to the name when the head noun is short ("일본 특허청")
+        # or when only the two are the office's name ("미국 특허상표청", but "국가지식산권국").
+        names = ALIASES.get(acro, ())
+        if longer and (len(run) <= 3 or longer in names and run not in names):
+            return longer
         return run
     # "新興技術及び人工知能（NET/AI）": a pair of terms; only the first may have a clause before it.
     joins = list(re.finditer(r"及び|および|並びに|以及|及|和|与|と|및", run)) if re.search(r"[/&]", acro) else []
@@ -150,6 +157,7 @@ def _proper_name_before(text_before: str, acro: str) -> str | None:
     Intellectual Property and Genetic Resources, Traditional Knowledge and
     Folklore (IGC)". The run must start with the acronym's first letter and
     contain all its letters as initials."""
+    text_before = re.split(r"[()（）]", text_before)[-1]  # a name does not run back over another's parenthesis
     tokens = list(re.finditer(r"[A-Za-z][A-Za-z'-]*|,", text_before.rstrip()))
     start = None
     i = len(tokens) - 1
@@ -172,7 +180,11 @@ def _proper_name_before(text_before: str, acro: str) -> str | None:
     run = [t.group(0) for t in tokens[start:] if t.group(0) != ","]
     initials = {w[0] for w in run if w[0].isupper()}
     letters = _letters(acro)
-    if run[0][0] != letters[0] or not set(letters) <= initials or len(run) < len(letters):
+    capitals = sorted(w[0] for w in run if w[0].isupper())
+    # A name translated from another language keeps its words, not their order:
+    # "Mexican Institute of Industrial Property (IMPI)".
+    translated = capitals == sorted(letters)
+    if not translated and (run[0][0] != letters[0] or not set(letters) <= initials or len(run) < len(letters)):
         return None
     text = text_before.rstrip()
     exp = text[tokens[start].start():].strip()
@@ -184,7 +196,8 @@ def find_acronyms(text: str) -> dict[str, str]:
     found: dict[str, str] = {}
 
     def add(acro: str, exp: str | None) -> None:
-        if exp and acro not in found and len(exp) > len(acro):
+        cjk = bool(exp and re.search(f"[{_CJK}]", exp))
+        if exp and acro not in found and (len(exp) > len(acro) or cjk and len(exp) >= 2):
             found[acro] = " ".join(exp.split())
 
     for m in _PAREN.finditer(text):
@@ -196,7 +209,7 @@ def find_acronyms(text: str) -> dict[str, str]:
         before = text[: m.start()]
         if _is_acronym(inner):  # "Patent Prosecution Highway (PPH)"
             exp = _expansion_before(before, inner)
-            if exp is None and re.search(f"[{_CJK}]$", before.rstrip()):
+            if exp is None and re.search(f"[{_CJK}》」』]$", before.rstrip()):
                 exp = _cjk_before(before, inner)
             if exp is None:
                 exp = _proper_name_before(before, inner)

@@ -38,6 +38,8 @@ _LINE = re.compile(
     r"|.{0,40}공공누리|이 저작물은"
     r"|\[?(?:更新日|掲載日|最終更新日|Last updated|Page last updated|Last modified|更新时间|최종수정일)[:：\s].{0,30}\d.{0,20}$"
     r"|(?:FOR IMMEDIATE RELEASE|For immediate release)\s*$"
+    r"|[\uac00-\ud7af]{2,4}\s*(?:기자|특파원)(?:\s*[\w.+-]+@[\w.-]+)?\s*$|(?:记者|記者)\s*[\u4e00-\u9fff]{2,4}\s*$"
+    r"|저작권자|.{0,60}무단\s*전재|.{0,60}(?:未经(?:授权|许可)不得转载|無断(?:転載|複製)を禁じ)"
     r")",
     re.I,
 )
@@ -53,17 +55,20 @@ _ADDRESS = re.compile(
     r"|Join (?:our|the) .{0,40}(?:forums?|community|conversation|discussion|newsletter|mailing list)"
     r"|Support [A-Z][\w.&'’-]*(?: [A-Z][\w.&'’-]*){0,3} (?:and|so|to|today)\b"
     r"|Click here (?:to|for)\b|.{0,60}\bby clicking here\W*$|(?:Download|Get) (?:our|the) .{0,40}\bapp\W*$"
+    r"|For (?:more|further) information,? (?:please )?(?:contact|call|write to|e-?mail)\b"
     r"|(?:Tell|Let) us (?:what you think|know)|You must (?:be )?log(?:ged)? ?in to (?:post a )?comment"
     r"|Want more .{1,40}\? (?:Join|Sign up|Subscribe)"
     r"|(?:Related|See more|See also|Read also|Also read|Read more|More|Don'?t miss|Recommended|Watch|Listen)\s*[:：]"
-    r"|Don'?t miss\W*$"
+    r"|Don'?t miss\W*$|(?:Tags?|Tagged|Topics|Keywords?)\s+[^.!?:]{1,200},[^.!?]{1,200}$"
     r"|This (?:document|material|article|content|story) (?:is subject to copyright|may not be (?:published|reproduced))"
     r"|(?:If you (?:no longer|do not|don't) wish to receive|To (?:unsubscribe|stop receiving))"
     r")"
     r"|\bnot (?:intended (?:to be|as)|constitute|be (?:relied|construed) (?:up)?on as) (?:\w+ )?"
     r"(?:legal|professional|investment|tax) advice"
     r"|\bfor (?:general )?information(?:al)? purposes only\b"
-    r"|\b(?:reply|respond)(?: with)? [\"“']?UNSUBSCRIBE\b",
+    r"|\b(?:reply|respond)(?: with)? [\"“']?UNSUBSCRIBE\b"
+    r"|配信(?:の)?停止|配信解除|法的(?:助言|アドバイス)を構成する|不构成(?:任何)?法律(?:意见|建议)|取消订阅|退订"
+    r"|수신(?:을)? 원하지 않으시면|수신\s?거부|법률\s?자문(?:이|을)?\s?(?:구성하지|아닙)",
     re.I,
 )
 # A hotline or contact block: a label and a telephone number, little else.
@@ -122,9 +127,26 @@ def _sentence(text: str) -> bool:
     return bool(re.search(r"[a-z]{3,}[^.]*\.\s*$", text)) and len(text.split()) >= 8
 
 
+# The same in Chinese, Japanese and Korean: "青葉国際特許事務所は、…を専門とする特許事務所です。"
+_COMPANY_CJK = re.compile(
+    r"^[^\s、。，,]{2,30}(?:事務所|事务所|株式会社|有限公司|公司|特許業務法人|법률사무소|특허사무소|법무법인)(?:は|是|는|은)"
+    r".{0,160}(?:事務所|事务所|会社|公司|法人|機関|机构|사무소|법인|기관)(?:です|である|입니다)?[。.]$"
+)
+
+
 def is_company_boilerplate(text: str) -> bool:
     """'Example Corp is a leading provider of ...': the publisher's 'About us' without its heading."""
-    return bool(_COMPANY.match(" ".join(text.split())))
+    text = " ".join(text.split())
+    return bool(_COMPANY.match(text) or _COMPANY_CJK.match(text))
+
+
+_NAV_LABEL = re.compile(r"^(?:[«‹<]\s*)?(?:Previous|Prev|Next|Older|Newer)(?:\s+(?:post|article|story|page|item))?\s*[»›>]?$"
+                        r"|^(?:上一篇|下一篇|上一条|下一条|前の記事|次の記事|前へ|次へ|이전글|다음글)$", re.I)
+
+
+def is_nav_label(text: str) -> bool:
+    """'Prev', 'Next post', '下一篇', '이전글': the label of a previous / next link."""
+    return bool(_NAV_LABEL.match(" ".join(text.split())))
 
 
 def is_breadcrumb(text: str) -> bool:

@@ -122,6 +122,10 @@ def office_for_host(host: str | None) -> str | None:
     return None
 
 
+_COUNTRY = re.compile(r"(?:,\s*|\s+of\s+(?:the\s+)?)(?:P\.?\s?R\.?\s?(?:C\.?|China)|People'?s Republic of China|"
+                      r"Republic of Korea|Korea|Japan|China)\s*$", re.I)
+
+
 def office_named_by_site(name: str | None) -> str | None:
     """The office a site name stands for: 'Japan Patent Office', '経済産業省 特許庁', 'KIPO'.
 
@@ -131,7 +135,7 @@ def office_named_by_site(name: str | None) -> str | None:
     if not name:
         return None
     name = " ".join(name.split())
-    code = office_code(name)
+    code = office_code(name) or office_code(_COUNTRY.sub("", name))  # "State Intellectual Property Office of the P.R.C."
     if code:
         return code
     words = name.split()

@@ -14,21 +14,22 @@ value or None:
 
 from __future__ import annotations
 
+import html
 import json
 import re
 from pathlib import Path
-from urllib.parse import urlsplit
 
-from ip5pub.extract.offices import ALIASES, office_for_host, office_named_by_site
+from ip5pub.extract.offices import ALIASES
 from ip5pub.extract.pagedate import find_date
 from ip5pub.extract.text import clean_line
 from ip5pub.model import Draft, SourceError, SourceRef
 from ip5pub.readers import Reader
 from ip5pub.readers.decode import decode
 from ip5pub.readers.htmltext import Block, clean_blocks, fragment_blocks, is_prose, to_markdown, xml_blocks
-from ip5pub.readers.htmltitle import SITE_META, find_title, title_segments
-from ip5pub.readers.layout import Layout
-from ip5pub.readers.recovery import locate, recover_missed
+from ip5pub.readers.htmlowner import find_owner
+from ip5pub.readers.htmltitle import element_text, find_title, title_segments  # noqa: F401 - title_segments: used by callers
+from ip5pub.readers.layout import Layout, marks
+from ip5pub.readers.recovery import locate, norm, recover_missed
 from ip5pub.readers.text import HEADER_FIELD
 
 _CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?\s*([A-Za-z0-9_:.-]+)"""
@@ -71,12 +72,14 @@ def _meta(tree) -> dict[str, str]:
         for item in data if isinstance(data, list) else data.get("@graph", [data]) if isinstance(data, dict) else []:
             if not isinstance(item, dict):
                 continue
+            # JSON-LD strings are often HTML-escaped by the CMS ("R&amp;D"): decoded
+            # once here, as the parser decoded the page's own text once.
             for src, key in (("headline", "headline"), ("datePublished", "datepublished"), ("url", "ld:url")):
                 if isinstance(item.get(src), str):
-                    found.setdefault(key, clean_line(item[src]))
+                    found.setdefault(key, clean_line(html.unescape(item[src])))
             pub = item.get("publisher")
             if isinstance(pub, dict) and isinstance(pub.get("name"), str):
-                found.setdefault("publisher", clean_line(pub["name"]))
+                found.setdefault("publisher", clean_line(html.unescape(pub["name"])))
     return found
 
 
@@ -116,37 +119,6 @@ def _lines(tree) -> list[str]:
     body = tree.find("body")
     walk(body if body is not None else tree)
     return [x for x in (clean_line(line) for line in lines) if x]
-
-
-_COPYRIGHT = re.compile(r"(?:Copyright|版权所有|©|\(c\))\s*(?:©|\(c\))?\s*(?:\d{4}(?:-\d{4})?)?\s*[:：]?\s*([^.|　]{2,60})", re.I)
-
-
-def find_owner(url: str | None, meta: dict[str, str], tree, lines: list[str]) -> tuple[str | None, str | None]:
-    """(office, publisher) of this copy, from its site."""
-    host = urlsplit(url).hostname if url else None
-    host = host or meta.get("sitedomain")
-    office = office_for_host(host)
-    names = [meta[k] for k in SITE_META[:3] if meta.get(k)]
-    page_title = clean_line(tree.findtext(".//title") or "")
-    segments = title_segments(page_title)
-    if len(segments) > 1:
-        names.append(segments[-1])
-    for line in reversed(lines[-15:]):
-        m = _COPYRIGHT.search(line)
-        if m:
-            names.append(clean_line(re.sub(r"\s*(?:All [Rr]ights [Rr]eserved|版权所有).*$", "", m.group(1))))
-            break
-    if office:
-        return office, next((n for n in names if office_named_by_site(n) == office), None)
-    if host and names:
-        return None, names[0]
-    for name in names:
-        code = office_named_by_site(name) or (office_for_host(name) if re.fullmatch(r"[\w.-]+\.[a-z]{2,}", name, re.I) else None)
-        if code:
-            return code, name
-    if names:
-        return None, names[0]
-    return None, host
 
 
 def _config(short: bool):
@@ -195,7 +167,7 @@ def page_hints(text: str) -> tuple[dict[str, object], list[Block], str | None]:
     layout = Layout(tree, located.container)
     url = _canonical(tree, meta)
     lines = _lines(tree)
-    office, publisher = find_owner(url, meta, tree, lines)
+    office, publisher, publisher_from = find_owner(url, meta, tree, lines)
     owners = tuple(ALIASES.get(office or "", ())) + ((publisher,) if publisher else ())
     title = find_title(tree, meta, layout, owners)
     if title is None:
@@ -207,10 +179,10 @@ def page_hints(text: str) -> tuple[dict[str, object], list[Block], str | None]:
         container = next((el for el in tree.iter("article", "main")), None)
         container = container if container is not None else tree.find("body")
         blocks = fragment_blocks(container) if container is not None else []
-    blocks = clean_blocks(blocks, title.text, HEADER_FIELD)
+    blocks = _without_standfirst(tree, clean_blocks(blocks, title.text, HEADER_FIELD))
     first = next((b.text for b in blocks if b.kind == "p"), "")
     date, error = find_date(tree, meta, lines, title.text, first[:20], layout.is_furniture)
-    hints: dict[str, object] = {"title": title.text, "_from": {"title": title.source}}
+    hints: dict[str, object] = {"title": title.text, "_from": {"title": title.source, "publisher": publisher_from}}
     if date:
         hints["date"] = date
     if office:
@@ -220,6 +192,17 @@ def page_hints(text: str) -> tuple[dict[str, object], list[Block], str | None]:
     if url:
         hints["url"] = url
     return hints, blocks, error
+
+
+_STANDFIRST = re.compile(r"sub-?title|standfirst|\bdek\b|strapline|teaser|kicker|sub-?head(?:line)?\b", re.I)
+
+
+def _without_standfirst(tree, blocks: list[Block]) -> list[Block]:
+    """Leading paragraphs printed as the standfirst under the headline (a class says so): not article text."""
+    marked = {norm(element_text(el)) for el in tree.iter() if isinstance(el.tag, str) and _STANDFIRST.search(marks(el))}
+    while len(blocks) > 1 and blocks[0].kind == "p" and norm(blocks[0].text) in marked:
+        blocks = blocks[1:]
+    return blocks
 
 
 def read(path: Path, data: bytes, ref: SourceRef) -> list[Draft]:

@@ -142,6 +142,8 @@ def _xml_block(el, out: list[Block]) -> None:
     tag = el.tag
     if tag in ("div", "main", "section"):
         _xml_walk(el, out)
+    elif tag in ("cell", "row"):  # a table cell trafilatura took as the article's body
+        _xml_walk_mixed(el, out)
     elif tag == "head":
         rend = el.get("rend") or "h2"
         text = _text(el)
@@ -240,6 +242,8 @@ def clean_blocks(blocks: list[Block], title: str, header: re.Pattern[str] | None
             continue  # section labels above the headline ("Press Releases")
         if i < first_prose and b.kind == "p" and len(plain) <= 80 and _has_date(plain):
             continue  # the date line or byline under the headline ("Posted March 3, 2022")
+        if i < first_prose and b.kind == "p" and _label(plain) and any(is_prose(x) for x in blocks[i + 1:]):
+            continue  # a kicker or issue label above the article ("Newsletter No. 58", "Policy")
         if out and b.kind in ("p", "pre") and boilerplate.ends_article(plain):
             break  # "###" closes a press release; the rest is "About us"
         label = b.kind == "h" or (b.kind == "p" and len(b.text.split()) <= 8)
@@ -251,7 +255,7 @@ def clean_blocks(blocks: list[Block], title: str, header: re.Pattern[str] | None
                 continue
             b = Block("list", items=items, ordered=b.ordered)
         elif b.kind == "table":
-            rows = [r for r in b.rows if not boilerplate.is_furniture(" ".join(r))]
+            rows = [r for r in b.rows if not (boilerplate.is_furniture(" ".join(r)) or boilerplate.is_nav_label(r[0]))]
             if not rows:
                 continue  # a previous / next table, a share bar laid out in cells
             b = Block("table", rows=rows)
@@ -271,6 +275,12 @@ def _about_us(blocks: list[Block]) -> bool:
     last = blocks[-1]
     return (last.kind == "p" and boilerplate.is_company_boilerplate(last.text)
             and sum(is_prose(b) for b in blocks[:-1]) >= 2)
+
+
+def _label(text: str) -> bool:
+    """A short line that is no sentence: a category, an issue number, a kicker."""
+    cjk = len(re.findall(r"[\u3040-\u30ff\u3400-\u9fff\uac00-\ud7af]", text))
+    return (cjk <= 15 and len(text.split()) <= 5) and not re.search(r"[.!?。！？다]\W*$", text)
 
 
 def _has_date(text: str) -> bool:
