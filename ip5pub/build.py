@@ -19,7 +19,7 @@ from concurrent.futures import Future, ProcessPoolExecutor, ThreadPoolExecutor
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
-from ip5pub import normalize, system
+from ip5pub import edition, normalize, system
 from ip5pub.cache import Cache, digest, notice_to_dict, tree_digest
 from ip5pub.collect import Selection, future_dated, group_notices, make_brief
 from ip5pub.extract.ids import disambiguate, slug
@@ -47,13 +47,14 @@ class Outcome:
     cached: int = 0  # sources taken from the cache
     reused: list[Path] = field(default_factory=list)  # outputs already up to date
     timings: dict[str, float] = field(default_factory=dict)
-    warnings: list[str] = field(default_factory=list)  # one line each; nothing failed because of them
+    warnings: list[SourceError] = field(default_factory=list)  # a file and a reason; nothing failed because of them
 
 
 def _warn_if_empty(outcome: Outcome, sources: Path) -> None:
     """An empty week is normal; an empty sources folder is worth a word."""
     if not outcome.notices and not outcome.errors:
-        outcome.warnings.append(f"{sources.as_posix().rstrip('/')}/ holds no notices: the outputs say there were none")
+        folder = f"{sources.as_posix().rstrip('/')}/"
+        outcome.warnings.append(SourceError(folder, "no notices in this folder; the outputs say there were none"))
 
 
 def edition_epoch() -> int:
@@ -305,6 +306,7 @@ class RenderRequest:
     group_by: str | None = None
     jobs: int | None = None
     options: tuple[tuple[str, str], ...] = ()  # renderer options (e.g. pdf variant), part of the cache key
+    previous: Path | None = None  # the digest's previous edition: a manifest or a folder of editions
 
 
 def output_name(fmt: str, group: str | None) -> str:
@@ -322,12 +324,16 @@ def render(workspace: Workspace, config: Config, request: RenderRequest, today: 
     from ip5pub.templates import make_env
 
     started = time.perf_counter()
+    digests = any(fmt in ("txt", "md") for fmt in request.formats)
+    baseline = edition.find(request.previous, today) if request.previous and digests else None
     cache = Cache(request.output)
     outcome = normalize_sources(expand([request.sources]), base=workspace.root, cache=cache, jobs=request.jobs,
                                 progress=progress)
     outcome.timings["normalize"] = time.perf_counter() - started
     _warn_if_empty(outcome, request.sources)
     outcome.warnings.extend(future_dated(outcome.notices, today))
+    if baseline is not None and baseline.manifest is None:
+        outcome.warnings.append(SourceError(baseline.looked_in, edition.NOT_FOUND))
 
     epoch = edition_epoch()
     options = dict(request.options)
@@ -339,7 +345,11 @@ def render(workspace: Workspace, config: Config, request: RenderRequest, today: 
                                   edition=today, epoch=epoch, pdf_variant=options.get("pdf_variant"),
                                   pdf_layout=options.get("pdf_layout", "auto"),
                                   pdf_chunk_size=int(options["pdf_chunk_size"]) if "pdf_chunk_size" in options else None,
-                                  jobs=request.jobs or os.cpu_count() or 1, cache=cache, busy=gate.set)
+                                  jobs=request.jobs or os.cpu_count() or 1, cache=cache, busy=gate.set,
+                                  notices=tuple(outcome.notices), baseline=baseline)
+    # A digest's marks also depend on the baseline and on every notice of the
+    # sources (one gone from them is listed), not only on the brief's.
+    edition_key = digest(baseline.key(), *(f"{n.id} {n.source.path}" for n in outcome.notices)) if baseline else ""
     styles_key = tree_digest([packaged_styles(), workspace.styles])
     chosen = [n for n in outcome.notices if request.selection.accepts(n)]
     groups = group_notices(chosen, request.group_by) if request.group_by else [(None, chosen)]
@@ -352,7 +362,7 @@ def render(workspace: Workspace, config: Config, request: RenderRequest, today: 
         for fmt in request.formats:
             out = request.output / output_name(fmt, group)
             key = digest(fmt, repr(config), repr(request.options), styles_key, today.isoformat(), str(epoch),
-                         str(group), content)
+                         str(group), content, edition_key if fmt in ("txt", "md") else "")
             if cache.fresh(out, key):
                 outcome.reused.append(out)
                 continue

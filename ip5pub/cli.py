@@ -19,8 +19,11 @@ import click
 
 from ip5pub import __version__
 
-FORMAT_CHOICES = ("pdf", "epub", "txt", "html", "all")
-ALL_FORMATS = ("pdf", "epub", "txt", "html")
+FORMAT_CHOICES = ("pdf", "epub", "txt", "md", "html", "all")
+ALL_FORMATS = ("pdf", "epub", "txt", "md", "html")
+PREVIOUS_HELP = ("The previous edition, to mark new and revised notices and list those no longer in the sources: "
+                 "an earlier digest's manifest (digest.txt.json), or a folder of earlier editions (the newest "
+                 "before today's is used). A missing one is said in the digest.")
 
 
 class Failed(click.ClickException):
@@ -56,11 +59,22 @@ def _error(message: str) -> None:
     say(f"ip5pub: error: {message}", err=True)
 
 
-def _report(outcome) -> None:
+def _report(outcome, stdout_free: bool = True) -> None:
+    """Each problem in one line on stderr; with IP5PUB_ANNOTATIONS=github also
+    as an annotation, on stdout unless stdout carries the output (-o -)."""
+    from ip5pub import annotations
+
+    annotate = annotations.enabled()
     for err in outcome.errors:
         _error(str(err))
+        if annotate:
+            path, reason = getattr(err, "path", None), getattr(err, "reason", str(err))
+            line = annotations.source_error(path, reason) if path else annotations.github("error", reason)
+            say(line, err=not stdout_free)
     for warning in getattr(outcome, "warnings", ()):
         say(f"ip5pub: warning: {warning}", err=True)
+        if annotate:
+            say(annotations.github("warning", warning.reason, warning.path), err=not stdout_free)
 
 
 def _workspace():
@@ -122,21 +136,6 @@ def _lock(folder: Path) -> None:
         raise Failed(str(exc)) from None
     except OSError as exc:
         raise Failed(f"cannot use {folder}: {exc.strerror or exc}") from None
-
-
-def _load(sources: Path, notices_dir: Path, today: dt.date):
-    """Normalize every source (reusing the build cache) and write build/notices."""
-    from ip5pub.build import load_notices
-    from ip5pub.output import OutputError
-
-    if not sources.exists():
-        raise click.UsageError(f"no sources folder {sources} (run 'ip5pub init' or pass -s)")
-    try:
-        outcome = load_notices(sources, notices_dir.parent, Path("."), today=today)
-    except OSError as exc:
-        raise Failed(str(exc) if isinstance(exc, OutputError) else f"cannot write {notices_dir}: {exc.strerror}") from None
-    _report(outcome)
-    return outcome
 
 
 def verbosity(f):
@@ -246,9 +245,10 @@ def normalize(sources: tuple[Path, ...], output: Path) -> None:
               help="Lay the PDF out in one pass, or in cached chunks in parallel (auto: chunks for large briefs).")
 @click.option("--pdf-chunk-size", type=click.IntRange(min=1),
               help="Notices per PDF chunk (with --pdf-layout single: the same page breaks, for comparison).")
+@click.option("--previous", type=click.Path(path_type=Path), help=PREVIOUS_HELP)
 @verbosity
 def render(sources, output, formats, since, until, today, offices, group_by, paper, title, jobs, pdf_variant,
-           pdf_layout, pdf_chunk_size, verbose, quiet) -> None:
+           pdf_layout, pdf_chunk_size, previous, verbose, quiet) -> None:
     """Render the brief from SOURCES into the output folder.
 
     Unchanged work is reused from build/.cache (keyed by content, styles,
@@ -259,8 +259,9 @@ def render(sources, output, formats, since, until, today, offices, group_by, pap
       ip5pub render                      # build/brief.pdf
       ip5pub render -f epub -f txt       # build/brief.epub, build/digest.txt
       ip5pub render --since 1m --office EPO --group-by month
+      ip5pub render -f all --since 7d --until 1d --previous editions/   # the weekly edition
     """
-    from ip5pub import build
+    from ip5pub import build, edition
     from ip5pub.collect import Selection
 
     workspace = _workspace()
@@ -276,10 +277,13 @@ def render(sources, output, formats, since, until, today, offices, group_by, pap
                                   group_by=group_by, jobs=jobs,
                                   options=tuple((k, str(v)) for k, v in (("pdf_variant", pdf_variant),
                                                                          ("pdf_layout", pdf_layout),
-                                                                         ("pdf_chunk_size", pdf_chunk_size)) if v))
+                                                                         ("pdf_chunk_size", pdf_chunk_size)) if v),
+                                  previous=previous)
     with Progress(enabled=not quiet) as progress:
         try:
             outcome = build.render(workspace, config, request, day, progress=progress)
+        except edition.ManifestError as exc:
+            raise click.BadParameter(str(exc), param_hint="--previous") from None
         except OSError as exc:
             raise Failed(str(exc)) from None
     _report(outcome)
@@ -305,8 +309,7 @@ def render(sources, output, formats, since, until, today, offices, group_by, pap
 @click.option("--format", "fmt", type=click.Choice(["txt", "md"]), default=None,
               help="Plain text or Markdown for chat (default: from the -o suffix, else txt).")
 @click.option("--width", type=click.IntRange(30, 200), help="Wrap width in display columns (default from ip5pub.toml, else 72).")
-@click.option("--previous", type=click.Path(dir_okay=False, path_type=Path),
-              help="An earlier digest's manifest (digest.txt.json): mark new and revised notices, list withdrawn ones.")
+@click.option("--previous", type=click.Path(path_type=Path), help=PREVIOUS_HELP)
 @click.option("--fail-if-empty", is_flag=True, help="Exit with status 1 when the window holds no notice.")
 def digest(sources, output, since, until, today, offices, group_by, fmt, width, previous, fail_if_empty) -> None:
     """Write a digest of the notices in a time window, for e-mail or chat.
@@ -317,40 +320,41 @@ def digest(sources, output, since, until, today, offices, group_by, fmt, width, 
       ip5pub digest --since 2021-06-01 -o -     # to stdout
       ip5pub digest --format md -o build/digest.md --previous old/digest.md.json
     """
+    from ip5pub import digest as digests
     from ip5pub import edition
-    from ip5pub import render as renderers
-    from ip5pub.build import edition_epoch
-    from ip5pub.collect import Selection, make_brief
-    from ip5pub.render.digest import Options, build, write
-    from ip5pub.templates import make_env
+    from ip5pub.collect import Selection
+    from ip5pub.render.digest import Options
 
     workspace = _workspace()
     config = workspace.config.with_overrides(digest_width=width)
     day = _today(today)
     start, end = _window(since, until, day)
-    fmt = fmt or ("md" if output.endswith(".md") else "txt")
+    if not sources.exists():
+        raise click.UsageError(f"no sources folder {sources} (run 'ip5pub init' or pass -s)")
+    to_stdout = output == "-"
+    notices = Path("build/notices") if to_stdout else Path(output).parent / "notices"
+    _lock(notices.parent)
+    request = digests.DigestRequest(
+        sources=sources, notices=notices, output=None if to_stdout else Path(output),
+        selection=Selection(since=start, until=end, offices=_offices(offices)),
+        options=Options(markdown=(fmt or ("md" if output.endswith(".md") else "txt")) == "md", group_by=group_by),
+        previous=previous)
     try:
-        before = edition.load(previous) if previous else None
+        result = digests.digest(workspace, config, request, day)
     except edition.ManifestError as exc:
         raise click.BadParameter(str(exc), param_hint="--previous") from None
-    notices_dir = Path("build/notices") if output == "-" else Path(output).parent / "notices"
-    _lock(notices_dir.parent)
-    outcome = _load(sources, notices_dir, day)
-    brief = make_brief(outcome.notices, config, day, Selection(since=start, until=end, offices=_offices(offices)))
-    ctx = renderers.RenderContext(env=make_env(workspace), workspace=workspace, config=config, edition=day,
-                                  epoch=edition_epoch())
-    changes = edition.compare(before, brief, outcome.notices) if before else None
-    options = Options(markdown=fmt == "md", group_by=group_by, changes=changes)
-    if output == "-":
-        click.echo(build(brief, ctx, options), nl=False)
+    except OSError as exc:
+        from ip5pub.output import OutputError
+
+        raise Failed(str(exc) if isinstance(exc, OutputError) else f"cannot write {notices}: {exc.strerror}") from None
+    _report(result.outcome, stdout_free=not to_stdout)
+    if to_stdout:
+        click.echo(result.digest.text, nl=False)
     else:
-        try:
-            say(write(brief, ctx, Path(output), options))
-        except OSError as exc:
-            raise Failed(str(exc)) from None
-    if outcome.errors:
-        raise Failed(f"{len(outcome.errors)} source(s) failed; see the lines above")
-    if fail_if_empty and not brief.stories:
+        say(result.digest.path)
+    if result.outcome.errors:
+        raise Failed(f"{len(result.outcome.errors)} source(s) failed; see the lines above")
+    if fail_if_empty and not result.brief.stories:
         raise Failed("no notices in the window (--fail-if-empty)")
 
 

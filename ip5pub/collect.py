@@ -7,7 +7,7 @@ import re
 from dataclasses import dataclass
 from itertools import groupby
 
-from ip5pub.model import OFFICES, Brief, GlossaryEntry, Notice, Story, Window
+from ip5pub.model import OFFICES, Brief, GlossaryEntry, Notice, SourceError, Story, Window
 from ip5pub.workspace import Config
 
 
@@ -27,16 +27,17 @@ class Selection:
         return not self.offices or (notice.office or "OTHER") in self.offices
 
 
-def future_dated(notices: list[Notice], edition: dt.date) -> list[str]:
-    """One warning line per notice dated after the edition: a typo, most likely
+def future_dated(notices: list[Notice], edition: dt.date) -> list[SourceError]:
+    """A warning per notice dated after the edition: a typo, most likely
     (2062 for 2026), which no window includes since a window ends by today."""
     out = []
     for n in sorted(notices, key=lambda n: (n.source.path, n.source.item or 0)):
         if n.date > edition:
-            where = n.source.path + (f" item {n.source.item}" if n.source.item is not None else "")
-            out.append(f'{where}: "{n.title[:60]}" is dated {n.date.isoformat()}, after the edition date '
-                       f"{edition.isoformat()} (a typo?); it is left out of every --since/--until window. "
-                       f"Fix the date in the source or with 'date: YYYY-MM-DD' in {n.source.path}.meta.yaml")
+            where = f"item {n.source.item}: " if n.source.item is not None else ""
+            out.append(SourceError(n.source.path, (
+                f'{where}"{n.title[:60]}" is dated {n.date.isoformat()}, after the edition date '
+                f"{edition.isoformat()} (a typo?); it is left out of every --since/--until window. "
+                f"Fix the date in the source or with 'date: YYYY-MM-DD' in {n.source.path}.meta.yaml")))
     return out
 
 

@@ -2,9 +2,16 @@
 
 Every digest is written with `<digest>.json` next to it, listing the notices
 it showed and a fingerprint of each. Given the previous edition's manifest, a
-new digest can mark notices as new or revised and list the withdrawn ones
-(shown before, and now gone from the sources altogether: a notice that merely
-fell out of this week's window is not withdrawn).
+new digest can mark notices as new or revised and list the ones no longer in
+the sources (shown before, and now gone from the sources altogether: a
+notice that merely fell out of this week's window is not listed). A file
+leaving the sources says nothing about the office: nothing here calls it
+withdrawn.
+
+The previous edition is a manifest, or a folder of earlier editions (the
+weekly job keeps one per Monday), from which the newest before this
+edition is taken: a re-run of an edition compares with the one before it,
+not with itself.
 """
 
 from __future__ import annotations
@@ -72,14 +79,55 @@ def load(path: Path) -> dict[str, Any]:
     return data
 
 
+NOT_FOUND = "no earlier edition here (a first run?); nothing is marked new or revised"
+
+
+@dataclass(frozen=True)
+class Baseline:
+    """The edition a digest is compared with, as found: `manifest` is None
+    when `looked_in` holds no earlier edition (a first run, a lost branch)."""
+
+    looked_in: str
+    manifest: dict[str, Any] | None = None
+    path: str | None = None  # the manifest file used
+
+    def key(self) -> str:
+        """What a cached digest depends on: the manifest's content."""
+        return dumps(self.manifest) if self.manifest is not None else f"none in {self.looked_in}"
+
+
+def find(path: Path, edition: dt.date) -> Baseline:
+    """The previous edition: `path` itself when it is a manifest file; in a
+    folder, the newest manifest of an edition before `edition`; none when
+    there is none. A file that is not a manifest is a ManifestError."""
+    if path.is_file():
+        return Baseline(path.as_posix(), load(path), path.as_posix())
+    if not path.is_dir():
+        return Baseline(path.as_posix())
+    found: list[tuple[str, str, dict[str, Any]]] = []
+    for candidate in sorted(path.rglob("*.json")):
+        try:
+            data = load(candidate)
+        except ManifestError:
+            continue  # another file in the folder, or a damaged one: not an edition
+        when = _date(data.get("edition"))
+        if when is not None and when < edition:
+            found.append((when.isoformat(), candidate.as_posix(), data))
+    if not found:
+        return Baseline(path.as_posix())
+    _, newest, data = max(found)
+    return Baseline(path.as_posix(), data, newest)
+
+
 @dataclass(frozen=True)
 class Changes:
-    """Marks for this edition, relative to the edition of `previous`."""
+    """Marks for this edition, relative to the edition of `previous` (None:
+    no earlier edition was found, so nothing is marked)."""
 
     previous: dt.date | None
     new: frozenset[str] = frozenset()  # notice ids
     revised: frozenset[str] = frozenset()
-    withdrawn: tuple[dict[str, Any], ...] = field(default_factory=tuple)  # previous manifest entries
+    gone: tuple[dict[str, Any], ...] = field(default_factory=tuple)  # previous manifest entries no longer in the sources
 
     def mark(self, notice: Notice) -> str | None:
         if notice.id in self.revised:
@@ -104,8 +152,15 @@ def _by_source(entries: list[tuple[str, str]]) -> dict[str, str]:
     return {src: i for i, src in entries if counts[src] == 1}
 
 
+def changes(baseline: Baseline, brief: Brief, everything: list[Notice]) -> Changes:
+    """What changed since the baseline; no marks at all when none was found."""
+    if baseline.manifest is None:
+        return Changes(previous=None)
+    return compare(baseline.manifest, brief, everything)
+
+
 def compare(previous: dict[str, Any], brief: Brief, everything: list[Notice]) -> Changes:
-    """New, revised and withdrawn notices since `previous`.
+    """New and revised notices since `previous`, and those no longer in the sources.
 
     A notice whose title changed gets a new id; it is matched to its earlier
     self through its source (URL, else path) when that names one notice only.
@@ -127,4 +182,4 @@ def compare(previous: dict[str, Any], brief: Brief, everything: list[Notice]) ->
     gone = tuple({**e, "date": _date(e.get("date"))} for i, e in sorted(before.items())
                  if i not in current and i not in renamed.values())
     return Changes(previous=_date(previous.get("edition")), new=frozenset(new), revised=frozenset(revised),
-                   withdrawn=gone)
+                   gone=gone)

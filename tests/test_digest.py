@@ -153,6 +153,22 @@ def test_render_txt_writes_the_same_digest_and_manifest(ws):
     assert Path("build/digest.txt").read_text() == run_cli("digest", "-o", "-", cwd=ws).stdout
 
 
+def test_render_and_digest_are_one_path_with_window_and_previous_edition(ws):
+    """render -f txt -f md gives the digests `ip5pub digest` gives: same window, same marks."""
+    run_cli("digest", "--since", "2021-06-01", "-o", "old/digest.txt", cwd=ws)
+    Path("sources/jpo-2021-06-28-ja.md").unlink()
+    week = ("--since", "2021-06-26", "--until", "1d", "--previous", "old/digest.txt.json")
+    run_cli("render", "-f", "txt", "-f", "md", *week, cwd=ws)
+    text = Path("build/digest.txt").read_text(encoding="utf-8")
+    assert text == run_cli("digest", *week, "-o", "-", cwd=ws).stdout
+    assert Path("build/digest.md").read_text(encoding="utf-8") == \
+        run_cli("digest", *week, "--format", "md", "-o", "-", cwd=ws).stdout
+    assert "Notices from 26 June 2021 to 30 June 2021" in text
+    assert "0 new, 0 revised, 1 no longer in the sources" in " ".join(text.split())
+    window = json.loads(Path("build/digest.txt.json").read_text())["window"]
+    assert window == {"since": "2021-06-26", "until": "2021-06-30"}
+
+
 def test_two_builds_are_byte_identical(tmp_path):
     outputs = []
     for name in ("one", "two"):
@@ -167,13 +183,13 @@ def test_two_builds_are_byte_identical(tmp_path):
 
 
 class TestEditions:
-    """--previous: new and revised notices marked, withdrawn ones listed."""
+    """--previous: new and revised notices marked, those no longer in the sources listed."""
 
     def test_first_edition_then_changes(self, runner, ws):
         digest(runner, "--since", "2021-06-01", "-o", "old/digest.txt")
         previous = Path("old/digest.txt.json")
         assert previous.is_file()
-        # Between editions: one notice revised, one withdrawn, one added.
+        # Between editions: one notice revised, one file removed from the sources, one added.
         zh = Path("sources/cnipa-2021-06-30-zh.md")
         zh.write_text(zh.read_text(encoding="utf-8").replace("最快。", "最快，韩国特许厅次之。"), encoding="utf-8")
         Path("sources/jpo-2021-06-28-ja.md").unlink()
@@ -181,19 +197,21 @@ class TestEditions:
             "---\ntitle: EPO opens a new search service\ndate: 2021-06-29\noffice: EPO\n---\n\n"
             "The European Patent Office opened a new search service for applicants.\n", encoding="utf-8")
         text = digest(runner, "--since", "2021-06-01", "--previous", str(previous), "-o", "-")
-        assert "Since the edition of 1 July 2021: 1 new, 1 revised, 1 withdrawn" in text
+        assert "Since the edition of 1 July 2021: 1 new, 1 revised, 1 no longer in the sources" in " ".join(text.split())
         assert re.search(r"^\d+\. \[revised\] 国家知识产权局", text, re.M)
         assert re.search(r"^\d+\. \[new\] EPO opens a new search service", text, re.M)
         assert not re.search(r"\[(new|revised)\] KIPO expands", text)  # unchanged: no mark
-        withdrawn = text[text.index("Withdrawn since the edition of 1 July 2021"):]
-        assert "特許庁、AIを活用した先行技術調査の試行を拡大 (JPO, 28 June 2021)" in withdrawn
+        gone = text[text.index("No longer in the sources since the edition of 1 July 2021"):]
+        assert "特許庁、AIを活用した先行技術調査の試行を拡大 (JPO, 28 June 2021)" in gone
+        assert "withdrawn" not in text.lower()  # a file leaving sources/ says nothing of the office
         md = digest(runner, "--format", "md", "--since", "2021-06-01", "--previous", str(previous), "-o", "-")
-        assert "**revised** 国家知识产权局" in md and "## Withdrawn since the edition of 1 July 2021" in md
+        assert "**revised** 国家知识产权局" in md and "## No longer in the sources since the edition of 1 July 2021" in md
 
-    def test_a_notice_outside_the_window_is_not_withdrawn(self, runner, ws):
+    def test_a_notice_outside_the_window_is_not_gone(self, runner, ws):
         digest(runner, "--since", "2020-01-01", "-o", "old/digest.txt")
         text = digest(runner, "--since", "2021-06-01", "--previous", "old/digest.txt.json", "-o", "-")
-        assert "0 new, 0 revised, 0 withdrawn" in text and "Withdrawn since" not in text
+        assert "0 new, 0 revised, 0 no longer in the sources" in " ".join(text.split())
+        assert "No longer in the sources since" not in text
         assert "[new]" not in text
 
     def test_a_retitled_notice_is_revised_not_new(self, runner, ws):
@@ -201,8 +219,28 @@ class TestEditions:
         ko = Path("sources/kipo-2021-06-25-ko.md")
         ko.write_text(ko.read_text(encoding="utf-8").replace("국제 협력 강화", "국제 협력 확대"), encoding="utf-8")
         text = digest(runner, "--previous", "old/digest.txt.json", "-o", "-")
-        assert "0 new, 1 revised, 0 withdrawn" in text
+        assert "0 new, 1 revised, 0 no longer in the sources" in " ".join(text.split())
         assert "[revised] 특허청, 심사 품질 향상을 위한 국제 협력 확대" in text
+
+    def test_a_folder_of_editions_gives_the_newest_before_this_one(self, runner, ws):
+        """The weekly job keeps every edition; a re-run compares with the one before it, not itself."""
+        digest(runner, "--since", "2021-06-01", "--today", "2021-06-24", "-o", "editions/2021-06-24/digest.txt")
+        Path("sources/new-epo.md").write_text(
+            "---\ntitle: EPO opens a new search service\ndate: 2021-06-29\noffice: EPO\n---\n\n"
+            "The European Patent Office opened a new search service for applicants.\n", encoding="utf-8")
+        digest(runner, "--since", "2021-06-01", "-o", "editions/2021-07-01/digest.txt")  # this edition, kept
+        text = digest(runner, "--since", "2021-06-01", "--previous", "editions", "-o", "-")
+        assert "Since the edition of 24 June 2021:" in text  # not 1 July: that is this edition itself
+        assert re.search(r"^\d+\. \[new\] EPO opens a new search service", text, re.M)
+        Path("editions/notes.json").write_text("{}")  # other files in the folder are not editions
+        assert digest(runner, "--since", "2021-06-01", "--previous", "editions", "-o", "-") == text
+
+    def test_no_earlier_edition_is_said_in_one_line(self, runner, ws):
+        result = runner.invoke(main, ["digest", "--previous", "editions", "-o", "-"])
+        assert result.exit_code == 0
+        assert "No earlier edition to compare with: nothing is marked new or revised." in result.stdout
+        assert "[new]" not in result.stdout
+        assert "ip5pub: warning: editions: no earlier edition here (a first run?)" in result.stderr
 
     def test_bad_manifest_is_a_usage_error(self, runner, ws):
         Path("bad.json").write_text('{"kind": "something else"}')
@@ -245,7 +283,7 @@ def test_ci_workflow_steps_run_as_written(tmp_path):
     step("Keep this edition's manifest for the next run")
     assert "Since the edition" not in summary.read_text()
     step("Digest, brief and EPUB")
-    assert "Since the edition of 1 July 2021: 0 new, 0 revised, 0 withdrawn" in summary.read_text()
+    assert "Since the edition of 1 July 2021: 0 new, 0 revised, 0 no longer in the sources" in summary.read_text()
     for name in ("digest.txt", "digest.md", "digest.txt.json", "brief.pdf", "brief.epub"):
         assert (ws / "build" / name).stat().st_size > 0, name
 

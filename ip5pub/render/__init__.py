@@ -14,7 +14,8 @@ from pathlib import Path
 
 from jinja2 import Environment
 
-from ip5pub.model import Brief
+from ip5pub.edition import Baseline
+from ip5pub.model import Brief, Notice
 from ip5pub.workspace import Config, Workspace
 
 FORMATS = {"pdf": "pdf", "epub": "epub", "txt": "digest", "md": "digest", "html": "html"}
@@ -35,6 +36,11 @@ class RenderContext:
     # Called by a renderer once its work runs in other processes: the moment
     # for the build to start what it runs in this one beside it.
     busy: Callable[[], None] = lambda: None
+    # For the digest's edition marks: every notice of the sources (one that
+    # left the window is not one that left the sources) and the edition
+    # compared with (None: no --previous, no marks).
+    notices: tuple[Notice, ...] = ()
+    baseline: Baseline | None = None
 
 
 def render(fmt: str, brief: Brief, ctx: RenderContext, out: Path) -> Path:

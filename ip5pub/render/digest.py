@@ -2,8 +2,10 @@
 
 Both templates get the same data: stories grouped by date or office, each
 with its reference numbers, the references collected for the end, and the
-edition marks (new / revised / withdrawn) when a previous manifest is given.
-Every digest is written together with its sidecar manifest (ip5pub.edition).
+edition marks (new, revised, no longer in the sources) against the previous
+edition when one is asked for. Every digest is written together with its
+sidecar manifest (ip5pub.edition). `make` is the one path: `ip5pub digest`
+and `render -f txt/md` both come through it.
 """
 
 from __future__ import annotations
@@ -94,30 +96,36 @@ class Options:
 
     markdown: bool = False
     group_by: str = "date"  # or "office"
-    changes: edition.Changes | None = None  # with --previous
 
 
-def build(brief: Brief, ctx: RenderContext, options: Options = Options()) -> str:
+@dataclass(frozen=True)
+class Digest:
+    text: str
+    changes: edition.Changes | None  # None without a baseline to compare with
+    path: Path | None = None  # the file written (its manifest beside it), None for text only
+
+
+def make(brief: Brief, ctx: RenderContext, options: Options = Options(), out: Path | None = None) -> Digest:
+    """The one way a digest is made, for `ip5pub digest` and `render -f txt/md`
+    alike: the brief's window, the marks against ctx.baseline, the text, and
+    with `out` the file and its manifest (the next edition's baseline)."""
     if options.group_by not in GROUPINGS:
         raise ValueError(f"group_by must be one of {', '.join(GROUPINGS)}")
-    groups, references = _groups(brief, options.group_by, options.changes)
+    changes = edition.changes(ctx.baseline, brief, list(ctx.notices)) if ctx.baseline else None
+    groups, references = _groups(brief, options.group_by, changes)
     template = ctx.env.get_template("digest.md" if options.markdown else "digest.txt")
     text = template.render(**template_context(
         brief, ctx, width=ctx.config.digest_width, groups=groups, references=references,
-        group_by=options.group_by, window=brief.window, changes=options.changes))
+        group_by=options.group_by, window=brief.window, changes=changes))
     # Plain UTF-8, LF, no trailing spaces, one blank line at most between blocks.
     text = "\n".join(line.rstrip() for line in text.splitlines())
-    text = re.sub(r"\n{3,}", "\n\n", text).strip("\n")
-    return text + "\n"
-
-
-def write(brief: Brief, ctx: RenderContext, out: Path, options: Options = Options()) -> Path:
-    """The digest and, next to it, its manifest (for the next edition's --previous)."""
-    text = build(brief, ctx, options)
+    text = re.sub(r"\n{3,}", "\n\n", text).strip("\n") + "\n"
+    if out is None:
+        return Digest(text, changes)
     data = edition.manifest(brief, since=brief.window.since, until=brief.window.until, digest_name=out.name)
     atomic_write(edition.sidecar(out), edition.dumps(data))
-    return atomic_write(out, text)
+    return Digest(text, changes, atomic_write(out, text))
 
 
 def render(brief: Brief, ctx: RenderContext, out: Path) -> Path:
-    return write(brief, ctx, out, Options(markdown=out.suffix == ".md"))
+    return make(brief, ctx, Options(markdown=out.suffix == ".md"), out).path or out
