@@ -26,6 +26,7 @@ from ip5pub.extract.ids import disambiguate, slug
 from ip5pub.model import Notice, SourceError
 from ip5pub.output import atomic_write, inside
 from ip5pub.readers import read_items, read_regular, sidecar_bytes, source_files
+from ip5pub.readers.context import NO_SITES, ReadContext
 from ip5pub.terminal import printable
 from ip5pub.workspace import Config, Workspace, packaged_styles
 
@@ -90,13 +91,13 @@ def expand(paths: Iterable[Path]) -> list[Path]:
     return out
 
 
-def _normalize_one(path: Path, label: str) -> tuple[list[Notice], list[str]]:
+def _normalize_one(path: Path, label: str, context: ReadContext = NO_SITES) -> tuple[list[Notice], list[str]]:
     """One source -> its notices and a one-line reason per part that failed (picklable).
 
     A feed's bad item costs that item; any other failure costs the source.
     """
     try:
-        drafts, reasons = read_items(path, label)
+        drafts, reasons = read_items(path, label, context)
         notices = []
         for d in drafts:
             try:
@@ -116,20 +117,22 @@ def _normalize_one(path: Path, label: str) -> tuple[list[Notice], list[str]]:
         return [], [f"internal error: {type(exc).__name__}: {exc}"]
 
 
-def _source_key(path: Path, label: str) -> str | None:
+def _source_key(path: Path, label: str, context: ReadContext = NO_SITES) -> str | None:
     try:
         sidecar = sidecar_bytes(path)
-        return digest(label, read_regular(path), *(sidecar or ()))
+        # A changed site profile may change any page's notice: it is part of every key.
+        profiles = (context.key,) if context.sites else ()
+        return digest(label, read_regular(path), *(sidecar or ()), *profiles)
     except SourceError:
         return None  # unreadable or refused: let the reader say why
 
 
 def normalize_sources(paths: list[Path], base: Path | None = None, *, cache: Cache | None = None,
-                      jobs: int | None = 1, progress: Progress = _quiet) -> Outcome:
+                      jobs: int | None = 1, progress: Progress = _quiet, context: ReadContext = NO_SITES) -> Outcome:
     outcome = Outcome()
     results: dict[int, tuple[list[Notice], list[str]]] = {}
     labels = [display_path(p, base) for p in paths]
-    keys = [_source_key(p, label) if cache else None for p, label in zip(paths, labels)]
+    keys = [_source_key(p, label, context) if cache else None for p, label in zip(paths, labels)]
     todo = []
     for i, key in enumerate(keys):
         hit = cache.load_notices(key) if cache and key else None
@@ -144,10 +147,10 @@ def normalize_sources(paths: list[Path], base: Path | None = None, *, cache: Cac
     with (ProcessPoolExecutor(max_workers=workers) if workers > 1 and len(todo) >= POOL_THRESHOLD
           else contextlib.nullcontext()) as pool:
         if pool is not None:
-            mapped = pool.map(_normalize_one, [paths[i] for i in todo], [labels[i] for i in todo],
+            mapped = pool.map(_normalize_one, [paths[i] for i in todo], [labels[i] for i in todo], [context] * len(todo),
                               chunksize=max(1, len(todo) // (workers * 8)))
         else:
-            mapped = (_normalize_one(paths[i], labels[i]) for i in todo)
+            mapped = (_normalize_one(paths[i], labels[i], context) for i in todo)
         for n, (i, result) in enumerate(zip(todo, mapped), start=1):
             results[i] = result
             progress("normalize", len(paths) - len(todo) + n, len(paths))
@@ -274,13 +277,14 @@ def prune_notices(folder: Path, keep: Iterable[Path]) -> None:
 
 
 def load_notices(sources: Path, output: Path, base: Path, cache: Cache | None = None,
-                 jobs: int | None = None, progress: Progress = _quiet, today: dt.date | None = None) -> Outcome:
+                 jobs: int | None = None, progress: Progress = _quiet, today: dt.date | None = None,
+                 context: ReadContext = NO_SITES) -> Outcome:
     """Normalize a sources folder (through the cache) and mirror it in output/notices.
 
     With `today` (the edition date), notices dated after it are warned about.
     """
     cache = cache or Cache(output)
-    outcome = normalize_sources(expand([sources]), base=base, cache=cache, jobs=jobs, progress=progress)
+    outcome = normalize_sources(expand([sources]), base=base, cache=cache, jobs=jobs, progress=progress, context=context)
     _warn_if_empty(outcome, sources)
     if today is not None:
         outcome.warnings.extend(future_dated(outcome.notices, today))
@@ -328,7 +332,7 @@ def render(workspace: Workspace, config: Config, request: RenderRequest, today: 
     baseline = edition.find(request.previous, today) if request.previous and digests else None
     cache = Cache(request.output)
     outcome = normalize_sources(expand([request.sources]), base=workspace.root, cache=cache, jobs=request.jobs,
-                                progress=progress)
+                                progress=progress, context=config.read_context)
     outcome.timings["normalize"] = time.perf_counter() - started
     _warn_if_empty(outcome, request.sources)
     outcome.warnings.extend(future_dated(outcome.notices, today))

@@ -86,6 +86,11 @@ def _workspace():
         raise click.UsageError(str(exc)) from None
 
 
+def _read_context():
+    """The site profiles of the workspace in the current folder, if it has an ip5pub.toml."""
+    return _workspace().config.read_context
+
+
 def _today(value: str | None) -> dt.date:
     from ip5pub.build import edition_date
 
@@ -193,6 +198,13 @@ def main() -> None:
       ip5pub render              # build/brief.pdf from sources/
       ip5pub render -f all       # PDF, EPUB, digest and HTML
       ip5pub digest --since 7d   # last week's notices as text
+
+    \b
+    Settings live in the workspace's ip5pub.toml (title, paper, ...). A site
+    whose pages are read wrong is fixed once with a site profile, CSS
+    selectors applied before the generic rules:
+      [sites."www.example.org"]
+      title = "td.subject"       # also date, body, drop = ["div.share"]
     """
     _log_handler()
 
@@ -212,7 +224,7 @@ def normalize(sources: tuple[Path, ...], output: Path) -> None:
 
     from ip5pub.output import OutputError
 
-    outcome = normalize_sources(expand(sources), base=Path("."))
+    outcome = normalize_sources(expand(sources), base=Path("."), context=_read_context())
     try:
         for path in write_notices(outcome.notices, output):
             say(path)
@@ -377,7 +389,7 @@ def check(paths: tuple[Path, ...]) -> None:
     others = [p for p in paths if p.suffix.lower() != ".epub"]
     failures = 0
     if others:
-        outcome = normalize_sources(expand(others), base=Path("."))
+        outcome = normalize_sources(expand(others), base=Path("."), context=_read_context())
         _report(outcome)
         failures += len(outcome.errors)
         say(f"{len(outcome.notices)} notice(s) ok, {len(outcome.errors)} source(s) failed")
@@ -405,7 +417,7 @@ def list_(sources: Path, as_json: bool) -> None:
     from ip5pub.build import expand, normalize_sources
     from ip5pub.normalize import front_matter
 
-    outcome = normalize_sources(expand([sources]), base=Path("."))
+    outcome = normalize_sources(expand([sources]), base=Path("."), context=_read_context())
     notices = sorted(outcome.notices, key=lambda n: (n.date, n.id))
     if as_json:
         rows = [{k: v for k, v in front_matter(n).items()} for n in notices]
@@ -436,7 +448,15 @@ def init(directory: Path) -> None:
         'language = "en"\n'
         'paper = "A4"          # or "Letter"\n'
         'digest_width = 72\n'
-        'glance_limit = 60     # the at-a-glance table only for briefs of at most this many stories\n',
+        'glance_limit = 60     # the at-a-glance table only for briefs of at most this many stories\n'
+        '\n'
+        '# A site whose pages are read wrong can be fixed once with CSS selectors,\n'
+        '# applied before the generic rules (the host of the page\'s canonical URL):\n'
+        '# [sites."www.example.org"]\n'
+        '# title = "td.subject"\n'
+        '# date = "span.date"\n'
+        '# body = "div.view-content"\n'
+        '# drop = ["div.share", "table.prev-next"]\n',
         encoding="utf-8",
     )
     sources = directory / "sources"

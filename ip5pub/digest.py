@@ -47,7 +47,8 @@ def digest(workspace: Workspace, config: Config, request: DigestRequest, today: 
     result's outcome, never raised.
     """
     baseline = edition.find(request.previous, today) if request.previous else None
-    outcome = load_notices(request.sources, request.notices.parent, workspace.root, today=today)
+    outcome = load_notices(request.sources, request.notices.parent, workspace.root, today=today,
+                           context=config.read_context)
     if baseline is not None and baseline.manifest is None:
         outcome.warnings.append(SourceError(baseline.looked_in, edition.NOT_FOUND))
     brief = make_brief(outcome.notices, config, today, request.selection)

@@ -142,6 +142,14 @@ def _summary(plain_blocks: list[str]) -> str:
     return ""
 
 
+def fix_line(draft: Draft, line: str) -> str:
+    """'; add "date: YYYY-MM-DD" to sources/x.html.meta.yaml': what a refusal tells the user to do."""
+    sidecar = f"{draft.source.path}.meta.yaml"
+    if draft.item is not None:  # a feed's item: its own entry under items
+        return f'; add "{line}" under "items: {{{draft.item}: ...}}" in {sidecar}'
+    return f'; add "{line}" to {sidecar}'
+
+
 def _label_line(block: str) -> bool:
     """A short line with no sentence in it: "Press release", "Newsletter No. 58", a date."""
     cjk = len(re.findall(r"[\u3040-\u30ff\u3400-\u9fff\uac00-\ud7af]", block))
@@ -179,13 +187,13 @@ def build_notice(draft: Draft) -> Notice:
 
     title = " ".join(str(hints.get("title") or "").split())
     if not title:
-        raise SourceError(draft.source.path, "no title found")
+        raise SourceError(draft.source.path, "no title found" + fix_line(draft, 'title: "..."'))
     try:
         date = coerce_date(hints.get("date"))
     except ImpossibleDate as exc:
         raise SourceError(draft.source.path, f"impossible date: {exc}") from None
     if date is None:
-        raise SourceError(draft.source.path, "no publication date found")
+        raise SourceError(draft.source.path, "no publication date found" + fix_line(draft, "date: YYYY-MM-DD"))
 
     body = _drop_repeated_title(clean_text(draft.body), title)
     attribution = hints.get("attribution")

@@ -7,6 +7,8 @@ from dataclasses import dataclass, fields, replace
 from pathlib import Path
 from typing import Any
 
+from ip5pub.readers.context import ReadContext, SiteProfile, parse_sites
+
 CONFIG_NAME = "ip5pub.toml"
 PAPERS = ("A4", "Letter")
 
@@ -28,6 +30,14 @@ class Config:
     # The at-a-glance table lists every story; above this many it would run
     # to dozens of pages repeating the contents, so the brief leaves it out.
     glance_limit: int = 60
+    # [sites."host"] tables: per-site CSS selectors for title, date, body, drop
+    # (ip5pub/readers/context.py).
+    sites: tuple[SiteProfile, ...] = ()
+
+    @property
+    def read_context(self) -> ReadContext:
+        """What the readers get besides each source's bytes."""
+        return ReadContext(sites=self.sites)
 
     def with_overrides(self, **values: Any) -> Config:
         return replace(self, **{k: v for k, v in values.items() if v is not None})
@@ -84,8 +94,12 @@ def load_config(root: Path) -> Config:
         data = tomllib.loads(path.read_text(encoding="utf-8"))
     except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
         raise ConfigError(f"{path}: {exc}") from None
+    try:
+        sites = parse_sites(data.pop("sites", {}))
+    except ValueError as exc:
+        raise ConfigError(f"{path}: {exc}") from None
     data = data.get("brief", data)  # both a [brief] table and top-level keys work
-    known = {f.name: f.type for f in fields(Config)}
+    known = {f.name: f.type for f in fields(Config) if f.name != "sites"}
     unknown = sorted(set(data) - set(known))
     if unknown:
         raise ConfigError(f"{path}: unknown setting(s) {', '.join(unknown)}; known: {', '.join(known)}")
@@ -93,7 +107,7 @@ def load_config(root: Path) -> Config:
         want = int if known[key] in (int, "int") else str
         if not isinstance(value, want) or isinstance(value, bool):
             raise ConfigError(f"{path}: {key} must be {'an integer' if want is int else 'a string'}")
-    config = Config(**data)
+    config = Config(**data, sites=sites)
     if config.paper not in PAPERS:
         raise ConfigError(f"{path}: paper must be one of {', '.join(PAPERS)}")
     if not 30 <= config.digest_width <= 200:

@@ -207,7 +207,7 @@ def test_an_unexpected_reader_error_is_one_line_and_the_rest_is_written(tmp_path
     from ip5pub.build import normalize_sources
     from ip5pub.readers import html
 
-    def broken(path, data, ref):
+    def broken(path, data, ref, context):
         raise KeyError("surprise")
 
     monkeypatch.setattr(html, "READER", replace(html.READER, read=broken))

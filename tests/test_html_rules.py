@@ -42,3 +42,18 @@ def test_a_data_table_in_an_article_stays_a_table(tmp_path):
             f"<p>{SECOND}</p></article></body></html>")
     n = _notice(tmp_path, page)
     assert "| Filing | 14,000 |" in n.body and _paragraphs(n)[0] == LEAD
+
+
+def test_a_refusal_says_which_line_fixes_it(tmp_path):
+    """A page with a headline and text but no date anywhere: one line, with the sidecar line to add."""
+    import pytest
+
+    from ip5pub.model import SourceError
+
+    page = f"<html><head><title>New online filing service | Example IP News</title></head><body><h1>New online filing service</h1><p>{LEAD}</p></body></html>"
+    with pytest.raises(SourceError) as caught:
+        _notice(tmp_path, page, "undated.html")
+    assert str(caught.value) == ('undated.html: no publication date found; add "date: YYYY-MM-DD" to '
+                                 "undated.html.meta.yaml")
+    (tmp_path / "undated.html.meta.yaml").write_text("date: 2024-03-04\n", encoding="utf-8")
+    assert _notice(tmp_path, page, "undated.html").date.isoformat() == "2024-03-04"

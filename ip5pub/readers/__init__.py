@@ -1,7 +1,8 @@
 """Readers: one module per source shape, chosen by content and extension.
 
 A reader is a module-level object with `name`, `extensions`, `sniff(head)`
-and `read(path, data) -> list[Draft]`. `read_source` picks the first reader
+and `read(path, data, ref, context) -> list[Draft]`; `context` is what a
+reader may know beyond the bytes (the workspace's site profiles). `read_source` picks the first reader
 whose sniff accepts the bytes, falling back to the extension, so a feed saved
 as .txt or an HTML page saved as .xml is still read as what it is.
 """
@@ -17,6 +18,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from ip5pub.model import Draft, SourceError, SourceRef
+from ip5pub.readers.context import NO_SITES, ReadContext
 from ip5pub.terminal import printable
 
 MAX_BYTES = 10 * 1024 * 1024  # a saved page carries scripts, styles and inline images; 10 MiB is generous
@@ -31,7 +33,7 @@ class Reader:
     name: str
     extensions: tuple[str, ...]
     sniff: Callable[[bytes], bool]
-    read: Callable[[Path, bytes, SourceRef], list[Draft]]
+    read: Callable[[Path, bytes, SourceRef, ReadContext], list[Draft]]
 
 
 def _registry() -> list[Reader]:
@@ -142,15 +144,16 @@ class SkippedItems(SourceError):
         super().__init__("", skipped[0])
 
 
-def read_source(path: Path, display: str | None = None) -> list[Draft]:
+def read_source(path: Path, display: str | None = None, context: ReadContext = NO_SITES) -> list[Draft]:
     """All drafts in one source file. Raises SourceError with a one-line reason."""
-    drafts, skipped = read_items(path, display)
+    drafts, skipped = read_items(path, display, context)
     if skipped:
         raise SourceError(display or str(path), skipped[0])
     return drafts
 
 
-def read_items(path: Path, display: str | None = None) -> tuple[list[Draft], list[str]]:
+def read_items(path: Path, display: str | None = None,
+               context: ReadContext = NO_SITES) -> tuple[list[Draft], list[str]]:
     """Like read_source, but a feed's bad items are reported beside its good
     ones: (drafts, one reason per item that could not be read)."""
     label = display or str(path)
@@ -162,7 +165,7 @@ def read_items(path: Path, display: str | None = None) -> tuple[list[Draft], lis
     ref = SourceRef(path=label, sha256=hashlib.sha256(data).hexdigest(), format=reader.name)
     skipped: list[str] = []
     try:
-        drafts = reader.read(path, data, ref)
+        drafts = reader.read(path, data, ref, context)
     except SkippedItems as exc:
         drafts, skipped = exc.drafts, list(exc.skipped)
     except SourceError as exc:

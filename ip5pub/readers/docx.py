@@ -25,6 +25,7 @@ from pathlib import Path
 
 from ip5pub.model import Draft, SourceError, SourceRef
 from ip5pub.readers import Reader
+from ip5pub.readers.context import NO_SITES, ReadContext
 from ip5pub.readers.text import HEADER_FIELD, _header_line
 
 MAX_INFLATED = 50 * 1024 * 1024  # bytes of all members together, as inflated
@@ -98,7 +99,7 @@ def to_markdown(data: bytes) -> str:
     raise SourceError("", f"pandoc could not read the .docx ({err[:120] or f'exit {proc.returncode}'})")
 
 
-def read(path: Path, data: bytes, ref: SourceRef) -> list[Draft]:
+def read(path: Path, data: bytes, ref: SourceRef, context: ReadContext = NO_SITES) -> list[Draft]:
     from ip5pub import frontmatter
 
     check_zip(data)

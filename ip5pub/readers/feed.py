@@ -17,6 +17,7 @@ from ip5pub.extract.offices import office_for_host, office_named_by_site
 from ip5pub.extract.text import clean_line
 from ip5pub.model import Draft, SourceError, SourceRef
 from ip5pub.readers import Reader, SkippedItems
+from ip5pub.readers.context import NO_SITES, ReadContext
 from ip5pub.readers.htmltext import clean_blocks, fragment_blocks, to_markdown
 from ip5pub.readers.text import HEADER_FIELD
 
@@ -90,7 +91,7 @@ def _date(values: list[str]):
     return None, error
 
 
-def read(path: Path, data: bytes, ref: SourceRef) -> list[Draft]:
+def read(path: Path, data: bytes, ref: SourceRef, context: ReadContext = NO_SITES) -> list[Draft]:
     root = _parse(data)
     tag = root.tag if isinstance(root.tag, str) else ""
     found: list[tuple] = []  # the arguments of _draft, one tuple per item

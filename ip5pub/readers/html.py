@@ -17,17 +17,20 @@ from __future__ import annotations
 import html
 import json
 import re
+from urllib.parse import urlsplit
 from pathlib import Path
 
 from ip5pub.extract.offices import ALIASES
-from ip5pub.extract.pagedate import find_date
+from ip5pub.extract.dates import ImpossibleDate, parse_date
+from ip5pub.extract.pagedate import date_in_line, find_date
 from ip5pub.extract.text import clean_line
 from ip5pub.model import Draft, SourceError, SourceRef
 from ip5pub.readers import Reader
+from ip5pub.readers.context import NO_SITES, ReadContext, SiteProfile, select
 from ip5pub.readers.decode import decode
 from ip5pub.readers.htmltext import Block, clean_blocks, fragment_blocks, is_prose, to_markdown, xml_blocks
 from ip5pub.readers.htmlowner import find_owner
-from ip5pub.readers.htmltitle import element_text, find_title, title_segments  # noqa: F401 - title_segments: used by callers
+from ip5pub.readers.htmltitle import Candidate, element_text, find_title, title_segments  # noqa: F401 - title_segments: used by callers
 from ip5pub.readers.layout import Layout, marks
 from ip5pub.readers.recovery import locate, norm, recover_missed
 from ip5pub.readers.text import HEADER_FIELD
@@ -155,24 +158,37 @@ def _extract(text: str) -> list[Block]:
     return blocks
 
 
-def page_hints(text: str) -> tuple[dict[str, object], list[Block], str | None]:
+def page_hints(text: str, context: ReadContext = NO_SITES) -> tuple[dict[str, object], list[Block], str | None]:
     """(hints, article blocks, date error) of one HTML page.
 
-    hints["_from"] says where each field came from (kept out of the notice's
-    front matter, for review)."""
+    A site profile for the page's host (context) is applied first: its drop
+    selectors remove furniture, its body, title and date selectors win over
+    the generic rules. hints["_from"] says where each field came from (kept
+    out of the notice's front matter, for review)."""
     tree = parse_tree(text)
     meta = _meta(tree)
-    blocks = _extract(text)
-    located = locate(tree, blocks)
-    layout = Layout(tree, located.container)
     url = _canonical(tree, meta)
+    profile = context.profile_for(urlsplit(url).hostname if url else meta.get("sitedomain"))
+    if profile and profile.drop:
+        for selector in profile.drop:
+            for el in select(tree, selector):
+                el.drop_tree()
+        import lxml.html
+
+        text = lxml.html.tostring(tree, encoding="unicode")
+    chosen = select(tree, profile.body) if profile and profile.body else []
+    blocks = [b for el in chosen for b in fragment_blocks(el)] if chosen else _extract(text)
+    located = locate(tree, blocks)
+    layout = Layout(tree, chosen[0] if chosen else located.container)
     lines = _lines(tree)
     office, publisher, publisher_from = find_owner(url, meta, tree, lines)
     owners = tuple(ALIASES.get(office or "", ())) + ((publisher,) if publisher else ())
-    title = find_title(tree, meta, layout, owners)
+    title = _profile_title(tree, profile) or find_title(tree, meta, layout, owners)
     if title is None:
-        raise SourceError("", "no title found (no <title>, og:title or headline)")
-    if blocks:
+        raise SourceError("", "no title found (no <title>, og:title or headline)")  # read() adds the fix
+    if chosen:
+        pass  # the profile's body is the article as it stands
+    elif blocks:
         blocks = recover_missed(tree, blocks, title.text, layout.is_furniture, located)
     else:
         # Nothing found by trafilatura: fall back to the article or main container.
@@ -181,8 +197,15 @@ def page_hints(text: str) -> tuple[dict[str, object], list[Block], str | None]:
         blocks = fragment_blocks(container) if container is not None else []
     blocks = _without_standfirst(tree, clean_blocks(blocks, title.text, HEADER_FIELD))
     first = next((b.text for b in blocks if b.kind == "p"), "")
-    date, error = find_date(tree, meta, lines, title.text, first[:20], layout.is_furniture)
-    hints: dict[str, object] = {"title": title.text, "_from": {"title": title.source, "publisher": publisher_from}}
+    sources = {"title": title.source, "publisher": publisher_from}
+    date, error = _profile_date(tree, profile), None
+    if date:
+        sources["date"] = "site profile date"
+    else:
+        date, error = find_date(tree, meta, lines, title.text, first[:20], layout.is_furniture)
+    if chosen:
+        sources["body"] = "site profile body"
+    hints: dict[str, object] = {"title": title.text, "_from": sources}
     if date:
         hints["date"] = date
     if office:
@@ -192,6 +215,25 @@ def page_hints(text: str) -> tuple[dict[str, object], list[Block], str | None]:
     if url:
         hints["url"] = url
     return hints, blocks, error
+
+
+def _profile_title(tree, profile: SiteProfile | None) -> Candidate | None:
+    found = select(tree, profile.title) if profile and profile.title else []
+    text = element_text(found[0]) if found else ""
+    return Candidate(text, "site profile title", found[0]) if text else None
+
+
+def _profile_date(tree, profile: SiteProfile | None):
+    """The date the profile's selector points at (a datetime attribute, else the text), or None."""
+    for el in select(tree, profile.date) if profile and profile.date else []:
+        for value in (el.get("datetime"), el.get("content"), element_text(el)):
+            try:
+                found = parse_date(value or "") or (date_in_line(value) if value else None)
+            except ImpossibleDate:
+                found = None
+            if found:
+                return found
+    return None
 
 
 _STANDFIRST = re.compile(r"sub-?title|standfirst|\bdek\b|strapline|teaser|kicker|sub-?head(?:line)?\b", re.I)
@@ -205,14 +247,20 @@ def _without_standfirst(tree, blocks: list[Block]) -> list[Block]:
     return blocks
 
 
-def read(path: Path, data: bytes, ref: SourceRef) -> list[Draft]:
+def read(path: Path, data: bytes, ref: SourceRef, context: ReadContext = NO_SITES) -> list[Draft]:
     text = decode(data, declared_charset(data))
-    hints, blocks, error = page_hints(text)
+    try:
+        hints, blocks, error = page_hints(text, context)
+    except SourceError as exc:
+        if exc.reason.startswith("no title found"):
+            raise SourceError("", f'{exc.reason}; add "title: ..." to {ref.path}.meta.yaml') from None
+        raise
     if "date" not in hints and error:
         raise SourceError("", error)
     body = to_markdown(blocks)
     if not body.strip():
-        raise SourceError("", "no article text found in the page")
+        raise SourceError("", f"no article text found in the page; copy the article's text into a .txt or .md "
+                              f"file beside {ref.path}, or give its site a profile with a body selector")
     return [Draft(body=body, source=ref, hints=hints)]
 
 

@@ -8,12 +8,13 @@ from pathlib import Path
 from ip5pub import frontmatter
 from ip5pub.model import Draft, SourceError, SourceRef
 from ip5pub.readers import Reader
+from ip5pub.readers.context import NO_SITES, ReadContext
 from ip5pub.readers.decode import decode
 
 _HEADING = re.compile(r"^#\s+(?P<title>.+?)\s*#*\s*$")
 
 
-def read(path: Path, data: bytes, ref: SourceRef) -> list[Draft]:
+def read(path: Path, data: bytes, ref: SourceRef, context: ReadContext = NO_SITES) -> list[Draft]:
     try:
         meta, body = frontmatter.split(decode(data))
     except frontmatter.FrontMatterError as exc:

@@ -10,6 +10,7 @@ from ip5pub.extract.dates import ImpossibleDate, parse_date
 from ip5pub.extract.text import clean_line
 from ip5pub.model import Draft, SourceError, SourceRef
 from ip5pub.readers import Reader
+from ip5pub.readers.context import NO_SITES, ReadContext
 from ip5pub.readers.decode import decode
 
 # Labels of header lines under the title; each maps to a hint key.
@@ -228,7 +229,7 @@ def parse_text(text: str) -> tuple[dict[str, object], list[str]]:
     return hints, paragraphs(body)
 
 
-def read(path: Path, data: bytes, ref: SourceRef) -> list[Draft]:
+def read(path: Path, data: bytes, ref: SourceRef, context: ReadContext = NO_SITES) -> list[Draft]:
     hints, paras = parse_text(decode(data))
     if not paras:
         raise SourceError("", "no body text under the title")
