@@ -24,7 +24,7 @@ from ip5pub.extract.language import detect_language, normalize_tag
 from ip5pub.extract.offices import OFFICIAL_NAMES, office_code, offices_mentioned
 from ip5pub.extract.text import split_sentences, word_count
 from ip5pub.model import OFFICES, UNKNOWN_PUBLISHER, Draft, Event, Notice, SourceError, SourceRef
-from ip5pub.validate import clean_text, clean_value
+from ip5pub.validate import ACRONYM_MAX, NAME_MAX, TITLE_MAX, clean_text, clean_value, one_line
 
 KEY_ORDER = ("id", "title", "date", "office", "publisher", "language", "translated_from", "attribution",
              "summary", "event", "offices", "acronyms", "words", "duplicates", "source")
@@ -185,7 +185,7 @@ def build_notice(draft: Draft) -> Notice:
     if bad:
         raise SourceError(draft.source.path, "; ".join(bad))
 
-    title = " ".join(str(hints.get("title") or "").split())
+    title = one_line(str(hints.get("title") or ""), TITLE_MAX)
     if not title:
         raise SourceError(draft.source.path, "no title found" + fix_line(draft, 'title: "..."'))
     try:
@@ -214,11 +214,12 @@ def build_notice(draft: Draft) -> Notice:
         office = office_code(publisher)
     if office and (not publisher or office_code(publisher) == office):
         publisher = OFFICIAL_NAMES[office] if not publisher or publisher.upper() == office else publisher
-    publisher = " ".join(str(publisher or UNKNOWN_PUBLISHER).split())
+    publisher = one_line(str(publisher or UNKNOWN_PUBLISHER), NAME_MAX)
+    attribution = one_line(attribution, NAME_MAX) if isinstance(attribution, str) else attribution
 
     language = normalize_tag(hints.get("language")) or detect_language(title + "\n" + plain)
     translated_from = normalize_tag(hints.get("translated_from")) or attr.translated_from(attribution)
-    summary = " ".join(str(hints.get("summary") or _summary(blocks)).split())
+    summary = one_line(str(hints.get("summary") or _summary(blocks)), SUMMARY_MAX)
     try:
         event = _event(hints["event"]) if "event" in hints else find_event(" ".join(split_sentences(plain)[:2]), date.year)
     except InvalidNotice as exc:
@@ -234,6 +235,7 @@ def build_notice(draft: Draft) -> Notice:
         # text uses without spelling out (a fact about the office, and what a
         # glossary reader needs: the seed says "CNIPA" and never expands it).
         acronyms = acro.with_office_names(acro.find_acronyms(plain), plain)
+    acronyms = {k: one_line(v, NAME_MAX) for k, v in acronyms.items() if len(k) <= ACRONYM_MAX}
 
     source = _source(hints.get("source"), draft.source)
     if _web(hints.get("url")) and not source.url:

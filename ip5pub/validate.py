@@ -26,6 +26,26 @@ def clean_text(text: str) -> str:
     return _CONTROLS.sub("", _SPACING.sub(" ", text))
 
 
+# One-line fields are capped: a title is laid out as a heading, in the
+# contents and in running heads, and 10,000 words of it took 32 s to lay out
+# (2 MB did not finish). Longer text is cut at a word, with an ellipsis.
+TITLE_MAX = 300  # characters; the longest title in the corpus is under 150
+NAME_MAX = 200  # publisher, attribution, a glossary expansion
+ACRONYM_MAX = 40  # a glossary entry's key; a longer one is no acronym and is dropped
+
+
+def one_line(text: str, limit: int) -> str:
+    """`text` on one line, at most `limit` characters (cut at a space when one is near)."""
+    text = " ".join(text.split())
+    if len(text) <= limit:
+        return text
+    cut = text[: limit - 1]
+    space = cut.rfind(" ")
+    if space >= limit * 3 // 4:
+        cut = cut[:space]
+    return cut.rstrip() + "…"
+
+
 def clean_value(value: object) -> object:
     """`value` with clean_text applied to every string in it, keys included."""
     if isinstance(value, str):

@@ -85,3 +85,50 @@ def elapsed(fn, *args):
     t = time.perf_counter()
     result = fn(*args)
     return result, time.perf_counter() - t
+
+
+_OFFICES = ["CNIPA", "EPO", "JPO", "KIPO", "USPTO", "WIPO"]
+_WORDS = ("applicants office examiners filing fees guidance notice procedure search report patent design trademark "
+          "renewal portal system users period request decision appeal opposition hearing translation priority "
+          "classification database statistics quarter region programme pilot partner exchange training").split()
+
+
+def same_day_feed(n: int, name_offices: bool = False, seed: int = 11) -> bytes:
+    """An RSS feed of `n` items published the same day, each with its own made-up text
+    (about 80 words); with `name_offices`, every body names two offices and a few numbers."""
+    rnd = random.Random(seed)
+    items = []
+    for i in range(n):
+        words = [rnd.choice(_WORDS) for _ in range(80)]
+        if name_offices:
+            a, b = rnd.sample(_OFFICES, 2)
+            words[5:5] = ["the", a, "and", "the", b, "reported", str(rnd.randint(1000, 99999)), "requests", "and",
+                          f"{rnd.randint(1, 99)}%", "growth"]
+        body = " ".join(words).capitalize() + "."
+        items.append(f"<item><title>Item {i + 1}: {' '.join(words[:4])}</title><link>https://news.example.org/{i + 1}"
+                     f"</link><pubDate>Tue, 29 Jun 2021 08:00:00 GMT</pubDate><description>{body}</description></item>")
+    return ('<?xml version="1.0" encoding="UTF-8"?><rss version="2.0"><channel><title>Example IP news</title>'
+            "<link>https://news.example.org/</link><description>Daily items</description>"
+            + "".join(items) + "</channel></rss>").encode()
+
+
+def short_paragraph_page(n: int = 16_000, seed: int = 3) -> bytes:
+    """A saved page whose article is `n` short paragraphs (what made paragraph recovery quadratic)."""
+    rnd = random.Random(seed)
+    paras = "".join(f"<p>{' '.join(rnd.choice(_WORDS) for _ in range(6)).capitalize()} {i}.</p>" for i in range(n))
+    return ("<!DOCTYPE html><html><head><title>Notice with many paragraphs - Example office</title>"
+            '<meta property="article:published_time" content="2021-06-30"></head><body><nav><a href="/">Home</a>'
+            f"</nav><article><h1>Notice with many paragraphs</h1><div>{paras}</div></article>"
+            "<footer>Contact us</footer></body></html>").encode()
+
+
+def text_page(size: int = 9_900_000, seed: int = 5) -> bytes:
+    """A saved page of `size` bytes that is nearly all text, in short paragraphs."""
+    rnd = random.Random(seed)
+    out, total = [], 0
+    while total < size:
+        p = f"<p>{' '.join(rnd.choice(_WORDS) for _ in range(rnd.randint(3, 12))).capitalize()}.</p>"
+        out.append(p)
+        total += len(p)
+    return ("<html><head><title>Long page</title></head><body><article><h1>Long page</h1><p>Published 2021-06-30</p>"
+            + "".join(out) + "</article></body></html>").encode()

@@ -9,8 +9,8 @@ from pathlib import Path
 
 import pytest
 
-from bounds import heavy_docx, lying_docx, measured
-from conftest import SOURCES, run_cli
+from bounds import heavy_docx, lying_docx, measured, same_day_feed, short_paragraph_page, text_page
+from conftest import SOURCES
 
 SEED = SOURCES / "cnipa-2021-06-29-ip5-heads-meeting.txt"
 DOCX = SOURCES / "docx-wipo-2023-02-28-pct-filings-2022.docx"
@@ -98,6 +98,82 @@ def test_pandoc_is_the_bundled_binary_whatever_is_on_path(tmp_path):
     assert pandoc_path().is_absolute() and "pypandoc" in pandoc_path().parts
 
 
-def test_run_cli_is_used(tmp_path):  # the shared helper still works with these workspaces
-    ws = _workspace(tmp_path)
-    assert run_cli("list", cwd=ws).returncode == 0
+# Duplicate detection ------------------------------------------------------------------------
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("items, offices, seconds", [(10_000, False, 60), (1_000, True, 20)])
+def test_a_feed_of_same_day_items_is_normalized_in_bounded_time_and_memory(tmp_path, items, offices, seconds):
+    """Every pair in the date window was compared: 5,000 items took 22 s and 2.3 GB, 10,000 100 s and 9.3 GB."""
+    ws = _workspace(tmp_path, **{"feed.xml": same_day_feed(items, name_offices=offices)})
+    proc, took, rss = measured(["normalize", "sources", "-o", "out"], ws)
+    assert proc.returncode == 0, proc.stderr
+    assert len(list((ws / "out").iterdir())) == items + 1
+    assert took < seconds and rss < 1024, (took, rss)
+
+
+def test_candidate_pairs_grow_with_the_notices_not_their_square():
+    """3,000 notices of one day that share their offices, anchors and most words: each keeps a bounded list."""
+    import datetime as dt
+    import time
+
+    from ip5pub.dedup import MAX_PARTNERS, candidate_pairs, link_duplicates
+    from ip5pub.model import Notice, SourceRef
+
+    notices = [Notice(id=f"n{i:05d}", title="t", date=dt.date(2021, 6, 29), office="EPO", publisher="EPO",
+                      language="en", summary="", source=SourceRef(f"s{i}", "", "text"),
+                      body=f"The EPO and the JPO reported 275,900 PCT filings and {i} requests in IP5 offices.\n",
+                      offices=("EPO", "JPO")) for i in range(3000)]
+    started = time.perf_counter()
+    pairs = candidate_pairs(notices)
+    assert len(pairs) <= len(notices) * MAX_PARTNERS
+    link_duplicates(notices)
+    assert time.perf_counter() - started < 20
+
+
+# Pages, titles --------------------------------------------------------------------------------
+
+
+def test_a_page_of_ten_megabytes_of_text_is_refused_before_extraction(tmp_path):
+    """9.9 MB of short paragraphs took 238 s of extraction before its article was found too long."""
+    ws = _workspace(tmp_path, **{"long.html": text_page()})
+    proc, took, rss = measured(["normalize", "sources", "-o", "out"], ws)
+    line = _one_error(proc, "long.html")
+    assert "characters of text; an article is at most 1,000,000" in line
+    assert took < 15 and rss < 600, (took, rss)
+
+
+@pytest.mark.slow
+def test_sixteen_thousand_short_paragraphs_are_read_in_bounded_time(tmp_path):
+    """Paragraph recovery compared every paragraph with every other: 20-27 s for this page."""
+    ws = _workspace(tmp_path, **{"page.html": short_paragraph_page(16_000)})
+    proc, took, rss = measured(["normalize", "sources", "-o", "out"], ws)
+    assert proc.returncode == 0, proc.stderr
+    notice = next(p for p in (ws / "out").iterdir() if "many-paragraphs" in p.name).read_text()
+    assert "Exchange priority" in notice or notice.count("\n\n") > 15_000
+    assert took < 30 and rss < 600, (took, rss)
+
+
+TITLE_10K = " ".join(f"w{i % 10}" for i in range(10_000))  # 40 KB: inside the front matter's 64 KiB
+
+
+def test_titles_and_one_line_fields_are_capped():
+    from ip5pub.model import Draft, SourceRef
+    from ip5pub.normalize import build_notice
+    from ip5pub.validate import NAME_MAX, TITLE_MAX
+
+    notice = build_notice(Draft(body="The office opened a help desk.\n", source=SourceRef("x.md", "0", "markdown"),
+                                hints={"title": TITLE_10K, "date": "2021-06-30", "publisher": "P " * 5000,
+                                       "summary": "S " * 5000, "acronyms": {"HD": "Help " * 1000, "X" * 41: "y"}}))
+    assert len(notice.title) <= TITLE_MAX and notice.title.endswith("…") and notice.title.startswith("w0 w1 w2")
+    assert len(notice.publisher) <= NAME_MAX and len(notice.summary) <= 400
+    assert list(notice.acronyms) == ["HD"] and len(notice.acronyms["HD"]) <= NAME_MAX
+
+
+@pytest.mark.slow
+def test_a_ten_thousand_word_title_is_laid_out_in_seconds(tmp_path):
+    """It took 32 s to lay out; 2 MB of title did not finish in 10 minutes."""
+    ws = _workspace(tmp_path, **{"long-title.md": f"---\ntitle: {TITLE_10K}\ndate: 2021-06-30\n---\n\nBody.\n".encode()})
+    proc, took, rss = measured(["render", "-f", "pdf"], ws)
+    assert proc.returncode == 0, proc.stderr
+    assert took < 30, took
