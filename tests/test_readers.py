@@ -220,6 +220,14 @@ TITLES = [
     ("<title>Results of the meeting | Japan Patent Office</title>", "<h1>Results of the meeting</h1>", "Results of the meeting"),
     ('<title>Site</title><meta property="og:title" content="Treaty adopted in Geneva">', "<div>x</div>", "Treaty adopted in Geneva"),
     ("<title>第十四次五局局长会议召开 - 国家知识产权局</title>", "<div class='header'><h1>国家知识产权局</h1></div>", "第十四次五局局长会议召开"),
+    # a section before the headline, a site name after it
+    ("<title>Opinion | Fees are going up - Example Times</title>", "<h1>Fees are going up</h1>", "Fees are going up"),
+    # a Chinese headline shorter in characters than the Latin site name
+    ("<title>五局局长会议召开 - Example Intellectual Property News</title>", "<h2>五局局长会议召开</h2>", "五局局长会议召开"),
+    # the description names only a real heading: a standfirst repeating it is no headline
+    ('<title>European Patent Office</title><meta name="description" content="More Unitary Patents than expected were registered.">',
+     "<h1>Unitary Patent: a strong year</h1><p class='subtitle'>More Unitary Patents than expected were registered.</p>",
+     "Unitary Patent: a strong year"),
 ]
 
 

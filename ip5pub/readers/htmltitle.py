@@ -80,10 +80,22 @@ def substantial(text: str, words: int = 4) -> bool:
     return len(text.split()) >= words or cjk >= 8
 
 
-def site_names(tree, meta: dict[str, str], extra: tuple[str, ...] = ()) -> set[str]:
-    """Keys of every name the page gives its site or publisher."""
-    page_title = clean_line(tree.findtext(".//title") or "")
-    names = [meta.get(k, "") for k in SITE_META[:4]] + title_segments(page_title)[1:] + list(extra)
+def _width(text: str) -> int:
+    return sum(2 if re.match(r"[\u3040-\u30ff\u3400-\u9fff\uac00-\ud7af]", ch) else 1 for ch in text)
+
+
+def site_names(tree, meta: dict[str, str], extra: tuple[str, ...] = (), headings: tuple[str, ...] = ()) -> set[str]:
+    """Keys of every name the page gives its site or publisher.
+
+    "Headline | Site", "Section | Headline - Site": every part of <title> but
+    the headline names the site or a section; the headline is the part the
+    page prints as a heading, else the widest."""
+    segments = title_segments(clean_line(tree.findtext(".//title") or ""))
+    printed = {_key(h) for h in headings}
+    widest = max(segments, key=_width) if segments else ""
+    head = max((s for s in segments if _key(s) in printed), key=_width, default=widest)
+    others = [s for s in segments if s != head] if len(segments) > 1 else []
+    names = [meta.get(k, "") for k in SITE_META[:4]] + others + list(extra)
     return {_key(n) for n in names if _key(n)}
 
 
@@ -117,12 +129,13 @@ def printed_headlines(tree, layout: Layout) -> list[Candidate]:
 def find_title(tree, meta: dict[str, str], layout: Layout, owners: tuple[str, ...] = ()) -> Candidate | None:
     """The headline by the precedence in the module's docstring; `owners` are more names of the site."""
     page_title = clean_line(tree.findtext(".//title") or "")
-    sites = site_names(tree, meta, owners)
+    headlines = printed_headlines(tree, layout)
+    sites = site_names(tree, meta, owners, tuple(c.text for c in headlines))
     fields = {k: meta[k] for k in TITLE_META if meta.get(k)}
     if page_title:
         fields["<title>"] = page_title
     fields = {k: v for k, v in fields.items() if _key(v) not in sites}  # a field that is only the site's name
-    printed = [c for c in printed_headlines(tree, layout) if _key(c.text) not in sites]
+    printed = [c for c in headlines if _key(c.text) not in sites]
     description = meta.get("description", "")
 
     def named(c: Candidate) -> bool:
