@@ -52,9 +52,16 @@ lint: $(VENV)/.installed
 	$(BIN)/mypy
 
 # Third-party checkers that slow tests run when they are installed (CI does):
-# pdfua and outloud from PyPI for PDF/UA-1.
+# pdfua and outloud from PyPI for PDF/UA-1; DAISY Ace from npm for the EPUB,
+# with Node.js and Debian's chromium for it to drive (the browser puppeteer
+# would download is not fetched). Where one cannot be had, its tests skip.
+ACE := @daisy/ace-cli@1.4.6
 checkers: $(VENV)/.installed
 	$(BIN)/pip install --quiet -e '.[checkers]'
+	@$(MAKE) --no-print-directory _packages PACKAGES="nodejs npm chromium"
+	@command -v ace-cli >/dev/null || { command -v npm >/dev/null && [ "$$(id -u)" = 0 ] && \
+	  echo "installing: $(ACE)" && PUPPETEER_SKIP_DOWNLOAD=1 npm install --global --no-fund --no-audit --loglevel=error $(ACE); } \
+	  || echo "warning: DAISY Ace is not installed; install it with: sudo PUPPETEER_SKIP_DOWNLOAD=1 npm install -g $(ACE)"
 
 bench: $(VENV)/.installed system-deps test-system-deps
 	$(BIN)/python bench/bench.py
@@ -95,6 +102,9 @@ _packages:
 	    poppler-utils) command -v pdftotext >/dev/null ;; \
 	    default-jre-headless) command -v java >/dev/null ;; \
 	    qpdf) command -v qpdf >/dev/null ;; \
+	    nodejs) command -v node >/dev/null ;; \
+	    npm) command -v npm >/dev/null ;; \
+	    chromium) command -v chromium >/dev/null ;; \
 	    *) false ;; \
 	  esac || missing="$$missing $$pkg"; \
 	done; \
