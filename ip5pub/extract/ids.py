@@ -13,7 +13,7 @@ _SAFE_ID = re.compile(r"[a-z0-9][a-z0-9-]{0,119}")
 # notice with one of them would break the contents' links and fail EPUBCheck.
 # tests/test_hostile_output.py checks every literal id in styles/ is here.
 TEMPLATE_IDS = {"contents", "glance", "glossary", "office-index", "toc", "landmarks", "nav", "ncx", "css",
-                "cover", "cover-image", "title", "subtitle", "pub-id", "creator"}
+                "cover", "cover-image", "title", "subtitle", "pub-id", "creator", "conformance"}
 _TEMPLATE_PATTERN = re.compile(r"nav-\d+|ch\d+")  # numbered ids: navPoints, chapter files
 
 
