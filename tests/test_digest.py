@@ -248,46 +248,6 @@ class TestEditions:
         assert result.exit_code == 2 and "not an ip5pub digest manifest" in result.output
 
 
-@pytest.mark.slow
-def test_ci_workflow_steps_run_as_written(tmp_path):
-    """The workflow's own shell steps, run twice in a fresh workspace (the second
-    time with the first run's manifest as the previous edition)."""
-    import os
-    import subprocess
-    import sys
-
-    import yaml
-
-    from conftest import ROOT, EPOCH
-
-    workflow = yaml.safe_load((ROOT / ".github/workflows/digest.yml").read_text())
-    steps = {s.get("name"): s for s in workflow["jobs"]["digest"]["steps"]}
-    assert workflow[True]["schedule"] and "workflow_dispatch" in workflow[True]  # YAML reads `on:` as True
-    assert {"build/digest.txt", "build/brief.pdf", "build/brief.epub"} <= set(
-        steps["Upload digest, brief and EPUB"]["with"]["path"].split())
-    ws = make_workspace(tmp_path / "ci")
-    (ws / ".venv").symlink_to(tmp_path, target_is_directory=True)  # .venv/bin/ip5pub -> this interpreter
-    (tmp_path / "bin").mkdir()
-    (tmp_path / "bin/ip5pub").write_text(f"#!/bin/sh\nexec {sys.executable} -m ip5pub \"$@\"\n")
-    (tmp_path / "bin/ip5pub").chmod(0o755)
-    summary = tmp_path / "summary.md"
-    env = {**os.environ, "SINCE": "2021-06-01", "UNTIL": "1d", "GITHUB_STEP_SUMMARY": str(summary),
-           "SOURCE_DATE_EPOCH": EPOCH}
-
-    def step(name: str) -> None:
-        proc = subprocess.run(["bash", "-eo", "pipefail", "-c", steps[name]["run"]], cwd=ws, env=env,
-                              capture_output=True, text=True)
-        assert proc.returncode == 0, f"{name}:\n{proc.stdout}\n{proc.stderr}"
-
-    step("Digest, brief and EPUB")
-    step("Keep this edition's manifest for the next run")
-    assert "Since the edition" not in summary.read_text()
-    step("Digest, brief and EPUB")
-    assert "Since the edition of 1 July 2021: 0 new, 0 revised, 0 no longer in the sources" in summary.read_text()
-    for name in ("digest.txt", "digest.md", "digest.txt.json", "brief.pdf", "brief.epub"):
-        assert (ws / "build" / name).stat().st_size > 0, name
-
-
 GOLDEN = Path(__file__).parent / "data" / "digest"
 
 
