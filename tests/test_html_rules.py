@@ -57,3 +57,16 @@ def test_a_refusal_says_which_line_fixes_it(tmp_path):
                                  "undated.html.meta.yaml")
     (tmp_path / "undated.html.meta.yaml").write_text("date: 2024-03-04\n", encoding="utf-8")
     assert _notice(tmp_path, page, "undated.html").date.isoformat() == "2024-03-04"
+
+
+def test_a_hover_card_inside_a_sentence_is_not_text_but_the_name_it_hangs_on_is(tmp_path):
+    page = ("<html><head><title>Fees | Example IP News</title>"
+            "<meta property='article:published_time' content='2024-03-04'></head><body><article><h1>Fees</h1>"
+            "<p>The <span class='rollover-people'><a href='#'>Japan Patent Office</a><span class='rollover-people-block'>"
+            "<a href='#'>JPO opens a new office</a> <a href='#'>JPO cuts fees</a></span></span> (JPO) will open its new "
+            "online filing service to all applicants on 1 April 2024, it said.</p>"
+            "<p>The <span class='tooltip'>PCT<span class='tooltiptext'>Patent Cooperation Treaty</span></span> "
+            f"fees stay as they are for applicants from every country.</p><p>{SECOND}</p></article></body></html>")
+    assert _paragraphs(_notice(tmp_path, page)) == [
+        "The Japan Patent Office (JPO) will open its new online filing service to all applicants on 1 April 2024, it said.",
+        "The PCT fees stay as they are for applicants from every country.", SECOND]

@@ -169,10 +169,13 @@ def page_hints(text: str, context: ReadContext = NO_SITES) -> tuple[dict[str, ob
     meta = _meta(tree)
     url = _canonical(tree, meta)
     profile = context.profile_for(urlsplit(url).hostname if url else meta.get("sitedomain"))
-    if profile and profile.drop:
-        for selector in profile.drop:
-            for el in select(tree, selector):
-                el.drop_tree()
+    # Hover cards (a name's pop-up with its latest stories) sit inside the sentence
+    # that names the person; shown only on hover, they are not text a reader reads.
+    dropped = [el for el in tree.iter() if isinstance(el.tag, str) and _HOVER_CARD.search(el.get("class") or "")]
+    dropped += [el for selector in (profile.drop if profile else ()) for el in select(tree, selector)]
+    if dropped:
+        for el in dropped:
+            el.drop_tree()
         import lxml.html
 
         text = lxml.html.tostring(tree, encoding="unicode")
@@ -236,6 +239,9 @@ def _profile_date(tree, profile: SiteProfile | None):
     return None
 
 
+# The pop-up part only ("tooltiptext", "rollover-people-block"): the word it hangs on stays.
+_HOVER_CARD = re.compile(r"(?:^|\s)(?:[\w-]*(?:rollover|hover-?card|tooltip|popover)[\w-]*"
+                         r"(?:block|card|box|content|panel|body|text)|hovercard)(?:\s|$)", re.I)
 _STANDFIRST = re.compile(r"sub-?title|standfirst|\bdek\b|strapline|teaser|kicker|sub-?head(?:line)?\b", re.I)
 
 
