@@ -159,7 +159,7 @@ def test_hostile_notice_leaves_no_markup_in_the_epub(hostile_render):
 
 def test_the_pdf_fetcher_loads_only_styles_and_data(tmp_path):
     """The one gate WeasyPrint loads through: what a notice could name is refused."""
-    from ip5pub.fetch import MAX_RESOURCE, StylesOnlyFetcher
+    from ip5pub.render.url_fetcher import MAX_RESOURCE, StylesOnlyFetcher
     from ip5pub.workspace import Config, Workspace, packaged_styles
 
     (tmp_path / "styles").mkdir()

@@ -21,7 +21,10 @@ import pytest
 from pypdf import PdfReader
 
 from ip5pub.cli import main
-from ip5pub.render import pdf_chunks
+from ip5pub.render.chunked import plan, tree
+from ip5pub.render.chunked.assemble import assemble
+from ip5pub.render.chunked.furniture import furniture_document
+from ip5pub.render.chunked.worker import Job, layout
 
 from conftest import ROOT, run_cli
 
@@ -155,7 +158,7 @@ def test_the_brief_spans_several_chunks(ws):
     from ip5pub.readers import source_files
 
     shown = stories(normalize_sources(source_files(ws / "sources"), base=ws).notices, "en")
-    ranges = pdf_chunks.plan([s.notice.id for s in shown], SIZE)
+    ranges = plan.plan([s.notice.id for s in shown], SIZE)
     assert len(ranges) >= 5
     assert [i for r in ranges for i in range(*r)] == list(range(len(shown)))
 
@@ -264,11 +267,11 @@ def test_a_page_reference_is_taken_out_and_drawn_again_with_its_number(tmp_path,
     laid out with the stand-in, which never reaches the page; the furniture
     writes the number (shorter than the stand-in, or longer) in its place,
     a leader's dots up to it."""
-    root = pdf_chunks._parse(REFERENCING.format(tail=""))
-    pdf_chunks.content_document(root, 88)
+    root = tree.parse(REFERENCING.format(tail=""))
+    tree.content_document(root, 88)
     styles = (str(ROOT / "styles"),)
-    job = pdf_chunks.Job(root, str(ROOT / "styles") + "/", "", styles)
-    laid, _, _ = pdf_chunks._layout(job)
+    job = Job(root, str(ROOT / "styles") + "/", "", styles)
+    laid, _, _ = layout(job)
     assert laid.pages == 2 and laid.anchors["far"] == 1
     refs = laid.refs[0]
     assert [(r["target"], r["parts"], r["leader"]) for r in refs] == [("far", [None], ". "), ("far", [" (p. ", None, ")"], None)]
@@ -276,11 +279,11 @@ def test_a_page_reference_is_taken_out_and_drawn_again_with_its_number(tmp_path,
     drawn = subprocess.run(["pdftotext", str(tmp_path / "content.pdf"), "-"], capture_output=True, text=True).stdout
     assert "88" not in drawn and "Page" not in drawn  # no stand-in, no margin box
 
-    parts = pdf_chunks.Parts(pdf_chunks._parse(REFERENCING.format(tail='<main class="notices"></main>')))
-    pages = [pdf_chunks.FurniturePage("", None, tuple((r, number) for r in refs)), pdf_chunks.FurniturePage("", None)]
-    furniture = pdf_chunks.furniture_document(parts, 1, pages, 2, digits=2)
-    under, _, _ = pdf_chunks._layout(pdf_chunks.Job(furniture, job.base_url, "", styles))
-    (tmp_path / "book.pdf").write_bytes(pdf_chunks.assemble([laid.pdf], [under.pdf]))
+    parts = tree.Parts(tree.parse(REFERENCING.format(tail='<main class="notices"></main>')))
+    pages = [plan.FurniturePage("", None, tuple((r, number) for r in refs)), plan.FurniturePage("", None)]
+    furniture = furniture_document(parts, 1, pages, 2, digits=2)
+    under, _, _ = layout(Job(furniture, job.base_url, "", styles))
+    (tmp_path / "book.pdf").write_bytes(assemble([laid.pdf], [under.pdf]))
     texts = page_texts(tmp_path / "book.pdf")
     assert re.search(rf"Far section \.(?: \.)+\s*{number}\n", texts[0]), texts[0]
     assert f"See the far section there (p. {number})\n" in texts[0]

@@ -16,6 +16,7 @@ from jinja2 import Environment
 
 from ip5pub.edition import Baseline
 from ip5pub.model import Brief, Notice
+from ip5pub.render.contract import CLASSES
 from ip5pub.workspace import Config, Workspace
 
 FORMATS = {"pdf": "pdf", "epub": "epub", "txt": "digest", "md": "digest", "html": "html"}
@@ -50,5 +51,5 @@ def render(fmt: str, brief: Brief, ctx: RenderContext, out: Path) -> Path:
 
 def template_context(brief: Brief, ctx: RenderContext, **extra) -> dict:
     """What every template receives (documented in the README)."""
-    return {"brief": brief, "config": ctx.config, "edition": ctx.edition,
+    return {"brief": brief, "config": ctx.config, "edition": ctx.edition, "classes": CLASSES,
             "glance": 0 < len(brief.stories) <= ctx.config.glance_limit, **extra}

@@ -13,6 +13,7 @@ from markupsafe import Markup
 from ip5pub.model import OFFICES, Brief, Story
 from ip5pub.output import atomic_write
 from ip5pub.render import RenderContext, template_context
+from ip5pub.render.contract import CLASSES
 from ip5pub.templates import stylesheet
 
 SUFFIX = ".html"
@@ -68,7 +69,7 @@ def link_notes(body_html: str) -> Markup:
             return m.group(0)
         if htmllib.unescape(re.sub(r"<[^>]+>", "", text)).strip() == htmllib.unescape(href).strip():
             return m.group(0)
-        return f'{m.group(0)}<span class="link-note">{href}</span>'
+        return f'{m.group(0)}<span class="{CLASSES.link_note}">{href}</span>'
 
     return Markup(_LINK.sub(note, str(body_html)))
 

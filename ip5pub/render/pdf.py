@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import contextlib
 import datetime as dt
 import io
 import logging
@@ -12,29 +11,16 @@ from typing import Any
 
 from ip5pub.model import Brief, Notice
 from ip5pub.output import atomic_write
-from ip5pub.render import RenderContext, html, pdf_archive, pdf_tags
+from ip5pub.render import RenderContext, chunked, html, pdf_archive, pdf_tags, weasy
+from ip5pub.render.chunked import tree
 from ip5pub.templates import stylesheet
+from ip5pub.workspace import style_roots
 
 SUFFIX = ".pdf"
 PAGE_SIZES = {"A4": "A4", "Letter": "letter"}
 VARIANTS = ("pdf/a-3b", "pdf/ua-1")
 
 log = logging.getLogger("ip5pub.pdf")
-
-
-class _Collect(logging.Handler):
-    """Keeps WeasyPrint's warnings: missing glyphs apart, the rest as text."""
-
-    def __init__(self) -> None:
-        super().__init__(logging.WARNING)
-        self.missing: dict[str, None] = {}  # ordered set of characters
-        self.other: dict[str, None] = {}
-
-    def emit(self, record: logging.LogRecord) -> None:
-        if isinstance(record.msg, str) and record.msg.startswith(".notdef glyph") and isinstance(record.args, tuple):
-            self.missing[str(record.args[0])] = None
-        else:
-            self.other[record.getMessage()] = None
 
 
 def font_package(char: str) -> str:
@@ -83,75 +69,61 @@ def attachments(brief: Brief, ctx: RenderContext, fetcher) -> list:
                        created=stamp, modified=stamp, relationship="Source") for n in notices]
 
 
-@contextlib.contextmanager
-def _weasyprint_warnings():
-    """Collect WeasyPrint's log while it parses and draws, instead of printing it.
-
-    It logs a warning per missing-glyph occurrence (at draw time) and an
-    error per refused resource (at parse time); we say each thing once.
-    """
-    weasy = logging.getLogger("weasyprint")
-    collect = _Collect()
-    saved = weasy.level, weasy.propagate
-    weasy.setLevel(logging.WARNING)
-    weasy.propagate = False
-    weasy.addHandler(collect)
-    try:
-        yield collect
-    finally:
-        weasy.removeHandler(collect)
-        weasy.setLevel(saved[0])
-        weasy.propagate = saved[1]
-
-
 def layout_mode(brief: Brief, ctx: RenderContext) -> str:
-    """"chunked" or "single": how this brief is laid out (see pdf_chunks)."""
-    from ip5pub.render import pdf_chunks
-
+    """"chunked" or "single": how this brief is laid out (see ip5pub.render.chunked)."""
     if ctx.pdf_variant is not None:
         return "single"  # tags, XMP and attachments belong to one document
     if ctx.pdf_layout in ("single", "chunked"):
         return ctx.pdf_layout
-    return "chunked" if len(brief.stories) >= pdf_chunks.THRESHOLD else "single"
+    return "chunked" if len(brief.stories) >= chunked.THRESHOLD else "single"
 
 
 def render(brief: Brief, ctx: RenderContext, out: Path) -> Path:
-    from ip5pub.render import pdf_chunks
-    from ip5pub.workspace import style_roots
-
     if ctx.pdf_variant not in (None, *VARIANTS):
         raise ValueError(f"unsupported PDF variant {ctx.pdf_variant!r}; use one of {', '.join(VARIANTS)}")
     css_path = stylesheet(ctx.workspace, "brief.css")
     page_css = f"@page {{ size: {PAGE_SIZES[ctx.config.paper]}; }}"
     base_url = str(css_path.parent) + "/"
-    size = ctx.pdf_chunk_size or pdf_chunks.CHUNK_SIZE
+    size = ctx.pdf_chunk_size or chunked.CHUNK_SIZE
+    source = html.build(brief, ctx)
     if layout_mode(brief, ctx) == "chunked":
-        result = pdf_chunks.render(brief, html.build(brief, ctx), base_url, page_css,
-                                   tuple(str(r) for r in style_roots(ctx.workspace)), cache=ctx.cache,
-                                   jobs=max(1, ctx.jobs), size=size, busy=ctx.busy)
-        log.info("%s: laid out %d of %d chunks (the rest from the cache)", out.name, result.laid_out, result.chunks)
-        _warn(out, result.missing, result.other, brief)
-        return atomic_write(out, result.pdf)
-    # Here: a chunked layout needs WeasyPrint in its workers only.
-    from weasyprint import CSS, HTML
+        try:
+            result = chunked.render(brief, source, base_url, page_css,
+                                    tuple(str(r) for r in style_roots(ctx.workspace)), cache=ctx.cache,
+                                    jobs=max(1, ctx.jobs), size=size, busy=ctx.busy)
+        except chunked.Unsupported as exc:
+            log.warning("%s: the chunked layout cannot draw this brief as one pass would (%s); "
+                        "laying it out in one pass (slower)", out.name, exc)
+        else:
+            log.info("%s: laid out %d of %d chunks (the rest from the cache)", out.name, result.laid_out,
+                     result.chunks)
+            _warn(out, result.missing, result.other, brief)
+            return atomic_write(out, result.pdf)
+    return atomic_write(out, single_pass(brief, ctx, source, base_url, page_css, size, out))
 
-    from ip5pub.fetch import StylesOnlyFetcher
+
+def single_pass(brief: Brief, ctx: RenderContext, source: str, base_url: str, page_css: str, size: int,
+                out: Path) -> bytes:
+    """The brief laid out in one WeasyPrint pass, with the chunked layout's
+    page breaks (each chunk starts a page), so that both paginate alike."""
+    # Here: a chunked layout needs WeasyPrint in its workers only.
+    from weasyprint import CSS
+
+    from ip5pub.render.url_fetcher import StylesOnlyFetcher
 
     ctx.busy()  # one pass in this process: nothing to wait for
-
     buffer = io.BytesIO()
-    with _weasyprint_warnings() as collect:
+    with weasy.collect_warnings() as collect:
         # Every load, the stylesheets' included, goes through the fetcher: a
         # CSS object built without one would use WeasyPrint's unrestricted default.
         # brief.css is inline in the HTML (so a template override can add rules
         # after it); its relative url()s resolve next to the file it came from.
         fetcher = StylesOnlyFetcher(ctx.workspace)
-        source = html.build(brief, ctx)
-        if ctx.pdf_chunk_size and ctx.pdf_layout == "single":
-            # The chunked layout's page breaks, so that the two can be compared
-            # (in the document: author rules, like the ones they override).
-            source = source.replace("</head>", f"<style>{pdf_chunks.single_pass_css(brief, size)}</style></head>", 1)
-        document = HTML(string=source, base_url=base_url, url_fetcher=fetcher)
+        root = tree.parse(source)
+        breaks = chunked.page_breaks_css(brief, size)
+        if breaks:  # in the document: author rules, like the ones they override
+            tree.add_style(root, breaks)
+        document = weasy.html_from_tree(root, base_url, fetcher, tree.serialize)
         pdf_tags.install()  # languages, link texts and table scopes in the structure tree
         sheets = [CSS(string=page_css, url_fetcher=fetcher)]
         options: dict[str, Any] = {}
@@ -161,7 +133,7 @@ def render(brief: Brief, ctx: RenderContext, out: Path) -> Path:
             options["attachments"] = attachments(brief, ctx, fetcher)
         document.write_pdf(buffer, stylesheets=sheets, **options)
     _warn(out, list(collect.missing), list(collect.other), brief)
-    return atomic_write(out, pdf_archive.finish(buffer.getvalue(), ctx.pdf_variant))
+    return pdf_archive.finish(buffer.getvalue(), ctx.pdf_variant)
 
 
 def _warn(out: Path, missing: list[str], other: list[str], brief: Brief) -> None:

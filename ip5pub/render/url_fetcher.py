@@ -1,4 +1,6 @@
-"""The only resources a render may load: data: URIs and files under styles.
+"""WeasyPrint's URL fetcher for ip5pub (not a downloader: a render loads nothing
+from the network). The only resources a PDF render may load are data: URIs
+and files under the styles folders.
 
 WeasyPrint routes every load (stylesheets, @import, url(), images,
 attachments) through this fetcher; anything a notice names — http(s), file
@@ -20,9 +22,11 @@ MAX_RESOURCE = 16 * 1024 * 1024
 
 
 class StylesOnlyFetcher(URLFetcher):
-    def __init__(self, workspace: Workspace | None = None, **kwargs):
+    """Serves files under `roots` (default: the packaged and the workspace's styles)."""
+
+    def __init__(self, workspace: Workspace | None = None, roots: list[Path] | None = None, **kwargs):
         super().__init__(allowed_protocols=("file", "data"), allow_redirects=False, **kwargs)
-        self.roots = style_roots(workspace)
+        self.roots = style_roots(workspace) if roots is None else roots
         self.refused: list[str] = []
 
     def fetch(self, url: str, headers=None) -> URLFetcherResponse:

@@ -1,0 +1,31 @@
+"""Chunked PDF layout: large briefs laid out in parts, in parallel, cached per part.
+
+WeasyPrint lays a brief out in one pass on one core, and the brief's page
+furniture (`counter(pages)`, `target-counter()` in the contents, the index
+and the glossary) makes it repaginate the whole document several times. A
+large brief is therefore laid out in pieces (design notes:
+docs/chunked-layout.md):
+
+- plan: where the stories are cut into chunks (content-defined, so a change
+  moves only its own chunk), the stand-in number page references are laid
+  out with, where everything lands in the book, cache keys; pure.
+- css: the stylesheet read and rewritten with tinycss2, and what in it the
+  chunked layout cannot reproduce (the renderer then uses one pass).
+- tree, furniture: the brief's HTML tree cut into content documents (front
+  matter, chunks, back matter; no margin boxes, page references as
+  stand-ins) and furniture documents (running heads, footers, the page
+  references with their real numbers, on blank pages).
+- worker: one document laid out in a worker process, through the WeasyPrint
+  adapter (ip5pub.render.weasy, every WeasyPrint internal in one module).
+- assemble: pikepdf joins the pages, draws the furniture over them, and
+  rebuilds links, outline, fonts and metadata.
+- build: the steps in order.
+
+Each chunk starts a page; a single pass of the same brief gets the same
+breaks (plan.page_breaks_css), so both paginate alike.
+"""
+
+from ip5pub.render.chunked.build import Result, Unsupported, render
+from ip5pub.render.chunked.plan import CHUNK_SIZE, THRESHOLD, page_breaks_css
+
+__all__ = ["CHUNK_SIZE", "THRESHOLD", "Result", "Unsupported", "page_breaks_css", "render"]

@@ -1,0 +1,168 @@
+"""The chunked layout of one brief, from its HTML to the assembled PDF."""
+
+from __future__ import annotations
+
+import logging
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from ip5pub.cache import tree_digest
+from ip5pub.model import Brief
+from ip5pub.render.chunked import css, plan, tree
+from ip5pub.render.chunked.assemble import assemble
+from ip5pub.render.chunked.furniture import furniture_document
+from ip5pub.render.chunked.worker import Job, Laid, Runner, layout
+from ip5pub.render.weasy import InternalsChanged
+
+log = logging.getLogger("ip5pub.pdf")
+
+
+class Unsupported(RuntimeError):
+    """The chunked layout cannot draw this brief as a single pass would."""
+
+
+@dataclass
+class Result:
+    pdf: bytes
+    missing: list[str]
+    other: list[str]
+    chunks: int
+    laid_out: int  # chunks laid out (not from the cache)
+
+
+def render(brief: Brief, full_html: str, base_url: str, page_css: str, styles: tuple[str, ...],
+           cache: Any = None, jobs: int = 1, size: int = plan.CHUNK_SIZE,
+           busy: Callable[[], None] = lambda: None) -> Result:
+    """The brief laid out in chunks; `busy` is called once every content
+    document is on its way to the workers. Raises Unsupported (before any
+    layout if the stylesheet says so, else after) when a page would differ
+    from a single pass."""
+    started = time.perf_counter()
+
+    def step(name: str) -> None:
+        log.debug("chunked layout: %s at %.2f s", name, time.perf_counter() - started)
+
+    runner = Runner(jobs)
+    missing: dict[str, None] = {}
+    other: dict[str, None] = {}
+    fresh: set[str] = set()  # keys laid out by this build (not from the cache)
+    done: dict[str, Laid] = {}
+    pending: dict[str, Callable[[], Any]] = {}  # key -> what gives the worker's result
+
+    def submit(named: list[tuple[str, Any, str]]) -> None:
+        """Lay documents (key, tree, HTML) out in the workers unless the cache
+        has them, the longest first (so that no worker is left alone with one
+        at the end)."""
+        todo = []
+        for name, root, text in named:
+            if name in done or name in pending:
+                continue
+            hit = _load(cache, name)
+            if hit is None:
+                todo.append((name, root, len(text)))
+            else:
+                done[name] = hit
+        for name, root, _ in sorted(todo, key=lambda t: -t[2]):
+            pending[name] = runner.submit(layout, Job(root, base_url, page_css, styles))
+
+    def collect(keys: list[str]) -> list[Laid]:
+        for name in keys:
+            if name in pending:
+                laid, m, o = pending.pop(name)()
+                missing.update(dict.fromkeys(m))
+                other.update(dict.fromkeys(o))
+                if not laid.stuck:
+                    _save(cache, name, laid)
+                done[name] = laid
+                fresh.add(name)
+        laid_docs = [done[name] for name in keys]
+        stuck = sorted({s for laid in laid_docs for s in laid.stuck})
+        if stuck:
+            raise Unsupported(f"page references it cannot draw again ({', '.join(stuck)})")
+        return laid_docs
+
+    def keyed(kind: str, root: Any) -> tuple[str, Any, str]:
+        """A document with its cache key, from its HTML."""
+        text = tree.serialize(root)
+        return plan.document_key(kind, text, page_css + base_url, styles_key), root, text
+
+    try:
+        runner.warm()
+        full_root = tree.parse(full_html)
+        roots = [Path(s) for s in styles]
+        problems = css.unsupported(css.document_css(full_root, base_url, roots, page_css))
+        if problems:
+            raise Unsupported("; ".join(problems))
+        styles_key = tree_digest(roots)
+        ids = [s.notice.id for s in brief.stories]
+        ranges = plan.plan(ids, size)
+        number = plan.stand_in(brief)
+
+        # 1. Every content document, side by side, each sent to the workers
+        # as soon as its HTML is made: the front and back matter first.
+        matter = [keyed("pdf-front", tree.front_document(full_root, number))]
+        back = tree.back_document(full_root, number)
+        if back is not None:
+            matter.append(keyed("pdf-back", back))
+        submit(matter)
+        parts = tree.Parts(full_root)
+        footnotes = 0
+        bodies = []
+        for k, (a, b) in enumerate(ranges):
+            chunk_ids = ids[a:b]
+            root = tree.chunk_document(parts, chunk_ids, chunk_ids[0] if k else None, footnotes, number)
+            bodies.append(keyed("pdf-chunk-body", root))
+            footnotes += tree.footnotes(root)
+        submit(bodies)
+        busy()
+        step("prepared")
+        front_laid, *back_laid = collect([k for k, _, _ in matter])
+        body_keys = [k for k, _, _ in bodies]
+        pieces = [front_laid, *collect(body_keys), *back_laid]
+        laid_out = sum(1 for k in set(body_keys) if k in fresh)
+        step(f"front, back and {len(ranges)} chunks")
+
+        # 2. Where everything is in the book; 3. the furniture of every page.
+        total, anchors = plan.place([(piece.pages, piece.anchors) for piece in pieces])
+        names = [name for piece in pieces for name in piece.names]
+        refs = [page for piece in pieces for page in piece.refs]
+        furniture = [keyed("pdf-furniture", furniture_document(
+                         parts, a + 1, plan.furniture_pages(ids, anchors, names, refs, a, b), total,
+                         len(str(number))))
+                     for a, b in plan.even(total, plan.FURNITURE_PAGES)]
+        submit(furniture)
+        under = collect([k for k, _, _ in furniture])
+        step("furniture")
+    except InternalsChanged as exc:
+        raise Unsupported(str(exc)) from exc
+    finally:
+        runner.close()
+
+    # 4. Assemble.
+    pdf = assemble([p.pdf for p in pieces], [f.pdf for f in under])
+    step("assembled")
+    return Result(pdf, list(missing), list(other), len(ranges), laid_out)
+
+
+# ---- cache helpers (a missing cache only costs time) ----------------------------
+
+def _load(cache: Any, key: str) -> Laid | None:
+    if cache is None:
+        return None
+    meta = cache.load_blob("pdf", key + ".json")
+    data = cache.load_blob("pdf", key)
+    if meta is None or data is None:
+        return None
+    try:
+        return Laid.from_meta(data, meta)
+    except (ValueError, KeyError, TypeError):
+        return None
+
+
+def _save(cache: Any, key: str, laid: Laid) -> None:
+    if cache is not None:
+        cache.store_blob("pdf", key, laid.pdf)
+        cache.store_blob("pdf", key + ".json", laid.meta())

@@ -1,0 +1,142 @@
+"""Planning the chunked layout: pure functions of ids, counts and page numbers.
+
+Where the stories are cut into chunks, the page breaks that cut gives any
+layout of the brief (single pass included), the stand-in number page
+references are laid out with, where everything lands in the book, which
+notice heads each page, and the cache key of a laid-out document.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from ip5pub.model import Brief
+from ip5pub.render.contract import CLASSES
+from ip5pub.render.weasy import css_string
+
+CHUNK_SIZE = 24  # stories per chunk, on average
+THRESHOLD = 40  # fewer stories than this: one chunk (and no page break between stories)
+# Furniture pages per layout: a few documents rather than one per chunk (each
+# costs ~0.15 s to start), fixed so that --jobs does not change the bytes.
+FURNITURE_PAGES = 150
+GOTO = "ip5pub-goto:"  # internal links are laid out as this + the target id
+REF = "ip5pub-ref"  # the counter a page reference is laid out with
+STAND_IN = "ip5pub-stand-in"  # the counter style that draws its stand-in number
+
+
+def plan(ids: Sequence[str], size: int = CHUNK_SIZE) -> list[tuple[int, int]]:
+    """[start, end) index ranges of the chunks, cut where an id's hash says so.
+
+    Content-defined: a boundary depends on the notice at it, not on its
+    position, so a change far away does not move it. Chunks hold between
+    size/2 and 2*size stories (the last one may be smaller). A brief of
+    fewer than THRESHOLD stories is one chunk.
+    """
+    if not ids:
+        return []
+    if len(ids) < THRESHOLD:
+        return [(0, len(ids))]
+    low, high = max(1, size // 2), max(1, size * 2)
+    spread = max(1, size - low)
+    bounds, start = [], 0
+    for i, notice_id in enumerate(ids):
+        n = i - start
+        if n >= high or (n >= low and int(hashlib.sha256(notice_id.encode()).hexdigest()[:8], 16) % spread == 0):
+            bounds.append((start, i))
+            start = i
+    bounds.append((start, len(ids)))
+    return bounds
+
+
+def start_css(ids: Sequence[str]) -> str:
+    """These notices start a page, without the rule between notices."""
+    if not ids:
+        return ""
+    sel = ", ".join(f"article.{CLASSES.notice}[id={css_string(i)}]" for i in ids)
+    return f"{sel} {{ break-before: page; margin-top: 0; padding-top: 0; border-top: none; }}\n"
+
+
+def page_breaks_css(brief: Brief, size: int = CHUNK_SIZE) -> str:
+    """The page breaks of the chunked layout, for any layout of this brief:
+    each chunk starts a page, in a single pass too, so both paginate alike."""
+    ids = [s.notice.id for s in brief.stories]
+    return start_css([ids[a] for a, _ in plan(ids, size)[1:]])
+
+
+def stand_in(brief: Brief) -> int:
+    """The number page references are laid out with before the real ones are
+    known: as many digits as the book's page count will likely have (about
+    450 words a page, plus contents and index), so the real number takes the
+    same room. From words and stories only, so that a restyle or a one-word
+    correction does not change it."""
+    words = sum(s.notice.words for s in brief.stories)
+    estimate = words // 450 + len(brief.stories) // 15 + 8
+    return int("8" * len(str(estimate)))
+
+
+def place(pieces: Sequence[tuple[int, dict[str, int]]]) -> tuple[int, dict[str, int]]:
+    """Pieces laid one after another, each (pages, anchor -> page index in
+    the piece): (the book's page count, anchor -> page index in the book),
+    the first piece with an anchor winning, as in one document."""
+    total, anchors = 0, {}
+    for pages, where in pieces:
+        for name, page in where.items():
+            anchors.setdefault(name, total + page)
+        total += pages
+    return total, anchors
+
+
+def page_heads(ids: Sequence[str], anchors: dict[str, int], start: int, end: int) -> list[str | None]:
+    """For pages [start, end): the notice whose head each page carries, as
+    `element(notice-head, first)` picks it in a single pass: the first notice
+    starting on the page; on the first page, if none starts there, the last
+    one started before. None: the previous page's head goes on."""
+    heads: list[str | None] = [None] * (end - start)
+    before = None
+    for notice_id in ids:  # in page order
+        page = anchors.get(notice_id)
+        if page is None:
+            continue
+        if page < start:
+            before = notice_id
+        elif page < end and heads[page - start] is None:
+            heads[page - start] = notice_id
+    if heads and heads[0] is None:
+        heads[0] = before
+    return heads
+
+
+def even(n: int, most: int) -> list[tuple[int, int]]:
+    """[start, end) ranges cutting n into as few near-equal parts of at most `most` as can be."""
+    parts = max(1, -(-n // most))
+    bounds = [n * k // parts for k in range(parts + 1)]
+    return [(bounds[k], bounds[k + 1]) for k in range(parts)]
+
+
+@dataclass(frozen=True)
+class FurniturePage:
+    name: str  # the content page's page name ("" for none)
+    head: str | None  # the notice whose running head it carries (None: the previous page's)
+    refs: tuple[tuple[dict, int], ...] = ()  # page references and the page numbers they show
+
+
+def furniture_pages(ids: Sequence[str], anchors: dict[str, int], names: Sequence[str],
+                    refs: Sequence[Sequence[dict]], start: int, end: int) -> list[FurniturePage]:
+    """The furniture of the book's pages [start, end), given every page's
+    name and references (in book order) and where every anchor is: the head
+    each carries, each reference with its page number (a reference to an
+    anchor the book does not have is dropped, as a single pass draws none)."""
+    heads = page_heads(ids, anchors, start, end)
+    return [FurniturePage(names[i], head, tuple((ref, anchors[ref["target"]] + 1)
+                                                for ref in refs[i] if ref["target"] in anchors))
+            for i, head in zip(range(start, end), heads)]
+
+
+def document_key(kind: str, html: str, page_css: str, styles: str) -> str:
+    """A laid-out document's cache key: its kind, HTML, the page size CSS and
+    the digest of every style file (fonts, images, CSS) it may load."""
+    from ip5pub.cache import digest
+
+    return digest(kind, html, page_css, styles)

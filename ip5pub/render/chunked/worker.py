@@ -1,0 +1,125 @@
+"""Laying one document out, in a worker process: its PDF and what the book
+needs to know of its pages (names, anchors, page references)."""
+
+from __future__ import annotations
+
+import io
+import json
+import multiprocessing
+import threading
+from collections.abc import Callable
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from typing import Any
+
+from ip5pub.render import weasy
+from ip5pub.render.chunked.plan import GOTO, REF, STAND_IN
+from ip5pub.render.chunked.tree import serialize
+
+
+@dataclass(frozen=True)
+class Job:
+    root: Any  # the document's tree (ElementTree, as tinyhtml5 parses HTML)
+    base_url: str
+    page_css: str
+    styles: tuple[str, ...]  # folders the fetcher may read
+
+
+@dataclass
+class Laid:
+    """A laid-out document: its PDF and what the book needs to know of its pages."""
+
+    pdf: bytes
+    pages: int
+    names: list[str] = field(default_factory=list)  # each page's name ("" for none)
+    anchors: dict[str, int] = field(default_factory=dict)  # id -> page index, first occurrence
+    refs: list[list[dict]] = field(default_factory=list)  # each page's references (see weasy.take_references)
+    stuck: list[str] = field(default_factory=list)  # page references that could not be taken out
+
+    def meta(self) -> bytes:
+        return json.dumps({k: v for k, v in asdict(self).items() if k != "pdf"}, sort_keys=True).encode()
+
+    @classmethod
+    def from_meta(cls, pdf: bytes, raw: bytes) -> Laid:
+        data = json.loads(raw)
+        return cls(pdf, int(data["pages"]), list(data["names"]), dict(data["anchors"]), list(data["refs"]),
+                   list(data["stuck"]))
+
+
+def layout(job: Job) -> tuple[Laid, list[str], list[str]]:
+    """A document's tree -> (the laid-out document, characters without a glyph, other warnings)."""
+    from weasyprint import CSS
+
+    from ip5pub.render.url_fetcher import StylesOnlyFetcher
+
+    weasy.check_version()
+    buffer = io.BytesIO()
+    with weasy.collect_warnings() as collect:
+        fetcher = StylesOnlyFetcher(roots=[Path(p) for p in job.styles])
+        document = weasy.html_from_tree(job.root, job.base_url, fetcher, serialize).render(
+            stylesheets=[CSS(string=job.page_css, url_fetcher=fetcher)])
+        anchors: dict[str, int] = {}
+        refs, stuck = [], []
+        for i, page in enumerate(document.pages):
+            for name in page.anchors:
+                anchors.setdefault(name, i)
+            found, left = weasy.take_references(page, (REF, STAND_IN), GOTO)
+            refs.append(found)
+            stuck.extend(left)
+        laid = Laid(b"", len(document.pages), names=[weasy.page_name(page) for page in document.pages],
+                    anchors=anchors, refs=refs, stuck=stuck)
+        document.write_pdf(buffer)  # after take_references took the stand-in numbers out
+    laid.pdf = buffer.getvalue()
+    return laid, list(collect.missing), list(collect.other)
+
+
+def _nothing() -> None:
+    pass
+
+
+def _pool(jobs: int) -> ProcessPoolExecutor:
+    """Worker processes started from a clean server (the build runs threads beside us)."""
+    context = multiprocessing.get_context("forkserver")
+    context.set_forkserver_preload(["weasyprint", "ip5pub.render.chunked.worker"])
+    return ProcessPoolExecutor(max_workers=jobs, mp_context=context)
+
+
+class Runner:
+    """Runs calls in worker processes when there are several, else here."""
+
+    def __init__(self, jobs: int):
+        self.jobs = jobs
+        self.pool: ProcessPoolExecutor | None = None
+        self._starting: threading.Thread | None = None
+
+    def warm(self) -> None:
+        """Start the workers in the background (the fork server imports
+        WeasyPrint, about a second) while this process prepares the HTML."""
+        if self.jobs > 1 and self.pool is None and self._starting is None:
+            def start() -> None:
+                self.pool = _pool(self.jobs)
+                self.pool.submit(_nothing)
+
+            self._starting = threading.Thread(target=start, daemon=True)
+            self._starting.start()
+
+    def _ready(self) -> None:
+        if self._starting is not None:
+            self._starting.join()
+            self._starting = None
+
+    def submit(self, fn: Callable[..., Any], *args: Any) -> Callable[[], Any]:
+        """fn(*args) in a worker; returns what gives its result (with one job,
+        it runs here when its result is asked for)."""
+        if self.jobs <= 1:
+            return lambda: fn(*args)
+        self._ready()
+        if self.pool is None:
+            self.pool = _pool(self.jobs)
+        return self.pool.submit(fn, *args).result
+
+    def close(self) -> None:
+        self._ready()
+        if self.pool is not None:
+            self.pool.shutdown()
