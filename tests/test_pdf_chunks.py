@@ -288,3 +288,62 @@ def test_a_page_reference_is_taken_out_and_drawn_again_with_its_number(tmp_path,
     assert re.search(rf"Far section \.(?: \.)+\s*{number}\n", texts[0]), texts[0]
     assert f"See the far section there (p. {number})\n" in texts[0]
     assert [footers(texts)] == [[(1, 2), (2, 2)]]
+
+
+# A custom style that the chunked layout cannot draw as a single pass would:
+# it must lay the brief out in one pass (with a warning), never print a
+# stand-in or lose a reference. The note and its target come last in the
+# back matter; the references in the contents.
+STYLES = {
+    # "(p. 88, 1)" where a single pass prints "(p. 3, 1)", before the fallback.
+    "counter": ('.toc { counter-reset: x 1; }\n'
+                '.toc-notices .toc-link::after { content: " (p. " target-counter(attr(href url), page) ", " counter(x) ")"; }',
+                "beside generated content other than strings and attr()"),
+    # Vanished in the chunked layout, before the fallback.
+    "target-text": ('.see::after { content: " [" target-text(attr(href url)) "]"; }', "target-text()"),
+    # Not caught by reading the stylesheet: the layout finds it cannot take the stand-in out.
+    "block": ('.see::after { display: block; content: "page " target-counter(attr(href url), page); }',
+              "page references it cannot draw again"),
+}
+TEMPLATE = ('{% extends "packaged/brief.html" %}\n{% block styles %}{{ super() }}<style>CSS</style>{% endblock %}\n'
+            '{% block office_index %}{{ super() }}<p>Compiled for <a class="see" href="#desk">the team</a>.</p>'
+            '<p id="desk">IP desk</p>{% endblock %}\n')
+
+
+@pytest.mark.parametrize("style", list(STYLES))
+def test_a_style_the_chunked_layout_cannot_draw_is_laid_out_in_one_pass_with_a_warning(tmp_path, style):
+    css, reason = STYLES[style]
+    ws = tmp_path / "ws"
+    generate(ws / "sources", 8)
+    (ws / "styles").mkdir()
+    (ws / "styles/brief.html").write_text(TEMPLATE.replace("CSS", css), encoding="utf-8")
+    single = render(ws, "single", "--pdf-layout", "single")
+    proc = run_cli("render", "-o", "chunked", "--pdf-layout", "chunked", cwd=ws)
+    assert "cannot draw this brief as one pass would" in proc.stderr and reason in proc.stderr, proc.stderr
+    assert "one pass" in proc.stderr and "laid out" not in proc.stderr
+    chunked = ws / "chunked/brief.pdf"
+    assert chunked.read_bytes() == single.read_bytes()
+    joined = "\n".join(page_texts(chunked))
+    if style == "counter":
+        starts = [page for title, page in outline(PdfReader(chunked)) if "(notice" in title]
+        shown = [int(n) for n in re.findall(r"\(p\. (\d+), 1\)", joined)]
+        assert shown == starts and len(shown) >= 7, (shown, starts)
+    elif style == "target-text":
+        assert "the team [IP desk]" in joined
+    else:
+        assert re.search(r"the team\s+page \d+", joined), joined[-300:]
+
+
+def test_a_changed_style_file_lays_the_chunks_out_again(tmp_path, runner, caplog, monkeypatch):
+    ws = tmp_path / "ws"
+    generate(ws / "sources", 8)
+    (ws / "styles").mkdir()
+    (ws / "styles/logo.svg").write_text('<svg xmlns="http://www.w3.org/2000/svg" width="4" height="4"/>')
+    laid, chunks = _chunked_in_process(runner, caplog, ws, monkeypatch)
+    assert laid == chunks == 1
+    (ws / "sources/bench-0000.md").touch()  # nothing changed: everything from the cache
+    (ws / "build/brief.pdf").unlink()
+    assert _chunked_in_process(runner, caplog, ws, monkeypatch) == (0, 1)
+    # Another file under styles/ (an image a template might use): laid out again.
+    (ws / "styles/logo.svg").write_text('<svg xmlns="http://www.w3.org/2000/svg" width="8" height="8"/>')
+    assert _chunked_in_process(runner, caplog, ws, monkeypatch) == (1, 1)
