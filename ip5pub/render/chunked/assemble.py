@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+from typing import Any
 
 from ip5pub.render.chunked.plan import GOTO
 
@@ -17,7 +18,7 @@ def assemble(pieces: list[bytes], furniture: list[bytes]) -> bytes:
 
     out = pikepdf.Pdf.new()
     sources = [pikepdf.open(io.BytesIO(p)) for p in pieces]
-    where: dict[tuple[int, tuple[int, int]], int] = {}  # (piece, page object) -> final index
+    where: dict[tuple[int, Any], int] = {}  # (piece, page object's (number, generation)) -> final index
     for k, src in enumerate(sources):
         for page in src.pages:
             where[(k, page.objgen)] = len(out.pages)
@@ -38,8 +39,8 @@ def assemble(pieces: list[bytes], furniture: list[bytes]) -> bytes:
         xobjects.IP5Furniture = out.copy_foreign(blank.as_form_xobject())
         resources.XObject = xobjects
         page.Resources = resources
-        contents = page.obj.get(Name.Contents)
-        contents = list(contents) if isinstance(contents, Array) else [contents] if contents is not None else []
+        found = page.obj.get(Name.Contents)
+        contents = list(found) if isinstance(found, Array) else [found] if found is not None else []
         page.Contents = Array([save, *contents, draw])
 
     # Links laid out as ip5pub-goto:ID become GoTo a named destination.
@@ -81,7 +82,7 @@ def assemble(pieces: list[bytes], furniture: list[bytes]) -> bytes:
 
     # Metadata and language as WeasyPrint wrote them for the front matter;
     # the /ID is a hash of the content.
-    out.docinfo = out.copy_foreign(sources[0].docinfo)
+    out.docinfo = out.copy_foreign(sources[0].docinfo)  # type: ignore[assignment]  # a Dictionary
     if Name.Lang in sources[0].Root:
         out.Root.Lang = sources[0].Root.Lang
     buffer = io.BytesIO()

@@ -80,7 +80,7 @@ def place(pieces: Sequence[tuple[int, dict[str, int]]]) -> tuple[int, dict[str, 
     """Pieces laid one after another, each (pages, anchor -> page index in
     the piece): (the book's page count, anchor -> page index in the book),
     the first piece with an anchor winning, as in one document."""
-    total, anchors = 0, {}
+    total, anchors = 0, dict[str, int]()
     for pages, where in pieces:
         for name, page in where.items():
             anchors.setdefault(name, total + page)
