@@ -256,7 +256,7 @@ def normalize(sources: tuple[Path, ...], output: Path) -> None:
 @click.option("--pdf-layout", type=click.Choice(["auto", "single", "chunked"]), default="auto", show_default=True,
               help="Lay the PDF out in one pass, or in cached chunks in parallel (auto: chunks for large briefs).")
 @click.option("--pdf-chunk-size", type=click.IntRange(min=1),
-              help="Notices per PDF chunk (with --pdf-layout single: the same page breaks, for comparison).")
+              help="Notices per PDF chunk (40 stories or more); each chunk starts a page, in either layout.")
 @click.option("--previous", type=click.Path(path_type=Path), help=PREVIOUS_HELP)
 @verbosity
 def render(sources, output, formats, since, until, today, offices, group_by, paper, title, jobs, pdf_variant,

@@ -347,3 +347,50 @@ def test_a_changed_style_file_lays_the_chunks_out_again(tmp_path, runner, caplog
     # Another file under styles/ (an image a template might use): laid out again.
     (ws / "styles/logo.svg").write_text('<svg xmlns="http://www.w3.org/2000/svg" width="8" height="8"/>')
     assert _chunked_in_process(runner, caplog, ws, monkeypatch) == (1, 1)
+
+
+# ---- 120 notices: a chunked layout paginates as a single pass and embeds its fonts once ----
+
+@pytest.fixture(scope="module")
+def brief_120(tmp_path_factory) -> tuple[Path, Path]:
+    ws = tmp_path_factory.mktemp("n120")
+    generate(ws / "sources", 120)
+    return render(ws, "chunked", "--pdf-layout", "chunked"), render(ws, "single", "--pdf-layout", "single")
+
+
+def test_120_notices_have_the_same_pages_chunked_and_in_one_pass(brief_120):
+    chunked, single = brief_120
+    a, b = PdfReader(chunked), PdfReader(single)
+    assert len(a.pages) == len(b.pages)
+    stories = [(title, page) for title, page in outline(a) if "(notice" in title]
+    assert len(stories) > 100
+    assert outline(a) == outline(b)  # every story on the same page
+    assert footers(page_texts(chunked))[-1] == (len(a.pages), len(a.pages))
+
+
+def font_programs(pdf: Path) -> dict[str, set[str]]:
+    """Subset name (BaseFont) -> the digests of the font programs embedded under it."""
+    import hashlib
+
+    import pikepdf
+
+    found: dict[str, set[str]] = {}
+    with pikepdf.open(pdf) as doc:
+        for obj in doc.objects:
+            if isinstance(obj, pikepdf.Dictionary) and obj.get("/Type") == "/FontDescriptor":
+                program = obj.get("/FontFile2") or obj.get("/FontFile3") or obj.get("/FontFile")
+                digest = hashlib.sha256(program.read_bytes()).hexdigest()
+                found.setdefault(str(obj.FontName), set()).add(digest)
+    return found
+
+
+def test_each_face_is_embedded_once_under_a_name_of_its_own(brief_120):
+    chunked, single = brief_120
+    programs = font_programs(chunked)
+    faces = [name.split("+", 1)[1] for name in programs]
+    assert {"Noto-Sans", "Noto-Serif"} <= set(faces)
+    assert sorted(faces) == sorted(set(faces))  # one subset of each face, no font program twice
+    assert all(len(digests) == 1 for digests in programs.values())  # one program per subset name
+    assert sorted(faces) == sorted(name.split("+", 1)[1] for name in font_programs(single))
+    # The furniture drawn over each page costs some, the fonts no longer.
+    assert chunked.stat().st_size < 1.2 * single.stat().st_size

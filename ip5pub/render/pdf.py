@@ -71,8 +71,8 @@ def attachments(brief: Brief, ctx: RenderContext, fetcher) -> list:
 
 def layout_mode(brief: Brief, ctx: RenderContext) -> str:
     """"chunked" or "single": how this brief is laid out (see ip5pub.render.chunked)."""
-    if ctx.pdf_variant is not None:
-        return "single"  # tags, XMP and attachments belong to one document
+    if ctx.pdf_variant is not None or not brief.stories:
+        return "single"  # tags, XMP and attachments belong to one document; nothing to cut
     if ctx.pdf_layout in ("single", "chunked"):
         return ctx.pdf_layout
     return "chunked" if len(brief.stories) >= chunked.THRESHOLD else "single"

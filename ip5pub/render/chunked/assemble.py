@@ -5,6 +5,7 @@ from __future__ import annotations
 import io
 from typing import Any
 
+from ip5pub.render.chunked.fonts import merge_fonts
 from ip5pub.render.chunked.plan import GOTO
 
 
@@ -85,6 +86,7 @@ def assemble(pieces: list[bytes], furniture: list[bytes]) -> bytes:
     out.docinfo = out.copy_foreign(sources[0].docinfo)  # type: ignore[assignment]  # a Dictionary
     if Name.Lang in sources[0].Root:
         out.Root.Lang = sources[0].Root.Lang
+    merge_fonts(out)  # one program per face, as in a single pass
     buffer = io.BytesIO()
     out.save(buffer, deterministic_id=True, object_stream_mode=pikepdf.ObjectStreamMode.generate)
     return buffer.getvalue()

@@ -1,0 +1,211 @@
+"""One font per face in an assembled PDF, as a single pass embeds it.
+
+Every laid-out document embeds its own subset of each font it uses, named
+after the face alone (WeasyPrint's prefix hashes the font description): an
+assembled book had nine different subsets of Noto Sans under one name. The
+subsets keep the original glyph ids (HarfBuzz's retain-gids, which
+WeasyPrint asks for), so they are merged here glyph by glyph into one
+program per face, with its widths and text mapping joined, under a prefix
+of its own; every page and furniture form then uses that one font. A face
+whose subsets cannot be merged (another font format, an encoding other
+than Identity-H) is left as it was: larger, but drawn the same.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from collections.abc import Iterator
+from typing import Any
+
+_BFCHAR = re.compile(rb"<([0-9a-fA-F]+)>\s*<([0-9a-fA-F]*)>")
+
+
+def merge_fonts(pdf: Any) -> None:
+    """Merge the subsets of each face in `pdf` (a pikepdf.Pdf), in place."""
+    groups: dict[tuple[str, ...], list[Any]] = {}
+    mappings = list(_font_mappings(pdf))
+    for mapping in mappings:
+        for _, font in mapping.items():
+            key = _face_key(font)
+            if key is not None and all(font.objgen != f.objgen for f in groups.setdefault(key, [])):
+                groups[key].append(font)
+    merged: dict[tuple[int, int], Any] = {}  # font dict (number, generation) -> its replacement
+    for key, fonts in sorted(groups.items()):
+        if len(fonts) < 2 and len(_programs(fonts)) < 2:
+            continue
+        new = _merge(pdf, fonts, key[1])
+        if new is not None:
+            merged.update((f.objgen, new) for f in fonts)
+    for mapping in mappings:
+        for name, font in list(mapping.items()):
+            if font.objgen in merged:
+                mapping[name] = merged[font.objgen]
+
+
+def _font_mappings(pdf: Any) -> Iterator[Any]:
+    """Every /Font resource dictionary of the pages and the forms they draw, once."""
+    from pikepdf import Dictionary, Name
+
+    seen: set[Any] = set()
+
+    def visit(resources: Any) -> Iterator[Any]:
+        if not isinstance(resources, Dictionary):
+            return
+        fonts = resources.get(Name.Font)
+        if isinstance(fonts, Dictionary) and _once(fonts, seen):
+            yield fonts
+        for xobject in (resources.get(Name.XObject) or {}).values():
+            if xobject.get(Name.Subtype) == Name.Form and _once(xobject, seen):
+                yield from visit(xobject.get(Name.Resources))
+
+    for page in pdf.pages:
+        yield from visit(page.obj.get(Name.Resources))
+
+
+def _once(obj: Any, seen: set[Any]) -> bool:
+    key = obj.objgen if obj.is_indirect else id(obj)
+    if key in seen:
+        return False
+    seen.add(key)
+    return True
+
+
+def _face_key(font: Any) -> tuple[str, ...] | None:
+    """What makes two font dictionaries subsets of one face (None: not mergeable)."""
+    if font.get("/Subtype") != "/Type0" or font.get("/Encoding") != "/Identity-H":
+        return None
+    cid = font.DescendantFonts[0]
+    descriptor = cid.FontDescriptor
+    if cid.get("/CIDToGIDMap", "/Identity") != "/Identity" or "/CIDSet" in descriptor:
+        return None
+    if "/FontFile2" in descriptor and cid.Subtype == "/CIDFontType2":
+        kind = "glyf"
+    elif "/FontFile3" in descriptor and descriptor.FontFile3.get("/Subtype") == "/OpenType":
+        kind = "cff"
+    else:
+        return None
+    return str(font.BaseFont).split("+", 1)[-1], kind, str(descriptor.get("/FontFamily", "")), \
+        str(_flags(font))
+
+
+def _fixed(widths: list[float]) -> bool:
+    """WeasyPrint's FixedPitch rule: more than one glyph, all as wide."""
+    return len(widths) > 1 and len(set(widths)) == 1
+
+
+def _flags(font: Any) -> int:
+    """The descriptor's flags without the FixedPitch bit WeasyPrint set from this subset's widths."""
+    widths = [w for _, w in _widths(font.DescendantFonts[0].get("/W", []))]
+    return int(font.DescendantFonts[0].FontDescriptor.Flags) - _fixed(widths)
+
+
+def _program(font: Any) -> Any:
+    descriptor = font.DescendantFonts[0].FontDescriptor
+    return descriptor.get("/FontFile2") or descriptor.get("/FontFile3")
+
+
+def _programs(fonts: list[Any]) -> dict[Any, Any]:
+    return {_program(f).objgen: _program(f) for f in fonts}
+
+
+def _merge(pdf: Any, fonts: list[Any], kind: str) -> Any | None:
+    from pikepdf import Array, Dictionary, Name
+
+    from ip5pub.render.chunked.glyphs import merge_programs
+
+    streams = list(_programs(fonts).values())
+    program = merge_programs([s.read_bytes() for s in streams], kind)
+    if program is None:
+        return None
+    widths: dict[int, float] = {}
+    text: dict[int, bytes] = {}
+    for font in fonts:
+        for gid, width in _widths(font.DescendantFonts[0].get("/W", [])):
+            widths.setdefault(gid, width)
+        for gid, chars in _to_unicode(font):
+            text.setdefault(gid, chars)
+    first = fonts[0]
+    name = _prefix(program) + "+" + str(first.BaseFont).split("+", 1)[-1].lstrip("/")
+    if kind == "glyf":
+        fontfile = pdf.make_stream(program, Length1=len(program))
+    else:
+        fontfile = pdf.make_stream(program, Subtype=Name.OpenType)
+    descriptor = Dictionary(dict(first.DescendantFonts[0].FontDescriptor.items()))
+    descriptor.FontName = Name("/" + name)
+    descriptor.Flags = _flags(first) + _fixed(list(widths.values()))
+    boxes = [list(f.DescendantFonts[0].FontDescriptor.FontBBox) for f in fonts]
+    descriptor.FontBBox = Array([min(b[0] for b in boxes), min(b[1] for b in boxes), max(b[2] for b in boxes),
+                                 max(b[3] for b in boxes)])
+    descriptor[Name.FontFile2 if kind == "glyf" else Name.FontFile3] = fontfile
+    cid = Dictionary(dict(first.DescendantFonts[0].items()))
+    cid.BaseFont = Name("/" + name)
+    cid.FontDescriptor = pdf.make_indirect(descriptor)
+    cid.W = Array(_w_array(widths))
+    type0 = Dictionary(dict(first.items()))
+    type0.BaseFont = Name("/" + name)
+    type0.DescendantFonts = Array([pdf.make_indirect(cid)])
+    type0.ToUnicode = pdf.make_stream(_cmap(text))
+    return pdf.make_indirect(type0)
+
+
+def _prefix(program: bytes) -> str:
+    """Six capital letters from the program's bytes: one name per subset."""
+    return "".join(chr(65 + b % 26) for b in hashlib.sha256(program).digest()[:6])
+
+
+def _widths(w: Any) -> Iterator[tuple[int, float]]:
+    """A CID font's /W array as (glyph id, width) pairs (both of its forms)."""
+    from pikepdf import Array
+
+    items = list(w)
+    i = 0
+    while i < len(items):
+        start = int(items[i])
+        if isinstance(items[i + 1], Array):
+            for k, width in enumerate(items[i + 1]):
+                yield start + k, float(width)
+            i += 2
+        else:
+            end, width = int(items[i + 1]), float(items[i + 2])
+            for gid in range(start, end + 1):
+                yield gid, width
+            i += 3
+
+
+def _w_array(widths: dict[int, float]) -> list[Any]:
+    """Runs of consecutive glyph ids, as WeasyPrint writes them: first id, [widths]."""
+    out: list[Any] = []
+    for gid in sorted(widths):
+        if gid - 1 not in widths:
+            out.extend([gid, []])
+        value = widths[gid]
+        out[-1].append(int(value) if value == int(value) else value)
+    return out
+
+
+def _to_unicode(font: Any) -> Iterator[tuple[int, bytes]]:
+    stream = font.get("/ToUnicode")
+    if stream is None:
+        return
+    data = stream.read_bytes()
+    for section in re.findall(rb"beginbfchar(.*?)endbfchar", data, re.S):
+        for gid, chars in _BFCHAR.findall(section):
+            yield int(gid, 16), chars
+
+
+def _cmap(text: dict[int, bytes]) -> bytes:
+    """A ToUnicode CMap in WeasyPrint's form (bfchar entries, 100 a section)."""
+    lines = [b"/CIDInit /ProcSet findresource begin", b"12 dict begin", b"begincmap", b"/CIDSystemInfo",
+             b"<< /Registry (Adobe)", b"/Ordering (UCS)", b"/Supplement 0", b">> def",
+             b"/CMapName /Adobe-Identity-UCS def", b"/CMapType 2 def", b"1 begincodespacerange",
+             b"<0000> <ffff>", b"endcodespacerange"]
+    items = sorted(text.items())
+    for i in range(0, len(items), 100):
+        batch = items[i:i + 100]
+        lines.append(f"{len(batch)} beginbfchar".encode())
+        lines.extend(b"<%04x> <%s>" % (gid, chars) for gid, chars in batch)
+        lines.append(b"endbfchar")
+    lines.extend([b"endcmap", b"CMapName currentdict /CMap defineresource pop", b"end", b"end"])
+    return b"\n".join(lines)
+
