@@ -70,3 +70,14 @@ def test_a_hover_card_inside_a_sentence_is_not_text_but_the_name_it_hangs_on_is(
     assert _paragraphs(_notice(tmp_path, page)) == [
         "The Japan Patent Office (JPO) will open its new online filing service to all applicants on 1 April 2024, it said.",
         "The PCT fees stay as they are for applicants from every country.", SECOND]
+
+
+def test_text_after_a_heading_without_a_paragraph_is_kept(tmp_path):
+    """trafilatura keeps such text as the heading's tail: it is a paragraph of the article."""
+    page = ("<html><head><title>Fees | Example IP News</title>"
+            "<meta property='article:published_time' content='2024-03-04'></head><body><article><h1>Fees</h1>"
+            f"<p>{LEAD}</p><h2>Background</h2>The fees were last changed in 2019, when the office cut the annual fees "
+            f"for small firms.<p>{SECOND}</p></article></body></html>")
+    assert _paragraphs(_notice(tmp_path, page)) == [
+        LEAD, "Background", "The fees were last changed in 2019, when the office cut the annual fees for small firms.",
+        SECOND]

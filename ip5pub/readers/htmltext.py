@@ -134,8 +134,9 @@ def xml_blocks(xml: str) -> list[Block]:
 
 
 def _xml_walk(parent, out: list[Block]) -> None:
-    for el in parent:
-        _xml_block(el, out)
+    """A container's blocks; text between them (after a heading, trafilatura
+    keeps a paragraph without <p> as the heading's tail) is a paragraph too."""
+    _xml_walk_mixed(parent, out)
 
 
 def _xml_block(el, out: list[Block]) -> None:
