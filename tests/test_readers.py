@@ -220,6 +220,10 @@ TITLES = [
     ("<title>Results of the meeting | Japan Patent Office</title>", "<h1>Results of the meeting</h1>", "Results of the meeting"),
     ('<title>Site</title><meta property="og:title" content="Treaty adopted in Geneva">', "<div>x</div>", "Treaty adopted in Geneva"),
     ("<title>第十四次五局局长会议召开 - 国家知识产权局</title>", "<div class='header'><h1>国家知识产权局</h1></div>", "第十四次五局局长会议召开"),
+    # <title> cuts the headline short: the printed headline is whole
+    ("<title>Die elektronische Patientenakte – der lange Marsch ins | Example Blog</title>",
+     "<h1>Die elektronische Patientenakte – der lange Marsch ins digitale Gesundheitswesen</h1><h3>Die elektronische Patientenakte – der lange Marsch ins</h3>",
+     "Die elektronische Patientenakte – der lange Marsch ins digitale Gesundheitswesen"),
     # a section before the headline, a site name after it
     ("<title>Opinion | Fees are going up - Example Times</title>", "<h1>Fees are going up</h1>", "Fees are going up"),
     # a Chinese headline shorter in characters than the Latin site name

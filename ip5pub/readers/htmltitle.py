@@ -54,6 +54,11 @@ def _key(text: str) -> str:
     return re.sub(r"\W+", "", text).casefold()
 
 
+def _prefixes(field: str) -> list[str]:
+    """'A – B | Site' -> ['A', 'A – B', 'A – B | Site']: the field up to each separator, and whole."""
+    return [clean_line(field[:m.start()]) for m in _TITLE_SEP.finditer(field)] + [field]
+
+
 def element_text(el) -> str:
     """An element's text as printed: a line break is one space (none between two Han or kana characters)."""
     parts: list[str] = []
@@ -139,7 +144,10 @@ def find_title(tree, meta: dict[str, str], layout: Layout, owners: tuple[str, ..
     description = meta.get("description", "")
 
     def named(c: Candidate) -> bool:
-        by_title = any(c.text in v for v in fields.values())
+        # A title field may also be the headline cut short ("… der lange Marsch ins Digitale").
+        cut = [p for v in fields.values() for p in _prefixes(v) if substantial(p)]
+        by_title = any(c.text in v for v in fields.values()) or (
+            c.source in ("h1", "h2", "h3") and any(c.text.startswith(seg) for seg in cut))
         by_description = c.source in ("h1", "h2", "h3") and bool(description) and c.text in description
         return (by_title or by_description) and (substantial(c.text, words=3) or c.text in fields.values())
 
