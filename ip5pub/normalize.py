@@ -193,7 +193,8 @@ def build_notice(draft: Draft) -> Notice:
     except ImpossibleDate as exc:
         raise SourceError(draft.source.path, f"impossible date: {exc}") from None
     if date is None:
-        raise SourceError(draft.source.path, "no publication date found" + fix_line(draft, "date: YYYY-MM-DD"))
+        problem = hints.get("_date_problem") or "no publication date found"
+        raise SourceError(draft.source.path, problem + fix_line(draft, "date: YYYY-MM-DD"))
 
     body = _drop_repeated_title(clean_text(draft.body), title)
     attribution = hints.get("attribution")

@@ -205,7 +205,7 @@ def page_hints(text: str, context: ReadContext = NO_SITES) -> tuple[dict[str, ob
     if date:
         sources["date"] = "site profile date"
     else:
-        date, error = find_date(tree, meta, lines, title.text, first[:20], layout.is_furniture)
+        date, error = find_date(tree, title.text, first[:20])
     if chosen:
         sources["body"] = "site profile body"
     hints: dict[str, object] = {"title": title.text, "_from": sources}
@@ -262,7 +262,7 @@ def read(path: Path, data: bytes, ref: SourceRef, context: ReadContext = NO_SITE
             raise SourceError("", f'{exc.reason}; add "title: ..." to {ref.path}.meta.yaml') from None
         raise
     if "date" not in hints and error:
-        raise SourceError("", error)
+        hints["_date_problem"] = error  # said by normalize unless a sidecar gives the date
     body = to_markdown(blocks)
     if not body.strip():
         raise SourceError("", f"no article text found in the page; copy the article's text into a .txt or .md "

@@ -6,7 +6,7 @@ import re
 from pathlib import Path
 
 from ip5pub import markdown
-from ip5pub.extract.dates import ImpossibleDate, parse_date
+from ip5pub.extract.dates import AmbiguousDate, ImpossibleDate, parse_date
 from ip5pub.extract.text import clean_line
 from ip5pub.model import Draft, SourceError, SourceRef
 from ip5pub.readers import Reader
@@ -66,10 +66,10 @@ def _header_line(line: str) -> dict[str, str] | None:
         if len(segment) > 40:
             return None
         try:
-            bare = parse_date(segment)
-        except ImpossibleDate:
-            raise SourceError("", f"date line {line!r} is not a real date") from None
-        if bare is None or "date" in fields:
+            dated = parse_date(segment) is not None
+        except ImpossibleDate:  # date-shaped: parse_text says what is wrong with it
+            dated = True
+        if not dated or "date" in fields:
             return None
         fields["date"] = segment
     return fields or None
@@ -214,11 +214,15 @@ def parse_text(text: str) -> tuple[dict[str, object], list[str]]:
         line = str(hints.pop("date_line"))
         try:
             date = parse_date(line)
-        except ImpossibleDate:
-            date = None
-        if date is None:
-            raise SourceError("", f"date line {line!r} is not a real date")
-        hints["date"] = date
+        except AmbiguousDate as exc:  # normalize says so unless a sidecar gives the date
+            hints["_date_problem"] = f"date {exc}"
+        except ImpossibleDate as exc:
+            hints["_date_problem"] = f"date line {line!r} is not a real date ({exc})"
+        else:
+            if date is None:
+                hints["_date_problem"] = f"date line {line!r} is not a real date"
+            else:
+                hints["date"] = date
     hints.pop("views", None)
     hints.pop("other", None)
     body, footer = _footer(lines[i:])
