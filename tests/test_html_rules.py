@@ -81,3 +81,21 @@ def test_text_after_a_heading_without_a_paragraph_is_kept(tmp_path):
     assert _paragraphs(_notice(tmp_path, page)) == [
         LEAD, "Background", "The fees were last changed in 2019, when the office cut the annual fees for small firms.",
         SECOND]
+
+
+def test_feed_titles_are_decoded_exactly_once(tmp_path):
+    """RSS titles are escaped HTML: 'R&amp;amp;D' in the XML prints 'R&D'; an Atom text title keeps '&amp;'."""
+    from ip5pub.readers import read_source
+
+    rss = ('<?xml version="1.0"?><rss version="2.0"><channel><title>Example IP News</title><link>https://example.org</link>'
+           "<item><title>Fees for R&amp;amp;D</title><link>https://example.org/a</link>"
+           "<pubDate>Mon, 02 May 2022 09:00:00 +0000</pubDate><description>&lt;p&gt;The JPO cut fees for research "
+           "and development by small firms from 1 May 2022.&lt;/p&gt;</description></item></channel></rss>")
+    atom = ('<?xml version="1.0"?><feed xmlns="http://www.w3.org/2005/Atom"><title>Example</title>'
+            '<entry><title type="text">What &amp;amp; means in HTML</title><link href="https://example.org/b"/>'
+            "<updated>2022-05-02T09:00:00Z</updated><content type=\"html\">&lt;p&gt;An entity is written with an "
+            "ampersand and a name in every page.&lt;/p&gt;</content></entry></feed>")
+    (tmp_path / "f.rss").write_text(rss, encoding="utf-8")
+    (tmp_path / "f.atom").write_text(atom, encoding="utf-8")
+    assert [d.hints["title"] for d in read_source(tmp_path / "f.rss")] == ["Fees for R&D"]
+    assert [d.hints["title"] for d in read_source(tmp_path / "f.atom")] == ["What &amp; means in HTML"]

@@ -7,6 +7,7 @@ An item's HTML (CDATA or entity-escaped) is walked into blocks like a page.
 
 from __future__ import annotations
 
+import html as htmllib
 import re
 from dataclasses import replace
 from pathlib import Path
@@ -65,6 +66,18 @@ def _text(el) -> str:
     return clean_line("".join(el.itertext())) if el is not None else ""
 
 
+_ENTITY = re.compile(r"&(?:[A-Za-z][A-Za-z0-9]{1,31}|#[0-9]{1,7}|#x[0-9A-Fa-f]{1,6});")
+
+
+def _title(el, atom: bool) -> str:
+    """An item's title as printed. RSS titles (and Atom ones of type html) are
+    escaped HTML: 'R&amp;amp;D' in the XML is the HTML 'R&amp;D', printed
+    'R&D'; decoded once more here, once only. An Atom text title is text."""
+    text = _text(el)
+    escaped = el is not None and (not atom or el.get("type") in ("html", "xhtml"))
+    return clean_line(htmllib.unescape(text)) if escaped and _ENTITY.search(text) else text
+
+
 def _owner(link: str | None, channel_link: str | None, channel_title: str) -> tuple[str | None, str | None]:
     # The feed's own site says who published it; an aggregator's item may link to an office's page.
     host = urlsplit(channel_link or link or "").hostname
@@ -101,7 +114,7 @@ def read(path: Path, data: bytes, ref: SourceRef, context: ReadContext = NO_SITE
                              if link.get("rel", "alternate") == "alternate"), None)
         items = root.findall(f"{ATOM}entry")
         for i, entry in enumerate(items):
-            title = _text(entry.find(f"{ATOM}title"))
+            title = _title(entry.find(f"{ATOM}title"), atom=True)
             link = next((x.get("href") for x in entry.findall(f"{ATOM}link") if x.get("rel", "alternate") == "alternate"), None)
             content = entry.find(f"{ATOM}content")
             if content is None:
@@ -116,7 +129,7 @@ def read(path: Path, data: bytes, ref: SourceRef, context: ReadContext = NO_SITE
         channel_link = _text(channel.find("link")) or None
         items = channel.findall("item") or root.findall("{http://purl.org/rss/1.0/}item")
         for i, item in enumerate(items):
-            title = _text(item.find("title"))
+            title = _title(item.find("title"), atom=False)
             link = _text(item.find("link")) or None
             content = item.find(CONTENT)
             html = content.text or "" if content is not None else (item.findtext("description") or "")
