@@ -421,7 +421,9 @@ def list_(sources: Path, as_json: bool) -> None:
     notices = sorted(outcome.notices, key=lambda n: (n.date, n.id))
     if as_json:
         rows = [{k: v for k, v in front_matter(n).items()} for n in notices]
-        click.echo(json.dumps(rows, ensure_ascii=False, indent=2, default=str))
+        from ip5pub.terminal import printable_json
+
+        click.echo(printable_json(json.dumps(rows, ensure_ascii=False, indent=2, default=str)))
     else:
         for n in notices:
             say(f"{n.date}  {(n.office or '-'):<5}  {n.id}  {n.title}")

@@ -31,3 +31,12 @@ def printable(text: object) -> str:
     """`text` on one line with every control character visible as an escape
     (`\\x1b`, `\\n`); a byte of a non-UTF-8 file name as `\\xe9`."""
     return _UNSAFE.sub(_escape, str(text))
+
+
+_JSON_UNSAFE = re.compile("[\x7f-\x9f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]")
+
+
+def printable_json(text: str) -> str:
+    """JSON text (json.dumps already escapes C0) with C1 controls and
+    bidirectional overrides escaped too: still valid JSON, safe on a terminal."""
+    return _JSON_UNSAFE.sub(lambda m: f"\\u{ord(m.group()):04x}", text)

@@ -3,6 +3,7 @@ ids are safe file names that no template element uses."""
 
 from __future__ import annotations
 
+import json
 import re
 import zipfile
 from pathlib import Path
@@ -96,6 +97,9 @@ def test_list_and_errors_escape_what_a_source_says(tmp_path):
     assert "Reversed \\u202etxt.exe" in proc.stdout
     assert "\u202e" not in proc.stdout and not CONTROLS.search(proc.stdout + proc.stderr)
     assert len(proc.stdout.splitlines()) == 3 and len(proc.stderr.splitlines()) == 2, proc.stdout + proc.stderr
+    as_json = run_cli("list", "--json", cwd=ws, check=False)
+    assert "\u202e" not in as_json.stdout and "Reversed \\u202etxt.exe" in as_json.stdout
+    assert "Reversed \u202etxt.exe" in [n["title"] for n in json.loads(as_json.stdout)]  # still the same JSON
 
 
 @pytest.mark.parametrize("given", ["my-notice\n", "contents", "glossary", "office-index", "toc", "nav-3", "ch001",
