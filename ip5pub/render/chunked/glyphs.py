@@ -18,11 +18,15 @@ log = logging.getLogger("ip5pub.pdf")
 
 def merge_programs(programs: list[bytes], kind: str) -> bytes | None:
     """One program with the glyphs of all (`kind`: "glyf" or "cff"); None if
-    they cannot be merged (they are then kept as they are)."""
+    they cannot be merged (they are then kept as they are). Glyphs are
+    copied as they are stored, never decoded: a CJK subset has tens of
+    thousands of glyph slots."""
     from fontTools.ttLib import TTFont
 
     try:
-        fonts = [TTFont(io.BytesIO(p), recalcTimestamp=False, lazy=False) for p in dict.fromkeys(programs)]
+        # No recalculation on save: it would decode every glyph. The bounds
+        # and maxima are the subsets' own, joined below.
+        fonts = [TTFont(io.BytesIO(p), recalcTimestamp=False, recalcBBoxes=False) for p in dict.fromkeys(programs)]
         if len(fonts) == 1:
             return programs[0]
         fonts.sort(key=lambda f: -len(f.getGlyphOrder()))
@@ -34,6 +38,8 @@ def merge_programs(programs: list[bytes], kind: str) -> bytes | None:
                 _merge_glyf(base, other)
             else:
                 _merge_cff(base, other)
+            _merge_cmap(base, other)
+        _join_bounds(base, others)
         out = io.BytesIO()
         base.save(out, reorderTables=False)
         return out.getvalue()
@@ -42,25 +48,45 @@ def merge_programs(programs: list[bytes], kind: str) -> bytes | None:
         return None
 
 
+def _join_bounds(base: Any, others: list[Any]) -> None:
+    """The font's bounding box and maxima over all the subsets."""
+    head = base["head"]
+    for other in others:
+        theirs = other["head"]
+        head.xMin, head.yMin = min(head.xMin, theirs.xMin), min(head.yMin, theirs.yMin)
+        head.xMax, head.yMax = max(head.xMax, theirs.xMax), max(head.yMax, theirs.yMax)
+        if "maxp" in base and "maxp" in other and hasattr(other["maxp"], "maxPoints"):
+            for name in ("maxPoints", "maxContours", "maxCompositePoints", "maxCompositeContours",
+                         "maxComponentElements", "maxComponentDepth", "maxSizeOfInstructions"):
+                if hasattr(base["maxp"], name):
+                    setattr(base["maxp"], name, max(getattr(base["maxp"], name), getattr(other["maxp"], name)))
+
+
 def _metrics(base: Any, other: Any, name: str, into: str) -> None:
     for table in ("hmtx", "vmtx"):
         if table in other and table in base and name in other[table].metrics:
             base[table].metrics[into] = other[table].metrics[name]
 
 
+def _outlined(glyph: Any) -> bool:
+    """A stored TrueType glyph with an outline (an empty one is stored as no bytes)."""
+    data = getattr(glyph, "data", None)
+    return bool(data) if data is not None else glyph.numberOfContours != 0
+
+
 def _merge_glyf(base: Any, other: Any) -> None:
     glyf, theirs = base["glyf"], other["glyf"]
     base_order, their_order = base.getGlyphOrder(), other.getGlyphOrder()
     for gid, name in enumerate(their_order):
-        glyph = theirs[name]
-        if glyph.numberOfContours == 0 or glyf[base_order[gid]].numberOfContours != 0:
+        glyph = theirs.glyphs[name]
+        if not _outlined(glyph) or _outlined(glyf.glyphs[base_order[gid]]):
             continue
+        glyph = theirs[name]  # decoded: a composite's parts are named
         if glyph.isComposite():
             for component in glyph.components:
                 component.glyphName = base_order[their_order.index(component.glyphName)]
         glyf[base_order[gid]] = glyph
         _metrics(base, other, name, base_order[gid])
-    _merge_cmap(base, other)
 
 
 def _merge_cmap(base: Any, other: Any) -> None:
@@ -76,9 +102,19 @@ def _merge_cmap(base: Any, other: Any) -> None:
             mine.cmap.setdefault(code, base_order[index[name]])
 
 
-def _empty(charstring: Any) -> bool:
-    charstring.decompile()
-    return [op for op in charstring.program if isinstance(op, str)] == ["endchar"]
+def _drawn(charstring: Any) -> bool:
+    """A CFF glyph with an outline: more than a width and endchar (at most 6 bytes)."""
+    if charstring.bytecode is not None:
+        return len(charstring.bytecode) > 6
+    return any(op in ("rmoveto", "hmoveto", "vmoveto") for op in charstring.program if isinstance(op, str))
+
+
+def _sizes(charstrings: Any, count: int) -> list[int] | None:
+    """Each glyph's charstring size in bytes, from the font's index (in glyph id order)."""
+    offsets = getattr(getattr(charstrings, "charStringsIndex", None), "offsets", None)
+    if not offsets or len(offsets) != count + 1:
+        return None
+    return [b - a for a, b in zip(offsets, offsets[1:])]
 
 
 def _merge_cff(base: Any, other: Any) -> None:
@@ -90,13 +126,15 @@ def _merge_cff(base: Any, other: Any) -> None:
     if cid != hasattr(theirs, "FDArray"):
         raise ValueError("CID-keyed and name-keyed subsets of one face")
     strings, their_strings = top.CharStrings, theirs.CharStrings
+    mine, their_sizes = _sizes(strings, len(base_order)), _sizes(their_strings, len(their_order))
     for gid, name in enumerate(their_order):
+        if their_sizes is not None and mine is not None and (their_sizes[gid] <= 6 or mine[gid] > 6):
+            continue  # sizes as stored: no glyph decoded to know
         charstring = their_strings[name]
-        if _empty(charstring) or not _empty(strings[base_order[gid]]):
+        if not _drawn(charstring) or _drawn(strings[base_order[gid]]):
             continue
         if cid:
-            fd = theirs.FDArray[theirs.FDSelect[gid]]
-            index = _font_dict(top, fd, copy)
+            index = _font_dict(top, theirs.FDArray[theirs.FDSelect[gid]], copy)
             top.FDSelect[gid] = index
             charstring.private = top.FDArray[index].Private
         else:
@@ -104,7 +142,6 @@ def _merge_cff(base: Any, other: Any) -> None:
         charstring.globalSubrs = top.GlobalSubrs
         strings[base_order[gid]] = charstring
         _metrics(base, other, name, base_order[gid])
-    _merge_cmap(base, other)
 
 
 def _font_dict(top: Any, fd: Any, copy: Any) -> int:
