@@ -167,6 +167,14 @@ PRECEDENCE = [
     (_page(f'<h1>Offices agree a pilot</h1>{LEAD}<div class="related-news"><ul><li>Older story '
            '<span class="date">2021-05-01</span></li></ul></div>'),
      None, "a related story's date does not date the page"),
+    (_page(f'<div class="newsContent"><dl class="newsTitle"><dt>Offices agree a pilot</dt></dl>'
+           f'기사입력 :[ 2021-06-24 15:24 ]{LEAD}</div>', lang="ko"),
+     D(2021, 6, 24), "a labelled line in the block that holds the headline"),
+    (_page('<article class="post"><header class="entry-header"><ul class="entry-meta"><li><time class="updated" '
+           'datetime="2021-06-24T08:00:00+00:00">June 24, 2021</time></li></ul></header>'
+           f'<div class="entry-content">{LEAD}</div></article>'
+           '<footer><p><a href="/">Offices agree a pilot</a></p></footer>', lang="en-US"),
+     D(2021, 6, 24), "an <article>'s own header is not furniture, even when the headline found is elsewhere"),
 ]
 
 
@@ -225,3 +233,17 @@ def test_text_sources_read_the_same_date_lines(line, expected):
 def test_an_ambiguous_date_line_in_a_text_source_is_said_not_guessed():
     hints, _ = parse_text("Offices agree a pilot\n05/12/2026\n\nThe offices agreed to extend the pilot.\n")
     assert "date" not in hints and "2026-05-12" in hints["_date_problem"] and "2026-12-05" in hints["_date_problem"]
+
+
+def test_a_feed_item_with_an_ambiguous_date_is_said_not_guessed(tmp_path):
+    from ip5pub.readers import read_items
+
+    feed = tmp_path / "news.rss"
+    feed.write_text('<rss version="2.0"><channel><title>Example News</title><link>https://news.example.com/</link>'
+                    "<item><title>Offices agree a pilot</title><pubDate>05/12/2026</pubDate>"
+                    "<description>The offices agreed to extend the pilot.</description></item>"
+                    "<item><title>Second item</title><pubDate>24.06.2021</pubDate>"
+                    "<description>The offices met again.</description></item></channel></rss>", encoding="utf-8")
+    drafts, skipped = read_items(feed, "news.rss")
+    assert [d.hints["date"] for d in drafts] == [D(2021, 6, 24)]
+    assert skipped == ["item 0 (Offices agree a pilot): ambiguous date: '05/12/2026' could be 2026-05-12 or 2026-12-05"]

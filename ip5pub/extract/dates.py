@@ -75,8 +75,10 @@ DATE_LABEL = re.compile(
     r"publicado(?: el| em)?|actualizado(?: el)?|atualizado(?: em)?|fecha(?: de publicaci(?:ó|o)n)?|"
     r"pubblicato(?: il)?|aggiornato(?: il)?|data(?: di pubblicazione| de publica(?:ç|c)(?:ã|a)o)?|"
     r"gepubliceerd(?: op)?|geplaatst(?: op)?|bijgewerkt(?: op)?|"
-    r"发布时间|发布日期|发表时间|更新时间|更新日期|日期|时间|時間|発表日|掲載日|更新日|公開日|作成日|登録日|"
-    r"작성일(?:자|시)?|등록일(?:자|시)?|게시일(?:자)?|수정일|날짜)(?![^\W\d_])\s*[:：]?",
+    r"发布时间|发布日期|发表时间|发表于|发布于|发稿时间|更新时间|更新日期|日期|时间|時間|"
+    r"発表日|掲載日|更新日|公開日|作成日|登録日|配信日|投稿日|発行日|"
+    r"(?:기사)?입력|최종\s?수정|작성일(?:자|시)?|등록일(?:자|시)?|게시일(?:자)?|수정일|발행일|게재일|보도일|날짜)"
+    r"(?![^\W\d_])\s*[:：]?",
     re.I,
 )
 

@@ -170,7 +170,8 @@ class Layout:
         content. Inside the article's region, a <header>, <footer> or <aside>
         is the post's own.
         """
-        inside = self.region is not None and _contains(self.region, el)
+        inside = self.region is not None and _contains(self.region, el) or \
+            any(a.tag == "article" for a in el.iterancestors())  # an <article>'s header is its own
         for node in [el, *el.iterancestors()]:
             tag = node.tag if isinstance(node.tag, str) else ""
             if tag in ("body", "html") or self.core is not None and _contains(node, self.core):
@@ -194,7 +195,7 @@ def _value_texts(el, limit: int) -> list[str]:
     return values
 
 
-def _labelled(el) -> str | None:
+def _labelled(el, own_only: bool = False) -> str | None:
     """The text after a date label that opens a line or a segment of it:
     "Veröffentlicht am 3. März 2020", "Von X | Published: 5 May 2020".
     A label word inside a sentence ("… was released on …") is prose."""
@@ -202,7 +203,7 @@ def _labelled(el) -> str | None:
     if not any(DATE_LABEL.search(t) for t in own):
         return None
     text = _text(el)
-    if len(text) > 200:
+    if len(text) > 200 or own_only:
         text = " ".join(next(t for t in own if DATE_LABEL.search(t)).split())
     for m in DATE_LABEL.finditer(text):
         before = text[:m.start()].rstrip()
@@ -277,17 +278,21 @@ def visible_dates(tree, title: str, first_text: str, day_first: bool | None,
     lead = min(page.first if page.first is not None else start + 40, start + 40)
     out: list[Candidate] = []
     error: str | None = None
-    # A block holding the headline reads as the headline's dates ("Results, 19.5.2007"): its parts speak.
-    # The headline's own words are the story's ("Results, 19.5.2007"), not a date line; a kicker inside it may be.
-    holders = {elements[head], *elements[head].iterancestors()} if head is not None else set()
+    # The headline's own words are the story's ("Results, 19.5.2007"), not a date line (a kicker inside it may
+    # be); a block holding the headline speaks through its parts and its own labelled lines ("기사입력 : …").
+    holders = {*elements[head].iterancestors()} if head is not None else set()
     for i, el in enumerate(elements):
-        if el in holders:
+        if head is not None and el is elements[head]:
             continue
         # Zones: 0 under the headline down to the first paragraph, 1 just above
         # the headline, 2 the few lines after the lead; None elsewhere.
         zone = None if head is None else 0 if start < i <= lead else 1 if start - 8 <= i < start else \
             2 if lead < i <= lead + 5 else None
-        kind, values = _values(el, zone is not None)
+        if el in holders:
+            label = _labelled(el, own_only=True)
+            kind, values = ("label", [label]) if label is not None else ("", [])
+        else:
+            kind, values = _values(el, zone is not None)
         if not kind or page.in_furniture(el):
             continue
         for value in values:

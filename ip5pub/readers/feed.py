@@ -13,7 +13,7 @@ from dataclasses import replace
 from pathlib import Path
 from urllib.parse import urlsplit
 
-from ip5pub.extract.dates import ImpossibleDate, parse_date
+from ip5pub.extract.dates import AmbiguousDate, ImpossibleDate, parse_date
 from ip5pub.extract.offices import office_for_host, office_named_by_site
 from ip5pub.extract.text import clean_line
 from ip5pub.model import Draft, SourceError, SourceRef
@@ -96,8 +96,11 @@ def _date(values: list[str]):
     for value in values:
         try:
             d = parse_date(value)
+        except AmbiguousDate as exc:  # a feed of no stated locale: never guessed
+            error = f"ambiguous date: {exc}"
+            continue
         except ImpossibleDate as exc:
-            error = str(exc)
+            error = f"impossible date: {exc}"
             continue
         if d:
             return d, None
@@ -171,7 +174,7 @@ def _draft(ref, i, title, link, html, dates, channel_link, channel_title) -> Dra
         raise SourceError("", f"item {i} has no title")
     date, error = _date([d for d in dates if d])
     if date is None:
-        raise SourceError("", f"item {i} ({title[:40]}): " + (f"impossible date: {error}" if error else "no date"))
+        raise SourceError("", f"item {i} ({title[:40]}): " + (error or "no date"))
     blocks = _html_blocks(html, title)
     body = to_markdown(blocks)
     if not body.strip():
