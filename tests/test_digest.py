@@ -249,22 +249,57 @@ class TestEditions:
 
 
 GOLDEN = Path(__file__).parent / "data" / "digest"
+# Eleven notices with explicit front matter: the CJK ones, the PDF test notices
+# and the English, French and German ones of the localization tests.
+MORE = [Path(__file__).parent / "data" / name for name in ("pdf", "l10n")]
+
+
+def many_notices(path: Path) -> Path:
+    ws = make_workspace(path, DATA)
+    for folder in MORE:
+        for src in folder.glob("*.md"):
+            shutil.copy(src, ws / "sources" / src.name)
+    return ws
 
 
 @pytest.mark.parametrize("name, args", [
     ("golden-60.txt", ["--width", "60", "--since", "2021-06-26"]),
     ("golden.md", ["--format", "md", "--group-by", "office"]),
+    ("golden-many.txt", ["--width", "60"]),
 ])
 def test_golden_digest(runner, tmp_path, monkeypatch, name, args):
-    """The whole layout, pinned, on the CJK test notices only (their front
-    matter is explicit, so changes to extraction elsewhere do not move it).
+    """The whole layout, pinned, on test notices only (their front matter is
+    explicit, so changes to extraction elsewhere do not move it).
     After an intended change: IP5PUB_REGEN_GOLDEN=1 make test, then review the git diff."""
     import os
 
-    monkeypatch.chdir(make_workspace(tmp_path / "golden", DATA))
+    if name == "golden-many.txt":
+        monkeypatch.chdir(many_notices(tmp_path / "golden"))
+    else:
+        monkeypatch.chdir(make_workspace(tmp_path / "golden", DATA))
     text = digest(runner, *args, "-o", "-")
     golden = GOLDEN / name
     if os.environ.get("IP5PUB_REGEN_GOLDEN"):
         golden.parent.mkdir(exist_ok=True)
         golden.write_text(text, encoding="utf-8")
     assert text == golden.read_text(encoding="utf-8")
+
+
+def test_items_numbered_10_and_up_keep_their_lines_in_one_column(runner, tmp_path, monkeypatch):
+    """With ten items or more, numbers are right-aligned ("  9." above " 10."):
+    every line of every item starts in the column of its title."""
+    monkeypatch.chdir(many_notices(tmp_path / "many"))
+    text = digest(runner, "--width", "60", "-o", "-")
+    numbers = re.findall(r"^( *)(\d+)\. ", text, re.M)
+    assert len(numbers) >= 10 and {len(lead) + len(n) for lead, n in numbers} == {2}
+    inside = False
+    checked = 0
+    for line in text.splitlines():
+        if re.match(r" *\d+\. ", line):
+            inside = True
+        elif not line.startswith(" ") and line:  # a group's label, its rule, the references
+            inside = False
+        elif inside and line:
+            assert re.match(r" {4}\S", line), line
+            checked += 1
+    assert checked > 30
