@@ -20,7 +20,8 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from ip5pub import edition, normalize, system
-from ip5pub.cache import Cache, digest, notice_to_dict, tree_digest
+from ip5pub.cache import Cache, digest, tree_digest
+from ip5pub.codec import encode
 from ip5pub.collect import Selection, future_dated, group_notices, make_brief
 from ip5pub.extract.ids import disambiguate, slug
 from ip5pub.model import Notice, SourceError
@@ -176,7 +177,7 @@ def _link_duplicates(notices: list[Notice], cache: Cache | None, pool=None) -> l
 
     if cache is None:
         return link_duplicates(notices)
-    key = digest("dedup", json.dumps([notice_to_dict(n) for n in notices], default=str, sort_keys=True))
+    key = digest("dedup", json.dumps([encode(n) for n in notices], default=str, sort_keys=True))
     raw = cache.load_blob("dedup", key)
     if raw is not None:
         try:
@@ -240,7 +241,7 @@ def write_notices(notices: list[Notice], folder: Path, cache: Cache | None = Non
 
     def write(n: Notice) -> Path:
         path = inside(folder, f"{n.id}.md")
-        key = digest(json.dumps(notice_to_dict(n), default=str, sort_keys=True)) if cache else ""
+        key = digest(json.dumps(encode(n), default=str, sort_keys=True)) if cache else ""
         if cache and cache.fresh(path, key, table="notices"):
             return path
         text = normalize.to_markdown(n).encode("utf-8")
@@ -361,7 +362,7 @@ def render(workspace: Workspace, config: Config, request: RenderRequest, today: 
     jobs: list[tuple[str, Path, str, object]] = []
     for group, notices in groups:
         brief = make_brief(notices, config, today, request.selection, group=group)
-        content = json.dumps([notice_to_dict(n) for s in brief.stories for n in (s.notice, *s.also)],
+        content = json.dumps([encode(n) for n in brief.all_notices],
                              default=str, sort_keys=True)
         for fmt in request.formats:
             out = request.output / output_name(fmt, group)

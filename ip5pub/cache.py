@@ -26,7 +26,8 @@ from pathlib import Path
 from typing import Any
 
 from ip5pub import __version__
-from ip5pub.model import Event, Notice, SourceRef
+from ip5pub.codec import CodecError, decode, encode
+from ip5pub.model import Notice
 from ip5pub.output import atomic_write
 
 CACHE_DIR = ".cache"
@@ -89,28 +90,6 @@ def _json_hook(obj: dict) -> Any:
     return obj
 
 
-def notice_to_dict(n: Notice) -> dict[str, Any]:
-    return {
-        "id": n.id, "title": n.title, "date": n.date, "office": n.office, "publisher": n.publisher,
-        "language": n.language, "summary": n.summary, "source": n.source.as_dict(), "body": n.body,
-        "offices": list(n.offices), "acronyms": n.acronyms, "words": n.words, "duplicates": list(n.duplicates),
-        "translated_from": n.translated_from, "attribution": n.attribution,
-        "event": [n.event.start, n.event.end] if n.event else None, "extra": n.extra,
-    }
-
-
-def notice_from_dict(d: dict[str, Any]) -> Notice:
-    src = d["source"]
-    return Notice(
-        id=d["id"], title=d["title"], date=d["date"], office=d["office"], publisher=d["publisher"],
-        language=d["language"], summary=d["summary"],
-        source=SourceRef(src["path"], src["sha256"], src["format"], src.get("url"), src.get("item")), body=d["body"],
-        offices=tuple(d["offices"]), acronyms=d["acronyms"], words=d["words"], duplicates=tuple(d["duplicates"]),
-        translated_from=d["translated_from"], attribution=d["attribution"],
-        event=Event(*d["event"]) if d["event"] else None, extra=d["extra"],
-    )
-
-
 def _seal(data: bytes) -> bytes:
     """An entry: its SHA-256 on the first line, so a damaged file is a miss."""
     return hashlib.sha256(data).hexdigest().encode() + b"\n" + data
@@ -119,25 +98,6 @@ def _seal(data: bytes) -> bytes:
 def _unseal(raw: bytes) -> bytes | None:
     check, _, data = raw.partition(b"\n")
     return data if check == hashlib.sha256(data).hexdigest().encode() else None
-
-
-def _is(value: Any, kind: type | tuple[type, ...], optional: bool = False) -> bool:
-    return (optional and value is None) or (isinstance(value, kind) and not isinstance(value, bool))
-
-
-def _well_typed(n: Notice) -> bool:
-    """Every field of the type the renderers expect: an entry that passed its
-    digest but holds a string for a date (an older writer, a hand edit) is a
-    miss, never a traceback on every later run."""
-    strings = (n.id, n.title, n.publisher, n.language, n.summary, n.body, n.source.path, n.source.sha256,
-               n.source.format)
-    optional = (n.office, n.translated_from, n.attribution, n.source.url)
-    return (all(_is(v, str) for v in strings) and all(_is(v, str, True) for v in optional)
-            and _is(n.date, dt.date) and _is(n.words, int) and _is(n.source.item, int, True)
-            and all(_is(v, str) for v in (*n.offices, *n.duplicates))
-            and _is(n.acronyms, dict) and all(_is(v, str) for kv in n.acronyms.items() for v in kv)
-            and _is(n.extra, dict)
-            and (n.event is None or _is(n.event.start, dt.date) and _is(n.event.end, dt.date)))
 
 
 class Cache:
@@ -156,18 +116,22 @@ class Cache:
             raw = _unseal(path.read_bytes())
             if raw is None:
                 return None  # damaged: normalize again (and overwrite it)
-            notices = [notice_from_dict(d) for d in json.loads(raw, object_hook=_json_hook)]
-        except (OSError, ValueError, KeyError, TypeError, AttributeError):
-            return None  # missing, or not what this version writes: normalize again
-        if not all(_well_typed(n) for n in notices):
-            return None
+            entries = json.loads(raw, object_hook=_json_hook)
+            if not isinstance(entries, list):
+                return None
+            # Every field of the type the renderers expect (the codec checks):
+            # an entry that passed its digest but holds a string for a date is
+            # a miss, never a traceback on every later run.
+            notices = [decode(Notice, d) for d in entries]
+        except (OSError, ValueError, CodecError):
+            return None  # missing, damaged, or not what this version writes: normalize again
         self.used.add(path)
         return notices
 
     def store_notices(self, key: str, notices: list[Notice]) -> None:
         path = self._path("notices", key)
         try:
-            data = json.dumps([notice_to_dict(n) for n in notices], default=_json_default, ensure_ascii=False,
+            data = json.dumps([encode(n) for n in notices], default=_json_default, ensure_ascii=False,
                               sort_keys=True)
             atomic_write(path, _seal(data.encode("utf-8")), durable=False)
             self.used.add(path)

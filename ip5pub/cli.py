@@ -415,12 +415,12 @@ def check(paths: tuple[Path, ...]) -> None:
 def list_(sources: Path, as_json: bool) -> None:
     """List the notices in sources/ (date, office, id, title)."""
     from ip5pub.build import expand, normalize_sources
-    from ip5pub.normalize import front_matter
+    from ip5pub.codec import front_matter
 
     outcome = normalize_sources(expand([sources]), base=Path("."), context=_read_context())
     notices = sorted(outcome.notices, key=lambda n: (n.date, n.id))
     if as_json:
-        rows = [{k: v for k, v in front_matter(n).items()} for n in notices]
+        rows = [front_matter(n) for n in notices]
         from ip5pub.terminal import printable_json
 
         click.echo(printable_json(json.dumps(rows, ensure_ascii=False, indent=2, default=str)))

@@ -82,7 +82,7 @@ def glossary(stories_: list[Story], language: str | None = None) -> tuple[Glossa
     entries: dict[str, GlossaryEntry] = {}
     for prefer in (True, False):
         for story in stories_:
-            for n in (story.notice, *story.also):
+            for n in story.members:
                 if language is not None and (n.language == language) != prefer:
                     continue
                 for acronym, expansion in n.acronyms.items():

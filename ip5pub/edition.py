@@ -24,6 +24,7 @@ from pathlib import Path
 from typing import Any
 
 from ip5pub import __version__
+from ip5pub.codec import summary
 from ip5pub.model import Brief, Notice
 
 KIND = "ip5pub-digest-manifest"
@@ -46,12 +47,12 @@ def fingerprint(n: Notice) -> str:
 
 
 def _entry(n: Notice) -> dict[str, Any]:
-    return {"id": n.id, "title": n.title, "date": n.date.isoformat(), "office": n.office,
-            "publisher": n.publisher, "source": n.source.url or n.source.path, "fingerprint": fingerprint(n)}
+    return {**summary(n, ("id", "title", "date", "office", "publisher")),
+            "source": n.source.url or n.source.path, "fingerprint": fingerprint(n)}
 
 
 def manifest(brief: Brief, *, since: dt.date | None, until: dt.date | None, digest_name: str) -> dict[str, Any]:
-    shown = [n for s in brief.stories for n in (s.notice, *s.also)]
+    shown = brief.all_notices
     return {
         "kind": KIND,
         "version": VERSION,
@@ -173,7 +174,7 @@ def compare(previous: dict[str, Any], brief: Brief, everything: list[Notice]) ->
                if src in now_by_source and old not in current}
     new, revised = set(), set()
     for story in brief.stories:
-        for n in (story.notice, *story.also):
+        for n in story.members:
             old = before.get(n.id) or before.get(renamed.get(n.id, ""))
             if old is None:
                 new.add(n.id)

@@ -142,14 +142,30 @@ def dump(data: dict[str, Any]) -> str:
 _ASTRAL = re.compile("[\U00010000-\U0010FFFF]")
 
 
-def _dumper(data: dict[str, Any]):
+class _Plain(yaml.SafeDumper):
+    """Never an anchor: an event of one day holds one date object twice, and
+    `&id001`/`*id001` is what our own loader refuses (so would a person)."""
+
+    def ignore_aliases(self, data: Any) -> bool:
+        return True
+
+
+_FAST: type | None = None
+if hasattr(yaml, "CSafeDumper"):
+    class _FastPlain(yaml.CSafeDumper):
+        def ignore_aliases(self, data: Any) -> bool:
+            return True
+
+    _FAST = _FastPlain
+
+
+def _dumper(data: dict[str, Any]) -> type:
     """libyaml's emitter (5x faster: YAML writing dominated normalizing) when
     it writes the same bytes as PyYAML's: it escapes characters beyond the
     Basic Multilingual Plane, which PyYAML writes as they are."""
-    fast = getattr(yaml, "CSafeDumper", None)
-    if fast is None or any(_ASTRAL.search(text) for text in _strings(data)):
-        return yaml.SafeDumper
-    return fast
+    if _FAST is None or any(_ASTRAL.search(text) for text in _strings(data)):
+        return _Plain
+    return _FAST
 
 
 def _strings(value: Any):

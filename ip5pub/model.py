@@ -32,14 +32,6 @@ class SourceRef:
     url: str | None = None
     item: int | None = None  # position of the notice in a multi-notice source (feeds)
 
-    def as_dict(self) -> dict[str, Any]:
-        d: dict[str, Any] = {"path": self.path, "sha256": self.sha256, "format": self.format}
-        if self.url:
-            d["url"] = self.url
-        if self.item is not None:
-            d["item"] = self.item
-        return d
-
 
 @dataclass(frozen=True)
 class Draft:
@@ -106,6 +98,11 @@ class Story:
     also: tuple[Notice, ...] = ()
 
     @property
+    def members(self) -> tuple[Notice, ...]:
+        """The representative notice, then the other copies."""
+        return (self.notice, *self.also)
+
+    @property
     def also_reported_by(self) -> list[str]:
         """Who else reported the event; copies whose publisher is unknown are
         counted rather than named ("an unnamed source")."""
@@ -146,7 +143,13 @@ class Brief:
 
     @property
     def notices(self) -> list[Notice]:
+        """Each story's representative notice."""
         return [s.notice for s in self.stories]
+
+    @property
+    def all_notices(self) -> list[Notice]:
+        """Every notice the brief holds, each story's copies after its representative."""
+        return [n for s in self.stories for n in s.members]
 
     @property
     def period(self) -> tuple[dt.date, dt.date] | None:

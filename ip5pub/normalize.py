@@ -14,6 +14,7 @@ from dataclasses import replace
 from typing import Any
 
 from ip5pub import frontmatter, markdown
+from ip5pub.codec import FRONT_MATTER_ORDER, front_matter
 from ip5pub.extract import acronyms as acro
 from ip5pub.extract import boilerplate
 from ip5pub.extract import attribution as attr
@@ -26,8 +27,6 @@ from ip5pub.extract.text import split_sentences, word_count
 from ip5pub.model import OFFICES, UNKNOWN_PUBLISHER, Draft, Event, Notice, SourceError, SourceRef
 from ip5pub.validate import ACRONYM_MAX, NAME_MAX, TITLE_MAX, clean_text, clean_value, one_line
 
-KEY_ORDER = ("id", "title", "date", "office", "publisher", "language", "translated_from", "attribution",
-             "summary", "event", "offices", "acronyms", "words", "duplicates", "source")
 SUMMARY_MIN = 60  # characters; a shorter lead sentence takes the next one too
 SUMMARY_MAX = 400
 
@@ -244,7 +243,7 @@ def build_notice(draft: Draft) -> Notice:
     notice_id = hints.get("id")
     if not (isinstance(notice_id, str) and is_safe_id(notice_id)):
         notice_id = make_id(date.isoformat(), office or publisher, title)
-    known = set(KEY_ORDER) | {"url"}
+    known = set(FRONT_MATTER_ORDER) | {"url"}
     return Notice(
         id=notice_id, title=title, date=date, office=office, publisher=publisher, language=language,
         summary=summary, source=source, body=body, offices=tuple(offices), acronyms=dict(acronyms),
@@ -253,22 +252,6 @@ def build_notice(draft: Draft) -> Notice:
         attribution=attribution, event=event,
         extra={k: v for k, v in hints.items() if k not in known and not k.startswith("_")},
     )
-
-
-def front_matter(notice: Notice) -> dict[str, Any]:
-    data: dict[str, Any] = {
-        "id": notice.id, "title": notice.title, "date": notice.date, "office": notice.office,
-        "publisher": notice.publisher, "language": notice.language,
-        "translated_from": notice.translated_from, "attribution": notice.attribution,
-        "summary": notice.summary,
-        "event": {"start": notice.event.start, "end": notice.event.end} if notice.event else None,
-        "offices": list(notice.offices), "acronyms": dict(notice.acronyms), "words": notice.words,
-        "duplicates": list(notice.duplicates), "source": notice.source.as_dict(),
-    }
-    optional = {"translated_from", "attribution", "event"}
-    data = {k: v for k, v in data.items() if not (k in optional and v is None)}
-    data.update(notice.extra)
-    return data
 
 
 def to_markdown(notice: Notice) -> str:

@@ -79,3 +79,37 @@ def test_damaged_stamp_tables_and_dedup_results_rebuild_the_outputs(runner, work
     out = _render(runner)
     assert "is up to date" not in out
     assert Path("build/digest.txt").read_bytes() == before
+
+
+class _Payload:
+    """What a pickle impostor would run when unpickled: make a folder."""
+
+    def __init__(self, marker: Path):
+        self.marker = str(marker)
+
+    def __reduce__(self):
+        import os
+
+        return (os.mkdir, (self.marker,))
+
+
+def test_a_pickle_in_a_cache_entry_is_never_loaded_as_code_and_is_rebuilt(runner, workspace, tmp_path):
+    """An entry replaced by a pickle that would run code, under a checksum
+    that matches (someone who can write build/.cache can compute one): the
+    code never runs, the entry is a miss, made again as JSON, and every
+    output is what it was."""
+    import pickle
+
+    _render(runner)
+    before = Path("build/digest.txt").read_bytes()
+    marker = tmp_path / "ran"
+    payload = pickle.dumps([_Payload(marker)])
+    for entry in (_entry_for(WORDS), *Path("build/.cache/dedup").glob("*/*")):
+        entry.write_bytes(hashlib.sha256(payload).hexdigest().encode() + b"\n" + payload)
+    Path("build/digest.txt").unlink()
+    out = _render(runner)
+    assert not marker.exists()
+    assert _cached(out) == _sources() - 1
+    assert Path("build/digest.txt").read_bytes() == before
+    rebuilt = _entry_for(WORDS).read_bytes().partition(b"\n")[2]
+    assert isinstance(json.loads(rebuilt), list)

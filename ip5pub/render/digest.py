@@ -64,7 +64,7 @@ def _groups(brief: Brief, by: str, changes: edition.Changes | None) -> tuple[lis
                                     -s.notice.date.toordinal(), s.notice.id))
     for number, story in enumerate(stories, 1):
         refs = []
-        for n in (story.notice, *story.also):
+        for n in story.members:
             url = n.source.url
             if url and _linkable(url):
                 if url not in seen:

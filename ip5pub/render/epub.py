@@ -99,7 +99,7 @@ def links(book: list[Chapter]) -> dict[str, str]:
     out: dict[str, str] = {}
     for c in book:
         here = f"{c.file}#{c.anchor}"
-        for n in (c.story.notice, *c.story.also) if c.story else ():
+        for n in (c.story.members if c.story else ()):
             out.setdefault(n.id, here)
         out.setdefault(c.anchor, here)
     return out

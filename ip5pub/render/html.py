@@ -36,7 +36,7 @@ def office_index(brief: Brief) -> list[OfficeEntry]:
     for code in OFFICES:
         published = tuple(s for s in brief.stories if s.notice.office == code)
         mentioned = tuple(s for s in brief.stories if s.notice.office != code
-                          and any(code in n.offices for n in (s.notice, *s.also)))
+                          and any(code in n.offices for n in s.members))
         if published or mentioned:
             entries.append(OfficeEntry(code, OFFICIAL_NAMES.get(code, code), published, mentioned))
     return entries
@@ -44,7 +44,7 @@ def office_index(brief: Brief) -> list[OfficeEntry]:
 
 def keywords(brief: Brief) -> list[str]:
     """PDF keywords: the offices that publish or are named, in the usual order."""
-    named = {code for s in brief.stories for n in (s.notice, *s.also) for code in (n.office, *n.offices) if code}
+    named = {code for n in brief.all_notices for code in (n.office, *n.offices) if code}
     return [code for code in OFFICES if code in named]
 
 

@@ -64,9 +64,8 @@ def attachments(brief: Brief, ctx: RenderContext, fetcher) -> list:
 
     # Fixed dates: WeasyPrint would stamp attachments with the clock.
     stamp = dt.datetime.fromtimestamp(ctx.epoch, dt.UTC)
-    notices = [n for s in brief.stories for n in (s.notice, *s.also)]
     return [Attachment(string=to_markdown(n), name=f"{n.id}.md", description=n.title, url_fetcher=fetcher,
-                       created=stamp, modified=stamp, relationship="Source") for n in notices]
+                       created=stamp, modified=stamp, relationship="Source") for n in brief.all_notices]
 
 
 def layout_mode(brief: Brief, ctx: RenderContext) -> str:

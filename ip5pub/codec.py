@@ -1,0 +1,139 @@
+"""The one Notice codec: plain data <-> Notice, generated from the dataclass fields.
+
+Every serialized form of a notice goes through `encode`: the cache (JSON),
+the front matter of build/notices/<id>.md (YAML) and the digest's edition
+manifest (a few of the same keys). A field added to `Notice` (or to
+`SourceRef`, `Event`) is carried by all three without another line here;
+a field whose type this codec does not know fails at once, in every test.
+
+Rules, the same at every level:
+- a nested dataclass is a mapping of its fields; a tuple is a list; dates
+  stay `datetime.date` (the JSON and YAML layers write them their own way);
+- a field whose default is None and whose value is None is left out
+  (`translated_from`, `event`, `source.url`, ...), so a reader sees only
+  what a notice has; a required field is always written, null or not.
+
+`decode` checks every value against the field's type and raises
+`CodecError` on anything else: a cache entry that passed its checksum but
+holds a string for a date (an older writer, a hand edit) is a miss, never a
+traceback on a later run.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+import types
+import typing
+from functools import cache
+from typing import Any, TypeVar
+
+from ip5pub.model import Notice
+
+T = TypeVar("T")
+_MISSING = dataclasses.MISSING
+
+
+class CodecError(ValueError):
+    """Data that is not a well-typed encoding of the type asked for."""
+
+
+@cache
+def _fields(cls: type) -> tuple[tuple[str, Any, bool, bool], ...]:
+    """(name, type, has a default, default is None) per field of a dataclass."""
+    hints = typing.get_type_hints(cls)
+    out = []
+    for f in dataclasses.fields(cls):
+        has_default = f.default is not _MISSING or f.default_factory is not _MISSING
+        out.append((f.name, hints[f.name], has_default, f.default is None))
+    return tuple(out)
+
+
+def encode(value: Any) -> Any:
+    """A dataclass (Notice, SourceRef, Event) as plain dicts, lists, strings, numbers and dates."""
+    if dataclasses.is_dataclass(value) and not isinstance(value, type):
+        out: dict[str, Any] = {}
+        for name, _, _, none_default in _fields(type(value)):
+            item = getattr(value, name)
+            if item is None and none_default:
+                continue
+            out[name] = encode(item)
+        return out
+    if isinstance(value, tuple | list):
+        return [encode(v) for v in value]
+    if isinstance(value, dict):
+        return {k: encode(v) for k, v in value.items()}
+    if value is None or isinstance(value, str | int | float | dt.date):
+        return value
+    raise CodecError(f"cannot encode a {type(value).__name__}")
+
+
+def decode(cls: type[T], data: Any) -> T:
+    """The `cls` that `encode` made `data` from; CodecError if any value is not of its field's type."""
+    return typing.cast(T, _decode(cls, data, cls.__name__))
+
+
+def _decode(kind: Any, data: Any, where: str) -> Any:
+    origin, args = typing.get_origin(kind), typing.get_args(kind)
+    if kind is Any:
+        return data  # kept verbatim (Notice.extra's values)
+    if origin in (typing.Union, types.UnionType):
+        if data is None and type(None) in args:
+            return None
+        (inner,) = [a for a in args if a is not type(None)]
+        return _decode(inner, data, where)
+    if isinstance(kind, type) and dataclasses.is_dataclass(kind):
+        if not isinstance(data, dict):
+            raise CodecError(f"{where} must be a mapping")
+        known = {name for name, *_ in _fields(kind)}
+        unknown = set(data) - known
+        if unknown:
+            raise CodecError(f"{where} has unknown keys {sorted(unknown)}")
+        values = {}
+        for name, hint, has_default, _ in _fields(kind):
+            if name in data:
+                values[name] = _decode(hint, data[name], f"{where}.{name}")
+            elif not has_default:
+                raise CodecError(f"{where} lacks {name}")
+        return kind(**values)
+    if origin is tuple:
+        if not isinstance(data, list):
+            raise CodecError(f"{where} must be a list")
+        return tuple(_decode(args[0], v, where) for v in data)
+    if origin is dict:
+        if not isinstance(data, dict):
+            raise CodecError(f"{where} must be a mapping")
+        return {_decode(args[0], k, where): _decode(args[1], v, where) for k, v in data.items()}
+    if kind is dt.date:
+        # a datetime is a date too, but not the day a notice is dated
+        if isinstance(data, dt.date) and not isinstance(data, dt.datetime):
+            return data
+        raise CodecError(f"{where} must be a date")
+    if kind in (str, int) and isinstance(data, kind) and not isinstance(data, bool):
+        return data
+    raise CodecError(f"{where} must be {getattr(kind, '__name__', kind)}")
+
+
+# The views of a notice ---------------------------------------------------
+
+# Front matter reads in this order (the body is the document, `extra` its
+# unknown keys kept at the top level, after these).
+FRONT_MATTER_ORDER = ("id", "title", "date", "office", "publisher", "language", "translated_from", "attribution",
+                      "summary", "event", "offices", "acronyms", "words", "duplicates", "source")
+
+
+def front_matter(notice: Notice) -> dict[str, Any]:
+    """The notice's front matter: every field but the body, in reading order, then the unknown keys."""
+    data = encode(notice)
+    data.pop("body")
+    extra = data.pop("extra")
+    ordered = {k: data.pop(k) for k in FRONT_MATTER_ORDER if k in data}
+    ordered.update(data)  # a field added to Notice and not yet ordered: written, last
+    ordered.update(extra)
+    return ordered
+
+
+def summary(notice: Notice, keys: tuple[str, ...]) -> dict[str, Any]:
+    """Some of the notice's encoded fields, dates in ISO form (for JSON files people read)."""
+    data = encode(notice)
+    return {k: data[k].isoformat() if isinstance(data[k], dt.date) else data[k] for k in keys}
