@@ -152,13 +152,14 @@ def verbosity(f):
 class Progress:
     """A progress bar on stderr for long steps, only when stderr is a terminal."""
 
-    def __init__(self, enabled: bool = True):
+    def __init__(self, enabled: bool = True, minimum: int = 20):
         self.enabled = enabled and sys.stderr.isatty()
+        self.minimum = minimum  # a step with fewer items is over before a bar would help
         self.bar: Any = None  # click's ProgressBar, entered by hand across calls
         self.stage = ""
 
     def __call__(self, stage: str, done: int, total: int) -> None:
-        if not self.enabled or total < 20:
+        if not self.enabled or total < self.minimum:
             return
         if stage != self.stage:
             self._close()
@@ -171,6 +172,13 @@ class Progress:
         if self.bar is not None:
             self.bar.__exit__(None, None, None)
             self.bar = None
+
+    def say(self, message: str, err: bool = False) -> None:
+        """A line printed while a bar may be showing: the bar's line is cleared first (it redraws)."""
+        if self.bar is not None:
+            sys.stderr.write("\r\x1b[K")
+            sys.stderr.flush()
+        say(message, err=err)
 
     def __enter__(self) -> Progress:
         return self
@@ -430,6 +438,74 @@ def list_(sources: Path, as_json: bool) -> None:
     _report(outcome)
     if outcome.errors:
         raise Failed(f"{len(outcome.errors)} source(s) failed")
+
+
+@main.command(name="fetch")
+@click.option("--dry-run", is_flag=True, help="Ask the feeds and list pages and say what would be fetched; save nothing.")
+@click.option("--since", help="Only items dated on or after: a date or a span back from today (default: max_age "
+                              "in ip5pub.toml, else 60d).")
+@verbosity
+def fetch_(dry_run: bool, since: str | None, verbose: bool, quiet: bool) -> None:
+    """Collect new notices from the feeds and news pages named in ip5pub.toml
+    into sources/fetched/, politely (robots.txt, one request at a time per
+    site, only what changed since the last run). The only command that uses
+    the network.
+
+    \b
+    In ip5pub.toml:
+      [fetch]
+      user_agent = "ip5pub (+https://www.example.org/contact)"
+      [[fetch.feeds]]
+      url = "https://www.example.org/news/rss.xml"
+      pages = true                 # save each item's page, not only the item
+      [[fetch.pages]]
+      url = "https://www.example.org/news/"
+      links = "ul.news-list a"     # CSS selector of the links to the notices
+
+    One line per notice saved (new, revised) and per source that failed;
+    exit status 1 when something could not be fetched (the rest is saved).
+    """
+    from ip5pub import annotations
+    from ip5pub.fetch.run import FetchRequest, Line, NothingToFetch, fetch
+    from ip5pub.fetch.sources import SaveError
+    from ip5pub.fetch.state import StateError
+    from ip5pub.window import resolve
+
+    workspace = _workspace()
+    day = _today(None)
+    try:
+        start = resolve(since or workspace.config.fetch.max_age, day, "--since")
+    except ValueError as exc:
+        raise click.BadParameter(str(exc), param_hint="--since") from None
+    _lock(workspace.build)
+    with Progress(enabled=not quiet, minimum=1) as progress:
+        def report(line: Line) -> None:
+            if line.status == "failed":
+                progress.say(f"ip5pub: error: {line.subject}: {line.detail}", err=True)
+                if annotations.enabled():
+                    progress.say(annotations.github("warning", f"{line.subject}: {line.detail}"))
+            elif line.status in ("kept", "refused", "later"):
+                progress.say(f"ip5pub: warning: {line.subject}: {line.detail}", err=True)
+            elif line.status in ("unchanged", "skipped"):
+                if verbose:
+                    progress.say(f"ip5pub: {line.status}: {line.subject} ({line.detail})", err=True)
+            elif not quiet:
+                progress.say(f"{line.status:<8} {line.subject}" + (f" ({line.note})" if line.note else "")
+                             + (f" <- {line.detail}" if verbose and line.detail else ""))
+
+        try:
+            outcome = fetch(workspace, FetchRequest(since=start, dry_run=dry_run), day, report, progress)
+        except NothingToFetch as exc:
+            say(f"ip5pub: {exc}", err=True)
+            return
+        except (StateError, SaveError, OSError) as exc:
+            raise Failed(str(exc)) from None
+    failed = outcome.count("failed")
+    if not quiet:
+        counts = ", ".join(f"{outcome.count(s)} {s}" for s in ("new", "revised", "failed") if outcome.count(s))
+        say(f"ip5pub: {counts or 'nothing new'} ({outcome.requests} request(s))", err=True)
+    if failed:
+        raise Failed(f"{failed} feed(s), page(s) or item(s) could not be fetched; the rest was saved")
 
 
 @main.command()

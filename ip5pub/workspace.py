@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import tomllib
-from dataclasses import dataclass, fields, replace
+from dataclasses import dataclass, field, fields, replace
 from pathlib import Path
 from typing import Any
 
+from ip5pub.fetch.config import FetchSettings, parse_fetch
 from ip5pub.readers.context import ReadContext, SiteProfile, parse_sites
 
 CONFIG_NAME = "ip5pub.toml"
@@ -33,6 +34,10 @@ class Config:
     # [sites."host"] tables: per-site CSS selectors for title, date, body, drop
     # (ip5pub/readers/context.py).
     sites: tuple[SiteProfile, ...] = ()
+    # [fetch] and its [[fetch.feeds]] and [[fetch.pages]] (ip5pub/fetch/config.py).
+    # Nothing rendered depends on it, so it stays out of repr(), which keys
+    # the render cache: a new feed does not rebuild last week's PDF.
+    fetch: FetchSettings = field(default_factory=FetchSettings, repr=False)
 
     @property
     def read_context(self) -> ReadContext:
@@ -86,6 +91,11 @@ def packaged_samples() -> Path:
     raise FileNotFoundError("packaged sample notices are missing from the ip5pub installation")
 
 
+# The tables of ip5pub.toml, each read by the module that uses it; every
+# other key is a setting of the brief (top level, or under [brief]).
+_TABLES = {"sites": parse_sites, "fetch": parse_fetch}
+
+
 def load_config(root: Path) -> Config:
     path = root / CONFIG_NAME
     if not path.is_file():
@@ -94,20 +104,22 @@ def load_config(root: Path) -> Config:
         data = tomllib.loads(path.read_text(encoding="utf-8"))
     except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
         raise ConfigError(f"{path}: {exc}") from None
-    try:
-        sites = parse_sites(data.pop("sites", {}))
-    except ValueError as exc:
-        raise ConfigError(f"{path}: {exc}") from None
+    tables: dict[str, Any] = {}
+    for name, parse in _TABLES.items():
+        try:
+            tables[name] = parse(data.pop(name, {}))
+        except ValueError as exc:
+            raise ConfigError(f"{path}: {exc}") from None
     data = data.get("brief", data)  # both a [brief] table and top-level keys work
-    known = {f.name: f.type for f in fields(Config) if f.name != "sites"}
+    known = {f.name: f.type for f in fields(Config) if f.name not in _TABLES}
     unknown = sorted(set(data) - set(known))
     if unknown:
-        raise ConfigError(f"{path}: unknown setting(s) {', '.join(unknown)}; known: {', '.join(known)}")
+        raise ConfigError(f"{path}: unknown setting(s) {', '.join(unknown)}; known: {', '.join([*known, *_TABLES])}")
     for key, value in data.items():
         want = int if known[key] in (int, "int") else str
         if not isinstance(value, want) or isinstance(value, bool):
             raise ConfigError(f"{path}: {key} must be {'an integer' if want is int else 'a string'}")
-    config = Config(**data, sites=sites)
+    config = Config(**data, **tables)
     if config.paper not in PAPERS:
         raise ConfigError(f"{path}: paper must be one of {', '.join(PAPERS)}")
     if not 30 <= config.digest_width <= 200:

@@ -13,7 +13,7 @@ from ip5pub.cli import main
 def test_help_lists_every_command(runner):
     result = runner.invoke(main, ["--help"])
     assert result.exit_code == 0
-    for command in ("normalize", "render", "digest", "check", "list", "init"):
+    for command in ("normalize", "render", "digest", "check", "list", "init", "fetch"):
         assert command in result.output
 
 
@@ -24,7 +24,8 @@ def test_version(runner):
 
 def test_help_does_not_import_heavy_libraries():
     code = "import sys; from ip5pub.cli import main; main(['--help'], standalone_mode=False); " \
-           "print(sorted(m for m in ('weasyprint', 'pypandoc', 'yaml', 'charset_normalizer') if m in sys.modules))"
+           "print(sorted(m for m in ('weasyprint', 'pypandoc', 'yaml', 'charset_normalizer', 'httpx', 'httpcore') " \
+           "if m in sys.modules))"
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
     assert out.strip().endswith("[]"), out
 

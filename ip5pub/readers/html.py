@@ -96,6 +96,16 @@ def _canonical(tree, meta: dict[str, str]) -> str | None:
     return None
 
 
+# What a browser writes first when it saves a page, and `ip5pub fetch` too:
+# the page's address, for its office and site profile when it names none itself.
+_SAVED_FROM = re.compile(r"\A\ufeff?\s*<!-- saved from url=\(\d{4}\)(https?://[!-~]+?) -->")
+
+
+def saved_from(text: str) -> str | None:
+    m = _SAVED_FROM.match(text)
+    return m.group(1) if m else None
+
+
 def _lines(tree) -> list[str]:
     """The page as lines of text, one per block element, cells joined by ' | '."""
     lines: list[str] = [""]
@@ -167,7 +177,7 @@ def page_hints(text: str, context: ReadContext = NO_SITES) -> tuple[dict[str, ob
     out of the notice's front matter, for review)."""
     tree = parse_tree(text)
     meta = _meta(tree)
-    url = _canonical(tree, meta)
+    url = _canonical(tree, meta) or saved_from(text)
     profile = context.profile_for(urlsplit(url).hostname if url else meta.get("sitedomain"))
     # Hover cards (a name's pop-up with its latest stories) sit inside the sentence
     # that names the person; shown only on hover, they are not text a reader reads.
