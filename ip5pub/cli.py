@@ -534,7 +534,18 @@ def init(directory: Path) -> None:
         '# title = "td.subject"\n'
         '# date = "span.date"\n'
         '# body = "div.view-content"\n'
-        '# drop = ["div.share", "table.prev-next"]\n',
+        '# drop = ["div.share", "table.prev-next"]\n'
+        '\n'
+        '# `ip5pub fetch` collects new notices from feeds and news pages into\n'
+        '# sources/fetched/ (see the README: respect each site\'s terms of use):\n'
+        '# [fetch]\n'
+        '# user_agent = "ip5pub (+https://www.example.org/contact)"  # who you are: a web or e-mail address\n'
+        '# [[fetch.feeds]]\n'
+        '# url = "https://www.example.org/news/rss.xml"\n'
+        '# pages = true                 # save each item\'s page, not only the item\n'
+        '# [[fetch.pages]]\n'
+        '# url = "https://www.example.org/news/"\n'
+        '# links = "ul.news-list a"     # CSS selector of the links to the notices\n',
         encoding="utf-8",
     )
     sources = directory / "sources"

@@ -264,3 +264,34 @@ def test_at_most_a_hundred_new_items_from_one_source_in_one_run(tmp_path, monkey
     assert len(result.stdout.splitlines()) == 5
     assert "if-none-match" not in site.hits("/many.xml")[1].headers
     assert fetch().stdout == "" and site.hits("/many.xml")[2].headers["if-none-match"] == '"many"'
+
+
+def test_a_fetched_page_without_an_address_of_its_own_gets_its_site_profile(ws, site):
+    """The saved-from line is the page's address for the readers: its site profile applies."""
+    body = page("Press release", "27 June 2021", [
+        "<span class='headline'>WIPO publishes its PCT yearly review</span>",
+        "The World Intellectual Property Organization published its PCT yearly review on 27 June 2021."])
+    site["/news/rss.xml"] = Response(rss([_item(site, SEARCH, "/news/review.html", "n-9", "Sun, 27 Jun 2021 09:00:00 GMT")])
+                                     .encode(), content_type="application/rss+xml")
+    site["/news/review.html"] = Response(body.encode())
+    configure(ws, feeds=[(site.url + "/news/rss.xml", True)],
+              extra='[sites."127.0.0.1"]\ntitle = "span.headline"')
+    assert fetch().exit_code == 0
+    listed = CliRunner().invoke(main, ["list", "--json"])
+    notice, = json.loads(listed.stdout)
+    assert notice["title"] == "WIPO publishes its PCT yearly review"
+    assert notice["source"]["url"] == f"{site.url}/news/review.html"
+    assert notice["source"]["path"] == f"{FETCHED}/2021-06-27-wipo-publishes-its-pct-yearly-review.html"
+
+
+@pytest.mark.parametrize("text, url", [
+    ("<!-- saved from url=(0027)https://www.example.org/a -->\n<html>", "https://www.example.org/a"),
+    ("\n  <!-- saved from url=(0027)https://www.example.org/a -->", "https://www.example.org/a"),
+    ("<html><!-- saved from url=(0027)https://www.example.org/a -->", None),  # only as a browser writes it: first
+    ("<!-- saved from url=(0014)about:internet -->", None),
+    ("<!-- saved from url=(0027)javascript:alert(1)//a -->", None),
+])
+def test_the_saved_from_line_is_read_only_where_browsers_write_it(text, url):
+    from ip5pub.readers.html import saved_from
+
+    assert saved_from(text) == url

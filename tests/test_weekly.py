@@ -241,3 +241,135 @@ def test_a_second_week_marks_revised_and_new_against_the_first_even_when_run_aga
     assert github.editions() == sorted(f"editions/{d}/digest.{k}.json" for d in ("2026-11-30", "2026-12-07", "2026-12-14")
                                        for k in ("md", "txt"))
     assert "This edition is kept already." in week3[1][1].step("Keep this edition for next week").stdout
+
+
+# Fetching: a workspace whose ip5pub.toml names an office's feed and a news
+# list page (served by the test on 127.0.0.1, hence allow_private). The job
+# fetches the week's notices, commits them with fetch's state, and digests
+# them; the next week it asks only what changed, marks the revision revised,
+# and a page that fails is an annotation that costs only itself.
+
+FETCH_TOML = """[fetch]
+user_agent = "ip5pub-weekly-test (+https://www.example.org/contact)"
+allow_private = true  # the test's own server on 127.0.0.1
+delay = 0
+timeout = 2
+
+[[fetch.feeds]]
+url = "{url}/news/rss.xml"
+name = "Example Office news"
+pages = true
+
+[[fetch.pages]]
+url = "{url}/press/"
+links = "ul.news-list a"
+"""
+HELP_DESK = ("EPO opens a help desk for small applicants", "2 December 2026",
+             ["The European Patent Office opened a help desk for small applicants on 2 December 2026.",
+              "It answers by telephone and e-mail in the three official languages."])
+HELP_DESK_REVISED = (HELP_DESK[0], "10 December 2026",
+                     [*HELP_DESK[2], "Since 10 December 2026 it also answers on Saturdays."])
+FEE_FORM = ("JPO puts its fee reduction form online", "3 December 2026",
+            ["The Japan Patent Office put its fee reduction request form online on 3 December 2026.",
+             "Applicants no longer need to send it on paper."])
+PPH_PILOT = ("KIPO and CNIPA extend their PPH pilot", "4 December 2026",
+             ["The Korean Intellectual Property Office and CNIPA extended their Patent Prosecution Highway pilot "
+              "by two years on 4 December 2026.", "Requests are accepted at either office."])
+TRAINING = ("USPTO announces examiner training on AI inventions", "9 December 2026",
+            ["The USPTO announced on 9 December 2026 a training programme for its examiners on inventions made "
+             "with artificial intelligence.", "The first sessions start in January."])
+
+
+def _feed(site, *items: tuple[tuple[str, str, list[str]], str, str]):
+    from website import Response, rss
+
+    return Response(rss([{"title": n[0], "link": site.url + path, "guid": path, "pubDate": pub, "description": n[2][0]}
+                         for n, path, pub in items]).encode(), content_type="application/rss+xml", etag=f'"{len(items)}"')
+
+
+@pytest.fixture(scope="module")
+def office_site():
+    from website import Response, Site, page
+
+    with Site() as site:
+        site["/news/rss.xml"] = _feed(site, (HELP_DESK, "/news/help-desk.html", "Wed, 02 Dec 2026 09:00:00 GMT"),
+                                      (FEE_FORM, "/news/fee-form.html", "Thu, 03 Dec 2026 09:00:00 GMT"))
+        site["/news/help-desk.html"] = Response(page(*HELP_DESK).encode(), etag='"help-desk-1"')
+        site["/news/fee-form.html"] = Response(page(*FEE_FORM).encode())
+        site["/press/"] = Response(b"<ul class='news-list'><li><a href='/press/pph.html'>PPH</a></li></ul>",
+                                   last_modified="Fri, 04 Dec 2026 10:00:00 GMT")
+        site["/press/pph.html"] = Response(page(*PPH_PILOT).encode())
+        yield site
+
+
+@pytest.fixture(scope="module")
+def fetch_weeks(tmp_path_factory, office_site):
+    from website import Response, page
+
+    github = GitHub(tmp_path_factory.mktemp("weekly-fetch"))
+    github.commit("Fetch the offices' news", {"ip5pub.toml": FETCH_TOML.format(url=office_site.url)})
+    first = github.run("2026-12-07T06:17:00")
+    # The next week: the help desk notice is revised, a notice is new, and its neighbour's page is down.
+    office_site["/news/rss.xml"] = _feed(
+        office_site, (TRAINING, "/news/training.html", "Wed, 09 Dec 2026 09:00:00 GMT"),
+        (HELP_DESK_REVISED, "/news/help-desk.html", "Thu, 10 Dec 2026 09:00:00 GMT"),
+        (("Office closes for the holidays", "11 December 2026", ["Closed."]), "/news/closed.html",
+         "Fri, 11 Dec 2026 09:00:00 GMT"),
+        (FEE_FORM, "/news/fee-form.html", "Thu, 03 Dec 2026 09:00:00 GMT"))
+    office_site["/news/help-desk.html"] = Response(page(*HELP_DESK_REVISED).encode(), etag='"help-desk-2"')
+    office_site["/news/training.html"] = Response(page(*TRAINING).encode())
+    office_site["/news/closed.html"] = Response(b"down for maintenance", 500, "text/plain")
+    asked = len(office_site.requests)
+    second = github.run("2026-12-14T06:17:00")
+    return github, first, second, office_site.requests[asked:]
+
+
+FETCHED = "sources/fetched/127.0.0.1"
+
+
+def test_the_job_fetches_the_week_s_notices_commits_them_and_digests_them(fetch_weeks, office_site):
+    github, (clone, result), _, _ = fetch_weeks
+    assert not result.failed, result.log
+    _published(clone, result)
+    fetched = result.step("Fetch the week's notices")
+    assert fetched.outputs == {"status": "0"}
+    assert fetched.stdout.splitlines() == [
+        f"new      {FETCHED}/2026-12-02-epo-opens-a-help-desk-for-small-applicants.html",
+        f"new      {FETCHED}/2026-12-03-jpo-puts-its-fee-reduction-form-online.html",
+        f"new      {FETCHED}/2026-12-04-kipo-and-cnipa-extend-their-pph-pilot.html"]
+    # Committed to main with fetch's state: next week's fresh clone has them.
+    commit, = _git("log", "--format=%H", "--grep=Notices fetched for the edition of 2026-12-07", "main",
+                   cwd=github.origin).split()
+    on_main = _git("ls-tree", "-r", "--name-only", commit, "sources/fetched", cwd=github.origin).split()
+    assert on_main == ["sources/fetched/.ip5pub-fetch.json", *(line.split()[1] for line in fetched.stdout.splitlines())]
+    digest = (clone / "build/digest.txt").read_text(encoding="utf-8")
+    for title in (HELP_DESK[0], FEE_FORM[0], PPH_PILOT[0]):
+        assert title in digest
+    assert "3 notices" in digest
+
+
+def test_the_next_week_asks_only_what_changed_and_marks_the_revision(fetch_weeks, office_site):
+    github, _, (clone, result), requests = fetch_weeks
+    assert not result.failed, result.log  # a page that failed costs only itself
+    _published(clone, result)
+    fetched = result.step("Fetch the week's notices")
+    assert fetched.outputs == {"status": "1"}
+    assert fetched.stdout.splitlines()[:2] == [
+        f"new      {FETCHED}/2026-12-09-uspto-announces-examiner-training-on-ai-inventions.html",
+        f"revised  {FETCHED}/2026-12-02-epo-opens-a-help-desk-for-small-applicants.html"]  # its name kept
+    warnings = [a for a in result.annotations if a.startswith("::warning")]
+    assert f"::warning title=ip5pub::{office_site.url}/news/closed.html: HTTP 500 Internal Server Error (3 tries)" \
+        in warnings
+    assert "::warning title=ip5pub::Some feeds or pages could not be fetched; they are asked again next run." in warnings
+    # What the first week saved came back with the repository: only changes are asked for.
+    by_path = {r.path: r for r in requests}
+    assert by_path["/press/"].headers["if-modified-since"] == "Fri, 04 Dec 2026 10:00:00 GMT"
+    assert by_path["/news/rss.xml"].headers["if-none-match"] == '"2"'
+    assert by_path["/news/help-desk.html"].headers["if-none-match"] == '"help-desk-1"'
+    assert "/news/fee-form.html" not in by_path and "/press/pph.html" not in by_path
+    digest = " ".join((clone / "build/digest.txt").read_text(encoding="utf-8").split())
+    assert "Since the edition of 7 December 2026: 1 new, 1 revised, 0 no longer in the sources" in digest, digest
+    assert f"[new] {TRAINING[0]}" in digest and f"[revised] {HELP_DESK[0]}" in digest
+    assert "What needs attention" in result.summary and "closed.html: HTTP 500" in result.summary
+    assert "Notices fetched for the edition of 2026-12-14" in _git("log", "-1", "--format=%s", "main",
+                                                                   cwd=github.origin)
