@@ -486,6 +486,10 @@ def fetch_(dry_run: bool, since: str | None, verbose: bool, quiet: bool) -> None
                     progress.say(annotations.github("warning", f"{line.subject}: {line.detail}"))
             elif line.status in ("kept", "refused", "later"):
                 progress.say(f"ip5pub: warning: {line.subject}: {line.detail}", err=True)
+                if annotations.enabled():
+                    path = line.subject if line.status == "kept" else None
+                    progress.say(annotations.github("warning", line.detail if path else f"{line.subject}: {line.detail}",
+                                                    path))
             elif line.status in ("unchanged", "skipped"):
                 if verbose:
                     progress.say(f"ip5pub: {line.status}: {line.subject} ({line.detail})", err=True)

@@ -295,3 +295,34 @@ def test_the_saved_from_line_is_read_only_where_browsers_write_it(text, url):
     from ip5pub.readers.html import saved_from
 
     assert saved_from(text) == url
+
+
+ATOM = """<?xml version="1.0" encoding="utf-8"?>
+<feed xmlns="http://www.w3.org/2005/Atom" xml:lang="en">
+  <title>Example Office news</title><link href="https://www.example.org/news/"/><id>urn:example:news</id>
+  <updated>2021-06-29T09:00:00Z</updated>
+  <entry><title>EPO opens a search service for small applicants</title><link href="/news/search-service.html"/>
+    <id>urn:example:n-1</id><published>2021-06-28T09:00:00Z</published>
+    <content type="html">&lt;p&gt;The European Patent Office opened a search service for small applicants on 28 June 2021.&lt;/p&gt;</content>
+  </entry>
+  <entry><title>JPO halves fees for first-time applicants</title><link href="/news/fees.html"/>
+    <id>urn:example:n-2</id><published>2021-06-29T09:00:00Z</published>
+    <content type="html">&lt;p&gt;The Japan Patent Office halved its fees for first-time applicants.&lt;/p&gt;</content>
+  </entry>
+</feed>
+"""
+
+
+def test_an_atom_feed_s_entries_are_saved_alone_and_read(tmp_path, monkeypatch, site):
+    site["/atom.xml"] = Response(ATOM.encode(), content_type="application/atom+xml")
+    ws = tmp_path / "ws"
+    configure(ws, feeds=[site.url + "/atom.xml"])
+    monkeypatch.chdir(ws)
+    result = fetch()
+    assert result.exit_code == 0, result.output
+    assert result.stdout.splitlines() == [
+        f"new      {FETCHED}/2021-06-28-epo-opens-a-search-service-for-small-applicants.atom",
+        f"new      {FETCHED}/2021-06-29-jpo-halves-fees-for-first-time-applicants.atom"]
+    listed = json.loads(CliRunner().invoke(main, ["list", "--json"]).stdout)
+    assert [(n["title"], n["source"]["url"]) for n in listed] == [
+        (SEARCH[0], f"{site.url}/news/search-service.html"), (FEES[0], f"{site.url}/news/fees.html")]

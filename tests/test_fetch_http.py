@@ -366,3 +366,13 @@ def test_a_tls_error_is_one_line(ws, tls_site):
     result = fetch()
     assert result.exit_code == 1
     assert f"ip5pub: error: {url}: TLS error: certificate verify failed: self-signed certificate" in result.stderr
+
+
+def test_retry_after_in_seconds_or_as_a_date():
+    from ip5pub.fetch.client import retry_after
+
+    now = 1_800_000_000.0  # 2027-01-15 08:00:00 UTC
+    assert retry_after("120", now) == 120
+    assert retry_after("Fri, 15 Jan 2027 08:00:30 GMT", now) == 30
+    assert retry_after("Fri, 15 Jan 2027 07:00:00 GMT", now) == 0  # already past: at once
+    assert retry_after("soon", now) is None and retry_after(None, now) is None

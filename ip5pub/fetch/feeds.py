@@ -5,7 +5,8 @@ a BOM), else as UTF-8, else by detection among the encodings the offices
 use: a GB18030 feed served without a declaration is still read. It is
 parsed as safely as the feed reader parses a saved one (no entities, no
 DTD, no network). Each item can be saved alone, as a one-item feed in
-UTF-8 with the feed's own channel, which the feed reader reads as any feed.
+UTF-8 with the feed's own channel, which the feed reader reads as any feed;
+its link is made absolute, as the feed's own address is not saved with it.
 """
 
 from __future__ import annotations
@@ -142,11 +143,28 @@ def _item(entry, tag: str, base: str, suffix: str, shell, shell_parent) -> Item 
     key = guid or link or ""
     if not key and not title:
         return None
-    shell_parent.append(copy.deepcopy(entry))
+    alone_entry = copy.deepcopy(entry)
+    _absolute_link(alone_entry, tag, link)
+    shell_parent.append(alone_entry)
     alone = etree.tostring(shell, xml_declaration=True, encoding="UTF-8") + b"\n"
     shell_parent.remove(shell_parent[-1])
     return Item(key=key or _digest(title.encode()), link=link, title=title, date=_date(dates),
                 signature=_digest(etree.tostring(entry)), feed=alone, suffix=suffix)
+
+
+def _absolute_link(entry, tag: str, link: str | None) -> None:
+    """The item's link made absolute: saved alone, it no longer has the feed's address to resolve against."""
+    if link is None:
+        return
+    if tag == f"{ATOM}feed":
+        for el in entry.findall(f"{ATOM}link"):
+            if el.get("rel", "alternate") == "alternate":
+                el.set("href", link)
+                return
+    else:
+        el = entry.find("link" if tag == "rss" else f"{RSS1}link")
+        if el is not None:
+            el.text = link
 
 
 def page_links(body: bytes, charset: str | None, base: str, selector: str) -> list[Item]:

@@ -138,9 +138,11 @@ class _Run:
             return
         todo = [item for item in items if self.wanted(source, item)]
         complete = True
+        total = min(len(todo), MAX_NEW)
         for n, item in enumerate(todo[:MAX_NEW]):
-            progress(source.label, n, min(len(todo), MAX_NEW))
+            progress(source.label, n, total)
             complete = self.item(source, item) and complete
+            progress(source.label, n + 1, total)
         if len(todo) > MAX_NEW:
             self.say("later", source.url, f"{len(todo) - MAX_NEW} more new items are left for the next run "
                                           f"(at most {MAX_NEW} from one source in one run)")
