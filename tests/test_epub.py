@@ -370,6 +370,35 @@ def test_cjk_chapters_carry_their_language(cjk):
     assert 'lang="ja" xml:lang="ja">特許庁、AIを活用した先行技術調査の試行を拡大</a>' in nav
 
 
+def test_cjk_headings_are_sans_and_korean_keeps_words_whole(cjk, tmp_path):
+    """epub.css as a CSS engine applies it (WeasyPrint reads var() and :where()
+    as reading systems do): a Chinese chapter's heading is in the CJK sans face
+    like a Latin heading, its text in the CJK serif, its meta line in a Latin
+    sans; Korean text asks for line breaks between words only."""
+    import io
+
+    from pypdf import PdfReader
+    from weasyprint import HTML
+
+    files = _unzip(cjk / "build/brief.epub")
+    for name, data in files.items():
+        (tmp_path / name).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / name).write_bytes(data)
+    title = "国家知识产权局发布专利审查高速路最新统计"
+    name, page = _chapter_titled(files, title)
+    reader = PdfReader(io.BytesIO(HTML(filename=str(tmp_path / name)).write_pdf()))
+    runs: list[tuple[str, str]] = []
+    for pdf_page in reader.pages:
+        pdf_page.extract_text(visitor_text=lambda t, cm, tm, font, size: runs.append((t.strip(), str(font and font.get("/BaseFont")))))
+    fonts = {t: f for t, f in runs if t}
+    assert "Sans-CJK-SC" in next(f for t, f in fonts.items() if t.startswith(title[:8]))
+    assert "Serif-CJK-SC" in next(f for t, f in fonts.items() if t.startswith("国家知识产权局于"))
+    meta = next(f for t, f in fonts.items() if t.startswith("CNIPA"))
+    assert "Sans" in meta and "CJK" not in meta
+    css = files["EPUB/styles/epub.css"].decode()
+    assert re.search(r":lang\(ko\)\s*\{[^}]*word-break:\s*keep-all", css)
+
+
 # ---- untrusted text -------------------------------------------------------------
 
 def test_hostile_body_cannot_inject_markup_or_read_files(cjk):

@@ -259,6 +259,47 @@ def test_each_cjk_language_uses_its_own_face(cjk):
         assert used and all(face[n.language] in f for f in used), (n.language, used)
 
 
+def text_runs(reader: PdfReader) -> list[tuple[str, str]]:
+    """(text, BaseFont) of every text run of the PDF."""
+    runs: list[tuple[str, str]] = []
+    for page in reader.pages:
+        page.extract_text(visitor_text=lambda t, cm, tm, font, size: runs.append((t, str(font and font.get("/BaseFont")))))
+    return runs
+
+
+@pytest.mark.slow
+def test_cjk_headings_and_cells_are_sans_as_latin_ones_are(cjk):
+    """A title is set in the sans face wherever it is printed (the contents, the
+    at-a-glance cells, the story's heading, the index), in CJK as in Latin
+    text; the body stays serif."""
+    pdf, reader, pages, shown, proc = cjk
+    runs = text_runs(reader)
+    for story in shown:
+        n = story.notice
+        whole = [f for t, f in runs if squash(t) == squash(n.title)]
+        assert len(whole) >= 3 and all("Sans" in f and "Serif" not in f for f in whole), (n.language, whole)
+        opening = squash(first_sentence(n.body))[:8]
+        body = {f for t, f in runs if opening in squash(t)}
+        assert any("Serif" in f for f in body), (n.language, body)  # (the glance cell with the summary is sans)
+
+
+@pytest.mark.slow
+def test_korean_lines_break_between_words_only(cjk):
+    """Korean separates words with spaces: every Korean word on a line is whole
+    (WeasyPrint has no word-break: keep-all; render/keepall.py gives it)."""
+    pdf, reader, pages, shown, proc = cjk
+    korean = [s.notice for s in shown if s.notice.language == "ko"]
+    words = {w for n in korean for text in (n.title, n.summary, markdown.to_plain(n.body)) for w in text.split()}
+    lines = [line for page in reader.pages for line in page.extract_text().splitlines()]
+    checked = 0
+    for line in lines:
+        for token in line.split():
+            if re.search(r"[\uac00-\ud7a3]", token) and not token.endswith("…"):  # a cut summary ends mid-word
+                assert token in words, (token, line)
+                checked += 1
+    assert checked > 50
+
+
 @pytest.mark.slow
 def test_links_are_footnotes_with_the_printed_url(cjk):
     pdf, reader, pages, shown, proc = cjk

@@ -11,7 +11,7 @@ from typing import Any
 
 from ip5pub.model import Brief, Notice
 from ip5pub.output import atomic_write
-from ip5pub.render import RenderContext, chunked, html, pdf_archive, pdf_tags, weasy
+from ip5pub.render import RenderContext, chunked, html, keepall, pdf_archive, pdf_tags, weasy
 from ip5pub.render.chunked import tree
 from ip5pub.templates import stylesheet
 from ip5pub.workspace import style_roots
@@ -118,7 +118,7 @@ def single_pass(brief: Brief, ctx: RenderContext, source: str, base_url: str, pa
         # brief.css is inline in the HTML (so a template override can add rules
         # after it); its relative url()s resolve next to the file it came from.
         fetcher = StylesOnlyFetcher(ctx.workspace)
-        root = tree.parse(source)
+        root = keepall.apply(tree.parse(source))
         breaks = chunked.page_breaks_css(brief, size)
         if breaks:  # in the document: author rules, like the ones they override
             tree.add_style(root, breaks)

@@ -51,7 +51,8 @@ _installed = False
 
 
 def text_of(element: Any) -> str:
-    return _SPACE.sub(" ", "".join(element.itertext())).strip()
+    # Less the word joiners that keep Korean words whole in links (render/keepall.py).
+    return _SPACE.sub(" ", "".join(element.itertext())).replace("\u2060", "").strip()
 
 
 def link_description(element: Any, doc: _Document | None) -> str | None:

@@ -11,6 +11,7 @@ from typing import Any
 
 from ip5pub.cache import tree_digest
 from ip5pub.model import Brief
+from ip5pub.render import keepall
 from ip5pub.render.chunked import css, plan, tree
 from ip5pub.render.chunked.assemble import assemble
 from ip5pub.render.chunked.furniture import furniture_document
@@ -91,7 +92,7 @@ def render(brief: Brief, full_html: str, base_url: str, page_css: str, styles: t
 
     try:
         runner.warm()
-        full_root = tree.parse(full_html)
+        full_root = keepall.apply(tree.parse(full_html))  # Korean words unbroken, as a single pass
         roots = [Path(s) for s in styles]
         problems = css.unsupported(css.document_css(full_root, base_url, roots, page_css))
         if problems:
