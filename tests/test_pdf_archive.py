@@ -219,6 +219,26 @@ def test_attachments_sorted_split_and_listed_once(count, tmp_path):
             assert shown.returncode == 0 and shown.stdout == f"notice {int(name[8:11])}\n".encode(), shown.stderr
 
 
+def with_identifier(data: bytes, first: bytes) -> bytes:
+    """The same PDF under another writer's /ID (pikepdf and qpdf take its first
+    half from the clock: two writes a second apart differ only there)."""
+    with pikepdf.open(io.BytesIO(data)) as pdf:
+        pdf.trailer.ID = pikepdf.Array([pikepdf.String(first), pikepdf.String(first)])
+        out = io.BytesIO()
+        pdf.save(out, deterministic_id=True)
+    return out.getvalue()
+
+
+def test_the_finished_file_depends_on_the_content_not_on_the_writers_identifier():
+    data = unsorted_pdf(3)
+    one, two = with_identifier(data, b"\x01" * 16), with_identifier(data, b"\x02" * 16)
+    assert one != two
+    finished = pdf_archive.finish(one, "pdf/a-3b")
+    assert finished == pdf_archive.finish(two, "pdf/a-3b")
+    with pikepdf.open(io.BytesIO(finished)) as pdf:
+        assert b"\x01" * 16 not in {bytes(part) for part in pdf.trailer.ID}
+
+
 def test_no_variant_is_left_as_written():
     data = unsorted_pdf(3)
     assert pdf_archive.finish(data, None) is data

@@ -38,6 +38,8 @@ def finish(data: bytes, variant: str | None) -> bytes:
         if "/StructTreeRoot" in pdf.Root:
             mark_furniture(pdf)
         print_links(pdf)
+        if "/ID" in pdf.trailer:
+            del pdf.trailer.ID  # a new one from the content alone (see above)
         out = io.BytesIO()
         pdf.save(out, deterministic_id=True, compress_streams=True,
                  stream_decode_level=pikepdf.StreamDecodeLevel.none,
