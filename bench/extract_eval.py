@@ -69,12 +69,12 @@ def summarize(scores: list[tuple[float | None, float]]) -> tuple[float, float, f
 def _ip5pub(page: Path, workdir: str) -> tuple[str | None, str | None, str | None]:
     """(body as plain text, ISO date, refusal reason) of one page through ip5pub."""
     from ip5pub import markdown
-    from ip5pub.build import _normalize_one
+    from ip5pub.notices import normalize_one
 
     path = Path(workdir) / (page.name.split(".")[0] + ".html")
     path.write_bytes(gzip.decompress(page.read_bytes()))
     try:
-        notices, reasons = _normalize_one(path, path.name)
+        notices, reasons = normalize_one(path, path.name)
     finally:
         path.unlink()
     if not notices:

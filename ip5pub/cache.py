@@ -16,19 +16,24 @@ local edit) invalidates everything it could affect.
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import datetime as dt
 import hashlib
 import json
 import threading
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
+from concurrent.futures import ThreadPoolExecutor
 from functools import lru_cache
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 from ip5pub import __version__
 from ip5pub.codec import CodecError, decode, encode
 from ip5pub.model import Notice
 from ip5pub.output import atomic_write
+
+T = TypeVar("T")
+R = TypeVar("R")
 
 CACHE_DIR = ".cache"
 SCHEMA = 1
@@ -75,6 +80,20 @@ def tree_digest(folders: Iterable[Path]) -> str:
             h.update(path.relative_to(folder).as_posix().encode() + b"\0")
             h.update(hashlib.sha256(path.read_bytes()).digest())
     return h.hexdigest()
+
+
+def fields_key(*values: Any) -> str:
+    """A cache-key part from frozen dataclasses (options, settings): their
+    fields by name, so two settings that differ in any field never share a key."""
+    return json.dumps([dataclasses.asdict(v) for v in values], sort_keys=True, default=str)
+
+
+def in_threads(fn: Callable[[T], R], items: list[T]) -> list[R]:
+    """fn over items in a few threads: cache and file writes wait on fsync, not on the CPU."""
+    if len(items) < 16:
+        return [fn(item) for item in items]
+    with ThreadPoolExecutor(max_workers=8) as pool:
+        return list(pool.map(fn, items))
 
 
 def _json_default(value: Any) -> Any:

@@ -10,14 +10,19 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-import logging
 import sys
+from dataclasses import replace
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import click
 
 from ip5pub import __version__
+
+from ip5pub.cli_options import Progress, verbosity
+
+if TYPE_CHECKING:
+    from ip5pub.model import Window
 
 FORMAT_CHOICES = ("pdf", "epub", "txt", "md", "html", "all")
 ALL_FORMATS = ("pdf", "epub", "txt", "md", "html")
@@ -42,37 +47,26 @@ def say(message: object, err: bool = False) -> None:
     click.echo(printable(message), err=err)
 
 
-class _Say(logging.Handler):
-    """Warnings logged under ip5pub (the PDF's) printed through `say`, as every other line."""
-
-    def emit(self, record: logging.LogRecord) -> None:
-        say(record.getMessage(), err=True)
-
-
-def _log_handler() -> None:
-    log = logging.getLogger("ip5pub")
-    if not any(isinstance(h, _Say) for h in log.handlers):
-        log.addHandler(_Say(logging.WARNING))
-
-
 def _error(message: str) -> None:
     say(f"ip5pub: error: {message}", err=True)
 
 
-def _report(outcome, stdout_free: bool = True) -> None:
-    """Each problem in one line on stderr; with IP5PUB_ANNOTATIONS=github also
-    as an annotation, on stdout unless stdout carries the output (-o -)."""
+def _report(result: Any, stdout_free: bool = True) -> None:
+    """Each problem in one line on stderr, through the one message channel;
+    with IP5PUB_ANNOTATIONS=github also as an annotation, on stdout unless
+    stdout carries the output (-o -)."""
     from ip5pub import annotations
+    from ip5pub.messages import log
 
     annotate = annotations.enabled()
-    for err in outcome.errors:
-        _error(str(err))
+    for err in result.errors:
+        log.error("%s", err)
         if annotate:
             path, reason = getattr(err, "path", None), getattr(err, "reason", str(err))
             line = annotations.source_error(path, reason) if path else annotations.github("error", reason)
             say(line, err=not stdout_free)
-    for warning in getattr(outcome, "warnings", ()):
-        say(f"ip5pub: warning: {warning}", err=True)
+    for warning in result.warnings:
+        log.warning("%s", warning)
         if annotate:
             say(annotations.github("warning", warning.reason, warning.path), err=not stdout_free)
 
@@ -92,7 +86,7 @@ def _read_context():
 
 
 def _today(value: str | None) -> dt.date:
-    from ip5pub.build import edition_date
+    from ip5pub.pipeline import edition_date
 
     if value:
         from ip5pub.extract.dates import NotIsoDate, iso_date
@@ -107,14 +101,14 @@ def _today(value: str | None) -> dt.date:
         raise click.UsageError(str(exc)) from None
 
 
-def _window(since: str | None, until: str | None, today: dt.date):
+def _window(since: str | None, until: str | None, today: dt.date, offices: tuple[str, ...]) -> Window:
     from ip5pub.window import window
 
     try:
         asked = window(since, until, today)
     except ValueError as exc:
         raise click.BadParameter(str(exc), param_hint="--since/--until") from None
-    return asked.since, asked.until
+    return replace(asked, offices=_offices(offices))
 
 
 def _offices(values: tuple[str, ...]) -> tuple[str, ...]:
@@ -143,51 +137,7 @@ def _lock(folder: Path) -> None:
         raise Failed(f"cannot use {folder}: {exc.strerror or exc}") from None
 
 
-def verbosity(f):
-    """-v/-q, shared by the commands that do long work."""
-    f = click.option("-q", "--quiet", is_flag=True, help="Print only errors.")(f)
-    return click.option("-v", "--verbose", is_flag=True, help="Also print what was reused and how long each step took.")(f)
-
-
-class Progress:
-    """A progress bar on stderr for long steps, only when stderr is a terminal."""
-
-    def __init__(self, enabled: bool = True, minimum: int = 20):
-        self.enabled = enabled and sys.stderr.isatty()
-        self.minimum = minimum  # a step with fewer items is over before a bar would help
-        self.bar: Any = None  # click's ProgressBar, entered by hand across calls
-        self.stage = ""
-
-    def __call__(self, stage: str, done: int, total: int) -> None:
-        if not self.enabled or total < self.minimum:
-            return
-        if stage != self.stage:
-            self._close()
-            self.stage = stage
-            self.bar = click.progressbar(length=total, label=stage, file=sys.stderr)
-            self.bar.__enter__()
-        self.bar.update(done - self.bar.pos)
-
-    def _close(self) -> None:
-        if self.bar is not None:
-            self.bar.__exit__(None, None, None)
-            self.bar = None
-
-    def say(self, message: str, err: bool = False) -> None:
-        """A line printed while a bar may be showing: the bar's line is cleared first (it redraws)."""
-        if self.bar is not None:
-            sys.stderr.write("\r\x1b[K")
-            sys.stderr.flush()
-        say(message, err=err)
-
-    def __enter__(self) -> Progress:
-        return self
-
-    def __exit__(self, *exc) -> None:
-        self._close()
-
-
-def _timings(outcome) -> None:
+def _timings(outcome: Any) -> None:
     say(f"ip5pub: {len(outcome.notices)} notice(s), {outcome.cached} source(s) from the cache", err=True)
     for path in sorted(outcome.reused):
         say(f"ip5pub: {path} is up to date", err=True)
@@ -214,7 +164,9 @@ def main() -> None:
       [sites."www.example.org"]
       title = "td.subject"       # also date, body, drop = ["div.share"]
     """
-    _log_handler()
+    from ip5pub import messages
+
+    messages.setup(messages.NORMAL)
 
 
 @main.command()
@@ -228,20 +180,20 @@ def normalize(sources: tuple[Path, ...], output: Path) -> None:
     Example:
       ip5pub normalize sources/notice.txt other.html -o build/notices
     """
-    from ip5pub.build import expand, normalize_sources, write_notices
-
+    from ip5pub import pipeline
+    from ip5pub.notices import write_notices
     from ip5pub.output import OutputError
 
-    outcome = normalize_sources(expand(sources), base=Path("."), context=_read_context())
+    result = pipeline.normalize(sources, base=Path("."), context=_read_context())
     try:
-        for path in write_notices(outcome.notices, output):
+        for path in write_notices(result.notices, output):
             say(path)
     except OutputError as exc:
-        _report(outcome)
+        _report(result)
         raise Failed(str(exc)) from None
-    _report(outcome)
-    if outcome.errors:
-        raise Failed(f"{len(outcome.errors)} of {len(outcome.errors) + len(outcome.notices)} sources failed")
+    _report(result)
+    if result.errors:
+        raise Failed(f"{len(result.errors)} of {len(result.errors) + len(result.notices)} sources failed")
 
 
 @main.command()
@@ -281,39 +233,34 @@ def render(sources, output, formats, since, until, today, offices, group_by, pap
       ip5pub render --since 1m --office EPO --group-by month
       ip5pub render -f all --since 7d --until 1d --previous editions/   # the weekly edition
     """
-    from ip5pub import build, edition
-    from ip5pub.collect import Selection
+    from ip5pub import edition, pipeline
 
     workspace = _workspace()
-    config = workspace.config.with_overrides(paper=paper, title=title)
-    wanted = ALL_FORMATS if "all" in formats else (tuple(dict.fromkeys(formats)) or ("pdf",))
+    workspace = replace(workspace, config=workspace.config.with_overrides(paper=paper, title=title))
     day = _today(today)
-    start, end = _window(since, until, day)
     if not sources.exists():
         raise click.UsageError(f"no sources folder {sources} (run 'ip5pub init' or pass -s)")
+    options = pipeline.RenderOptions(
+        sources=sources, output=output,
+        formats=pipeline.FORMATS if "all" in formats else (tuple(dict.fromkeys(formats)) or ("pdf",)),
+        window=_window(since, until, day, offices), group_by=group_by, jobs=jobs, previous=previous,
+        pdf=pipeline.PdfOptions(variant=pdf_variant, layout=pdf_layout, chunk_size=pdf_chunk_size))
     _lock(output)
-    request = build.RenderRequest(sources=sources, output=output, formats=wanted,
-                                  selection=Selection(since=start, until=end, offices=_offices(offices)),
-                                  group_by=group_by, jobs=jobs,
-                                  options=tuple((k, str(v)) for k, v in (("pdf_variant", pdf_variant),
-                                                                         ("pdf_layout", pdf_layout),
-                                                                         ("pdf_chunk_size", pdf_chunk_size)) if v),
-                                  previous=previous)
     with Progress(enabled=not quiet) as progress:
         try:
-            outcome = build.render(workspace, config, request, day, progress=progress)
+            result = pipeline.render(workspace, options, day, progress=progress)
         except edition.ManifestError as exc:
             raise click.BadParameter(str(exc), param_hint="--previous") from None
         except OSError as exc:
             raise Failed(str(exc)) from None
-    _report(outcome)
+    _report(result)
     if not quiet:
-        for path in sorted(outcome.written + outcome.reused):
+        for path in sorted(result.written + result.reused):
             say(path)
     if verbose:
-        _timings(outcome)
-    if outcome.errors:
-        raise Failed(f"{len(outcome.errors)} problem(s); see the lines above")
+        _timings(result)
+    if result.errors:
+        raise Failed(f"{len(result.errors)} problem(s); see the lines above")
 
 
 @main.command()
@@ -340,40 +287,36 @@ def digest(sources, output, since, until, today, offices, group_by, fmt, width, 
       ip5pub digest --since 2021-06-01 -o -     # to stdout
       ip5pub digest --format md -o build/digest.md --previous old/digest.md.json
     """
-    from ip5pub import digest as digests
-    from ip5pub import edition
-    from ip5pub.collect import Selection
+    from ip5pub import edition, pipeline
     from ip5pub.render.digest import Options
 
     workspace = _workspace()
-    config = workspace.config.with_overrides(digest_width=width)
+    workspace = replace(workspace, config=workspace.config.with_overrides(digest_width=width))
     day = _today(today)
-    start, end = _window(since, until, day)
     if not sources.exists():
         raise click.UsageError(f"no sources folder {sources} (run 'ip5pub init' or pass -s)")
     to_stdout = output == "-"
     notices = Path("build/notices") if to_stdout else Path(output).parent / "notices"
-    _lock(notices.parent)
-    request = digests.DigestRequest(
+    options = pipeline.DigestOptions(
         sources=sources, notices=notices, output=None if to_stdout else Path(output),
-        selection=Selection(since=start, until=end, offices=_offices(offices)),
-        options=Options(markdown=(fmt or ("md" if output.endswith(".md") else "txt")) == "md", group_by=group_by),
-        previous=previous)
+        window=_window(since, until, day, offices), previous=previous,
+        layout=Options(markdown=(fmt or ("md" if output.endswith(".md") else "txt")) == "md", group_by=group_by))
+    _lock(notices.parent)
     try:
-        result = digests.digest(workspace, config, request, day)
+        result = pipeline.digest(workspace, options, day)
     except edition.ManifestError as exc:
         raise click.BadParameter(str(exc), param_hint="--previous") from None
     except OSError as exc:
         from ip5pub.output import OutputError
 
         raise Failed(str(exc) if isinstance(exc, OutputError) else f"cannot write {notices}: {exc.strerror}") from None
-    _report(result.outcome, stdout_free=not to_stdout)
+    _report(result, stdout_free=not to_stdout)
     if to_stdout:
         click.echo(result.digest.text, nl=False)
     else:
         say(result.digest.path)
-    if result.outcome.errors:
-        raise Failed(f"{len(result.outcome.errors)} source(s) failed; see the lines above")
+    if result.errors:
+        raise Failed(f"{len(result.errors)} source(s) failed; see the lines above")
     if fail_if_empty and not result.brief.stories:
         raise Failed("no notices in the window (--fail-if-empty)")
 
@@ -390,17 +333,17 @@ def check(paths: tuple[Path, ...]) -> None:
     Example:
       ip5pub check build/brief.epub
     """
-    from ip5pub.build import expand, normalize_sources
+    from ip5pub import pipeline
 
     paths = paths or (Path("sources"),)
     epubs = [p for p in paths if p.suffix.lower() == ".epub"]
     others = [p for p in paths if p.suffix.lower() != ".epub"]
     failures = 0
     if others:
-        outcome = normalize_sources(expand(others), base=Path("."), context=_read_context())
-        _report(outcome)
-        failures += len(outcome.errors)
-        say(f"{len(outcome.notices)} notice(s) ok, {len(outcome.errors)} source(s) failed")
+        read = pipeline.normalize(others, base=Path("."), context=_read_context())
+        _report(read)
+        failures += len(read.errors)
+        say(f"{len(read.notices)} notice(s) ok, {len(read.errors)} source(s) failed")
     if epubs:
         from ip5pub.checks import EpubCheckUnavailable, epubcheck_many
 
@@ -422,11 +365,11 @@ def check(paths: tuple[Path, ...]) -> None:
 @click.option("--json", "as_json", is_flag=True, help="One JSON object per notice, in an array.")
 def list_(sources: Path, as_json: bool) -> None:
     """List the notices in sources/ (date, office, id, title)."""
-    from ip5pub.build import expand, normalize_sources
+    from ip5pub import pipeline
     from ip5pub.codec import front_matter
 
-    outcome = normalize_sources(expand([sources]), base=Path("."), context=_read_context())
-    notices = sorted(outcome.notices, key=lambda n: (n.date, n.id))
+    result = pipeline.normalize([sources], base=Path("."), context=_read_context())
+    notices = sorted(result.notices, key=lambda n: (n.date, n.id))
     if as_json:
         rows = [front_matter(n) for n in notices]
         from ip5pub.terminal import printable_json
@@ -435,9 +378,9 @@ def list_(sources: Path, as_json: bool) -> None:
     else:
         for n in notices:
             say(f"{n.date}  {(n.office or '-'):<5}  {n.id}  {n.title}")
-    _report(outcome)
-    if outcome.errors:
-        raise Failed(f"{len(outcome.errors)} source(s) failed")
+    _report(result)
+    if result.errors:
+        raise Failed(f"{len(result.errors)} source(s) failed")
 
 
 @main.command(name="fetch")
@@ -516,56 +459,12 @@ def fetch_(dry_run: bool, since: str | None, verbose: bool, quiet: bool) -> None
 @click.argument("directory", type=click.Path(file_okay=False, path_type=Path), default=Path("."))
 def init(directory: Path) -> None:
     """Create a workspace in DIRECTORY: ip5pub.toml, sources/ with a sample, styles/."""
-    from ip5pub.workspace import CONFIG_NAME, packaged_samples
+    from ip5pub.scaffold import WorkspaceExists, create
 
-    directory.mkdir(parents=True, exist_ok=True)
-    config = directory / CONFIG_NAME
-    if config.exists():
-        raise click.ClickException(f"{config} exists already; not overwriting a workspace")
-    config.write_text(
-        '# ip5pub workspace settings; command-line options win over these.\n'
-        'title = "IP5 Briefing"\n'
-        'subtitle = "News from the world\'s patent offices"\n'
-        'organisation = ""\n'
-        'language = "en"\n'
-        'paper = "A4"          # or "Letter"\n'
-        'digest_width = 72\n'
-        'glance_limit = 60     # the at-a-glance table only for briefs of at most this many stories\n'
-        '\n'
-        '# A site whose pages are read wrong can be fixed once with CSS selectors,\n'
-        '# applied before the generic rules (the host of the page\'s canonical URL):\n'
-        '# [sites."www.example.org"]\n'
-        '# title = "td.subject"\n'
-        '# date = "span.date"\n'
-        '# body = "div.view-content"\n'
-        '# drop = ["div.share", "table.prev-next"]\n'
-        '\n'
-        '# `ip5pub fetch` collects new notices from feeds and news pages into\n'
-        '# sources/fetched/ (see the README: respect each site\'s terms of use):\n'
-        '# [fetch]\n'
-        '# user_agent = "ip5pub (+https://www.example.org/contact)"  # who you are: a web or e-mail address\n'
-        '# [[fetch.feeds]]\n'
-        '# url = "https://www.example.org/news/rss.xml"\n'
-        '# pages = true                 # save each item\'s page, not only the item\n'
-        '# [[fetch.pages]]\n'
-        '# url = "https://www.example.org/news/"\n'
-        '# links = "ul.news-list a"     # CSS selector of the links to the notices\n',
-        encoding="utf-8",
-    )
-    sources = directory / "sources"
-    sources.mkdir(exist_ok=True)
-    for sample in sorted(packaged_samples().glob("cnipa-*.txt")):
-        target = sources / sample.name
-        if not target.exists():
-            target.write_bytes(sample.read_bytes())
-    styles = directory / "styles"
-    styles.mkdir(exist_ok=True)
-    (styles / "README.md").write_text(
-        "Put a file here with the name of a packaged template or stylesheet\n"
-        "(brief.html, brief.css, epub.css, epub/*, digest.txt, partials/*.txt)\n"
-        "to replace it. `{% extends \"packaged/brief.html\" %}` extends the original.\n",
-        encoding="utf-8",
-    )
+    try:
+        sources = create(directory)
+    except WorkspaceExists as exc:
+        raise click.ClickException(str(exc)) from None
     say(f"workspace ready in {directory}: put notices in {sources} and run 'ip5pub render'")
 
 

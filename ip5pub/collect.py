@@ -4,27 +4,10 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from dataclasses import dataclass
 from itertools import groupby
 
 from ip5pub.model import OFFICES, Brief, GlossaryEntry, Notice, SourceError, Story, Window
 from ip5pub.workspace import Config
-
-
-@dataclass(frozen=True)
-class Selection:
-    since: dt.date | None = None
-    until: dt.date | None = None
-    offices: tuple[str, ...] = ()
-
-    @property
-    def window(self) -> Window:
-        return Window(self.since, self.until)
-
-    def accepts(self, notice: Notice) -> bool:
-        if not self.window.contains(notice.date):
-            return False
-        return not self.offices or (notice.office or "OTHER") in self.offices
 
 
 def future_dated(notices: list[Notice], edition: dt.date) -> list[SourceError]:
@@ -92,13 +75,13 @@ def glossary(stories_: list[Story], language: str | None = None) -> tuple[Glossa
 
 
 def make_brief(notices: list[Notice], config: Config, edition: dt.date,
-               selection: Selection = Selection(), group: str | None = None) -> Brief:
-    chosen = [n for n in notices if selection.accepts(n)]
+               window: Window = Window(), group: str | None = None) -> Brief:
+    chosen = [n for n in notices if window.accepts(n)]
     s = stories(chosen, config.language)
     title = config.title if group is None else f"{config.title} — {group}"
     return Brief(title=title, subtitle=config.subtitle, organisation=config.organisation,
                  language=config.language, edition=edition, stories=tuple(s),
-                 glossary=glossary(s, config.language), group=group, window=selection.window)
+                 glossary=glossary(s, config.language), group=group, window=window)
 
 
 GROUPERS = {

@@ -39,13 +39,21 @@ when the signals say so, so a source cannot hide another notice.
 from __future__ import annotations
 
 import datetime as dt
+import json
 import re
 from collections import defaultdict
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import replace
 from itertools import combinations
+from typing import Any
 
 from ip5pub import markdown
+from ip5pub.cache import Cache, digest, in_threads
+from ip5pub.codec import encode
 from ip5pub.model import OFFICES, Notice
+
+# map(fn, items) in worker processes: a ProcessPoolExecutor's map, when the build has one open
+Mapper = Callable[..., Iterator[Any]]
 
 TEXT_CONTAINMENT = 0.5
 COPY_WINDOW_DAYS = 365
@@ -57,7 +65,6 @@ ANCHOR_WINDOW_DAYS = 30
 PERIOD = dt.timedelta(days=ANCHOR_WINDOW_DAYS)
 COMMON = 50  # a shingle or anchor found in more notices than this says nothing about any pair
 MAX_PARTNERS = 50  # candidates kept per notice: those that share most with it
-_CJK = re.compile(r"[\u3040-\u30ff\u3400-\u9fff\uac00-\ud7af]")
 
 
 def shingles(text: str) -> frozenset[str]:
@@ -252,3 +259,61 @@ def link_duplicates(notices: list[Notice], signatures: list[frozenset[str]] | No
         others = tuple(sorted(set(members[groups.root(n.id)]) - {n.id}))
         out.append(n if others == n.duplicates else replace(n, duplicates=others))
     return out
+
+
+# Through the cache -----------------------------------------------------------
+
+
+def link_duplicates_cached(notices: list[Notice], cache: Cache | None, pool_map: Mapper | None = None) -> list[Notice]:
+    """`link_duplicates`, taken from the cache when no notice changed.
+
+    Comparing every pair costs seconds at hundreds of notices; a rebuild
+    with nothing changed must not pay it again. `pool_map` parses new
+    bodies in the build's worker processes.
+    """
+    if cache is None:
+        return link_duplicates(notices)
+    key = digest("dedup", json.dumps([encode(n) for n in notices], default=str, sort_keys=True))
+    raw = cache.load_blob("dedup", key)
+    if raw is not None:
+        try:
+            found = json.loads(raw)
+            well_typed = isinstance(found, dict) and all(
+                isinstance(v, list) and all(isinstance(x, str) for x in v) for v in found.values())
+            if well_typed and set(found) == {n.id for n in notices}:
+                out = [n if tuple(found[n.id]) == n.duplicates else replace(n, duplicates=tuple(found[n.id]))
+                       for n in notices]
+                cache.prune("dedup")
+                return out
+        except (ValueError, TypeError):
+            pass  # damaged: compare again
+    out = link_duplicates(notices, _signatures(notices, cache, pool_map))
+    cache.store_blob("dedup", key, json.dumps({n.id: list(n.duplicates) for n in out}, sort_keys=True).encode())
+    cache.prune("dedup")
+    return out
+
+
+def _signatures(notices: list[Notice], cache: Cache, pool_map: Mapper | None) -> list[frozenset[str]]:
+    """Each body's signature, through the cache: after one correction, only
+    that notice's body is parsed again (parsing all 500 was most of the
+    comparison's time). Their own kind, pruned only here: a build that
+    reuses the dedup result reads none of them, and must not drop them."""
+    keys = [digest("dedup-signature", n.body) for n in notices]
+    out: list[frozenset[str] | None] = []
+    for key in keys:
+        raw = cache.load_blob("dedup-sig", key)
+        try:
+            out.append(frozenset(json.loads(raw)) if raw is not None else None)
+        except (ValueError, TypeError):
+            out.append(None)  # damaged: parse again
+    todo = [i for i, sig in enumerate(out) if sig is None]
+    bodies = [notices[i].body for i in todo]
+    made: Iterable[frozenset[str]] = pool_map(signature, bodies, chunksize=max(1, len(todo) // 16)) \
+        if pool_map is not None and len(todo) >= 16 else map(signature, bodies)
+    fresh = list(zip(todo, made))
+    for i, sig in fresh:
+        out[i] = sig
+    in_threads(lambda item: cache.store_blob("dedup-sig", keys[item[0]],
+                                             json.dumps(sorted(item[1]), ensure_ascii=False).encode()), fresh)
+    cache.prune("dedup-sig")
+    return [sig for sig in out if sig is not None]

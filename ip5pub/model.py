@@ -120,13 +120,19 @@ class Story:
 
 @dataclass(frozen=True)
 class Window:
-    """The dates a brief was asked to cover, both ends included; None at an open end."""
+    """The notices a brief was asked to cover: dates, both ends included
+    (None at an open end), and offices (none: every publisher; "OTHER" for
+    the ones that are not an office)."""
 
     since: dt.date | None = None
     until: dt.date | None = None
+    offices: tuple[str, ...] = ()
 
     def contains(self, day: dt.date) -> bool:
         return (self.since is None or day >= self.since) and (self.until is None or day <= self.until)
+
+    def accepts(self, notice: Notice) -> bool:
+        return self.contains(notice.date) and (not self.offices or (notice.office or "OTHER") in self.offices)
 
 
 @dataclass(frozen=True)
@@ -139,7 +145,7 @@ class Brief:
     stories: tuple[Story, ...]
     glossary: tuple[GlossaryEntry, ...] = ()
     group: str | None = None  # e.g. "EPO", "2021-06", "2021" when grouped
-    window: Window = Window()  # the dates asked for (--since/--until)
+    window: Window = Window()  # what was asked for (--since/--until/--office)
 
     @property
     def notices(self) -> list[Notice]:

@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 
 from ip5pub import frontmatter
-from ip5pub.build import expand, normalize_sources
+from ip5pub.notices import expand, normalize_sources
 from ip5pub.cache import Cache
 from ip5pub.codec import CodecError, decode, encode, front_matter
 from ip5pub.model import Event, Notice, SourceRef

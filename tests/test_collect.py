@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import datetime as dt
 
-from ip5pub.collect import Selection, glossary, make_brief, stories
-from ip5pub.model import UNKNOWN_PUBLISHER, Notice, SourceRef, Story
+from ip5pub.collect import glossary, make_brief, stories
+from ip5pub.model import UNKNOWN_PUBLISHER, Notice, SourceRef, Story, Window
 from ip5pub.workspace import Config
 
 
@@ -46,9 +46,9 @@ def test_glossary_names_the_first_story_that_defines_each_acronym():
 def test_window_and_office_selection():
     ns = [notice("a", date="2021-06-01"), notice("b", office="JPO", publisher="JPO", date="2021-06-15"),
           notice("c", office=None, publisher="X", date="2021-07-01")]
-    brief = make_brief(ns, Config(), dt.date(2021, 7, 1), Selection(since=dt.date(2021, 6, 10)))
+    brief = make_brief(ns, Config(), dt.date(2021, 7, 1), Window(since=dt.date(2021, 6, 10)))
     assert [s.notice.id for s in brief.stories] == ["c", "b"]
-    brief = make_brief(ns, Config(), dt.date(2021, 7, 1), Selection(offices=("OTHER", "EPO")))
+    brief = make_brief(ns, Config(), dt.date(2021, 7, 1), Window(offices=("OTHER", "EPO")))
     assert sorted(s.notice.id for s in brief.stories) == ["a", "c"]
     assert brief.counts_by_office == {"EPO": 1, "Other": 1}
 

@@ -7,7 +7,7 @@ import re
 import pytest
 from pypdf import PdfReader
 
-from ip5pub.build import normalize_sources
+from ip5pub.notices import normalize_sources
 from ip5pub.collect import stories
 from ip5pub.readers import source_files
 

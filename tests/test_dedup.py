@@ -9,7 +9,7 @@ import pytest
 import yaml
 
 from ip5pub import normalize
-from ip5pub.build import _unique_ids
+from ip5pub.notices import unique_ids
 from ip5pub.dedup import anchors, link_duplicates
 from ip5pub.model import Event, Notice, SourceRef
 from ip5pub.readers import read_source, source_files
@@ -30,7 +30,7 @@ def corpus():
     for path in source_files(SOURCES):
         for draft in read_source(path, path.name):
             keyed.append((expected[(path.name, draft.item)], normalize.build_notice(draft)))
-    notices = _unique_ids([n for _, n in keyed])
+    notices = unique_ids([n for _, n in keyed])
     return [(k, n) for (k, _), n in zip(keyed, notices)]
 
 

@@ -249,7 +249,7 @@ def test_sixty_generated_notices_pass_epubcheck_and_every_nav_entry_resolves(gen
 
 def test_metadata_in_content_opf(rendered):
     from ip5pub.collect import make_brief
-    from ip5pub.build import normalize_sources
+    from ip5pub.notices import normalize_sources
     from ip5pub.readers import source_files
     from ip5pub.render.epub import identifier
     from ip5pub.workspace import Config

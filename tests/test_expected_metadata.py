@@ -80,7 +80,7 @@ def _evaluate(folder: Path, expected: list[dict], scores: dict[str, list[bool]],
     from ip5pub.readers import source_files
 
     from ip5pub import normalize
-    from ip5pub.build import _unique_ids
+    from ip5pub.notices import unique_ids
     from ip5pub.dedup import link_duplicates
     from ip5pub.model import SourceError
     from ip5pub.readers import read_source
@@ -93,7 +93,7 @@ def _evaluate(folder: Path, expected: list[dict], scores: dict[str, list[bool]],
                 keyed.append(((path.name, draft.item), normalize.build_notice(draft)))
         except SourceError as exc:
             errors.append(exc)
-    notices = link_duplicates(_unique_ids([n for _, n in keyed]))
+    notices = link_duplicates(unique_ids([n for _, n in keyed]))
     by_key = {key: n for (key, _), n in zip(keyed, notices)}
     misses.extend(f"error: {e}" for e in errors)
 

@@ -204,7 +204,7 @@ def test_docx_zip_bomb_is_refused_from_declared_sizes_before_inflating(tmp_path)
 def test_an_unexpected_reader_error_is_one_line_and_the_rest_is_written(tmp_path, monkeypatch):
     """Fault injection: whatever a reader raises costs one source, never the run."""
     from ip5pub import readers
-    from ip5pub.build import normalize_sources
+    from ip5pub.notices import normalize_sources
     from ip5pub.readers import html
 
     def broken(path, data, ref, context):
@@ -267,7 +267,7 @@ def test_a_feed_with_only_bad_items_is_one_line(tmp_path):
 
 
 def test_bad_feed_items_are_reported_again_on_a_cached_run(tmp_path):
-    from ip5pub.build import normalize_sources
+    from ip5pub.notices import normalize_sources
     from ip5pub.cache import Cache
 
     (tmp_path / "mixed.rss").write_bytes(_feed(GOOD_ITEM, BAD_DATE))

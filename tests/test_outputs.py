@@ -9,7 +9,7 @@ import pytest
 from pypdf import PdfReader
 
 from ip5pub import markdown
-from ip5pub.build import normalize_sources
+from ip5pub.notices import normalize_sources
 from ip5pub.extract.text import split_sentences
 from ip5pub.readers import source_files
 

@@ -153,7 +153,7 @@ def assert_same_layout(chunked: Path, single: Path) -> None:
 
 
 def test_the_brief_spans_several_chunks(ws):
-    from ip5pub.build import normalize_sources
+    from ip5pub.notices import normalize_sources
     from ip5pub.collect import stories
     from ip5pub.readers import source_files
 

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from ip5pub import markdown, normalize
-from ip5pub.build import normalize_sources
+from ip5pub.notices import normalize_sources
 from ip5pub.model import SourceError
 from ip5pub.readers import read_source, reader_for
 

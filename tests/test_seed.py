@@ -7,7 +7,7 @@ import datetime as dt
 import pytest
 
 from ip5pub import frontmatter, markdown, normalize
-from ip5pub.build import normalize_sources
+from ip5pub.notices import normalize_sources
 from ip5pub.readers import read_source, source_files
 
 from conftest import ROOT, SOURCES

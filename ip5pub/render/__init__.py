@@ -1,7 +1,13 @@
-"""Renderers: each module has `SUFFIX` and `render(brief, ctx, out) -> Path`.
+"""Renderers: each module has `render(brief, ctx, out) -> Path`; one whose
+work can run elsewhere (the chunked PDF layout, in worker processes) also
+has `start(brief, ctx, out) -> Handle`.
+
+`start` is the one scheduling design: the pipeline starts an output, does
+this process's own work while it runs, then asks for `result()`. A renderer
+without its own `start` renders when its result is asked for.
 
 They share one template environment (ip5pub.templates) and one context;
-heavy libraries (WeasyPrint) are imported inside `render` only.
+heavy libraries (WeasyPrint) are imported inside the renderers only.
 """
 
 from __future__ import annotations
@@ -11,15 +17,34 @@ import importlib
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any, Protocol
 
 from jinja2 import Environment
 
+from ip5pub.cache import Cache
 from ip5pub.edition import Baseline
 from ip5pub.model import Brief, Notice
 from ip5pub.render.contract import CLASSES
 from ip5pub.workspace import Config, Workspace
 
 FORMATS = {"pdf": "pdf", "epub": "epub", "txt": "digest", "md": "digest", "html": "html"}
+PDF_VARIANTS = ("pdf/a-3b", "pdf/ua-1")
+PDF_LAYOUTS = ("auto", "single", "chunked")
+
+
+@dataclass(frozen=True)
+class PdfOptions:
+    """How the PDF is made; every field is part of its cache key."""
+
+    variant: str | None = None  # "pdf/a-3b" (archival, notices attached) or "pdf/ua-1" (accessible)
+    layout: str = "auto"  # "single", "chunked" or "auto" (chunked for large briefs)
+    chunk_size: int | None = None  # stories per chunk (None: the default)
+
+    def __post_init__(self) -> None:
+        if self.variant not in (None, *PDF_VARIANTS):
+            raise ValueError(f"unsupported PDF variant {self.variant!r}; use one of {', '.join(PDF_VARIANTS)}")
+        if self.layout not in PDF_LAYOUTS:
+            raise ValueError(f"unsupported PDF layout {self.layout!r}; use one of {', '.join(PDF_LAYOUTS)}")
 
 
 @dataclass(frozen=True)
@@ -29,14 +54,9 @@ class RenderContext:
     config: Config
     edition: dt.date
     epoch: int  # seconds since 1970 for the edition, written into metadata
-    pdf_variant: str | None = None  # e.g. "pdf/a-3b", "pdf/ua-1"
-    pdf_layout: str = "auto"  # "single", "chunked" or "auto" (chunked for large briefs)
-    pdf_chunk_size: int | None = None  # stories per chunk (None: the default)
+    pdf: PdfOptions = PdfOptions()
     jobs: int = 1  # worker processes for chunked layout
-    cache: object = None  # ip5pub.cache.Cache for laid-out chunks, or None
-    # Called by a renderer once its work runs in other processes: the moment
-    # for the build to start what it runs in this one beside it.
-    busy: Callable[[], None] = lambda: None
+    cache: Cache | None = None  # for laid-out chunks
     # For the digest's edition marks: every notice of the sources (one that
     # left the window is not one that left the sources) and the edition
     # compared with (None: no --previous, no marks).
@@ -44,12 +64,34 @@ class RenderContext:
     baseline: Baseline | None = None
 
 
-def render(fmt: str, brief: Brief, ctx: RenderContext, out: Path) -> Path:
+class Handle(Protocol):
+    def result(self) -> Path:
+        """The written file, once it is; raises what rendering raised."""
+        ...
+
+
+@dataclass
+class Later:
+    """A handle whose work runs when its result is asked for."""
+
+    finish: Callable[[], Path]
+
+    def result(self) -> Path:
+        return self.finish()
+
+
+def start(fmt: str, brief: Brief, ctx: RenderContext, out: Path) -> Handle:
     module = importlib.import_module(f"ip5pub.render.{FORMATS[fmt]}")
-    return module.render(brief, ctx, out)
+    if hasattr(module, "start"):
+        return module.start(brief, ctx, out)
+    return Later(lambda: module.render(brief, ctx, out))
 
 
-def template_context(brief: Brief, ctx: RenderContext, **extra) -> dict:
+def render(fmt: str, brief: Brief, ctx: RenderContext, out: Path) -> Path:
+    return start(fmt, brief, ctx, out).result()
+
+
+def template_context(brief: Brief, ctx: RenderContext, **extra: Any) -> dict[str, Any]:
     """What every template receives (documented in the README)."""
     return {"brief": brief, "config": ctx.config, "edition": ctx.edition, "classes": CLASSES,
             "glance": 0 < len(brief.stories) <= ctx.config.glance_limit, **extra}

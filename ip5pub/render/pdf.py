@@ -11,14 +11,13 @@ from typing import Any
 
 from ip5pub.model import Brief, Notice
 from ip5pub.output import atomic_write
-from ip5pub.render import RenderContext, chunked, html, keepall, pdf_archive, pdf_tags, weasy
+from ip5pub.render import Handle, Later, RenderContext, chunked, html, keepall, pdf_archive, pdf_tags, weasy
 from ip5pub.render.chunked import tree
 from ip5pub.templates import stylesheet
 from ip5pub.workspace import style_roots
 
 SUFFIX = ".pdf"
 PAGE_SIZES = {"A4": "A4", "Letter": "letter"}
-VARIANTS = ("pdf/a-3b", "pdf/ua-1")
 
 log = logging.getLogger("ip5pub.pdf")
 
@@ -70,35 +69,54 @@ def attachments(brief: Brief, ctx: RenderContext, fetcher) -> list:
 
 def layout_mode(brief: Brief, ctx: RenderContext) -> str:
     """"chunked" or "single": how this brief is laid out (see ip5pub.render.chunked)."""
-    if ctx.pdf_variant is not None or not brief.stories:
+    if ctx.pdf.variant is not None or not brief.stories:
         return "single"  # tags, XMP and attachments belong to one document; nothing to cut
-    if ctx.pdf_layout in ("single", "chunked"):
-        return ctx.pdf_layout
+    if ctx.pdf.layout in ("single", "chunked"):
+        return ctx.pdf.layout
     return "chunked" if len(brief.stories) >= chunked.THRESHOLD else "single"
 
 
-def render(brief: Brief, ctx: RenderContext, out: Path) -> Path:
-    if ctx.pdf_variant not in (None, *VARIANTS):
-        raise ValueError(f"unsupported PDF variant {ctx.pdf_variant!r}; use one of {', '.join(VARIANTS)}")
+def start(brief: Brief, ctx: RenderContext, out: Path) -> Handle:
+    """A chunked layout starts at once (its documents go to worker
+    processes); a single pass runs in this process when its result is asked for."""
     css_path = stylesheet(ctx.workspace, "brief.css")
     page_css = f"@page {{ size: {PAGE_SIZES[ctx.config.paper]}; }}"
     base_url = str(css_path.parent) + "/"
-    size = ctx.pdf_chunk_size or chunked.CHUNK_SIZE
+    size = ctx.pdf.chunk_size or chunked.CHUNK_SIZE
     source = html.build(brief, ctx)
-    if layout_mode(brief, ctx) == "chunked":
+
+    def one_pass() -> Path:
+        return atomic_write(out, single_pass(brief, ctx, source, base_url, page_css, size, out))
+
+    if layout_mode(brief, ctx) != "chunked":
+        return Later(one_pass)
+    try:
+        pending = chunked.start(brief, source, base_url, page_css, tuple(str(r) for r in style_roots(ctx.workspace)),
+                                cache=ctx.cache, jobs=max(1, ctx.jobs), size=size)
+    except chunked.Unsupported as exc:
+        _fall_back(out, exc)
+        return Later(one_pass)
+
+    def finish() -> Path:
         try:
-            result = chunked.render(brief, source, base_url, page_css,
-                                    tuple(str(r) for r in style_roots(ctx.workspace)), cache=ctx.cache,
-                                    jobs=max(1, ctx.jobs), size=size, busy=ctx.busy)
+            result = pending.result()
         except chunked.Unsupported as exc:
-            log.warning("%s: the chunked layout cannot draw this brief as one pass would (%s); "
-                        "laying it out in one pass (slower)", out.name, exc)
-        else:
-            log.info("%s: laid out %d of %d chunks (the rest from the cache)", out.name, result.laid_out,
-                     result.chunks)
-            _warn(out, result.missing, result.other, brief)
-            return atomic_write(out, result.pdf)
-    return atomic_write(out, single_pass(brief, ctx, source, base_url, page_css, size, out))
+            _fall_back(out, exc)
+            return one_pass()
+        log.info("%s: laid out %d of %d chunks (the rest from the cache)", out.name, result.laid_out, result.chunks)
+        _warn(out, result.missing, result.other, brief)
+        return atomic_write(out, result.pdf)
+
+    return Later(finish)
+
+
+def render(brief: Brief, ctx: RenderContext, out: Path) -> Path:
+    return start(brief, ctx, out).result()
+
+
+def _fall_back(out: Path, exc: Exception) -> None:
+    log.warning("%s: the chunked layout cannot draw this brief as one pass would (%s); "
+                "laying it out in one pass (slower)", out.name, exc)
 
 
 def single_pass(brief: Brief, ctx: RenderContext, source: str, base_url: str, page_css: str, size: int,
@@ -110,7 +128,6 @@ def single_pass(brief: Brief, ctx: RenderContext, source: str, base_url: str, pa
 
     from ip5pub.render.url_fetcher import StylesOnlyFetcher
 
-    ctx.busy()  # one pass in this process: nothing to wait for
     buffer = io.BytesIO()
     with weasy.collect_warnings() as collect:
         # Every load, the stylesheets' included, goes through the fetcher: a
@@ -126,13 +143,13 @@ def single_pass(brief: Brief, ctx: RenderContext, source: str, base_url: str, pa
         pdf_tags.install()  # languages, link texts and table scopes in the structure tree
         sheets = [CSS(string=page_css, url_fetcher=fetcher)]
         options: dict[str, Any] = {}
-        if ctx.pdf_variant:
-            options["pdf_variant"] = ctx.pdf_variant
-        if ctx.pdf_variant == "pdf/a-3b":
+        if ctx.pdf.variant:
+            options["pdf_variant"] = ctx.pdf.variant
+        if ctx.pdf.variant == "pdf/a-3b":
             options["attachments"] = attachments(brief, ctx, fetcher)
         document.write_pdf(buffer, stylesheets=sheets, **options)
     _warn(out, list(collect.missing), list(collect.other), brief)
-    return pdf_archive.finish(buffer.getvalue(), ctx.pdf_variant)
+    return pdf_archive.finish(buffer.getvalue(), ctx.pdf.variant)
 
 
 def _warn(out: Path, missing: list[str], other: list[str], brief: Brief) -> None:

@@ -25,7 +25,7 @@ Each chunk starts a page; a single pass of the same brief gets the same
 breaks (plan.page_breaks_css), so both paginate alike.
 """
 
-from ip5pub.render.chunked.build import Result, Unsupported, render
+from ip5pub.render.chunked.build import Pending, Result, Unsupported, render, start
 from ip5pub.render.chunked.plan import CHUNK_SIZE, THRESHOLD, page_breaks_css
 
-__all__ = ["CHUNK_SIZE", "THRESHOLD", "Result", "Unsupported", "page_breaks_css", "render"]
+__all__ = ["CHUNK_SIZE", "THRESHOLD", "Pending", "Result", "Unsupported", "page_breaks_css", "render", "start"]

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import logging
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Generator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -34,13 +34,39 @@ class Result:
     laid_out: int  # chunks laid out (not from the cache)
 
 
+class Pending:
+    """A chunked layout under way: its content documents are with the workers."""
+
+    def __init__(self, steps: Generator[None, None, Result]):
+        self._steps = steps
+        next(steps)  # up to the point where the workers have everything to lay out
+
+    def result(self) -> Result:
+        try:
+            next(self._steps)
+        except StopIteration as done:
+            return done.value
+        raise AssertionError("the chunked layout pauses once")  # pragma: no cover
+
+
+def start(brief: Brief, full_html: str, base_url: str, page_css: str, styles: tuple[str, ...],
+          cache: Any = None, jobs: int = 1, size: int = plan.CHUNK_SIZE) -> Pending:
+    """The brief's chunked layout, started: it returns once every content
+    document is on its way to the workers, so that the caller can do its
+    own work beside them; `result()` waits for them and assembles the PDF.
+    Raises Unsupported (from `start` if the stylesheet says so, from
+    `result` if a page would differ from a single pass)."""
+    return Pending(_steps(brief, full_html, base_url, page_css, styles, cache, jobs, size))
+
+
 def render(brief: Brief, full_html: str, base_url: str, page_css: str, styles: tuple[str, ...],
-           cache: Any = None, jobs: int = 1, size: int = plan.CHUNK_SIZE,
-           busy: Callable[[], None] = lambda: None) -> Result:
-    """The brief laid out in chunks; `busy` is called once every content
-    document is on its way to the workers. Raises Unsupported (before any
-    layout if the stylesheet says so, else after) when a page would differ
-    from a single pass."""
+           cache: Any = None, jobs: int = 1, size: int = plan.CHUNK_SIZE) -> Result:
+    """The brief laid out in chunks, start to finish."""
+    return start(brief, full_html, base_url, page_css, styles, cache, jobs, size).result()
+
+
+def _steps(brief: Brief, full_html: str, base_url: str, page_css: str, styles: tuple[str, ...],
+           cache: Any, jobs: int, size: int) -> Generator[None, None, Result]:
     started = time.perf_counter()
 
     def step(name: str) -> None:
@@ -118,7 +144,7 @@ def render(brief: Brief, full_html: str, base_url: str, page_css: str, styles: t
             bodies.append(keyed("pdf-chunk-body", root))
             footnotes += tree.footnotes(root)
         submit(bodies)
-        busy()
+        yield  # the workers have every content document: the caller's turn
         step("prepared")
         front_laid, *back_laid = collect([k for k, _, _ in matter])
         body_keys = [k for k, _, _ in bodies]

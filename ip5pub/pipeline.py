@@ -1,0 +1,274 @@
+"""The library's API: one function per output path, each returning a result.
+
+    normalize(sources)          -> NormalizeResult   (ip5pub normalize, check, list)
+    render(workspace, options)  -> RenderResult      (ip5pub render)
+    digest(workspace, options)  -> DigestResult      (ip5pub digest)
+
+The command line only parses options into these frozen dataclasses, calls
+one function and prints its result. Every stage hands plain data to the
+next: sources -> notices (ip5pub.notices) -> briefs (ip5pub.collect) ->
+files (ip5pub.render). A bad source is in the result, never raised.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import os
+import time
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from ip5pub import edition, system
+from ip5pub.cache import Cache, digest as key_of, fields_key, tree_digest
+from ip5pub.codec import encode
+from ip5pub.collect import future_dated, group_notices, make_brief
+from ip5pub.extract.ids import slug
+from ip5pub.messages import Recorder
+from ip5pub.model import Brief, Notice, SourceError, Window
+from ip5pub.notices import NormalizeResult, Progress, expand, mirror, normalize_sources, quiet, warn_if_empty
+from ip5pub.readers.context import NO_SITES, ReadContext
+from ip5pub.render import Handle, PdfOptions, RenderContext, start
+from ip5pub.render.digest import Digest, Options as DigestLayout, make
+from ip5pub.templates import make_env
+from ip5pub.workspace import Workspace, packaged_styles
+
+__all__ = ["DigestOptions", "DigestResult", "NormalizeResult", "PdfOptions", "RenderError", "RenderOptions",
+           "RenderResult", "Window", "digest", "normalize", "render"]
+
+OUTPUT_NAMES = {"pdf": "brief.pdf", "epub": "brief.epub", "txt": "digest.txt", "html": "brief.html", "md": "digest.md"}
+FORMATS = tuple(OUTPUT_NAMES)
+
+
+class RenderError(RuntimeError):
+    """An output that could not be written; the message names the file."""
+
+
+def edition_epoch() -> int:
+    """SOURCE_DATE_EPOCH when set (reproducible builds), else the clock."""
+    value = os.environ.get("SOURCE_DATE_EPOCH", "").strip()
+    if value:
+        try:
+            return int(value)
+        except ValueError:
+            raise ValueError(f"SOURCE_DATE_EPOCH must be an integer, got {value!r}") from None
+    return int(time.time())
+
+
+def edition_date(epoch: int | None = None) -> dt.date:
+    return dt.datetime.fromtimestamp(edition_epoch() if epoch is None else epoch, dt.UTC).date()
+
+
+# normalize ----------------------------------------------------------------
+
+
+def normalize(sources: Sequence[Path], *, base: Path | None = None, context: ReadContext = NO_SITES,
+              jobs: int | None = 1, progress: Progress = quiet) -> NormalizeResult:
+    """The notices of these files and folders, without a cache or any file written."""
+    return normalize_sources(expand(sources), base=base, jobs=jobs, progress=progress, context=context)
+
+
+# render -------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class RenderOptions:
+    """What `ip5pub render` is asked for. The fields that change an output's
+    bytes are in its cache key (formats, window, group_by, pdf); `jobs` and
+    `previous` are not (the baseline's own content is)."""
+
+    sources: Path = Path("sources")
+    output: Path = Path("build")
+    formats: tuple[str, ...] = ("pdf",)
+    window: Window = Window()
+    group_by: str | None = None  # "office", "month" or "year": one output per group
+    pdf: PdfOptions = PdfOptions()
+    jobs: int | None = None  # worker processes (None: one per CPU)
+    previous: Path | None = None  # the digest's previous edition: a manifest or a folder of editions
+
+
+@dataclass
+class RenderResult:
+    notices: list[Notice] = field(default_factory=list)
+    errors: list[Exception] = field(default_factory=list)  # sources that failed, outputs not written
+    warnings: list[SourceError] = field(default_factory=list)  # nothing failed because of them
+    logged: list[str] = field(default_factory=list)  # warnings the renderers logged (ip5pub.messages)
+    written: list[Path] = field(default_factory=list)
+    reused: list[Path] = field(default_factory=list)  # outputs already up to date
+    cached: int = 0  # sources taken from the cache
+    timings: dict[str, float] = field(default_factory=dict)
+
+
+def output_name(fmt: str, group: str | None) -> str:
+    name = OUTPUT_NAMES[fmt]
+    if group is None:
+        return name
+    stem, ext = name.rsplit(".", 1)
+    return f"{stem}-{slug(group, 40) or 'other'}.{ext}"
+
+
+@dataclass(frozen=True)
+class _Job:
+    fmt: str
+    out: Path
+    key: str
+    brief: Brief
+
+
+def render(workspace: Workspace, options: RenderOptions, today: dt.date, progress: Progress = quiet) -> RenderResult:
+    """Normalize the sources, mirror them in output/notices, render every requested output.
+
+    Raises edition.ManifestError when `previous` is a file but no manifest;
+    a bad source or an output that fails is in the result's errors.
+    """
+    started = time.perf_counter()
+    config = workspace.config
+    result = RenderResult()
+    with Recorder(result.logged):
+        # 1. The previous edition, when a digest is asked to compare with one.
+        digests = any(fmt in ("txt", "md") for fmt in options.formats)
+        baseline = edition.find(options.previous, today) if options.previous and digests else None
+
+        # 2. Sources -> notices, through the cache.
+        cache = Cache(options.output)
+        read = normalize_sources(expand([options.sources]), base=workspace.root, cache=cache, jobs=options.jobs,
+                                 progress=progress, context=config.read_context)
+        warn_if_empty(read, options.sources)
+        result.notices, result.errors, result.cached = read.notices, [*read.errors], read.cached
+        result.warnings.extend([*read.warnings, *future_dated(read.notices, today)])
+        if baseline is not None and baseline.manifest is None:
+            result.warnings.append(SourceError(baseline.looked_in, edition.NOT_FOUND))
+        result.timings["normalize"] = time.perf_counter() - started
+
+        # 3. Notices -> briefs -> the outputs that are not up to date.
+        epoch = edition_epoch()
+        ctx = RenderContext(env=make_env(workspace), workspace=workspace, config=config, edition=today, epoch=epoch,
+                            pdf=options.pdf, jobs=options.jobs or os.cpu_count() or 1, cache=cache,
+                            notices=tuple(read.notices), baseline=baseline)
+        jobs = _jobs(options, ctx, cache, result)
+
+        # 4. Render. A chunked PDF starts first: its documents go to worker
+        # processes, and this process writes the notices and the other
+        # formats while they lay out; then each PDF is finished in turn.
+        pdfs = [j for j in jobs if j.fmt == "pdf"]
+        unavailable = system.pdf_unavailable() if pdfs else None
+        if unavailable:  # one line naming the package, and the other formats still made
+            result.errors.extend(RenderError(f"{j.out}: not written: {unavailable}") for j in pdfs)
+            pdfs = []
+        first = _start(pdfs[0], ctx, result) if pdfs else None
+        mirror(read.notices, options.output, cache)
+        for job in (j for j in jobs if j.fmt != "pdf"):
+            _finish(job, _start(job, ctx, result), cache, result)
+        for n, job in enumerate(pdfs):
+            progress(f"layout {job.out.name}", n, len(pdfs))
+            _finish(job, first if n == 0 else _start(job, ctx, result), cache, result)
+        if not result.errors and pdfs:  # pieces of briefs this build did not make
+            cache.prune("pdf")
+    result.written.sort()
+    result.timings["total"] = time.perf_counter() - started
+    return result
+
+
+def _jobs(options: RenderOptions, ctx: RenderContext, cache: Cache, result: RenderResult) -> list[_Job]:
+    """Each output to make, with its cache key; the ones up to date go to `result.reused`."""
+    # A digest's marks also depend on the baseline and on every notice of the
+    # sources (one gone from them is listed), not only on the brief's.
+    baseline = ctx.baseline
+    edition_key = key_of(baseline.key(), *(f"{n.id} {n.source.path}" for n in ctx.notices)) if baseline else ""
+    styles_key = tree_digest([packaged_styles(), ctx.workspace.styles])
+    chosen = [n for n in ctx.notices if options.window.accepts(n)]
+    groups = group_notices(chosen, options.group_by) if options.group_by else [(None, chosen)]
+    jobs = []
+    for group, notices in groups:
+        brief = make_brief(notices, ctx.config, ctx.edition, options.window, group=group)
+        content = json.dumps([encode(n) for n in brief.all_notices], default=str, sort_keys=True)
+        for fmt in options.formats:
+            out = options.output / output_name(fmt, group)
+            key = key_of(fmt, fields_key(ctx.config, options.window), fields_key(options.pdf) if fmt == "pdf" else "",
+                         styles_key, ctx.edition.isoformat(), str(ctx.epoch), str(group), content,
+                         edition_key if fmt in ("txt", "md") else "")
+            if cache.fresh(out, key):
+                result.reused.append(out)
+            else:
+                jobs.append(_Job(fmt, out, key, brief))
+    return jobs
+
+
+@dataclass
+class _Started:
+    handle: Handle | None  # None: it failed to start (and said so)
+    at: float
+
+
+def _start(job: _Job, ctx: RenderContext, result: RenderResult) -> _Started:
+    """The output started, or its failure recorded as one line naming the file."""
+    at = time.perf_counter()
+    try:
+        return _Started(start(job.fmt, job.brief, ctx, job.out), at)
+    except Exception as exc:
+        result.errors.append(RenderError(f"{job.out}: {type(exc).__name__}: {exc}"))
+        return _Started(None, at)
+
+
+def _finish(job: _Job, started: _Started | None, cache: Cache, result: RenderResult) -> None:
+    """The output's file stamped in the cache and recorded, or its failure as one line."""
+    if started is None or started.handle is None:
+        return
+    try:
+        path = started.handle.result()
+    except Exception as exc:
+        result.errors.append(RenderError(f"{job.out}: {type(exc).__name__}: {exc}"))
+        return
+    cache.stamp(path, job.key)
+    result.written.append(path)
+    result.timings[job.out.name] = time.perf_counter() - started.at
+
+
+# digest -------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class DigestOptions:
+    sources: Path = Path("sources")
+    notices: Path = Path("build/notices")  # where the normalized notices are mirrored
+    output: Path | None = None  # the digest file (its manifest beside it); None: the text only
+    window: Window = Window()
+    layout: DigestLayout = DigestLayout()
+    previous: Path | None = None  # a manifest, or a folder of earlier editions
+
+
+@dataclass
+class DigestResult:
+    digest: Digest
+    brief: Brief
+    errors: list[Exception] = field(default_factory=list)  # the sources'
+    warnings: list[SourceError] = field(default_factory=list)
+    logged: list[str] = field(default_factory=list)  # warnings logged on the way (ip5pub.messages)
+
+
+def digest(workspace: Workspace, options: DigestOptions, today: dt.date) -> DigestResult:
+    """The digest of the sources for the window; the same text `render -f txt/md` writes.
+
+    Raises edition.ManifestError when `previous` is a file but no manifest,
+    OSError when an output cannot be written; a bad source is in the
+    result's errors, never raised.
+    """
+    config = workspace.config
+    warnings: list[SourceError] = []
+    logged: list[str] = []
+    with Recorder(logged):
+        baseline = edition.find(options.previous, today) if options.previous else None
+        cache = Cache(options.notices.parent)
+        read = normalize_sources(expand([options.sources]), base=workspace.root, cache=cache,
+                                 context=config.read_context)
+        warn_if_empty(read, options.sources)
+        warnings.extend([*read.warnings, *future_dated(read.notices, today)])
+        mirror(read.notices, options.notices.parent, cache)
+        if baseline is not None and baseline.manifest is None:
+            warnings.append(SourceError(baseline.looked_in, edition.NOT_FOUND))
+        brief = make_brief(read.notices, config, today, options.window)
+        ctx = RenderContext(env=make_env(workspace), workspace=workspace, config=config, edition=today,
+                            epoch=edition_epoch(), notices=tuple(read.notices), baseline=baseline)
+        made = make(brief, ctx, options.layout, options.output)
+    return DigestResult(made, brief, [*read.errors], warnings, logged)
