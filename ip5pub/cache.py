@@ -102,7 +102,7 @@ def _json_default(value: Any) -> Any:
     raise TypeError(f"cannot cache {type(value).__name__}")
 
 
-def _json_hook(obj: dict) -> Any:
+def _json_hook(obj: dict[str, Any]) -> Any:
     if set(obj) == {"__date__"}:
         text = obj["__date__"]
         return dt.datetime.fromisoformat(text) if "T" in text else dt.date.fromisoformat(text)

@@ -137,12 +137,15 @@ def _lock(folder: Path) -> None:
         raise Failed(f"cannot use {folder}: {exc.strerror or exc}") from None
 
 
-def _timings(outcome: Any) -> None:
-    say(f"ip5pub: {len(outcome.notices)} notice(s), {outcome.cached} source(s) from the cache", err=True)
-    for path in sorted(outcome.reused):
-        say(f"ip5pub: {path} is up to date", err=True)
-    for name, seconds in sorted(outcome.timings.items()):
-        say(f"ip5pub: {name}: {seconds:.2f} s", err=True)
+def _timings(result: Any) -> None:
+    """What -v adds: the cache's share and each step's time (through the message channel, at INFO)."""
+    from ip5pub.messages import log
+
+    log.info("%d notice(s), %d source(s) from the cache", len(result.notices), result.cached)
+    for path in sorted(result.reused):
+        log.info("%s is up to date", path)
+    for name, seconds in sorted(result.timings.items()):
+        log.info("%s: %.2f s", name, seconds)
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from collections.abc import Callable
 from itertools import groupby
 
 from ip5pub.model import OFFICES, Brief, GlossaryEntry, Notice, SourceError, Story, Window
@@ -34,12 +35,12 @@ def _components(notices: list[Notice]) -> list[list[Notice]]:
     return [[by_id[i] for i in ids] for ids in groups.members().values()]
 
 
-def representative_key(language: str):
+def representative_key(language: str) -> Callable[[Notice], tuple[object, ...]]:
     """Which copy of an event a brief shows: an office's own notice before a
     republication, one in the brief's language before a translation, then the
     original (not translated) text, the earliest, and the id as tie-break."""
 
-    def key(n: Notice) -> tuple:
+    def key(n: Notice) -> tuple[object, ...]:
         return (n.office is None, n.language != language, n.translated_from is not None, n.date, n.id)
 
     return key
@@ -84,7 +85,7 @@ def make_brief(notices: list[Notice], config: Config, edition: dt.date,
                  glossary=glossary(s, config.language), group=group, window=window)
 
 
-GROUPERS = {
+GROUPERS: dict[str, Callable[[Notice], str]] = {
     "office": lambda n: n.office or "Other",
     "month": lambda n: f"{n.date:%Y-%m}",
     "year": lambda n: f"{n.date:%Y}",

@@ -168,18 +168,6 @@ def to_plain(body: str) -> str:
     return "\n\n".join(blocks(body))
 
 
-def links(body: str) -> list[str]:
-    """Link targets in order of appearance (for footnotes and references)."""
-    urls: list[str] = []
-    for tok in _parser().parse(body):
-        for child in tok.children or ():
-            if child.type == "link_open":
-                href = child.attrGet("href")
-                if href and href not in urls:
-                    urls.append(str(href))
-    return urls
-
-
 _ESCAPE = re.compile(r"([\\`*_{}\[\]<>#|~])")
 
 

@@ -29,7 +29,7 @@ class _Line(logging.Formatter):
         return f"ip5pub: {kind}{printable(record.getMessage())}"
 
 
-class _Stderr(logging.StreamHandler):
+class _Stderr(logging.StreamHandler):  # type: ignore[type-arg]
     """stderr as it is when the record is written (click's test runner swaps it)."""
 
     def __init__(self) -> None:

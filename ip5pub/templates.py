@@ -11,6 +11,8 @@ notice text into Markdown.
 from __future__ import annotations
 
 import datetime as dt
+import html as htmllib
+import re
 from pathlib import Path
 
 from jinja2 import ChoiceLoader, Environment, FileSystemLoader, PrefixLoader, StrictUndefined, select_autoescape
@@ -20,6 +22,7 @@ from markupsafe import Markup
 from ip5pub import markdown, wrap
 from ip5pub.extract.language import NAMES as LANGUAGE_NAMES
 from ip5pub.extract.offices import OFFICIAL_NAMES
+from ip5pub.render.contract import CLASSES
 from ip5pub.workspace import Workspace, packaged_styles
 
 
@@ -40,6 +43,28 @@ def period(dates: tuple[dt.date, dt.date] | None) -> str:
     return f"{longdate(first)} – {longdate(last)}"
 
 
+_LINK = re.compile(r'<a href="([^"]*)"([^>]*)>(.*?)</a>', re.S)
+
+
+def link_notes(body_html: str) -> Markup:
+    """Follow each link in a notice body with a footnote holding its URL.
+
+    Print has no hover: the URL must be on paper. Works on markdown-it's own
+    output (raw HTML is off), so the pattern is exact. A link whose text is
+    already the URL, or that points inside the brief, gets no note.
+    """
+
+    def note(m: re.Match) -> str:
+        href, text = m.group(1), m.group(3)
+        if href.startswith("#"):  # a link inside the brief needs no URL on paper
+            return m.group(0)
+        if htmllib.unescape(re.sub(r"<[^>]+>", "", text)).strip() == htmllib.unescape(href).strip():
+            return m.group(0)
+        return f'{m.group(0)}<span class="{CLASSES.link_note}">{href}</span>'
+
+    return Markup(_LINK.sub(note, str(body_html)))
+
+
 def make_env(workspace: Workspace | None = None) -> Environment:
     packaged = packaged_styles()
     loaders = [FileSystemLoader(str(packaged))]
@@ -55,8 +80,6 @@ def make_env(workspace: Workspace | None = None) -> Environment:
         lstrip_blocks=True,
         keep_trailing_newline=True,
     )
-    from ip5pub.render.html import link_notes  # here, not at the top: render.html imports this module
-
     env.filters.update(
         link_notes=link_notes,
         longdate=longdate,

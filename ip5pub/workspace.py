@@ -54,16 +54,8 @@ class Workspace:
     config: Config
 
     @property
-    def sources(self) -> Path:
-        return self.root / "sources"
-
-    @property
     def styles(self) -> Path:
         return self.root / "styles"
-
-    @property
-    def build(self) -> Path:
-        return self.root / "build"
 
 
 def packaged_styles() -> Path:

@@ -11,7 +11,7 @@ import pytest
 from ip5pub import cache as cache_module
 from ip5pub.cli import main
 
-from conftest import EPOCH, make_workspace, run_cli
+from conftest import EPOCH, cached_count, make_workspace, run_cli
 
 
 def _render(runner, *args):
@@ -24,18 +24,13 @@ def _reused(output: str) -> set[str]:
     return {line.split()[1].split("/")[-1] for line in output.splitlines() if line.endswith("is up to date")}
 
 
-def _cached(output: str) -> int:
-    line = next(line for line in output.splitlines() if "from the cache" in line)
-    return int(line.split(",")[1].split()[0])
-
-
 def test_no_change_rebuild_reuses_everything(runner, workspace):
     first = _render(runner)
     sources = len(list(Path("sources").iterdir()))
-    assert _cached(first) == 0 and _reused(first) == set()
+    assert cached_count(first) == 0 and _reused(first) == set()
     before = {p: p.read_bytes() for p in Path("build").glob("*.*") if p.is_file()}
     second = _render(runner)
-    assert _cached(second) == sources
+    assert cached_count(second) == sources
     assert _reused(second) == {"digest.txt", "brief.html"}
     assert {p: p.read_bytes() for p in Path("build").glob("*.*") if p.is_file()} == before
 
@@ -46,7 +41,7 @@ def test_one_changed_source_is_the_only_one_normalized_again(runner, workspace):
     path = Path("sources/plain-uspto-2021-06-29-pph-statistics.txt")
     path.write_text(path.read_text().replace("quarterly", "every month"))
     out = _render(runner)
-    assert _cached(out) == sources - 1
+    assert cached_count(out) == sources - 1
     assert _reused(out) == set()
     assert "every month" in Path("build/brief.html").read_text()
 
@@ -76,7 +71,7 @@ def test_new_package_version_invalidates_everything(runner, workspace, monkeypat
         out = _render(runner)
     finally:
         cache_module.code_fingerprint.cache_clear()
-    assert _cached(out) == 0 and _reused(out) == set()
+    assert cached_count(out) == 0 and _reused(out) == set()
 
 
 def test_damaged_cache_and_edited_outputs_are_redone(runner, workspace):
@@ -85,7 +80,7 @@ def test_damaged_cache_and_edited_outputs_are_redone(runner, workspace):
         entry.write_text("{not json")
     Path("build/digest.txt").write_text("edited by hand\n")
     out = _render(runner)
-    assert _cached(out) == 0
+    assert cached_count(out) == 0
     assert "digest.txt" not in _reused(out)
     assert Path("build/digest.txt").read_text() != "edited by hand\n"
 

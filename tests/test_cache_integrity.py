@@ -9,6 +9,8 @@ from pathlib import Path
 
 from ip5pub.cli import main
 
+from conftest import cached_count
+
 WORDS = "five largest"  # in the body of a notice the digest shows
 
 
@@ -17,11 +19,6 @@ def _render(runner) -> str:
     assert result.exit_code == 0, result.output
     assert "Traceback" not in result.output and "error" not in result.output
     return result.output
-
-
-def _cached(output: str) -> int:
-    line = next(line for line in output.splitlines() if "from the cache" in line)
-    return int(line.split(",")[1].split()[0])
 
 
 def _entry_for(word: str) -> Path:
@@ -39,7 +36,7 @@ def test_a_changed_word_in_a_cached_body_is_not_printed(runner, workspace):
     entry = _entry_for(WORDS)
     entry.write_text(entry.read_text(encoding="utf-8").replace(WORDS, "nine largest"), encoding="utf-8")
     out = _render(runner)
-    assert _cached(out) == _sources() - 1  # that entry was a miss
+    assert cached_count(out) == _sources() - 1  # that entry was a miss
     digest = " ".join(Path("build/digest.txt").read_text().split())
     assert WORDS in digest and "nine largest" not in digest
     assert "nine largest" not in _entry_for(WORDS).read_text(encoding="utf-8")  # written again
@@ -49,7 +46,7 @@ def test_a_truncated_entry_is_made_again(runner, workspace):
     _render(runner)
     entry = _entry_for(WORDS)
     entry.write_bytes(entry.read_bytes()[:100])
-    assert _cached(_render(runner)) == _sources() - 1
+    assert cached_count(_render(runner)) == _sources() - 1
 
 
 def test_a_value_of_the_wrong_type_under_a_valid_digest_is_a_miss_not_a_traceback(runner, workspace):
@@ -63,7 +60,7 @@ def test_a_value_of_the_wrong_type_under_a_valid_digest_is_a_miss_not_a_tracebac
     entry.write_bytes(hashlib.sha256(body).hexdigest().encode() + b"\n" + body)
     for _ in range(2):  # every later run too
         out = _render(runner)
-        assert _cached(out) == _sources() - 1
+        assert cached_count(out) == _sources() - 1
         assert WORDS in " ".join(Path("build/digest.txt").read_text().split())
         entry.write_bytes(hashlib.sha256(body).hexdigest().encode() + b"\n" + body)
 
@@ -109,7 +106,7 @@ def test_a_pickle_in_a_cache_entry_is_never_loaded_as_code_and_is_rebuilt(runner
     Path("build/digest.txt").unlink()
     out = _render(runner)
     assert not marker.exists()
-    assert _cached(out) == _sources() - 1
+    assert cached_count(out) == _sources() - 1
     assert Path("build/digest.txt").read_bytes() == before
     rebuilt = _entry_for(WORDS).read_bytes().partition(b"\n")[2]
     assert isinstance(json.loads(rebuilt), list)

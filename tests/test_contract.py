@@ -8,7 +8,7 @@ import re
 
 from ip5pub.cli import main
 from ip5pub.render.contract import CLASSES
-from ip5pub.render.html import link_notes
+from ip5pub.templates import link_notes
 
 from conftest import ROOT
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 
 import pytest
 from pypdf import PdfReader
@@ -11,7 +10,7 @@ from ip5pub.notices import normalize_sources
 from ip5pub.collect import stories
 from ip5pub.readers import source_files
 
-from conftest import make_workspace, run_cli
+from conftest import make_workspace, run_cli, squash
 
 pytestmark = pytest.mark.slow
 
@@ -24,10 +23,6 @@ def corpus(tmp_path_factory):
     return ws, stories(notices, "en")
 
 
-def _squash(text: str) -> str:
-    return re.sub(r"[\s\u00ad\u2010-]+", "", text)
-
-
 def test_every_source_is_normalized(corpus):
     ws, shown = corpus
     written = list((ws / "build/notices").glob("*.md"))
@@ -38,13 +33,13 @@ def test_each_event_once_with_who_else_reported_it(corpus):
     ws, shown = corpus
     digest = " ".join((ws / "build/digest.txt").read_text(encoding="utf-8").split())
     html = (ws / "build/brief.html").read_text(encoding="utf-8")
-    pdf = _squash("".join(p.extract_text() for p in PdfReader(ws / "build/brief.pdf").pages))
+    pdf = squash("".join(p.extract_text() for p in PdfReader(ws / "build/brief.pdf").pages))
     grouped = [s for s in shown if s.also]
     assert len(grouped) >= 5  # the IP5 meetings, the ISA pilot, the GR/TK treaty, the fee rule
     for story in shown:
         title = " ".join(story.notice.title.split())
         assert digest.count(title) == 1, title
-        assert _squash(title) in pdf, title
+        assert squash(title) in pdf, title
         for other in story.also:
             if other.title != story.notice.title:
                 assert " ".join(other.title.split()) not in digest, other.title

@@ -11,15 +11,9 @@ from pathlib import Path
 
 import pytest
 
-from conftest import EPOCH, SOURCES, RecordingServer
+from conftest import EPOCH, SEED, RecordingServer, normalize_cli
 
 HOSTILE = Path(__file__).parent / "hostile"
-SEED = SOURCES / "cnipa-2021-06-29-ip5-heads-meeting.txt"
-
-
-def _normalize(*paths: Path, cwd: Path) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, "-m", "ip5pub", "normalize", *map(str, paths), "-o", "out"],
-                          cwd=cwd, capture_output=True, text=True, timeout=60)
 
 
 @pytest.mark.parametrize("name, reason", [
@@ -35,7 +29,7 @@ def _normalize(*paths: Path, cwd: Path) -> subprocess.CompletedProcess:
     ("yaml-alias-bomb.md", "aliases are not allowed"),
 ])
 def test_bad_input_is_one_line_and_the_rest_is_written(tmp_path, name, reason):
-    proc = _normalize(HOSTILE / name, SEED, cwd=tmp_path)
+    proc = normalize_cli(HOSTILE / name, SEED, cwd=tmp_path)
     assert proc.returncode == 1
     lines = proc.stderr.strip().splitlines()
     assert len(lines) == 2, proc.stderr  # the failing file, then the count
@@ -46,18 +40,18 @@ def test_bad_input_is_one_line_and_the_rest_is_written(tmp_path, name, reason):
 
 
 def test_wrong_types_name_every_bad_key(tmp_path):
-    proc = _normalize(HOSTILE / "front-matter-wrong-types.md", cwd=tmp_path)
+    proc = normalize_cli(HOSTILE / "front-matter-wrong-types.md", cwd=tmp_path)
     assert "date 'yesterday' is not a date" in proc.stderr and "office must be" in proc.stderr
 
 
 def test_yaml_tags_are_never_executed(tmp_path):
-    _normalize(HOSTILE / "yaml-python-tag.md", cwd=tmp_path)
+    normalize_cli(HOSTILE / "yaml-python-tag.md", cwd=tmp_path)
     assert not (tmp_path / "ip5pub-canary-executed").exists()
 
 
 def test_alias_bomb_is_refused_quickly(tmp_path):
     start = time.monotonic()
-    _normalize(HOSTILE / "yaml-alias-bomb.md", cwd=tmp_path)
+    normalize_cli(HOSTILE / "yaml-alias-bomb.md", cwd=tmp_path)
     assert time.monotonic() - start < 10
 
 
@@ -75,12 +69,12 @@ def test_titles_make_safe_ids(title):
 def test_same_title_twice_gives_distinct_stable_ids(tmp_path):
     for name in ("a.md", "b.md"):
         (tmp_path / name).write_text("---\ntitle: Same title\ndate: 2021-06-29\n---\n\nBody of " + name + ".\n")
-    first = _normalize(tmp_path / "a.md", tmp_path / "b.md", cwd=tmp_path)
+    first = normalize_cli(tmp_path / "a.md", tmp_path / "b.md", cwd=tmp_path)
     assert first.returncode == 0, first.stderr
     ids = sorted(p.name for p in (tmp_path / "out").iterdir())
     assert len(ids) == 2 and ids[0] != ids[1]
     shutil.rmtree(tmp_path / "out")
-    _normalize(tmp_path / "a.md", tmp_path / "b.md", cwd=tmp_path)
+    normalize_cli(tmp_path / "a.md", tmp_path / "b.md", cwd=tmp_path)
     assert sorted(p.name for p in (tmp_path / "out").iterdir()) == ids
 
 

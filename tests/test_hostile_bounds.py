@@ -5,24 +5,13 @@ from __future__ import annotations
 
 import os
 import stat
-from pathlib import Path
 
 import pytest
 
 from bounds import heavy_docx, lying_docx, measured, same_day_feed, short_paragraph_page, text_page
-from conftest import SOURCES
+from conftest import SOURCES, seed_workspace
 
-SEED = SOURCES / "cnipa-2021-06-29-ip5-heads-meeting.txt"
 DOCX = SOURCES / "docx-wipo-2023-02-28-pct-filings-2022.docx"
-
-
-def _workspace(tmp_path: Path, **files: bytes) -> Path:
-    ws = tmp_path / "ws"
-    (ws / "sources").mkdir(parents=True)
-    (ws / "sources" / SEED.name).write_bytes(SEED.read_bytes())
-    for name, data in files.items():
-        (ws / "sources" / name.replace("_", "-")).write_bytes(data)
-    return ws
 
 
 def _one_error(proc, name: str) -> str:
@@ -38,7 +27,7 @@ def heavy() -> bytes:
 
 
 def test_a_zip_that_under_declares_its_sizes_is_refused_before_pandoc(tmp_path):
-    ws = _workspace(tmp_path, lying_docx=lying_docx())
+    ws = seed_workspace(tmp_path, lying_docx=lying_docx())
     proc, seconds, rss = measured(["normalize", "sources", "-o", "out"], ws)
     line = _one_error(proc, "lying-docx")
     assert "not a readable .docx (Bad CRC-32" in line
@@ -50,7 +39,7 @@ def test_a_zip_that_under_declares_its_sizes_is_refused_before_pandoc(tmp_path):
 def test_an_honest_docx_that_needs_gigabytes_in_pandoc_is_stopped_at_its_memory_bound(tmp_path, heavy):
     """Inside both stated limits (under 10 MiB, under 50 MiB inflated, about 9:1): pandoc alone took 8 GB."""
     assert len(heavy) < 10 * 1024 * 1024
-    ws = _workspace(tmp_path, heavy_docx=heavy)
+    ws = seed_workspace(tmp_path, heavy_docx=heavy)
     (ws / "sources/heavy-docx").rename(ws / "sources/heavy.docx")
     proc, seconds, rss = measured(["normalize", "sources", "-o", "out"], ws)
     line = _one_error(proc, "heavy.docx")
@@ -83,7 +72,7 @@ def test_pandoc_is_the_bundled_binary_whatever_is_on_path(tmp_path):
     planted.parent.mkdir()
     planted.write_text(f"#!/bin/sh\ntouch {canary}\nexit 1\n")
     planted.chmod(planted.stat().st_mode | stat.S_IEXEC)
-    ws = _workspace(tmp_path, **{"wipo.docx": DOCX.read_bytes()})
+    ws = seed_workspace(tmp_path, **{"wipo.docx": DOCX.read_bytes()})
     env = {**os.environ, "PATH": f"{planted.parent}{os.pathsep}{os.environ['PATH']}"}
     import subprocess
     import sys
@@ -105,7 +94,7 @@ def test_pandoc_is_the_bundled_binary_whatever_is_on_path(tmp_path):
 @pytest.mark.parametrize("items, offices, seconds", [(10_000, False, 60), (1_000, True, 20)])
 def test_a_feed_of_same_day_items_is_normalized_in_bounded_time_and_memory(tmp_path, items, offices, seconds):
     """Every pair in the date window was compared: 5,000 items took 22 s and 2.3 GB, 10,000 100 s and 9.3 GB."""
-    ws = _workspace(tmp_path, **{"feed.xml": same_day_feed(items, name_offices=offices)})
+    ws = seed_workspace(tmp_path, **{"feed.xml": same_day_feed(items, name_offices=offices)})
     proc, took, rss = measured(["normalize", "sources", "-o", "out"], ws)
     assert proc.returncode == 0, proc.stderr
     assert len(list((ws / "out").iterdir())) == items + 1
@@ -136,7 +125,7 @@ def test_candidate_pairs_grow_with_the_notices_not_their_square():
 
 def test_a_page_of_ten_megabytes_of_text_is_refused_before_extraction(tmp_path):
     """9.9 MB of short paragraphs took 238 s of extraction before its article was found too long."""
-    ws = _workspace(tmp_path, **{"long.html": text_page()})
+    ws = seed_workspace(tmp_path, **{"long.html": text_page()})
     proc, took, rss = measured(["normalize", "sources", "-o", "out"], ws)
     line = _one_error(proc, "long.html")
     assert "characters of text; an article is at most 1,000,000" in line
@@ -146,7 +135,7 @@ def test_a_page_of_ten_megabytes_of_text_is_refused_before_extraction(tmp_path):
 @pytest.mark.slow
 def test_sixteen_thousand_short_paragraphs_are_read_in_bounded_time(tmp_path):
     """Paragraph recovery compared every paragraph with every other: 20-27 s for this page."""
-    ws = _workspace(tmp_path, **{"page.html": short_paragraph_page(16_000)})
+    ws = seed_workspace(tmp_path, **{"page.html": short_paragraph_page(16_000)})
     proc, took, rss = measured(["normalize", "sources", "-o", "out"], ws)
     assert proc.returncode == 0, proc.stderr
     notice = next(p for p in (ws / "out").iterdir() if "many-paragraphs" in p.name).read_text()
@@ -173,7 +162,7 @@ def test_titles_and_one_line_fields_are_capped():
 @pytest.mark.slow
 def test_a_ten_thousand_word_title_is_laid_out_in_seconds(tmp_path):
     """It took 32 s to lay out; 2 MB of title did not finish in 10 minutes."""
-    ws = _workspace(tmp_path, **{"long-title.md": f"---\ntitle: {TITLE_10K}\ndate: 2021-06-30\n---\n\nBody.\n".encode()})
+    ws = seed_workspace(tmp_path, **{"long-title.md": f"---\ntitle: {TITLE_10K}\ndate: 2021-06-30\n---\n\nBody.\n".encode()})
     proc, took, rss = measured(["render", "-f", "pdf"], ws)
     assert proc.returncode == 0, proc.stderr
     assert took < 30, took

@@ -10,9 +10,8 @@ from pathlib import Path
 
 import pytest
 
-from conftest import ROOT, SOURCES, run_cli
+from conftest import ROOT, SEED, run_cli
 
-SEED = SOURCES / "cnipa-2021-06-29-ip5-heads-meeting.txt"
 # What a terminal would obey: ESC and CSI (colours, cursor), OSC 8 (hyperlinks), BEL, NUL, C1 CSI.
 CONTROLS = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f]")
 OSC8 = "\x1b]8;;http://127.0.0.1:9/\x07"

@@ -19,22 +19,16 @@ from pathlib import Path
 
 import pytest
 
-from conftest import SOURCES, RecordingServer
+from conftest import SEED, RecordingServer, normalize_cli
 
-SEED = SOURCES / "cnipa-2021-06-29-ip5-heads-meeting.txt"
 SEED_OUT = "2021-06-29-cnipa-the-14th-ip5-heads-of-offices-meeting-held.md"
 DATE = "Tue, 29 Jun 2021 08:00:00 GMT"
-
-
-def _normalize(*paths: Path, cwd: Path, timeout: float = 60) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, "-m", "ip5pub", "normalize", *map(str, paths), "-o", "out"],
-                          cwd=cwd, capture_output=True, text=True, timeout=timeout)
 
 
 def _rejected_alone(tmp_path: Path, name: str, data: bytes, reason: str, timeout: float = 60) -> str:
     """Normalize `name` beside the seed: one line naming it, the seed still written."""
     (tmp_path / name).write_bytes(data)
-    proc = _normalize(tmp_path / name, SEED, cwd=tmp_path, timeout=timeout)
+    proc = normalize_cli(tmp_path / name, SEED, cwd=tmp_path, timeout=timeout)
     assert proc.returncode == 1, proc.stderr
     lines = proc.stderr.strip().splitlines()
     assert len(lines) == 2, proc.stderr  # the failing file, then the count
@@ -84,7 +78,7 @@ def test_a_notice_just_under_the_limit_takes_under_a_minute_and_a_gib(tmp_path, 
                 "<p>Updated: 2021-06-29</p>" + "".join(f"<p>{p}</p>" for p in paras) + "</article></body></html>")
     (tmp_path / f"long.{kind}").write_text(data)
     start = time.monotonic()
-    proc = _normalize(tmp_path / f"long.{kind}", cwd=tmp_path, timeout=120)
+    proc = normalize_cli(tmp_path / f"long.{kind}", cwd=tmp_path, timeout=120)
     elapsed = time.monotonic() - start
     assert proc.returncode == 0, proc.stderr
     assert elapsed < 60, elapsed
@@ -116,7 +110,7 @@ def test_deeply_nested_markdown_is_read_without_recursion_errors(tmp_path):
           + "".join("  " * i + "- item\n" for i in range(300)) + "\n" + "[" * 10_000 + "x" + "]" * 10_000
           + "\n\n" + "*" * 20_000 + "em" + "*" * 20_000 + "\n\nLast plain sentence.\n")
     (tmp_path / "deep.md").write_text(md)
-    proc = _normalize(tmp_path / "deep.md", cwd=tmp_path)
+    proc = normalize_cli(tmp_path / "deep.md", cwd=tmp_path)
     assert proc.returncode == 0, proc.stderr
     [first] = (tmp_path / "out").iterdir()
     assert "Last plain sentence." in first.read_text()
@@ -170,7 +164,7 @@ def test_external_entities_and_dtds_are_never_loaded(tmp_path, server):
             f"<pubDate>{DATE}</pubDate><description>Body text &file; of the item &web;.</description>"
             "</item></channel></rss>")
     (tmp_path / "xxe.rss").write_text(feed)
-    proc = _normalize(tmp_path / "xxe.rss", cwd=tmp_path)
+    proc = normalize_cli(tmp_path / "xxe.rss", cwd=tmp_path)
     time.sleep(0.2)  # a request in flight would have reached the server by now
     assert server.hits == []
     written = "".join(p.read_text() for p in (tmp_path / "out").glob("*")) if (tmp_path / "out").exists() else ""
@@ -227,7 +221,7 @@ def test_sources_are_unchanged_by_a_hostile_run(tmp_path):
     before = {p.name: hashlib.sha256(p.read_bytes()).hexdigest() for p in (tmp_path / "src").iterdir()}
     os.chmod(tmp_path / "src", 0o555)
     try:
-        proc = _normalize(tmp_path / "src", cwd=tmp_path)
+        proc = normalize_cli(tmp_path / "src", cwd=tmp_path)
     finally:
         os.chmod(tmp_path / "src", 0o755)
     assert proc.returncode == 1 and len(proc.stderr.strip().splitlines()) == 3
@@ -251,7 +245,7 @@ NO_TITLE = f"<item><pubDate>{DATE}</pubDate><description>Text of an item without
 
 def test_a_bad_feed_item_costs_that_item_only(tmp_path):
     (tmp_path / "mixed.rss").write_bytes(_feed(BAD_DATE, GOOD_ITEM, NO_TITLE))
-    proc = _normalize(tmp_path / "mixed.rss", SEED, cwd=tmp_path)
+    proc = normalize_cli(tmp_path / "mixed.rss", SEED, cwd=tmp_path)
     assert proc.returncode == 1
     lines = proc.stderr.strip().splitlines()
     assert len(lines) == 3 and "Traceback" not in proc.stderr, proc.stderr

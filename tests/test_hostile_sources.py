@@ -10,19 +10,11 @@ from pathlib import Path
 
 import pytest
 
-from conftest import SOURCES, run_cli
+from conftest import SEED, run_cli, seed_workspace
 
-SEED = SOURCES / "cnipa-2021-06-29-ip5-heads-meeting.txt"
 SEED_ID = "2021-06-29-cnipa-the-14th-ip5-heads-of-offices-meeting-held"
 LINK = "symbolic links are not read: copy the file into sources/"
 CANARY = "CANARY-4b1e-the-secret-configuration"
-
-
-def _workspace(tmp_path: Path) -> Path:
-    ws = tmp_path / "ws"
-    (ws / "sources").mkdir(parents=True)
-    (ws / "sources" / SEED.name).write_bytes(SEED.read_bytes())
-    return ws
 
 
 def _secret(tmp_path: Path) -> Path:
@@ -48,7 +40,7 @@ def _assert_refused(ws: Path, name: str, reason: str) -> None:
 
 @pytest.mark.parametrize("target", ["outside", "inside", "folder", "dangling"])
 def test_a_symbolic_link_is_refused_whatever_it_points_to(tmp_path, target):
-    ws = _workspace(tmp_path)
+    ws = seed_workspace(tmp_path)
     pointed = {"outside": _secret(tmp_path), "inside": ws / "sources" / SEED.name, "folder": tmp_path,
                "dangling": tmp_path / "gone.txt"}[target]
     (ws / "sources" / "link.txt").symlink_to(pointed)
@@ -58,7 +50,7 @@ def test_a_symbolic_link_is_refused_whatever_it_points_to(tmp_path, target):
 
 
 def test_a_linked_sidecar_is_refused(tmp_path):
-    ws = _workspace(tmp_path)
+    ws = seed_workspace(tmp_path)
     secret = _secret(tmp_path)
     (ws / "sources" / f"{SEED.name}.meta.yaml").symlink_to(secret)
     proc = run_cli("normalize", "sources", "-o", "out", cwd=ws, check=False)
@@ -68,20 +60,20 @@ def test_a_linked_sidecar_is_refused(tmp_path):
 
 
 def test_a_named_pipe_is_refused_without_waiting_for_a_writer(tmp_path):
-    ws = _workspace(tmp_path)
+    ws = seed_workspace(tmp_path)
     os.mkfifo(ws / "sources" / "pipe.txt")
     _assert_refused(ws, "pipe.txt", "a named pipe, not a file: only regular files are read")
 
 
 def test_a_socket_is_refused(tmp_path):
-    ws = _workspace(tmp_path)
+    ws = seed_workspace(tmp_path)
     with socket.socket(socket.AF_UNIX) as sock:
         sock.bind(str(ws / "sources" / "sock.txt"))
         _assert_refused(ws, "sock.txt", "a socket, not a file: only regular files are read")
 
 
 def test_a_device_is_refused(tmp_path):
-    ws = _workspace(tmp_path)
+    ws = seed_workspace(tmp_path)
     try:
         os.mknod(ws / "sources" / "zero.txt", stat.S_IFCHR | 0o600, os.makedev(1, 5))  # /dev/zero
     except PermissionError:
@@ -95,7 +87,7 @@ def test_a_link_swapped_in_after_listing_is_not_followed(tmp_path):
     from ip5pub.model import SourceError
     from ip5pub.readers import read_regular, source_files
 
-    ws = _workspace(tmp_path)
+    ws = seed_workspace(tmp_path)
     listed = source_files(ws / "sources")
     assert listed == [ws / "sources" / SEED.name]
     listed[0].unlink()
@@ -106,7 +98,7 @@ def test_a_link_swapped_in_after_listing_is_not_followed(tmp_path):
 
 @pytest.mark.slow
 def test_a_thousand_nested_folders_are_one_line_not_a_recursion_error(tmp_path):
-    ws = _workspace(tmp_path)
+    ws = seed_workspace(tmp_path)
     fd = os.open(ws / "sources", os.O_RDONLY)
     for _ in range(1000):  # one level at a time: pathlib's mkdir(parents=True) recurses
         os.mkdir("d", dir_fd=fd)
@@ -134,7 +126,7 @@ LATIN1_NAME = b"notice-caf\xe9.txt"  # a name unzipped from a Latin-1 system: no
 @pytest.mark.parametrize("command", [("normalize", "sources", "-o", "out"), ("list",), ("check",),
                                      ("render", "-f", "txt")])
 def test_a_file_name_that_is_not_utf8_is_read_and_shown_with_escapes(tmp_path, command):
-    ws = _workspace(tmp_path)
+    ws = seed_workspace(tmp_path)
     good = os.path.join(os.fsencode(ws / "sources"), LATIN1_NAME)
     with open(good, "wb") as fh:
         fh.write(b"Caf\xc3\xa9 notice of the EPO\n\nDate: 2021-06-30\n\nThe EPO opened a help desk.\n")

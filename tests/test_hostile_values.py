@@ -8,9 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from conftest import SOURCES, run_cli
+from conftest import SEED, run_cli
 
-SEED = SOURCES / "cnipa-2021-06-29-ip5-heads-meeting.txt"
 
 # name -> (YAML line, the reason printed, or None when the value is converted and the source processed)
 CASES = {

@@ -13,7 +13,7 @@ from ip5pub.notices import normalize_sources
 from ip5pub.extract.text import split_sentences
 from ip5pub.readers import source_files
 
-from conftest import run_cli
+from conftest import run_cli, squash
 
 pytestmark = pytest.mark.slow
 
@@ -31,10 +31,6 @@ def shown(notices):
     return [s.notice for s in stories(notices, "en")]
 
 
-def _squash(text: str) -> str:
-    return re.sub(r"[\s\u00ad\u2010-]+", "", text)
-
-
 def test_all_formats_written(rendered):
     for name in ("brief.pdf", "brief.epub", "digest.txt", "brief.html"):
         assert (rendered / "build" / name).stat().st_size > 0
@@ -43,11 +39,11 @@ def test_all_formats_written(rendered):
 
 def test_pdf_has_every_title_and_first_sentence(rendered, shown):
     reader = PdfReader(rendered / "build/brief.pdf")
-    text = _squash("".join(page.extract_text() for page in reader.pages))
+    text = squash("".join(page.extract_text() for page in reader.pages))
     for n in shown:
-        assert _squash(n.title) in text, n.title
+        assert squash(n.title) in text, n.title
         first = split_sentences(markdown.blocks(n.body)[0])[0]
-        assert _squash(first) in text, first
+        assert squash(first) in text, first
 
 
 def test_pdf_metadata_and_outline(rendered, shown):

@@ -112,7 +112,7 @@ def test_font_package_for_missing_glyph(char, package):
 
 
 def test_link_notes_print_the_url_once():
-    from ip5pub.render.html import link_notes
+    from ip5pub.templates import link_notes
 
     html = markdown.to_html("See [the review](https://epo.org/a?b=1&c=2), <https://epo.org/x> and [above](#top).")
     out = str(link_notes(html))

@@ -10,9 +10,8 @@ from ip5pub import frontmatter, markdown, normalize
 from ip5pub.notices import normalize_sources
 from ip5pub.readers import read_source, source_files
 
-from conftest import ROOT, SOURCES
+from conftest import ROOT, SEED, SOURCES
 
-SEED = SOURCES / "cnipa-2021-06-29-ip5-heads-meeting.txt"
 
 
 @pytest.fixture(scope="module")

@@ -213,11 +213,6 @@ def day_first_for(language: str | None) -> bool | None:
     return True
 
 
-def looks_like_date(text: str) -> bool:
-    """Loose check used to refuse impossible dates rather than ignore them."""
-    return bool(re.search(r"\d{1,4}\s*[-./ ,年월년月]\s*\d{1,2}", text))
-
-
 def coerce_date(value: object) -> dt.date | None:
     """A date from front matter or a hint (date, datetime or string)."""
     if isinstance(value, dt.datetime):

@@ -51,7 +51,3 @@ def clean_line(line: str) -> str:
     line = unicodedata.normalize("NFC", line)
     line = "".join(ch for ch in line if ch in "\t" or unicodedata.category(ch)[0] != "C" or ch == "\u200d")
     return re.sub(r"[ \t\u00a0\u2000-\u200b\u3000\u202f]+", " ", line).strip()
-
-
-def is_blank(text: str) -> bool:
-    return not clean_line(text.replace("\ufeff", ""))

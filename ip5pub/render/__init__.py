@@ -83,7 +83,8 @@ class Later:
 def start(fmt: str, brief: Brief, ctx: RenderContext, out: Path) -> Handle:
     module = importlib.import_module(f"ip5pub.render.{FORMATS[fmt]}")
     if hasattr(module, "start"):
-        return module.start(brief, ctx, out)
+        handle: Handle = module.start(brief, ctx, out)
+        return handle
     return Later(lambda: module.render(brief, ctx, out))
 
 

@@ -19,7 +19,6 @@ from ip5pub.model import OFFICES, Brief, Notice, Story
 from ip5pub.output import atomic_write
 from ip5pub.render import RenderContext, template_context
 
-SUFFIX = ".txt"
 GROUPINGS = ("date", "office")
 
 

@@ -32,7 +32,6 @@ from ip5pub.render import RenderContext, template_context
 from ip5pub.render.html import keywords, w3c_timestamp
 from ip5pub.templates import stylesheet
 
-SUFFIX = ".epub"
 NAMESPACE = uuid.UUID("6f1b2c1e-6a53-4c55-9d8e-1f0b5c1e7a01")  # ip5pub's own uuid5 namespace
 
 # schema.org accessibility metadata of content.opf; a workspace's

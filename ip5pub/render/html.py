@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import html as htmllib
-import re
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -13,10 +11,8 @@ from markupsafe import Markup
 from ip5pub.model import OFFICES, Brief, Story
 from ip5pub.output import atomic_write
 from ip5pub.render import RenderContext, template_context
-from ip5pub.render.contract import CLASSES
 from ip5pub.templates import stylesheet
 
-SUFFIX = ".html"
 
 
 @dataclass(frozen=True)
@@ -50,28 +46,6 @@ def keywords(brief: Brief) -> list[str]:
 
 def w3c_timestamp(epoch: int) -> str:
     return dt.datetime.fromtimestamp(epoch, dt.UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
-
-
-_LINK = re.compile(r'<a href="([^"]*)"([^>]*)>(.*?)</a>', re.S)
-
-
-def link_notes(body_html: str) -> Markup:
-    """Follow each link in a notice body with a footnote holding its URL.
-
-    Print has no hover: the URL must be on paper. Works on markdown-it's own
-    output (raw HTML is off), so the pattern is exact. A link whose text is
-    already the URL, or that points inside the brief, gets no note.
-    """
-
-    def note(m: re.Match) -> str:
-        href, text = m.group(1), m.group(3)
-        if href.startswith("#"):  # a link inside the brief needs no URL on paper
-            return m.group(0)
-        if htmllib.unescape(re.sub(r"<[^>]+>", "", text)).strip() == htmllib.unescape(href).strip():
-            return m.group(0)
-        return f'{m.group(0)}<span class="{CLASSES.link_note}">{href}</span>'
-
-    return Markup(_LINK.sub(note, str(body_html)))
 
 
 def build(brief: Brief, ctx: RenderContext) -> str:

@@ -16,7 +16,6 @@ from ip5pub.render.chunked import tree
 from ip5pub.templates import stylesheet
 from ip5pub.workspace import style_roots
 
-SUFFIX = ".pdf"
 PAGE_SIZES = {"A4": "A4", "Letter": "letter"}
 
 log = logging.getLogger("ip5pub.pdf")
