@@ -8,144 +8,21 @@ was still written); 2 usage or configuration error.
 
 from __future__ import annotations
 
-import datetime as dt
 import json
 import sys
 from dataclasses import replace
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
 
 import click
 
 from ip5pub import __version__
-
-from ip5pub.cli_options import Progress, verbosity
-
-if TYPE_CHECKING:
-    from ip5pub.model import Window
+from ip5pub.cli_support import (Failed, Progress, error, lock, open_workspace_here, read_context, report, say, timings,
+                                today_or, verbosity, window_of)
 
 FORMAT_CHOICES = ("pdf", "epub", "txt", "md", "html", "all")
-ALL_FORMATS = ("pdf", "epub", "txt", "md", "html")
 PREVIOUS_HELP = ("The previous edition, to mark new and revised notices and list those no longer in the sources: "
                  "an earlier digest's manifest (digest.txt.json), or a folder of earlier editions (the newest "
                  "before today's is used). A missing one is said in the digest.")
-
-
-class Failed(click.ClickException):
-    """Some inputs failed; details were already printed one line each."""
-
-    exit_code = 1
-
-    def show(self, file=None) -> None:
-        say(f"ip5pub: {self.message}", err=True)
-
-
-def say(message: object, err: bool = False) -> None:
-    """Print one line; a title or file name from a source cannot steer the terminal."""
-    from ip5pub.terminal import printable
-
-    click.echo(printable(message), err=err)
-
-
-def _error(message: str) -> None:
-    say(f"ip5pub: error: {message}", err=True)
-
-
-def _report(result: Any, stdout_free: bool = True) -> None:
-    """Each problem in one line on stderr, through the one message channel;
-    with IP5PUB_ANNOTATIONS=github also as an annotation, on stdout unless
-    stdout carries the output (-o -)."""
-    from ip5pub import annotations
-    from ip5pub.messages import log
-
-    annotate = annotations.enabled()
-    for err in result.errors:
-        log.error("%s", err)
-        if annotate:
-            path, reason = getattr(err, "path", None), getattr(err, "reason", str(err))
-            line = annotations.source_error(path, reason) if path else annotations.github("error", reason)
-            say(line, err=not stdout_free)
-    for warning in result.warnings:
-        log.warning("%s", warning)
-        if annotate:
-            say(annotations.github("warning", warning.reason, warning.path), err=not stdout_free)
-
-
-def _workspace():
-    from ip5pub.workspace import ConfigError, open_workspace
-
-    try:
-        return open_workspace(Path("."))
-    except ConfigError as exc:
-        raise click.UsageError(str(exc)) from None
-
-
-def _read_context():
-    """The site profiles of the workspace in the current folder, if it has an ip5pub.toml."""
-    return _workspace().config.read_context
-
-
-def _today(value: str | None) -> dt.date:
-    from ip5pub.pipeline import edition_date
-
-    if value:
-        from ip5pub.extract.dates import NotIsoDate, iso_date
-
-        try:
-            return iso_date(value, "--today")
-        except NotIsoDate as exc:
-            raise click.BadParameter(str(exc), param_hint="--today") from None
-    try:
-        return edition_date()
-    except ValueError as exc:
-        raise click.UsageError(str(exc)) from None
-
-
-def _window(since: str | None, until: str | None, today: dt.date, offices: tuple[str, ...]) -> Window:
-    from ip5pub.window import window
-
-    try:
-        asked = window(since, until, today)
-    except ValueError as exc:
-        raise click.BadParameter(str(exc), param_hint="--since/--until") from None
-    return replace(asked, offices=_offices(offices))
-
-
-def _offices(values: tuple[str, ...]) -> tuple[str, ...]:
-    from ip5pub.extract.offices import office_code
-
-    codes = []
-    for value in values:
-        code = "OTHER" if value.upper() == "OTHER" else office_code(value)
-        if code is None:
-            raise click.BadParameter(f"{value!r} is not an office code (CNIPA, EPO, JPO, KIPO, USPTO, WIPO, OTHER)",
-                                     param_hint="--office")
-        codes.append(code)
-    return tuple(codes)
-
-
-def _lock(folder: Path) -> None:
-    """Hold the workspace lock until the command ends (released by the kernel if killed)."""
-    from ip5pub.lock import Busy, workspace_lock
-
-    try:
-        click.get_current_context().with_resource(
-            workspace_lock(folder, on_wait=lambda msg: say(f"ip5pub: {msg}", err=True)))
-    except Busy as exc:
-        raise Failed(str(exc)) from None
-    except OSError as exc:
-        raise Failed(f"cannot use {folder}: {exc.strerror or exc}") from None
-
-
-def _timings(result: Any) -> None:
-    """What -v adds: the cache's share and each step's time (through the message channel, at INFO)."""
-    from ip5pub.messages import log
-
-    log.info("%d notice(s), %d source(s) from the cache", len(result.notices), result.cached)
-    for path in sorted(result.reused):
-        log.info("%s is up to date", path)
-    for name, seconds in sorted(result.timings.items()):
-        log.info("%s: %.2f s", name, seconds)
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -187,14 +64,14 @@ def normalize(sources: tuple[Path, ...], output: Path) -> None:
     from ip5pub.notices import write_notices
     from ip5pub.output import OutputError
 
-    result = pipeline.normalize(sources, base=Path("."), context=_read_context())
+    result = pipeline.normalize(sources, base=Path("."), context=read_context())
     try:
         for path in write_notices(result.notices, output):
             say(path)
     except OutputError as exc:
-        _report(result)
+        report(result)
         raise Failed(str(exc)) from None
-    _report(result)
+    report(result)
     if result.errors:
         raise Failed(f"{len(result.errors)} of {len(result.errors) + len(result.notices)} sources failed")
 
@@ -238,17 +115,17 @@ def render(sources, output, formats, since, until, today, offices, group_by, pap
     """
     from ip5pub import edition, pipeline
 
-    workspace = _workspace()
+    workspace = open_workspace_here()
     workspace = replace(workspace, config=workspace.config.with_overrides(paper=paper, title=title))
-    day = _today(today)
+    day = today_or(today)
     if not sources.exists():
         raise click.UsageError(f"no sources folder {sources} (run 'ip5pub init' or pass -s)")
     options = pipeline.RenderOptions(
         sources=sources, output=output,
         formats=pipeline.FORMATS if "all" in formats else (tuple(dict.fromkeys(formats)) or ("pdf",)),
-        window=_window(since, until, day, offices), group_by=group_by, jobs=jobs, previous=previous,
+        window=window_of(since, until, day, offices), group_by=group_by, jobs=jobs, previous=previous,
         pdf=pipeline.PdfOptions(variant=pdf_variant, layout=pdf_layout, chunk_size=pdf_chunk_size))
-    _lock(output)
+    lock(output)
     with Progress(enabled=not quiet) as progress:
         try:
             result = pipeline.render(workspace, options, day, progress=progress)
@@ -256,12 +133,12 @@ def render(sources, output, formats, since, until, today, offices, group_by, pap
             raise click.BadParameter(str(exc), param_hint="--previous") from None
         except OSError as exc:
             raise Failed(str(exc)) from None
-    _report(result)
+    report(result)
     if not quiet:
         for path in sorted(result.written + result.reused):
             say(path)
     if verbose:
-        _timings(result)
+        timings(result)
     if result.errors:
         raise Failed(f"{len(result.errors)} problem(s); see the lines above")
 
@@ -293,18 +170,18 @@ def digest(sources, output, since, until, today, offices, group_by, fmt, width, 
     from ip5pub import edition, pipeline
     from ip5pub.render.digest import Options
 
-    workspace = _workspace()
+    workspace = open_workspace_here()
     workspace = replace(workspace, config=workspace.config.with_overrides(digest_width=width))
-    day = _today(today)
+    day = today_or(today)
     if not sources.exists():
         raise click.UsageError(f"no sources folder {sources} (run 'ip5pub init' or pass -s)")
     to_stdout = output == "-"
     notices = Path("build/notices") if to_stdout else Path(output).parent / "notices"
     options = pipeline.DigestOptions(
         sources=sources, notices=notices, output=None if to_stdout else Path(output),
-        window=_window(since, until, day, offices), previous=previous,
+        window=window_of(since, until, day, offices), previous=previous,
         layout=Options(markdown=(fmt or ("md" if output.endswith(".md") else "txt")) == "md", group_by=group_by))
-    _lock(notices.parent)
+    lock(notices.parent)
     try:
         result = pipeline.digest(workspace, options, day)
     except edition.ManifestError as exc:
@@ -313,7 +190,7 @@ def digest(sources, output, since, until, today, offices, group_by, fmt, width, 
         from ip5pub.output import OutputError
 
         raise Failed(str(exc) if isinstance(exc, OutputError) else f"cannot write {notices}: {exc.strerror}") from None
-    _report(result, stdout_free=not to_stdout)
+    report(result, stdout_free=not to_stdout)
     if to_stdout:
         click.echo(result.digest.text, nl=False)
     else:
@@ -343,8 +220,8 @@ def check(paths: tuple[Path, ...]) -> None:
     others = [p for p in paths if p.suffix.lower() != ".epub"]
     failures = 0
     if others:
-        read = pipeline.normalize(others, base=Path("."), context=_read_context())
-        _report(read)
+        read = pipeline.normalize(others, base=Path("."), context=read_context())
+        report(read)
         failures += len(read.errors)
         say(f"{len(read.notices)} notice(s) ok, {len(read.errors)} source(s) failed")
     if epubs:
@@ -352,7 +229,7 @@ def check(paths: tuple[Path, ...]) -> None:
 
         for epub, result in zip(epubs, epubcheck_many(epubs)):
             if isinstance(result, EpubCheckUnavailable):
-                _error(f"{epub}: not checked: {result}")
+                error(f"{epub}: not checked: {result}")
                 failures += 1
                 continue
             for message in result.messages:
@@ -371,7 +248,7 @@ def list_(sources: Path, as_json: bool) -> None:
     from ip5pub import pipeline
     from ip5pub.codec import front_matter
 
-    result = pipeline.normalize([sources], base=Path("."), context=_read_context())
+    result = pipeline.normalize([sources], base=Path("."), context=read_context())
     notices = sorted(result.notices, key=lambda n: (n.date, n.id))
     if as_json:
         rows = [front_matter(n) for n in notices]
@@ -381,7 +258,7 @@ def list_(sources: Path, as_json: bool) -> None:
     else:
         for n in notices:
             say(f"{n.date}  {(n.office or '-'):<5}  {n.id}  {n.title}")
-    _report(result)
+    report(result)
     if result.errors:
         raise Failed(f"{len(result.errors)} source(s) failed")
 
@@ -417,13 +294,13 @@ def fetch_(dry_run: bool, since: str | None, verbose: bool, quiet: bool) -> None
     from ip5pub.fetch.state import StateError
     from ip5pub.window import resolve
 
-    workspace = _workspace()
-    day = _today(None)
+    workspace = open_workspace_here()
+    day = today_or(None)
     try:
         start = resolve(since or workspace.config.fetch.max_age, day, "--since")
     except ValueError as exc:
         raise click.BadParameter(str(exc), param_hint="--since") from None
-    _lock(workspace.build)
+    lock(workspace.root / "build")
     with Progress(enabled=not quiet, minimum=1) as progress:
         def report(line: Line) -> None:
             if line.status == "failed":
