@@ -51,6 +51,7 @@ from ip5pub import markdown
 from ip5pub.cache import Cache, digest, in_threads
 from ip5pub.codec import encode
 from ip5pub.model import OFFICES, Notice
+from ip5pub.extract.scripts import HAN, HANGUL, KANA
 
 # map(fn, items) in worker processes: a ProcessPoolExecutor's map, when the build has one open
 Mapper = Callable[..., Iterator[Any]]
@@ -71,11 +72,11 @@ def shingles(text: str) -> frozenset[str]:
     text = text.lower()
     # Latin and Korean are written with spaces: word 4-shingles. Korean words
     # are short, so character shingles of them would match any Korean notice.
-    words = re.findall(r"[a-z0-9]+|[\uac00-\ud7af0-9]+", text)
+    words = re.findall(f"[a-z0-9]+|[{HANGUL}0-9]+", text)
     out = {" ".join(words[i:i + 4]) for i in range(max(0, len(words) - 3))}
     # Chinese and Japanese have no spaces: character 4-shingles per run, so the
     # end of one sentence and the start of the next do not join.
-    for run in re.findall(r"[\u3040-\u30ff\u3400-\u9fff]+", text):
+    for run in re.findall(f"[{KANA}{HAN}]+", text):
         out |= {run[i:i + 4] for i in range(max(0, len(run) - 3))}
     return frozenset(out)
 

@@ -26,6 +26,7 @@ from ip5pub.extract.offices import OFFICIAL_NAMES, office_code, offices_mentione
 from ip5pub.extract.text import split_sentences, word_count
 from ip5pub.model import OFFICES, UNKNOWN_PUBLISHER, Draft, Event, Notice, SourceError, SourceRef
 from ip5pub.validate import ACRONYM_MAX, NAME_MAX, TITLE_MAX, clean_text, clean_value, one_line
+from ip5pub.extract.scripts import cjk_count
 
 SUMMARY_MIN = 60  # characters; a shorter lead sentence takes the next one too
 SUMMARY_MAX = 400
@@ -151,7 +152,7 @@ def fix_line(draft: Draft, line: str) -> str:
 
 def _label_line(block: str) -> bool:
     """A short line with no sentence in it: "Press release", "Newsletter No. 58", a date."""
-    cjk = len(re.findall(r"[\u3040-\u30ff\u3400-\u9fff\uac00-\ud7af]", block))
+    cjk = cjk_count(block)
     return len(block.split()) <= 4 and cjk <= 12 and not re.search(r"[.!?。！？다]\W*$", block)
 
 

@@ -12,6 +12,8 @@ from __future__ import annotations
 import re
 import unicodedata
 
+from ip5pub.extract.scripts import is_hangul
+
 # Line-start and line-end prohibitions of JIS X 4051 (classes as in W3C's
 # "Requirements for Japanese Text Layout"), plus their Chinese and Latin
 # counterparts: closing brackets, hyphens, dividing punctuation, middle dots,
@@ -47,14 +49,10 @@ def _is_wide(ch: str) -> bool:
     return unicodedata.east_asian_width(ch) in "WF"
 
 
-def _is_hangul(ch: str) -> bool:
-    return "\uac00" <= ch <= "\ud7af" or "\u1100" <= ch <= "\u11ff" or "\u3130" <= ch <= "\u318f"
-
-
 def _breaks_anywhere(ch: str) -> bool:
     """Han, kana and CJK punctuation may break between characters; Korean,
     though wide, separates words with spaces like Latin text does."""
-    return _is_wide(ch) and not _is_hangul(ch)
+    return _is_wide(ch) and not is_hangul(ch)
 
 
 def _units(text: str) -> list[str]:

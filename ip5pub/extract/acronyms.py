@@ -16,13 +16,14 @@ from __future__ import annotations
 import re
 
 from ip5pub.extract.offices import ALIASES, OFFICIAL_NAMES
+from ip5pub.extract.scripts import CJK, HANGUL, KANA
 
 ACRO = r"[A-Z](?:[A-Za-z0-9]*[A-Z0-9])?(?:[/&][A-Z][A-Za-z0-9]*)*s?"
 _ACRO_RE = re.compile(rf"^{ACRO}$")
 _SMALL = {"of", "and", "the", "for", "on", "in", "to", "de", "des", "du", "la", "le", "a", "an", "&", "und", "für"}
 _PAREN = re.compile(r"[(（]\s*(?P<inner>[^()（）]{1,120}?)\s*[)）]")
 _DEF_LINE = re.compile(rf"^\s*(?P<acro>{ACRO})\s*(?::|：|–|—|-|=)\s+(?P<exp>[A-Za-z][^.;:\n]{{2,100}})$")
-_CJK = r"\u3040-\u30ff\u3400-\u9fff\uac00-\ud7af"
+_CJK = CJK
 _RENAMED = re.compile(r"\s*[,;，；]\s*(?:formerly|previously|now|then|renamed|(?:formerly )?known as|旧称|原称|原名|前身)\b.*",
                       re.I)
 
@@ -114,8 +115,8 @@ def _cjk_before(text_before: str, acro: str = "") -> str | None:
     run = m.group(1)
     # Korean writes spaces between words: a head noun of three syllables or
     # fewer ("특허청") needs the word before it ("선진5개 특허청").
-    if re.fullmatch(r"[\uac00-\ud7af]+", run):
-        prev = re.search(r"(?:^|[\s,.])([\uac00-\ud7af0-9]{2,6})\s+$", text_before[: m.start()])
+    if re.fullmatch(f"[{HANGUL}]+", run):
+        prev = re.search(rf"(?:^|[\s,.])([{HANGUL}0-9]{{2,6}})\s+$", text_before[: m.start()])
         longer = prev.group(1) + " " + run if prev else None
         # The word before belongs to the name when the head noun is short ("일본 특허청")
         # or when only the two are the office's name ("미국 특허상표청", but "국가지식산권국").
@@ -127,7 +128,7 @@ def _cjk_before(text_before: str, acro: str = "") -> str | None:
     joins = list(re.finditer(r"及び|および|並びに|以及|及|和|与|と|및", run)) if re.search(r"[/&]", acro) else []
     pair = joins[-1] if joins else None
     head, tail = (run[:pair.start()], run[pair.start():]) if pair else (run, "")
-    japanese = bool(re.search(r"[\u3040-\u30ff]", text_before[-40:]))
+    japanese = bool(re.search(f"[{KANA}]", text_before[-40:]))
     rest = (_KANA_PARTICLES if japanese else _CLAUSE_ZH).sub("", head)
     if rest != head and len(rest) >= 2:
         head = rest

@@ -11,6 +11,8 @@ from __future__ import annotations
 
 import re
 
+from ip5pub.extract.scripts import HANGUL
+
 # A whole block that is furniture (matched at the start of the block).
 _LINE = re.compile(
     r"^(?:"
@@ -38,7 +40,7 @@ _LINE = re.compile(
     r"|.{0,40}공공누리|이 저작물은"
     r"|\[?(?:更新日|掲載日|最終更新日|Last updated|Page last updated|Last modified|更新时间|최종수정일)[:：\s].{0,30}\d.{0,20}$"
     r"|(?:FOR IMMEDIATE RELEASE|For immediate release)\s*$"
-    r"|[\uac00-\ud7af]{2,4}\s*(?:기자|특파원)(?:\s*[\w.+-]+@[\w.-]+)?\s*$|(?:记者|記者)\s*[\u4e00-\u9fff]{2,4}\s*$"
+    rf"|[{HANGUL}]{{2,4}}\s*(?:기자|특파원)(?:\s*[\w.+-]+@[\w.-]+)?\s*$|(?:记者|記者)\s*[\u4e00-\u9fff]{{2,4}}\s*$"
     r"|저작권자|.{0,60}무단\s*전재|.{0,60}(?:未经(?:授权|许可)不得转载|無断(?:転載|複製)を禁じ)"
     r")",
     re.I,

@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import re
+from ip5pub.extract.scripts import HAN, HANGUL, HANGUL_JAMO, KANA
 
-_KANA = re.compile(r"[\u3040-\u30ff]")
-_HANGUL = re.compile(r"[\uac00-\ud7af\u1100-\u11ff]")
-_HAN = re.compile(r"[\u3400-\u9fff]")
+_KANA = re.compile(f"[{KANA}]")
+_HANGUL = re.compile(f"[{HANGUL}{HANGUL_JAMO}]")
+_HAN = re.compile(f"[{HAN}]")
 _LATIN_WORD = re.compile(r"[A-Za-zÀ-ÿ]+")
 
 # A handful of very common words per Latin-script language is enough to tell

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from ip5pub.extract.scripts import CJK, HAN_COMPAT
 
-_CJK_CHAR = re.compile(r"[\u3040-\u30ff\u3400-\u9fff\uac00-\ud7af\uf900-\ufaff]")
-_WORD = re.compile(r"[^\s\u3040-\u30ff\u3400-\u9fff\uac00-\ud7af\uf900-\ufaff]+")
+_CJK_CHAR = re.compile(f"[{CJK}{HAN_COMPAT}]")
+_WORD = re.compile(rf"[^\s{CJK}{HAN_COMPAT}]+")
 # Abbreviations after which a full stop does not end a sentence.
 _ABBREV = {"mr", "mrs", "ms", "dr", "no", "nos", "vs", "st", "jr", "inc", "ltd", "co", "corp",
            "jan", "feb", "mar", "apr", "jun", "jul", "aug", "sep", "sept", "oct", "nov", "dec",
