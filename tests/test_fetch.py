@@ -326,3 +326,19 @@ def test_an_atom_feed_s_entries_are_saved_alone_and_read(tmp_path, monkeypatch, 
     listed = json.loads(CliRunner().invoke(main, ["list", "--json"]).stdout)
     assert [(n["title"], n["source"]["url"]) for n in listed] == [
         (SEARCH[0], f"{site.url}/news/search-service.html"), (FEES[0], f"{site.url}/news/fees.html")]
+
+
+@pytest.mark.slow
+def test_the_pdf_and_epub_made_from_the_fetched_workspace(ws, site):
+    import subprocess
+
+    assert fetch().exit_code == 0
+    rendered = CliRunner().invoke(main, ["render", "-f", "pdf", "-f", "epub", "--since", "7d"])
+    assert rendered.exit_code == 0, rendered.output
+    text = subprocess.run(["pdftotext", "-layout", "build/brief.pdf", "-"], capture_output=True, text=True,
+                          check=True).stdout
+    for title in (SEARCH[0], FEES[0], PPH[0], TRAINING[0]):
+        assert " ".join(title.split()[:4]) in " ".join(text.split())
+    assert "Example Street" not in text and "Home News" not in text  # the pages' furniture stayed out
+    checked = CliRunner().invoke(main, ["check", "build/brief.epub"])
+    assert checked.exit_code == 0 and "0 error(s), 0 warning(s)" in checked.stdout, checked.output
