@@ -376,3 +376,22 @@ def test_retry_after_in_seconds_or_as_a_date():
     assert retry_after("Fri, 15 Jan 2027 08:00:30 GMT", now) == 30
     assert retry_after("Fri, 15 Jan 2027 07:00:00 GMT", now) == 0  # already past: at once
     assert retry_after("soon", now) is None and retry_after(None, now) is None
+
+
+def test_links_no_request_can_be_made_of_and_an_unasked_304_are_one_line_each(ws, site):
+    items = [{"title": "Broken link", "link": "http://[::1/x.html", "guid": "a", "pubDate": "Mon, 28 Jun 2021 09:00:00 GMT",
+              "description": "A link that is no address: the item is saved alone."},
+             {"title": "Bad name", "link": "http://xn--zz.org/x.html", "guid": "b",
+              "pubDate": "Mon, 28 Jun 2021 09:00:00 GMT", "description": "A host name no request can be made to."},
+             {"title": "Not modified", "link": site.url + "/304.html", "guid": "c",
+              "pubDate": "Mon, 28 Jun 2021 09:00:00 GMT", "description": "A page that claims nothing changed."}]
+    site["/rss.xml"] = Response(rss(items).encode(), content_type="application/rss+xml")
+    site["/304.html"] = Response(b"", 304, None)
+    result = fetch()
+    assert result.exit_code == 1
+    errors = [line for line in result.stderr.splitlines() if line.startswith("ip5pub: error:")]
+    assert errors == ["ip5pub: error: http://xn--zz.org/x.html: not an address a request can be made to "
+                      "(Invalid A-label)",
+                      f"ip5pub: error: {site.url}/304.html: HTTP 304 Not Modified, to a request that had nothing to "
+                      "compare with"]
+    assert _saved(ws) == ["2021-06-28-broken-link.rss"]

@@ -207,6 +207,8 @@ class Client:
             headers["If-Modified-Since"] = last_modified
         raw, final = self._follow(url, headers, robots=True)
         if raw.status == 304:
+            if not (etag or last_modified):
+                raise FetchError("HTTP 304 Not Modified, to a request that had nothing to compare with", status=304)
             return Fetched(final, 304, b"", "", None, etag, last_modified)
         media, charset = content_type(raw.headers.get("content-type", ""))
         if not _kind_allows(kind, media):
@@ -298,5 +300,7 @@ class Client:
         except (httpx.HTTPError, NameNotResolved, AddressRefused, bodies.TooLarge, bodies.BadEncoding,
                 bodies.SlowBody) as exc:
             raise FetchError(_network_reason(exc, self.settings.timeout)) from None
+        except (httpx.InvalidURL, UnicodeError) as exc:  # a link or a Location no request can be made of
+            raise FetchError(f"not an address a request can be made to ({exc})") from None
         finally:
             self.last[host] = self.clock()

@@ -54,8 +54,12 @@ def web_link(base: str, href: str | None) -> str | None:
     """`href` made absolute against `base`, without its #fragment; None unless http(s)."""
     if not href or not href.strip():
         return None
-    url = urldefrag(urljoin(base, href.strip())).url
-    return url if urlsplit(url).scheme.lower() in ("http", "https") and urlsplit(url).hostname else None
+    try:
+        url = urldefrag(urljoin(base, href.strip())).url
+        parts = urlsplit(url)
+        return url if parts.scheme.lower() in ("http", "https") and parts.hostname else None
+    except ValueError:  # "http://[::1/": no address at all
+        return None
 
 
 def xml_text(body: bytes, charset: str | None) -> str:

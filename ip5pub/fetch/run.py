@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable
+from functools import partial
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -117,17 +118,18 @@ class _Run:
             return False
         return True
 
-    def source(self, source: Feed | ListPage, progress: Progress) -> None:
+    def source(self, source: Feed | ListPage, progress: Progress) -> bool:
+        """Fetch one source and its new items; False when something of it failed."""
         known = self.state.sources.get(source.url, {})
         try:
             got = self.client.get(source.url, FEED if isinstance(source, Feed) else PAGE,
                                   known.get("etag"), known.get("last_modified"))
         except FetchError as exc:
             self.say("failed", source.url, str(exc))
-            return
+            return False
         if got.status == 304:
             self.say("unchanged", source.url, "not modified since the last run")
-            return
+            return True
         try:
             if isinstance(source, Feed):
                 items = feed_items(got.body, got.charset, got.url)
@@ -135,13 +137,13 @@ class _Run:
                 items = page_links(got.body, got.charset, got.url, source.links)
         except NotAFeed as exc:
             self.say("failed", source.url, str(exc))
-            return
+            return False
         todo = [item for item in items if self.wanted(source, item)]
         complete = True
         total = min(len(todo), MAX_NEW)
         for n, item in enumerate(todo[:MAX_NEW]):
             progress(source.label, n, total)
-            complete = self.item(source, item) and complete
+            complete = self.guarded(item.link or source.url, partial(self.item, source, item)) and complete
             progress(source.label, n + 1, total)
         if len(todo) > MAX_NEW:
             self.say("later", source.url, f"{len(todo) - MAX_NEW} more new items are left for the next run "
@@ -154,6 +156,17 @@ class _Run:
             self.state.sources[source.url] = {k: v for k, v in (("etag", got.etag), ("last_modified", got.last_modified))
                                               if v}
             self.save_state()
+        return complete
+
+    def guarded(self, what: str, step: Callable[[], bool]) -> bool:
+        """`step`, whose unexpected error is one line for `what` (a bug must not cost the other sources)."""
+        try:
+            return step()
+        except (FetchError, NotAFeed, SaveError, OSError) as exc:
+            self.say("failed", what, str(exc))
+        except Exception as exc:
+            self.say("failed", what, f"internal error: {type(exc).__name__}: {exc}")
+        return False
 
     def item(self, source: Feed | ListPage, item: Item) -> bool:
         """Fetch and save one item; False when it failed (it is tried again next run)."""
@@ -231,7 +244,7 @@ def fetch(workspace: Workspace, request: FetchRequest, today: dt.date, report: R
     try:
         sources: list[Feed | ListPage] = [*settings.feeds, *settings.pages]
         for source in sources:
-            run.source(source, progress or _quiet)
+            run.guarded(source.url, partial(run.source, source, progress or _quiet))
     finally:
         outcome.requests = run.client.requests
         if client is None:
