@@ -49,9 +49,11 @@ _LINK = re.compile(r'<a href="([^"]*)"([^>]*)>(.*?)</a>', re.S)
 def link_notes(body_html: str) -> Markup:
     """Follow each link in a notice body with a footnote holding its URL.
 
-    Print has no hover: the URL must be on paper. Works on markdown-it's own
-    output (raw HTML is off), so the pattern is exact. A link whose text is
-    already the URL, or that points inside the brief, gets no note.
+    Print has no hover: the URL must be on paper, and a link on screen (a
+    printed address with no link over it is one a reader cannot follow).
+    Works on markdown-it's own output (raw HTML is off), so the pattern is
+    exact. A link whose text is already the URL, or that points inside the
+    brief, gets no note.
     """
 
     def note(m: re.Match) -> str:
@@ -60,7 +62,7 @@ def link_notes(body_html: str) -> Markup:
             return m.group(0)
         if htmllib.unescape(re.sub(r"<[^>]+>", "", text)).strip() == htmllib.unescape(href).strip():
             return m.group(0)
-        return f'{m.group(0)}<span class="{CLASSES.link_note}">{href}</span>'
+        return f'{m.group(0)}<span class="{CLASSES.link_note}"><a href="{href}">{href}</a></span>'
 
     return Markup(_LINK.sub(note, str(body_html)))
 
@@ -91,6 +93,7 @@ def make_env(workspace: Workspace | None = None) -> Environment:
         width=wrap.width,
         fill=lambda text, columns, indent='', first=None: wrap.fill(text, columns, indent, first),
     )
+    env.tests["web_url"] = lambda value: isinstance(value, str) and markdown.is_web_url(value)
     env.globals["partial"] = lambda name, **ctx: _partial(env, name, ctx)
     return env
 

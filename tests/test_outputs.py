@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import html
 import re
 import zipfile
 
@@ -85,6 +86,56 @@ def test_digest_lists_title_date_and_office(rendered, shown):
         assert f"{n.office or n.publisher} · {longdate(n.date)}" in flat
     assert all(len(line) <= 72 for line in digest.splitlines())
     assert not any(line != line.rstrip() for line in digest.splitlines())
+
+
+@pytest.fixture(scope="module")
+def corpus(tmp_path_factory):
+    """Every sample source rendered in every format (pages, feeds, Word files: most have an address)."""
+    from ip5pub.collect import stories
+
+    from conftest import make_workspace
+
+    ws = make_workspace(tmp_path_factory.mktemp("corpus"), everything=True)
+    run_cli("render", "-f", "all", cwd=ws)
+    notices = normalize_sources(source_files(ws / "sources"), base=ws).notices
+    return ws, notices, [s.notice for s in stories(notices, "en")]
+
+
+def test_source_lines_link_the_address_and_never_name_a_source_file(corpus):
+    """Each story ends with its address as a link (a PDF link annotation, an
+    EPUB <a>), else its publisher and date; no output of the brief names a
+    file in sources/ or a hash (they stay in the normalized notices)."""
+    import subprocess
+
+    import pikepdf
+
+    ws, notices, shown = corpus
+    build = ws / "build"
+    with pikepdf.open(build / "brief.pdf") as pdf:
+        uris = {str(a.A.URI) for page in pdf.pages for a in page.get("/Annots", [])
+                if a.get("/A") is not None and "/URI" in a.A}
+    with zipfile.ZipFile(build / "brief.epub") as z:
+        epub = {name: z.read(name).decode("utf-8") for name in z.namelist() if name.endswith((".xhtml", ".opf", ".ncx", ".svg"))}
+    chapters = "".join(text for name, text in epub.items() if name.startswith("EPUB/text/"))
+    pdf_text = subprocess.run(["pdftotext", str(build / "brief.pdf"), "-"], capture_output=True, text=True, check=True).stdout
+    linked = [n for n in shown if n.source.url]
+    assert linked and len(linked) < len(shown)  # both kinds are in the samples
+    for n in shown:
+        if n.source.url:
+            assert n.source.url in uris, n.id
+            url = html.escape(n.source.url)
+            assert f'<a href="{url}">{url}</a></p>' in chapters, n.id
+        else:
+            from ip5pub.templates import longdate
+
+            line = f"Source: {n.publisher}, {longdate(n.date)}"
+            assert squash(line) in squash(pdf_text) and html.escape(line, quote=False) in chapters, n.id
+    outputs = {"brief.pdf": pdf_text, **epub, **{name: (build / name).read_text(encoding="utf-8")
+                                                  for name in ("brief.html", "digest.txt", "digest.md")}}
+    for name, text in outputs.items():
+        assert "sources/" not in text and "sha256" not in text, name
+        for n in notices:
+            assert n.source.sha256[:12] not in text and n.source.path not in text, (name, n.id)
 
 
 def test_same_input_gives_identical_bytes(tmp_path, rendered):

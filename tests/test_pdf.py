@@ -117,7 +117,9 @@ def test_link_notes_print_the_url_once():
     html = markdown.to_html("See [the review](https://epo.org/a?b=1&c=2), <https://epo.org/x> and [above](#top).")
     out = str(link_notes(html))
     assert out.count('class="link-note"') == 1  # the bare URL and the anchor need no note
-    assert '</a><span class="link-note">https://epo.org/a?b=1&amp;c=2</span>' in out
+    # The printed URL is a link too: an address on the page that cannot be followed is a dead end on screen.
+    assert ('</a><span class="link-note"><a href="https://epo.org/a?b=1&amp;c=2">https://epo.org/a?b=1&amp;c=2</a></span>'
+            in out)
 
 
 # ---- the shipped sources (A4) -----------------------------------------------------
@@ -213,7 +215,9 @@ def test_source_line_never_starts_a_page(shipped, cjk):
     for _pdf, _reader, pages, shown, *_ in (shipped, cjk):
         for story in shown:
             n = story.notice
-            page = next(p for p in pages if squash(f"Source: {n.source.path}") in squash(p))
+            # The story's source line: its address, or its publisher and date.
+            source = make_env().globals["partial"]("source_line", notice=n)
+            page = next(p for p in pages if squash(source) in squash(p))
             # Digits dropped: a footnote call may sit in the last sentence.
             last = re.sub(r"\d", "", squash(markdown.blocks(n.body)[-1]))[-12:]
             assert last in re.sub(r"\d", "", squash(page)), n.id
