@@ -73,18 +73,35 @@ def test_pieces_are_placed_one_after_another_the_first_anchor_winning():
     assert anchors == {"a": 0, "b": 2, "c": 4}
 
 
-def test_page_heads_pick_the_first_notice_starting_on_each_page():
-    ids = ["a", "b", "c", "d"]
-    anchors = {"a": 2, "b": 2, "c": 4, "d": 7}
-    assert plan.page_heads(ids, anchors, 2, 8) == ["a", None, "c", None, None, "d"]
-    # A range starting on a page where no notice starts: the last one started before.
-    assert plan.page_heads(ids, anchors, 5, 8) == ["c", None, "d"]
-    assert plan.page_heads(ids, anchors, 0, 2) == [None, None]
+# Pages 0-8: a and b start on page 2 (a at its top), c on page 4 below the
+# rest of b, d at the top of page 7. tops: the ids down each page's first-child
+# chain, an article continued from the page before included.
+HEAD_IDS = ["a", "b", "c", "d"]
+HEAD_ANCHORS = {"a": 2, "b": 2, "c": 4, "d": 7}
+HEAD_TOPS = [[], ["contents"], ["a"], ["b"], ["b"], ["c"], ["c"], ["d"], ["d"]]
+
+
+def test_page_heads_name_the_notice_at_the_top_of_each_page():
+    # Page 3 is b's (continued), page 4 too (c starts below b's end), page 5 c's.
+    assert plan.page_heads(HEAD_IDS, HEAD_ANCHORS, HEAD_TOPS, 2, 9) == ["a", "b", None, "c", None, "d", None]
+    # A range starting where no notice starts: the one continued there.
+    assert plan.page_heads(HEAD_IDS, HEAD_ANCHORS, HEAD_TOPS, 5, 9) == ["c", None, "d", None]
+    assert plan.page_heads(HEAD_IDS, HEAD_ANCHORS, HEAD_TOPS, 0, 2) == [None, None]
+
+
+def test_page_heads_with_first_name_the_first_notice_starting_on_each_page():
+    # As element(notice-head, first): else the last one started before.
+    assert plan.page_heads(HEAD_IDS, HEAD_ANCHORS, HEAD_TOPS, 2, 9, "first") == ["a", "b", "c", None, None, "d", None]
+
+
+def test_a_notice_continued_at_the_top_is_not_taken_for_one_starting_there():
+    tops = [["b"] if page == 4 else ids for page, ids in enumerate(HEAD_TOPS)]
+    assert plan.page_heads(HEAD_IDS, {**HEAD_ANCHORS, "c": 3}, tops, 4, 5) == ["c"]
 
 
 def test_furniture_pages_number_the_references_and_drop_unknown_targets():
     refs = [[{"target": "a"}, {"target": "gone"}], [], [{"target": "c"}]]
-    pages = plan.furniture_pages(["a", "c"], {"a": 0, "c": 2}, ["front", "", ""], refs, 0, 3)
+    pages = plan.furniture_pages(["a", "c"], {"a": 0, "c": 2}, ["front", "", ""], refs, [["a"], ["a"], ["c"]], 0, 3)
     assert [(p.name, p.head, [(r["target"], n) for r, n in p.refs]) for p in pages] == [
         ("front", "a", [("a", 1)]), ("", None, []), ("", "c", [("c", 3)])]
 
@@ -135,6 +152,28 @@ def test_the_page_total_is_written_in_where_counter_pages_was():
     assert css.page_total(text, 126) == '@page { @bottom-right { content: "Page " counter(page) " of " "126"; } }'
 
 
+def test_the_house_style_takes_the_head_of_the_notice_at_the_top_and_the_furniture_shows_its_own():
+    assert css.head_keyword(HOUSE) == "start"
+    assert css.head_keyword(HOUSE.replace("notice-head, start", "notice-head, first")) == "first"
+    assert css.head_keyword("p { color: red }") == "start"
+    furniture = css.heads_first(HOUSE)
+    assert "content: element(notice-head, start)" not in furniture
+    assert "content: element(notice-head, first)" in furniture
+    assert css.heads_first("a::after { content: element(other, start); }") == \
+        "a::after { content: element(other, start); }"
+
+
+@pytest.mark.parametrize("rule", [".notice header { string-set: notice-head \"\"; }",
+                                  ".notice h1 { string-set: notice-head content(); }"])
+def test_a_string_named_as_the_running_head_may_mark_where_a_notice_starts(rule):
+    assert css.unsupported(HOUSE + "\n" + rule) == []
+
+
+def test_both_ways_of_picking_the_head_in_one_style_are_named():
+    found = css.unsupported(HOUSE + "\n@page front { @top-right { content: element(notice-head, first); } }")
+    assert any("start) and element(notice-head, first) in one style" in f for f in found), found
+
+
 @pytest.mark.parametrize("rule, reason", [
     ('.see::after { content: " (p. " target-counter(attr(href), page) ", " counter(x) ")"; }',
      "beside generated content other than strings"),
@@ -147,9 +186,10 @@ def test_the_page_total_is_written_in_where_counter_pages_was():
     ("h2::before { content: counter(page); }", "counter(page) outside @page"),
     ("@page { @top-center { content: counter(chapter); } }", "counter(chapter) in a page margin"),
     ("@page { @bottom-center { content: counter(pages, lower-roman); } }", "other than decimal"),
-    ("@page { @top-center { content: element(notice-head, last); } }", "only element(notice-head, first)"),
+    ("@page { @top-center { content: element(notice-head, last); } }", "only element(notice-head, start) or (…, first)"),
     (".notice-title { position: running(title); }", "running(title)"),
     (".notice-title { string-set: story content(); }", "string-set on another element"),
+    (".notice-title { string-set: notice-head content(), story content(); }", "string-set on another element"),
     (".aside { float: footnote; }", "a footnote other than .link-note"),
     ("@page :left { margin-left: 30mm; }", "depends on the page's place"),
     ("@media print { h2 { counter-increment: story; } }", "counter-increment: story"),

@@ -27,6 +27,7 @@ from ip5pub.render.chunked.furniture import furniture_document
 from ip5pub.render.chunked.worker import Job, layout
 
 from conftest import ROOT, run_cli
+from pdfpages import head_problems, read
 
 sys.path.insert(0, str(ROOT / "bench"))
 from generate import generate
@@ -188,6 +189,12 @@ def test_chunked_layout_equals_a_single_pass(chunked, single):
     # The CJK notices are set in their own faces (per page, fonts(chunked) == fonts(single) above).
     used = set().union(*fonts(reader))
     assert {"Noto-Sans-CJK-SC", "Noto-Sans-CJK-JP", "Noto-Sans-CJK-KR"} <= used, used
+
+
+def test_running_heads_name_the_notice_at_the_top_of_each_page(ws, chunked, single):
+    run_cli("render", "-o", "html", "-f", "html", cwd=ws)
+    for pdf in (chunked, single):
+        assert head_problems(read(pdf, ws / "html/brief.html"), "IP5 Briefing") == [], pdf.parent.name
 
 
 def test_pages_look_the_same(chunked, single, tmp_path):

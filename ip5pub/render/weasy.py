@@ -110,6 +110,25 @@ def page_name(page: Any) -> str:
         raise InternalsChanged(f"a laid-out page has no page type ({exc})") from exc
 
 
+def top_ids(page: Any) -> list[str]:
+    """The ids of the elements at the top of a laid-out page: those down its
+    first-child chain, where `element(name, start)` looks for what starts
+    the page (an element that began on an earlier page is there too: the
+    caller compares with where its anchor is)."""
+    try:
+        box, found = page._page_box, []
+        while box is not None:
+            element = getattr(box, "element", None)
+            if element is not None and element.get("id") and not (box.element_tag or "").endswith(("::before",
+                                                                                                    "::after")):
+                found.append(element.get("id"))
+            children = getattr(box, "children", None)
+            box = children[0] if children else None
+        return list(dict.fromkeys(found))
+    except (AttributeError, TypeError) as exc:
+        raise InternalsChanged(f"the top of a laid-out page could not be read ({exc})") from exc
+
+
 # ---- page references -----------------------------------------------------------
 
 # Text properties a page reference is redrawn with, as WeasyPrint computed them.

@@ -120,9 +120,11 @@ def _steps(brief: Brief, full_html: str, base_url: str, page_css: str, styles: t
         runner.warm()
         full_root = keepall.apply(tree.parse(full_html))  # Korean words unbroken, as a single pass
         roots = [Path(s) for s in styles]
-        problems = css.unsupported(css.document_css(full_root, base_url, roots, page_css))
+        sheet = css.document_css(full_root, base_url, roots, page_css)
+        problems = css.unsupported(sheet)
         if problems:
             raise Unsupported("; ".join(problems))
+        keyword = css.head_keyword(sheet)
         styles_key = tree_digest(roots)
         ids = [s.notice.id for s in brief.stories]
         ranges = plan.plan(ids, size)
@@ -156,8 +158,9 @@ def _steps(brief: Brief, full_html: str, base_url: str, page_css: str, styles: t
         total, anchors = plan.place([(piece.pages, piece.anchors) for piece in pieces])
         names = [name for piece in pieces for name in piece.names]
         refs = [page for piece in pieces for page in piece.refs]
+        tops = [page for piece in pieces for page in piece.tops]
         furniture = [keyed("pdf-furniture", furniture_document(
-                         parts, a + 1, plan.furniture_pages(ids, anchors, names, refs, a, b), total,
+                         parts, a + 1, plan.furniture_pages(ids, anchors, names, refs, tops, a, b, keyword), total,
                          len(str(number))))
                      for a, b in plan.even(total, plan.FURNITURE_PAGES)]
         submit(furniture)

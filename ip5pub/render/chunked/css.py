@@ -148,9 +148,13 @@ def unsupported(css: str) -> list[str]:
     """What in this stylesheet a chunked layout would draw otherwise than a
     single pass (each a short phrase naming the rule); empty if nothing."""
     found: dict[str, None] = {}
+    keywords = set()
     for decl in declarations(css):
         for reason in _problems(decl):
             found[f"{reason} in `{decl.where}`"] = None
+        keywords |= {_running_use(fn) for fn in _walk(decl.value) if fn.type == "function" and fn.lower_name == "element"}
+    if {(RUNNING_HEAD, "start"), (RUNNING_HEAD, "first")} <= keywords:
+        found[f"element({RUNNING_HEAD}, start) and element({RUNNING_HEAD}, first) in one style"] = None
     return list(found)
 
 
@@ -178,8 +182,8 @@ def _problems(decl: Declaration) -> Iterator[str]:
             yield f"{name}({counter[0]}) in a page margin"
         elif name == "counter" and counter == ["pages"] and _arg_idents(fn)[1:] not in ([], ["decimal"]):
             yield "counter(pages) in a style other than decimal"
-        elif name == "element" and _running_use(fn) != (RUNNING_HEAD, "first"):
-            yield f"{tinycss2.serialize([fn])} (only element({RUNNING_HEAD}, first) is drawn)"
+        elif name == "element" and _running_use(fn) not in ((RUNNING_HEAD, "start"), (RUNNING_HEAD, "first")):
+            yield f"{tinycss2.serialize([fn])} (only element({RUNNING_HEAD}, start) or (…, first) is drawn)"
         elif name == "running" and (_arg_idents(fn) != [RUNNING_HEAD] or f".{CLASSES.notice_head}" not in decl.where):
             yield f"{tinycss2.serialize([fn])} on another element than .{CLASSES.notice_head}"
     if decl.name == "content" and any(_is_page_ref(n) for n in decl.value):
@@ -189,7 +193,9 @@ def _problems(decl: Declaration) -> Iterator[str]:
             yield "a page reference beside generated content other than strings and attr()"
     if decl.name in ("counter-increment", "counter-set") and set(idents) - _SAFE_COUNTERS:
         yield f"{decl.name}: {', '.join(sorted(set(idents) - _SAFE_COUNTERS))} (it would restart in each chunk)"
-    if decl.name == "string-set" and not any(f".{c}" in decl.where for c in (CLASSES.cover_title, CLASSES.cover_edition)):
+    if decl.name == "string-set" and not any(f".{c}" in decl.where for c in (CLASSES.cover_title, CLASSES.cover_edition)) \
+            and _set_names(decl.value) != {RUNNING_HEAD}:
+        # A string named as the running head marks where a notice starts (see head_keyword).
         yield "string-set on another element than the cover's title and edition"
     if decl.name == "float" and "footnote" in idents and f".{CLASSES.link_note}" not in decl.where:
         yield f"a footnote other than .{CLASSES.link_note}"
@@ -207,6 +213,40 @@ def _arg_idents(fn: ast.FunctionBlock) -> list[str]:
 def _running_use(fn: ast.FunctionBlock) -> tuple[str, str]:
     idents = _arg_idents(fn)
     return (idents[0] if idents else "", idents[1] if len(idents) > 1 else "first")
+
+
+def _set_names(value: Nodes) -> set[str]:
+    """The names a string-set value sets (`a content(), b "x"`: a and b)."""
+    names, expect = set(), True
+    for node in value:
+        if node.type in ("whitespace", "comment"):
+            continue
+        if expect and node.type == "ident":
+            names.add(node.lower_value)
+        expect = node == ","
+    return names
+
+
+def head_keyword(css: str) -> str:
+    """How the stylesheet picks a page's running head: "start" (the notice
+    at the top of the page) or "first" (the first starting on it); "start"
+    when it draws none. WeasyPrint finds the notice at the top for `start`
+    by a string of the running element's name set down the page's first
+    child chain (the packaged style sets one on each notice's header)."""
+    used = {_running_use(fn)[1] for decl in declarations(css) for fn in _walk(decl.value)
+            if fn.type == "function" and fn.lower_name == "element" and _running_use(fn)[0] == RUNNING_HEAD}
+    return "first" if used == {"first"} else "start"
+
+
+def heads_first(css: str) -> str:
+    """element(notice-head, start) as `first`: each furniture page holds the
+    head it shows, or none to keep the previous page's."""
+    def edit(node: Any) -> Any:
+        if node.type == "function" and node.lower_name == "element" and _running_use(node) == (RUNNING_HEAD, "start"):
+            return tinycss2.parse_one_component_value(f"element({RUNNING_HEAD}, first)")
+        return node
+
+    return tinycss2.serialize(_map(tinycss2.parse_component_value_list(css), edit))
 
 
 # ---- the stylesheets of a document ----------------------------------------------

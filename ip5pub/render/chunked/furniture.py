@@ -7,7 +7,7 @@ from __future__ import annotations
 import copy
 import re
 
-from ip5pub.render.chunked.css import page_total
+from ip5pub.render.chunked.css import heads_first, page_total
 from ip5pub.render.chunked.plan import REF, FurniturePage
 from ip5pub.render.chunked.tree import Element, Parts, add_style, edit_styles, element
 from ip5pub.render.weasy import css_string
@@ -63,7 +63,7 @@ def furniture_document(parts: Parts, first_page: int, pages: list[FurniturePage]
                 span.set("lang", ref["lang"])
             div.append(span)
         body.append(div)
-    edit_styles(root, lambda css: page_total(css, total))
+    edit_styles(root, lambda css: heads_first(page_total(css, total)))
     rules = "".join(f".{REF}-{kind} {{ {style}; text-align: {align}; }}\n" +
                     (f".{REF}-{kind}::after {{ content: leader({css_string(leader)}) attr(data-n); }}\n"
                      if leader else "")

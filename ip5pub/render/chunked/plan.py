@@ -8,6 +8,7 @@ notice heads each page, and the cache key of a laid-out document.
 
 from __future__ import annotations
 
+import bisect
 import hashlib
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -88,23 +89,31 @@ def place(pieces: Sequence[tuple[int, dict[str, int]]]) -> tuple[int, dict[str, 
     return total, anchors
 
 
-def page_heads(ids: Sequence[str], anchors: dict[str, int], start: int, end: int) -> list[str | None]:
+def page_heads(ids: Sequence[str], anchors: dict[str, int], tops: Sequence[Sequence[str]], start: int, end: int,
+               keyword: str = "start") -> list[str | None]:
     """For pages [start, end): the notice whose head each page carries, as
-    `element(notice-head, first)` picks it in a single pass: the first notice
-    starting on the page; on the first page, if none starts there, the last
-    one started before. None: the previous page's head goes on."""
-    heads: list[str | None] = [None] * (end - start)
-    before = None
-    for notice_id in ids:  # in page order
-        page = anchors.get(notice_id)
-        if page is None:
-            continue
-        if page < start:
-            before = notice_id
-        elif page < end and heads[page - start] is None:
-            heads[page - start] = notice_id
-    if heads and heads[0] is None:
-        heads[0] = before
+    `element(notice-head, keyword)` picks it in a single pass. "start": the
+    notice at the top of the page, that is one starting there (its anchor
+    on the page, its box down the page's first-child chain: `tops`), else
+    the last one started before. "first": the first notice starting on the
+    page, else the last one started before. None: the previous page's head
+    goes on (the furniture shows the first head on its page); the first
+    page always names one, if any notice started by then."""
+    notices = set(ids)
+    started = sorted((page, k) for k, i in enumerate(ids) if (page := anchors.get(i)) is not None)
+    pages = [page for page, _ in started]
+    heads: list[str | None] = []
+    shown = None
+    for page in range(start, end):
+        first, after = bisect.bisect_left(pages, page), bisect.bisect_right(pages, page)
+        before = ids[started[first - 1][1]] if first else None  # the last notice started before
+        if keyword == "first":
+            head = ids[started[first][1]] if first < after else before
+        else:
+            top = [i for i in tops[page] if i in notices and anchors.get(i) == page]
+            head = top[0] if top else before
+        heads.append(None if head == shown and page > start else head)
+        shown = head
     return heads
 
 
@@ -123,12 +132,14 @@ class FurniturePage:
 
 
 def furniture_pages(ids: Sequence[str], anchors: dict[str, int], names: Sequence[str],
-                    refs: Sequence[Sequence[dict]], start: int, end: int) -> list[FurniturePage]:
+                    refs: Sequence[Sequence[dict]], tops: Sequence[Sequence[str]], start: int, end: int,
+                    keyword: str = "start") -> list[FurniturePage]:
     """The furniture of the book's pages [start, end), given every page's
-    name and references (in book order) and where every anchor is: the head
-    each carries, each reference with its page number (a reference to an
-    anchor the book does not have is dropped, as a single pass draws none)."""
-    heads = page_heads(ids, anchors, start, end)
+    name, references and ids at its top (in book order), where every anchor
+    is and how the style picks the running head: the head each page
+    carries, each reference with its page number (a reference to an anchor
+    the book does not have is dropped, as a single pass draws none)."""
+    heads = page_heads(ids, anchors, tops, start, end, keyword)
     return [FurniturePage(names[i], head, tuple((ref, anchors[ref["target"]] + 1)
                                                 for ref in refs[i] if ref["target"] in anchors))
             for i, head in zip(range(start, end), heads)]

@@ -35,6 +35,7 @@ class Laid:
     names: list[str] = field(default_factory=list)  # each page's name ("" for none)
     anchors: dict[str, int] = field(default_factory=dict)  # id -> page index, first occurrence
     refs: list[list[dict]] = field(default_factory=list)  # each page's references (see weasy.take_references)
+    tops: list[list[str]] = field(default_factory=list)  # each page's ids at its top (see weasy.top_ids)
     stuck: list[str] = field(default_factory=list)  # page references that could not be taken out
 
     def meta(self) -> bytes:
@@ -44,7 +45,7 @@ class Laid:
     def from_meta(cls, pdf: bytes, raw: bytes) -> Laid:
         data = json.loads(raw)
         return cls(pdf, int(data["pages"]), list(data["names"]), dict(data["anchors"]), list(data["refs"]),
-                   list(data["stuck"]))
+                   list(data["tops"]), list(data["stuck"]))
 
 
 def layout(job: Job) -> tuple[Laid, list[str], list[str]]:
@@ -68,7 +69,7 @@ def layout(job: Job) -> tuple[Laid, list[str], list[str]]:
             refs.append(found)
             stuck.extend(left)
         laid = Laid(b"", len(document.pages), names=[weasy.page_name(page) for page in document.pages],
-                    anchors=anchors, refs=refs, stuck=stuck)
+                    anchors=anchors, refs=refs, tops=[weasy.top_ids(page) for page in document.pages], stuck=stuck)
         document.write_pdf(buffer)  # after take_references took the stand-in numbers out
     laid.pdf = buffer.getvalue()
     return laid, list(collect.missing), list(collect.other)
