@@ -17,6 +17,7 @@ import json
 import os
 import time
 from collections.abc import Sequence
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -148,21 +149,30 @@ def render(workspace: Workspace, options: RenderOptions, today: dt.date, progres
                             notices=tuple(read.notices), baseline=baseline)
         jobs = _jobs(options, ctx, cache, result)
 
-        # 4. Render. A chunked PDF starts first: its documents go to worker
-        # processes, and this process writes the notices and the other
-        # formats while they lay out; then each PDF is finished in turn.
+        # 4. Render. The first PDF starts: a chunked layout returns once its
+        # documents are with the worker processes. Beside its remaining steps
+        # (collecting, the pages' furniture, assembly), a thread of this
+        # process writes the notices and the other formats. Outcomes are
+        # recorded in job order, whatever finished first.
         pdfs = [j for j in jobs if j.fmt == "pdf"]
         unavailable = system.pdf_unavailable() if pdfs else None
         if unavailable:  # one line naming the package, and the other formats still made
             result.errors.extend(RenderError(f"{j.out}: not written: {unavailable}") for j in pdfs)
             pdfs = []
-        first = _start(pdfs[0], ctx, result) if pdfs else None
-        mirror(read.notices, options.output, cache)
-        for job in (j for j in jobs if j.fmt != "pdf"):
-            _finish(job, _start(job, ctx, result), cache, result)
-        for n, job in enumerate(pdfs):
-            progress(f"layout {job.out.name}", n, len(pdfs))
-            _finish(job, first if n == 0 else _start(job, ctx, result), cache, result)
+        first = _Started.of(pdfs[0], ctx) if pdfs else None
+        with ThreadPoolExecutor(max_workers=1) as beside:
+            own = beside.submit(_own_work, read.notices, options, [j for j in jobs if j.fmt != "pdf"], ctx, cache)
+            done = []
+            for n, job in enumerate(pdfs):
+                progress(f"layout {job.out.name}", n, len(pdfs))
+                done.append(_finish(job, first if n == 0 and first else _Started.of(job, ctx), cache))
+            done += own.result()
+        for job, made, seconds in done:
+            if isinstance(made, Exception):
+                result.errors.append(RenderError(f"{job.out}: {type(made).__name__}: {made}"))
+            else:
+                result.written.append(made)
+                result.timings[job.out.name] = seconds
         if not result.errors and pdfs:  # pieces of briefs this build did not make
             cache.prune("pdf")
     result.written.sort()
@@ -197,32 +207,39 @@ def _jobs(options: RenderOptions, ctx: RenderContext, cache: Cache, result: Rend
 
 @dataclass
 class _Started:
-    handle: Handle | None  # None: it failed to start (and said so)
+    job: _Job
+    handle: Handle | Exception  # what rendering returned, or why it could not start
     at: float
 
+    @classmethod
+    def of(cls, job: _Job, ctx: RenderContext) -> _Started:
+        at = time.perf_counter()
+        try:
+            return cls(job, start(job.fmt, job.brief, ctx, job.out), at)
+        except Exception as exc:
+            return cls(job, exc, at)
 
-def _start(job: _Job, ctx: RenderContext, result: RenderResult) -> _Started:
-    """The output started, or its failure recorded as one line naming the file."""
-    at = time.perf_counter()
+
+def _finish(job: _Job, started: _Started, cache: Cache) -> tuple[_Job, Path | Exception, float]:
+    """The output's file, stamped in the cache, or why it failed; and how long it took."""
+    made: Path | Exception = started.handle if isinstance(started.handle, Exception) else _result(started.handle)
+    if not isinstance(made, Exception):
+        cache.stamp(made, job.key)
+    return job, made, time.perf_counter() - started.at
+
+
+def _result(handle: Handle) -> Path | Exception:
     try:
-        return _Started(start(job.fmt, job.brief, ctx, job.out), at)
+        return handle.result()
     except Exception as exc:
-        result.errors.append(RenderError(f"{job.out}: {type(exc).__name__}: {exc}"))
-        return _Started(None, at)
+        return exc
 
 
-def _finish(job: _Job, started: _Started | None, cache: Cache, result: RenderResult) -> None:
-    """The output's file stamped in the cache and recorded, or its failure as one line."""
-    if started is None or started.handle is None:
-        return
-    try:
-        path = started.handle.result()
-    except Exception as exc:
-        result.errors.append(RenderError(f"{job.out}: {type(exc).__name__}: {exc}"))
-        return
-    cache.stamp(path, job.key)
-    result.written.append(path)
-    result.timings[job.out.name] = time.perf_counter() - started.at
+def _own_work(notices: list[Notice], options: RenderOptions, jobs: list[_Job], ctx: RenderContext,
+              cache: Cache) -> list[tuple[_Job, Path | Exception, float]]:
+    """This process's part beside the PDF's workers: build/notices, then every other format."""
+    mirror(notices, options.output, cache)
+    return [_finish(job, _Started.of(job, ctx), cache) for job in jobs]
 
 
 # digest -------------------------------------------------------------------
