@@ -282,6 +282,9 @@ SUMMARIES = [
 
 @pytest.mark.parametrize("blocks,summary", SUMMARIES)
 def test_summary_is_the_first_sentence_of_text(blocks, summary):
-    from ip5pub.normalize import _summary
+    from ip5pub.model import Draft, SourceRef
+    from ip5pub.normalize import build_notice
 
-    assert _summary(blocks) == summary
+    draft = Draft(body="\n\n".join(blocks) + "\n", source=SourceRef("sources/x.md", "0" * 64, "markdown"),
+                  hints={"title": "A notice", "date": "2024-04-01"})
+    assert build_notice(draft).summary == summary
