@@ -82,10 +82,25 @@ def tree_digest(folders: Iterable[Path]) -> str:
     return h.hexdigest()
 
 
+NOT_IN_KEY = {"cache_key": False}  # field(metadata=NOT_IN_KEY): a setting no output depends on
+
+
 def fields_key(*values: Any) -> str:
     """A cache-key part from frozen dataclasses (options, settings): their
-    fields by name, so two settings that differ in any field never share a key."""
-    return json.dumps([dataclasses.asdict(v) for v in values], sort_keys=True, default=str)
+    fields by name, so two settings that differ in any field an output
+    depends on never share a key (a field marked NOT_IN_KEY is left out)."""
+    return json.dumps([_key_fields(v) for v in values], sort_keys=True, default=str)
+
+
+def _key_fields(value: Any) -> Any:
+    if dataclasses.is_dataclass(value) and not isinstance(value, type):
+        return {f.name: _key_fields(getattr(value, f.name)) for f in dataclasses.fields(value)
+                if f.metadata.get("cache_key", True)}
+    if isinstance(value, tuple | list):
+        return [_key_fields(v) for v in value]
+    if isinstance(value, dict):
+        return {str(k): _key_fields(v) for k, v in value.items()}
+    return value
 
 
 def in_threads(fn: Callable[[T], R], items: list[T]) -> list[R]:

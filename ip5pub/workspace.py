@@ -35,9 +35,9 @@ class Config:
     # (ip5pub/readers/context.py).
     sites: tuple[SiteProfile, ...] = ()
     # [fetch] and its [[fetch.feeds]] and [[fetch.pages]] (ip5pub/fetch/config.py).
-    # Nothing rendered depends on it, so it stays out of repr(), which keys
-    # the render cache: a new feed does not rebuild last week's PDF.
-    fetch: FetchSettings = field(default_factory=FetchSettings, repr=False)
+    # Nothing rendered depends on it, so it stays out of the outputs' cache
+    # keys (cache.fields_key): a new feed does not rebuild last week's PDF.
+    fetch: FetchSettings = field(default_factory=FetchSettings, repr=False, metadata={"cache_key": False})
 
     @property
     def read_context(self) -> ReadContext:

@@ -153,3 +153,23 @@ def test_duplicate_links_are_reused_only_for_the_same_notices(runner, workspace)
 
 def _files(folder: str) -> set[Path]:
     return {p for p in Path(folder).rglob("*") if p.is_file()}
+
+
+def test_output_keys_come_from_the_fields_an_output_depends_on():
+    """Settings key the outputs field by field: any field that changes an
+    output changes the key; the [fetch] settings, which change none, do not
+    (a new feed does not rebuild last week's PDF)."""
+    from dataclasses import replace
+
+    from ip5pub.cache import fields_key
+    from ip5pub.fetch.config import FetchSettings
+    from ip5pub.render import PdfOptions
+    from ip5pub.workspace import Config
+
+    base = Config()
+    assert fields_key(base) == fields_key(Config())
+    assert fields_key(replace(base, title="Other")) != fields_key(base)
+    assert fields_key(replace(base, glance_limit=5)) != fields_key(base)
+    assert fields_key(replace(base, fetch=FetchSettings(user_agent="someone else"))) == fields_key(base)
+    assert fields_key(PdfOptions(chunk_size=8)) != fields_key(PdfOptions(chunk_size=9))
+    assert fields_key(PdfOptions(variant="pdf/ua-1")) != fields_key(PdfOptions())
