@@ -2,7 +2,8 @@
 
 Two kinds of entry:
 - a normalized source: key = the code fingerprint + the source's path, bytes
-  and sidecar bytes; value = its notices as JSON (JSON, not pickle: the cache
+  and sidecar bytes; value = its notices, with where each field came from
+  (their provenance, which review shows), as JSON (JSON, not pickle: the cache
   lives in a folder users share, and loading it must never run code) under
   its SHA-256, checked on every read: a damaged entry, or one whose fields
   are not of their types, is a miss and is made again;
@@ -36,7 +37,7 @@ T = TypeVar("T")
 R = TypeVar("R")
 
 CACHE_DIR = ".cache"
-SCHEMA = 1
+SCHEMA = 2  # 2: notices carry their provenance and not_duplicates
 
 
 # Libraries whose version changes what we produce.

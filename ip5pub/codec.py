@@ -63,7 +63,7 @@ def encode(value: Any) -> Any:
         return [encode(v) for v in value]
     if isinstance(value, dict):
         return {k: encode(v) for k, v in value.items()}
-    if value is None or isinstance(value, str | int | float | dt.date):
+    if value is None or isinstance(value, str | int | float | bool | dt.date):
         return value
     raise CodecError(f"cannot encode a {type(value).__name__}")
 
@@ -111,6 +111,8 @@ def _decode(kind: Any, data: Any, where: str) -> Any:
         raise CodecError(f"{where} must be a date")
     if kind in (str, int) and isinstance(data, kind) and not isinstance(data, bool):
         return data
+    if kind is bool and isinstance(data, bool):
+        return data
     raise CodecError(f"{where} must be {getattr(kind, '__name__', kind)}")
 
 
@@ -119,13 +121,18 @@ def _decode(kind: Any, data: Any, where: str) -> Any:
 # Front matter reads in this order (the body is the document, `extra` its
 # unknown keys kept at the top level, after these).
 FRONT_MATTER_ORDER = ("id", "title", "date", "office", "publisher", "language", "translated_from", "attribution",
-                      "summary", "event", "offices", "acronyms", "words", "duplicates", "source")
+                      "summary", "event", "offices", "acronyms", "words", "duplicates", "not_duplicates", "source")
 
 
 def front_matter(notice: Notice) -> dict[str, Any]:
-    """The notice's front matter: every field but the body, in reading order, then the unknown keys."""
+    """The notice's front matter: every field but the body, in reading order, then the unknown keys.
+    Not the provenance (where each field came from: the cache and `ip5pub review` carry it, the
+    contract's keys stay as they are), nor `not_duplicates` when it names none."""
     data = encode(notice)
     data.pop("body")
+    data.pop("provenance")
+    if not data.get("not_duplicates"):
+        data.pop("not_duplicates", None)
     extra = data.pop("extra")
     ordered = {k: data.pop(k) for k in FRONT_MATTER_ORDER if k in data}
     ordered.update(data)  # a field added to Notice and not yet ordered: written, last

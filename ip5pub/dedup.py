@@ -33,7 +33,10 @@ and two notices of one office in one language are never linked by 2 or 3:
 their texts differ, so they are two notices (an announcement and a report).
 Links are symmetric and transitive; `duplicates` lists every other member of
 the group. A source's own `duplicates` only proposes pairs: a pair is linked
-when the signals say so, so a source cannot hide another notice.
+when the signals say so, so a source cannot hide another notice. Its
+`not_duplicates` (a person's sidecar correction) keeps it apart from the
+notices it names, also through a third notice: it can only show more.
+`explain` says which signal links which pair, for `ip5pub review`.
 """
 
 from __future__ import annotations
@@ -66,6 +69,7 @@ ANCHOR_WINDOW_DAYS = 30
 PERIOD = dt.timedelta(days=ANCHOR_WINDOW_DAYS)
 COMMON = 50  # a shingle or anchor found in more notices than this says nothing about any pair
 MAX_PARTNERS = 50  # candidates kept per notice: those that share most with it
+MAX_EXPLAINED = 40  # notices of one event whose every pair `explain` compares
 
 
 def shingles(text: str) -> frozenset[str]:
@@ -106,39 +110,57 @@ def _offices_agree(a: Notice, b: Notice) -> bool:
     return _overlap(set(a.offices), set(b.offices)) >= OFFICE_OVERLAP
 
 
+# The signals, strongest first: what linked two notices, as review says it.
+SAME_TEXT = "same text"
+SAME_EVENT = "same event dates and offices"
+SAME_ANCHORS = "same numbers and acronyms"
+SAME_PERIOD = "same period, numbers and acronyms"
+SIGNALS = (SAME_TEXT, SAME_EVENT, SAME_ANCHORS, SAME_PERIOD)
+WEAKEST = SAME_PERIOD
+
+
 def same_event(a: Notice, b: Notice, shared_shingles: float = 0.0,
                xa: frozenset[str] | None = None, xb: frozenset[str] | None = None) -> bool:
     """Signals 2 and 3 (signal 1 is `shared_shingles` >= TEXT_CONTAINMENT, computed by the caller).
     `xa`, `xb`: the notices' anchors, when the caller has them."""
+    return link_signal(a, b, shared_shingles, xa, xb) is not None
+
+
+def link_signal(a: Notice, b: Notice, shared_shingles: float = 0.0,
+                xa: frozenset[str] | None = None, xb: frozenset[str] | None = None) -> str | None:
+    """The signal (one of SIGNALS) by which `a` and `b` report the same event, or None."""
+    if b.id in a.not_duplicates or a.id in b.not_duplicates:
+        return None  # a person said they are two events
     days = abs((a.date - b.date).days)
     if a.language == b.language and shared_shingles >= TEXT_CONTAINMENT and days <= COPY_WINDOW_DAYS:
-        return True
+        return SAME_TEXT
     if a.office is not None and a.office == b.office and a.language == b.language:
-        return False  # one office's two texts: two notices, whatever they share
+        return None  # one office's two texts: two notices, whatever they share
     if a.event is not None and a.event == b.event:
         if not (_offices_agree(a, b) and days <= EVENT_WINDOW_DAYS):
-            return False
+            return None
         # One day is often the date many unrelated rules take effect (1 April, 1 January):
         # then the two must also share a distinctive anchor (a programme's acronym, a number).
-        return a.event.start != a.event.end or bool(_distinctive(anchors(markdown.to_plain(a.body)))
-                                                    & _distinctive(anchors(markdown.to_plain(b.body))))
+        linked = a.event.start != a.event.end or bool(_distinctive(anchors(markdown.to_plain(a.body)))
+                                                      & _distinctive(anchors(markdown.to_plain(b.body))))
+        return SAME_EVENT if linked else None
     if a.event is not None and b.event is not None:
-        return False
+        return None
     if not _offices_agree(a, b):
-        return False
+        return None
     dated, other = (a, b) if a.event is not None else (b, a)
     same_period = dated.event is not None and (
         dated.event.start - PERIOD <= other.date <= dated.event.end + PERIOD)
     if days > ANCHOR_WINDOW_DAYS and not same_period:
-        return False
+        return None
     xa = anchors(markdown.to_plain(a.body)) if xa is None else xa
     xb = anchors(markdown.to_plain(b.body)) if xb is None else xb
     if len(xa & xb) >= ANCHOR_MIN and _jaccard(xa, xb) >= ANCHOR_JACCARD and days <= ANCHOR_WINDOW_DAYS:
-        return True
+        return SAME_ANCHORS
     if not same_period:
-        return False
+        return None
     da, db = _distinctive(xa), _distinctive(xb)
-    return len(da & db) >= ANCHOR_MIN and _overlap(da, db) >= ANCHOR_JACCARD
+    return SAME_PERIOD if len(da & db) >= ANCHOR_MIN and _overlap(da, db) >= ANCHOR_JACCARD else None
 
 
 def signature(body: str) -> frozenset[str]:
@@ -203,6 +225,20 @@ class Groups:
 
     def __init__(self, ids: list[str]):
         self.parent = {i: i for i in ids}
+        self.sets: dict[str, list[str]] = {}  # root -> members, kept once apart() is asked
+
+    def apart(self, a: str, b: str, kept: dict[str, set[str]]) -> bool:
+        """Would joining a's group and b's put two notices a person kept apart (not_duplicates) in one?"""
+        if not kept:
+            return False
+        ga, gb = self._members(self.root(a)), self._members(self.root(b))
+        return any(kept.get(x, set()) & set(gb) for x in ga) or any(kept.get(y, set()) & set(ga) for y in gb)
+
+    def _members(self, root: str) -> list[str]:
+        if not self.sets:
+            for i in self.parent:
+                self.sets.setdefault(self.root(i), []).append(i)
+        return self.sets.get(root, [root])
 
     def root(self, x: str) -> str:
         while self.parent[x] != x:
@@ -214,6 +250,8 @@ class Groups:
         ra, rb = self.root(a), self.root(b)
         if ra != rb:  # the smaller id becomes the root: the result does not depend on order
             self.parent[max(ra, rb)] = min(ra, rb)
+            if self.sets:
+                self.sets.setdefault(min(ra, rb), [min(ra, rb)]).extend(self.sets.pop(max(ra, rb), [max(ra, rb)]))
 
     def link_recorded(self, notices: list[Notice]) -> None:
         """Join what the notices' `duplicates` say (ids outside the set are ignored):
@@ -241,6 +279,33 @@ def _proposed(notices: list[Notice], sig: list[frozenset[str]], pairs: dict[tupl
                 pairs[(min(i, j), max(i, j))] = shared
 
 
+def _kept_apart(notices: list[Notice]) -> dict[str, set[str]]:
+    """id -> ids a person said it must not be merged with (`not_duplicates`), both ways."""
+    kept: dict[str, set[str]] = defaultdict(set)
+    for n in notices:
+        for other in n.not_duplicates:
+            kept[n.id].add(other)
+            kept[other].add(n.id)
+    return dict(kept)
+
+
+def explain(group: list[Notice]) -> list[tuple[str, str, str]]:
+    """(id, id, signal) for every pair of one event's notices that a signal links
+    directly (the group itself is joined through these links, transitively).
+    At most MAX_EXPLAINED notices are compared with each other; past that, each with the first."""
+    sig = [signature(n.body) for n in group]
+    anc = [anchors(markdown.to_plain(n.body)) for n in group]
+    pairs = combinations(range(len(group)), 2) if len(group) <= MAX_EXPLAINED else \
+        ((0, j) for j in range(1, len(group)))
+    out = []
+    for i, j in pairs:
+        shared = len(sig[i] & sig[j]) / (min(len(sig[i]), len(sig[j])) or 1)
+        found = link_signal(group[i], group[j], shared, anc[i], anc[j])
+        if found:
+            out.append((group[i].id, group[j].id, found))
+    return out
+
+
 def link_duplicates(notices: list[Notice], signatures: list[frozenset[str]] | None = None) -> list[Notice]:
     """Each notice with `duplicates` = the other members of its event group,
     found by the signals alone: what a notice's own `duplicates` said is a
@@ -250,9 +315,11 @@ def link_duplicates(notices: list[Notice], signatures: list[frozenset[str]] | No
     groups = Groups([n.id for n in notices])
     pairs = candidate_pairs(notices, sig, anc)
     _proposed(notices, sig, pairs)
+    kept = _kept_apart(notices)
     for (i, j), containment in sorted(pairs.items()):
         a, b = notices[i], notices[j]
-        if groups.root(a.id) != groups.root(b.id) and same_event(a, b, containment, anc[i], anc[j]):
+        if groups.root(a.id) != groups.root(b.id) and same_event(a, b, containment, anc[i], anc[j]) \
+                and not groups.apart(a.id, b.id, kept):
             groups.union(a.id, b.id)
     members = groups.members()
     out = []

@@ -11,6 +11,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from ip5pub.provenance import Provenance
+
 OFFICES = ("CNIPA", "EPO", "JPO", "KIPO", "USPTO", "WIPO")
 UNKNOWN_PUBLISHER = "Unknown publisher"  # what normalize writes when nothing names one
 
@@ -30,7 +32,7 @@ class SourceRef:
     sha256: str
     format: str
     url: str | None = None
-    item: int | None = None  # position of the notice in a multi-notice source (feeds)
+    item: int | None = None  # position of the notice in a multi-notice source (feeds), from 1
 
 
 @dataclass(frozen=True)
@@ -41,14 +43,16 @@ class Draft:
     container (HTML meta tags, feed fields, front matter); extraction rules
     fill in the rest from the text. Keys of `hints` use front-matter names.
     `fixed` names the hint keys that must win over extraction (front matter
-    written by a person or by a previous normalize).
+    written by a person or by a previous normalize). `origins` says where
+    the reader found each hint, and what lost.
     """
 
     body: str
     source: SourceRef
     hints: dict[str, Any] = field(default_factory=dict)
     fixed: frozenset[str] = frozenset()
-    item: int | None = None  # position in a multi-notice source (feeds)
+    item: int | None = None  # position in a multi-notice source (feeds), from 1
+    origins: Provenance = Provenance()
 
 
 @dataclass(frozen=True)
@@ -72,10 +76,14 @@ class Notice:
     acronyms: dict[str, str] = field(default_factory=dict)
     words: int = 0
     duplicates: tuple[str, ...] = ()
+    not_duplicates: tuple[str, ...] = ()  # ids a person said this notice must not be merged with
     translated_from: str | None = None
     attribution: str | None = None
     event: Event | None = None
     extra: dict[str, Any] = field(default_factory=dict)  # unknown keys, kept verbatim
+    # Where each field came from: not a front-matter key, and not part of what
+    # makes two notices equal (a notice read back from its normalized file is the same notice).
+    provenance: Provenance = field(default=Provenance(), compare=False)
 
     @property
     def reporter(self) -> str:

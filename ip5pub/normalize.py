@@ -25,6 +25,7 @@ from ip5pub.extract.language import detect_language, normalize_tag
 from ip5pub.extract.offices import OFFICIAL_NAMES, office_code, offices_mentioned
 from ip5pub.extract.text import split_sentences, word_count
 from ip5pub.model import OFFICES, UNKNOWN_PUBLISHER, Draft, Event, Notice, SourceError, SourceRef
+from ip5pub.provenance import FRONT_MATTER, SIDECAR, Origin, Rival, shown
 from ip5pub.validate import ACRONYM_MAX, NAME_MAX, TITLE_MAX, clean_text, clean_value, one_line
 from ip5pub.extract.scripts import cjk_count
 
@@ -53,6 +54,8 @@ def _check_types(hints: dict[str, Any]) -> None:
 
     expect("offices", isinstance(h.get("offices"), list) and strings(h.get("offices")), "a list of office codes")
     expect("duplicates", isinstance(h.get("duplicates"), list) and strings(h.get("duplicates")), "a list of ids")
+    expect("not_duplicates", isinstance(h.get("not_duplicates"), list) and strings(h.get("not_duplicates")),
+           "a list of ids")
     expect("acronyms", isinstance(h.get("acronyms"), dict) and strings((h.get("acronyms") or {}).values()),
            "a map of acronym to expansion")
     expect("event", isinstance(h.get("event"), dict), "a map with start and end")
@@ -123,23 +126,27 @@ def _split_attribution(body: str) -> tuple[str, str | None]:
 _DATELINE = re.compile(r"^[A-Z][A-Z .'-]{2,30}(?:,\s*[A-Z][A-Za-z. ]{1,20})?(?:,\s*\w+\s+\d{1,2}(?:,\s*\d{4})?)?\s*[—–-]{1,2}\s+")
 
 
-def _summary(plain_blocks: list[str]) -> str:
-    """The lead: the first sentence (two if the first is short), minus a dateline.
+def _summary(plain_blocks: list[str]) -> tuple[str, str]:
+    """The lead: the first sentence (two if the first is short), minus a
+    dateline; and where it came from.
 
     Never a breadcrumb, a hotline, a dateline alone or a label line: the first
     block that reads as text (else the first block at all)."""
     text = [b for b in plain_blocks if not (boilerplate.is_furniture(b) or _label_line(b))]
     for block in text or plain_blocks:
+        n = plain_blocks.index(block) + 1
         block = _DATELINE.sub("", block)
         sentences = split_sentences(block)
         if not sentences:
             continue
-        summary = sentences[0]
+        summary, how = sentences[0], "the first sentence"
         for extra in sentences[1:2]:
             if len(summary) < SUMMARY_MIN:
                 summary += ("" if summary.endswith(("。", "！", "？")) else " ") + extra
-        return summary if len(summary) <= SUMMARY_MAX else summary[: SUMMARY_MAX - 1].rstrip() + "…"
-    return ""
+                how = "the first two sentences"
+        where = f"{how} of the text" if n == 1 else f"{how} of paragraph {n} (those above it read as page furniture)"
+        return (summary if len(summary) <= SUMMARY_MAX else summary[: SUMMARY_MAX - 1].rstrip() + "…"), where
+    return "", "no sentence in the text"
 
 
 def fix_line(draft: Draft, line: str) -> str:
@@ -164,6 +171,52 @@ def _drop_repeated_title(body: str, title: str) -> str:
     return body
 
 
+class _Origins:
+    """Each field's origin, recorded as build_notice decides it (see ip5pub.provenance)."""
+
+    def __init__(self, draft: Draft):
+        self.found, self.fixed = draft.origins, draft.fixed
+
+    def given(self, key: str) -> None:
+        """The value came from the draft's hints: the reader's origin, else the front matter's."""
+        if key not in self.found:
+            self.found = self.found.set(key, Origin(FRONT_MATTER if key in self.fixed else "what the reader found"))
+
+    def rule(self, key: str, origin: str, weak: bool = False) -> None:
+        self.found = self.found.set(key, Origin(origin, weak=weak))
+
+    def corrected(self, key: str) -> bool:
+        return self.found.source(key) == SIDECAR
+
+    def beside(self, key: str, value: Any, origin: str) -> None:
+        """What the rules would have found, recorded beside a sidecar's correction of `key`."""
+        found = self.found.get(key)
+        if found is not None and found.source == SIDECAR and not found.rivals:
+            self.found = self.found.set(key, replace(found.beating(Rival(shown(value), origin, "the sidecar wins")),
+                                                     before=Origin(origin)))
+
+
+def _owner(hints: dict[str, Any], fixed: frozenset[str], attribution: Any, o: _Origins) -> tuple[str | None, str]:
+    """(office, publisher) of this copy, from the hints, the attribution line and the office's name."""
+    office = office_code(hints.get("office")) if hints.get("office") else None
+    if office:
+        o.given("office")
+    elif "office" not in fixed and not hints.get("publisher") and (office := attr.publisher_from(attribution)):
+        o.rule("office", "the source line names the office")
+    publisher = hints.get("publisher")
+    if publisher:
+        o.given("publisher")
+        if office is None and "office" not in fixed and (office := office_code(publisher)):
+            o.rule("office", "the publisher's name is the office's")
+    if office and (not publisher or office_code(publisher) == office and publisher.upper() == office):
+        said = f", for '{publisher}' ({o.found.source('publisher')})" if publisher else ""
+        publisher = OFFICIAL_NAMES[office]
+        o.rule("publisher", f"the office's official name{said}")
+    if not publisher:
+        o.rule("publisher", "nothing in the source names one", weak=True)
+    return office, one_line(str(publisher or UNKNOWN_PUBLISHER), NAME_MAX)
+
+
 def build_notice(draft: Draft) -> Notice:
     """The Notice for one draft. Raises SourceError naming what is missing or wrong."""
     hints: dict[str, Any] = {clean_text(k): clean_value(v) for k, v in draft.hints.items()}
@@ -185,9 +238,11 @@ def build_notice(draft: Draft) -> Notice:
     if bad:
         raise SourceError(draft.source.path, "; ".join(bad))
 
+    o = _Origins(draft)
     title = one_line(str(hints.get("title") or ""), TITLE_MAX)
     if not title:
         raise SourceError(draft.source.path, "no title found" + fix_line(draft, 'title: "..."'))
+    o.given("title")
     try:
         date = coerce_date(hints.get("date"))
     except ImpossibleDate as exc:
@@ -195,48 +250,29 @@ def build_notice(draft: Draft) -> Notice:
     if date is None:
         problem = hints.get("_date_problem") or "no publication date found"
         raise SourceError(draft.source.path, problem + fix_line(draft, "date: YYYY-MM-DD"))
+    o.given("date")
 
     body = _drop_repeated_title(clean_text(draft.body), title)
     attribution = hints.get("attribution")
     if "attribution" not in fixed:
         body, found = _split_attribution(body)
-        attribution = attribution or found
+        if attribution:
+            o.given("attribution")
+        elif found:
+            attribution = found
+            o.rule("attribution", "the source line at the end of the text")
+    else:
+        o.given("attribution")
     body = markdown.drop_unsafe_links(body).strip("\n") + "\n"
     blocks = markdown.blocks(body)
     plain = "\n\n".join(blocks)
     if not plain.strip():
         raise SourceError(draft.source.path, "no article text")
 
-    office = office_code(hints.get("office")) if hints.get("office") else None
-    if office is None and "office" not in fixed and not hints.get("publisher"):
-        office = attr.publisher_from(attribution)
-    publisher = hints.get("publisher")
-    if publisher and office is None and "office" not in fixed:
-        office = office_code(publisher)
-    if office and (not publisher or office_code(publisher) == office):
-        publisher = OFFICIAL_NAMES[office] if not publisher or publisher.upper() == office else publisher
-    publisher = one_line(str(publisher or UNKNOWN_PUBLISHER), NAME_MAX)
+    office, publisher = _owner(hints, fixed, attribution, o)
     attribution = one_line(attribution, NAME_MAX) if isinstance(attribution, str) else attribution
-
-    language = normalize_tag(hints.get("language")) or detect_language(title + "\n" + plain)
-    translated_from = normalize_tag(hints.get("translated_from")) or attr.translated_from(attribution)
-    summary = one_line(str(hints.get("summary") or _summary(blocks)), SUMMARY_MAX)
-    try:
-        event = _event(hints["event"]) if "event" in hints else find_event(" ".join(split_sentences(plain)[:2]), date.year)
-    except InvalidNotice as exc:
-        raise SourceError(draft.source.path, str(exc)) from None
-    offices = hints.get("offices")
-    if offices is not None:
-        offices = sorted({c for c in map(office_code, offices) if c}, key=OFFICES.index)
-    else:
-        offices = offices_mentioned(title + "\n" + plain)
-    acronyms = hints.get("acronyms")
-    if acronyms is None:
-        # What the text defines, plus the official name of an office code the
-        # text uses without spelling out (a fact about the office, and what a
-        # glossary reader needs: the seed says "CNIPA" and never expands it).
-        acronyms = acro.with_office_names(acro.find_acronyms(plain), plain)
-    acronyms = {k: one_line(v, NAME_MAX) for k, v in acronyms.items() if len(k) <= ACRONYM_MAX}
+    language, translated_from, summary, event, offices, acronyms = _from_text(hints, o, title, plain, blocks, date,
+                                                                              attribution, draft.source.path)
 
     source = _source(hints.get("source"), draft.source)
     if _web(hints.get("url")) and not source.url:
@@ -249,10 +285,73 @@ def build_notice(draft: Draft) -> Notice:
         id=notice_id, title=title, date=date, office=office, publisher=publisher, language=language,
         summary=summary, source=source, body=body, offices=tuple(offices), acronyms=dict(acronyms),
         words=word_count(plain), duplicates=tuple(sorted(set(hints.get("duplicates") or ()))),
+        not_duplicates=tuple(sorted(set(hints.get("not_duplicates") or ()))),
         translated_from=translated_from if translated_from != language else None,
         attribution=attribution, event=event,
         extra={k: v for k, v in hints.items() if k not in known and not k.startswith("_")},
+        provenance=replace(o.found, file=draft.source.path, item=draft.item),
     )
+
+
+def _from_text(hints: dict[str, Any], o: _Origins, title: str, plain: str, blocks: list[str], date: dt.date,
+               attribution: Any, path: str) -> tuple[str, str | None, str, Event | None, list[str], dict[str, str]]:
+    """language, translated_from, summary, event, offices and acronyms: given, else read from the text.
+    Beside a sidecar's correction, what the text gives is recorded (review says when they agree)."""
+    language = normalize_tag(hints.get("language"))
+    if language:
+        o.given("language")
+        if o.corrected("language"):
+            o.beside("language", detect_language(title + "\n" + plain), "detected from the title and text")
+    else:
+        language = detect_language(title + "\n" + plain)
+        o.rule("language", "detected from the title and text")
+    translated_from = normalize_tag(hints.get("translated_from"))
+    if translated_from:
+        o.given("translated_from")
+    elif (translated_from := attr.translated_from(attribution)):
+        o.rule("translated_from", "the source line says it is a translation")
+    if hints.get("summary"):
+        summary = str(hints["summary"])
+        o.given("summary")
+        if o.corrected("summary"):
+            o.beside("summary", *_summary(blocks))
+    else:
+        summary, how = _summary(blocks)
+        o.rule("summary", how)
+    summary = one_line(summary, SUMMARY_MAX)
+    lead = " ".join(split_sentences(plain)[:2])
+    try:
+        event = _event(hints["event"]) if "event" in hints else find_event(lead, date.year)
+    except InvalidNotice as exc:
+        raise SourceError(path, str(exc)) from None
+    if "event" in hints:
+        o.given("event")
+        if o.corrected("event"):
+            o.beside("event", find_event(lead, date.year), "the dates the lead's first two sentences report")
+    elif event:
+        o.rule("event", "the dates the lead's first two sentences report")
+    offices = hints.get("offices")
+    if offices is not None:
+        offices = sorted({c for c in map(office_code, offices) if c}, key=OFFICES.index)
+        o.given("offices")
+        if o.corrected("offices"):
+            o.beside("offices", offices_mentioned(title + "\n" + plain), "offices the title and text name")
+    else:
+        offices = offices_mentioned(title + "\n" + plain)
+        o.rule("offices", "offices the title and text name")
+    acronyms = hints.get("acronyms")
+    if acronyms is None:
+        # What the text defines, plus the official name of an office code the
+        # text uses without spelling out (a fact about the office, and what a
+        # glossary reader needs: the seed says "CNIPA" and never expands it).
+        acronyms = acro.with_office_names(acro.find_acronyms(plain), plain)
+        o.rule("acronyms", "definitions in the text, and the names of office codes it uses")
+    else:
+        o.given("acronyms")
+        if o.corrected("acronyms"):
+            o.beside("acronyms", acro.with_office_names(acro.find_acronyms(plain), plain), "definitions in the text")
+    acronyms = {k: one_line(v, NAME_MAX) for k, v in acronyms.items() if len(k) <= ACRONYM_MAX}
+    return language, translated_from, summary, event, offices, acronyms
 
 
 def to_markdown(notice: Notice) -> str:

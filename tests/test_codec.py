@@ -18,6 +18,7 @@ from ip5pub.cache import Cache
 from ip5pub.codec import CodecError, decode, encode, front_matter
 from ip5pub.model import Event, Notice, SourceRef
 from ip5pub.normalize import build_notice, to_markdown
+from ip5pub.provenance import SIDECAR, Decided, Origin, Provenance, Rival
 from ip5pub.readers import read_items
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -38,7 +39,17 @@ def _every_field_set() -> Notice:
                   source=SourceRef("sources/x.xml", "ab" * 32, "rss", "https://example.org/x", 3),
                   body="Body text.\n", offices=("EPO", "JPO"), acronyms={"PPH": "Patent Prosecution Highway"},
                   words=2, duplicates=("2024-05-01-jpo-x",), translated_from="ja", attribution="Source: EPO",
-                  event=Event(dt.date(2024, 5, 2), dt.date(2024, 5, 3)), extra={"tags": ["a", 1]})
+                  event=Event(dt.date(2024, 5, 2), dt.date(2024, 5, 3)), extra={"tags": ["a", 1]},
+                  not_duplicates=("2024-05-01-kipo-y",), provenance=PROVENANCE)
+
+
+# Where the fields came from: every kind of Origin, a correction that keeps what it replaced included.
+PROVENANCE = Provenance(fields=(
+    Decided("title", Origin("h1 named by the page's title", also=("og:title",),
+                            rivals=(Rival("Example Office", "og:site_name", "only the site's name"),))),
+    Decided("date", Origin(SIDECAR, rivals=(Rival("2024-05-02", "meta og:updated_time", "the sidecar wins"),),
+                           before=Origin("update date: meta og:updated_time", weak=True)))),
+    idle=("Share this page",))
 
 
 def _non_default(cls: type) -> set[str]:
@@ -65,19 +76,24 @@ def _cache_round_trip(notices: list[Notice], tmp_path: Path) -> list[Notice] | N
 
 def test_every_field_round_trips_through_the_cache(tmp_path):
     n = _every_field_set()
-    assert _cache_round_trip([n], tmp_path) == [n]
+    loaded = _cache_round_trip([n], tmp_path)
+    assert loaded == [n]
+    assert loaded[0].provenance == PROVENANCE  # not part of a notice's equality: compared on its own
 
 
 def test_every_field_round_trips_through_the_front_matter():
     n = _every_field_set()
     data, body = frontmatter.split(to_markdown(n))
-    assert set(data) == {f.name for f in dataclasses.fields(Notice)} - {"body", "extra"} | set(n.extra)
+    # Where each field came from is not front matter: the contract's keys stay as they are.
+    assert set(data) == {f.name for f in dataclasses.fields(Notice)} - {"body", "extra", "provenance"} | set(n.extra)
     assert decode(Notice, {**{k: v for k, v in data.items() if k not in n.extra},
                            "body": n.body, "extra": {k: data[k] for k in n.extra}}) == n
 
 
 def test_every_corpus_notice_round_trips_through_the_cache(corpus, tmp_path):
-    assert _cache_round_trip(corpus, tmp_path) == corpus
+    loaded = _cache_round_trip(corpus, tmp_path)
+    assert loaded == corpus
+    assert [n.provenance for n in loaded or ()] == [n.provenance for n in corpus]
 
 
 def test_every_corpus_notice_reads_back_from_its_front_matter(corpus, tmp_path):

@@ -246,4 +246,4 @@ def test_a_feed_item_with_an_ambiguous_date_is_said_not_guessed(tmp_path):
                     "<description>The offices met again.</description></item></channel></rss>", encoding="utf-8")
     drafts, skipped = read_items(feed, "news.rss")
     assert [d.hints["date"] for d in drafts] == [D(2021, 6, 24)]
-    assert skipped == ["item 0 (Offices agree a pilot): ambiguous date: '05/12/2026' could be 2026-05-12 or 2026-12-05"]
+    assert skipped == ["item 1 (Offices agree a pilot): ambiguous date: '05/12/2026' could be 2026-05-12 or 2026-12-05"]

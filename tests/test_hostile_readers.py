@@ -249,14 +249,14 @@ def test_a_bad_feed_item_costs_that_item_only(tmp_path):
     assert proc.returncode == 1
     lines = proc.stderr.strip().splitlines()
     assert len(lines) == 3 and "Traceback" not in proc.stderr, proc.stderr
-    assert lines[0].startswith("ip5pub: error: mixed.rss: item 0 (Bad date): impossible date"), lines[0]
-    assert lines[1].startswith("ip5pub: error: mixed.rss: item 2 has no title"), lines[1]
+    assert lines[0].startswith("ip5pub: error: mixed.rss: item 1 (Bad date): impossible date"), lines[0]
+    assert lines[1].startswith("ip5pub: error: mixed.rss: item 3 has no title"), lines[1]
     assert sorted(p.name for p in (tmp_path / "out").iterdir()) == [
         SEED_OUT, "2021-06-29-example-news-good-item.md"]
 
 
 def test_a_feed_with_only_bad_items_is_one_line(tmp_path):
-    line = _rejected_alone(tmp_path, "bad.rss", _feed(BAD_DATE, NO_TITLE), "item 0 (Bad date): impossible date")
+    line = _rejected_alone(tmp_path, "bad.rss", _feed(BAD_DATE, NO_TITLE), "item 1 (Bad date): impossible date")
     assert "and 1 more bad items" in line
 
 
@@ -268,5 +268,5 @@ def test_bad_feed_items_are_reported_again_on_a_cached_run(tmp_path):
     for _ in range(2):
         outcome = normalize_sources([tmp_path / "mixed.rss"], base=tmp_path, cache=Cache(tmp_path / "build"))
         assert [n.title for n in outcome.notices] == ["Good item"]
-        assert [str(e) for e in outcome.errors] == ["mixed.rss: item 1 (Bad date): impossible date: "
+        assert [str(e) for e in outcome.errors] == ["mixed.rss: item 2 (Bad date): impossible date: "
                                                     "2021-13-45 is not a calendar date"]

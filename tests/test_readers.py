@@ -125,7 +125,7 @@ def test_feed_items_have_distinct_ids_and_their_index(tmp_path):
     path.write_text(feed)
     outcome = normalize_sources([path], base=tmp_path)
     ids = [n.id for n in outcome.notices]
-    assert len(set(ids)) == 2 and [n.source.item for n in outcome.notices] == [0, 1]
+    assert len(set(ids)) == 2 and [n.source.item for n in outcome.notices] == [1, 2]
     assert all(n.publisher == "Example News" and n.office is None for n in outcome.notices)
     assert outcome.notices[0].source.url == "https://news.example.com/0"
 

@@ -50,8 +50,9 @@ def test_a_profile_fixes_title_date_body_and_furniture(tmp_path):
     assert markdown.to_plain(n.body).split("\n\n") == [
         "The Example IP Office will change the fees for design applications on 1 October 2024.",
         "Applicants who file online will pay less than those who file on paper."]
-    assert draft.hints["_from"]["title"] == "site profile title"
-    assert draft.hints["_from"]["date"] == "site profile date"
+    assert n.provenance.source("title") == f"site profile title ({PROFILE['title']})"
+    assert n.provenance.source("date") == f"site profile date ({PROFILE['date']})"
+    assert n.provenance.source("body") == f"site profile body ({PROFILE['body']})"
 
 
 @pytest.mark.parametrize("host,matched", [("news.example.org", "news.example.org"), ("www.example.org", "example.org"),

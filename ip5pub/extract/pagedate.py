@@ -355,10 +355,14 @@ def date_in_line(line: str, day_first: bool | None = None) -> dt.date | None:
     return parse_date(text, day_first=day_first) if len(text) <= 80 else None
 
 
+def best(found: list[Candidate]) -> Candidate:
+    """The candidate the precedence chooses: the lowest step, then the nearest the headline."""
+    return min(found, key=lambda c: (c.step, c.distance))
+
+
 def find_date(tree, title: str, first_text: str) -> tuple[dt.date | None, str | None]:
     """(date, error): the date by precedence; error when no date and a date line is impossible."""
     found, error = candidates(tree, title, first_text)
     if not found:
         return None, error
-    best = min(found, key=lambda c: (c.step, c.distance))
-    return best.date, None
+    return best(found).date, None

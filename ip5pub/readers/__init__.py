@@ -142,10 +142,11 @@ def read_regular(path: Path, limit: int = MAX_BYTES) -> bytes:
 
 class SkippedItems(SourceError):
     """Raised by a reader of several notices (a feed) when some could not be
-    read: the drafts that were, and a one-line reason per item that was not."""
+    read: the drafts that were, a one-line reason per item that was not, and
+    how many items the source holds."""
 
-    def __init__(self, drafts: list[Draft], skipped: list[str]):
-        self.drafts, self.skipped = drafts, skipped
+    def __init__(self, drafts: list[Draft], skipped: list[str], total: int):
+        self.drafts, self.skipped, self.total = drafts, skipped, total
         super().__init__("", skipped[0])
 
 
@@ -173,8 +174,9 @@ def read_items(path: Path, display: str | None = None,
     skipped: list[str] = []
     try:
         drafts = reader.read(path, data, ref, context)
+        total = len(drafts) if drafts and drafts[0].item is not None else None
     except SkippedItems as exc:
-        drafts, skipped = exc.drafts, list(exc.skipped)
+        drafts, skipped, total = exc.drafts, list(exc.skipped), exc.total
     except SourceError as exc:
         raise SourceError(label, exc.reason) from None
     if not drafts:
@@ -186,7 +188,8 @@ def read_items(path: Path, display: str | None = None,
                 raise SourceError(label, too_long)
             skipped.append(f"item {draft.item}: {too_long}")
             drafts.remove(draft)
-    return apply_sidecar(path, drafts, label), skipped
+    drafts, problems = apply_sidecar(path, drafts, label, total)
+    return drafts, skipped + problems
 
 
 def page_text(data: bytes) -> int:
@@ -215,41 +218,26 @@ def sidecar_bytes(path: Path) -> tuple[str, bytes] | None:
     return None
 
 
-def apply_sidecar(path: Path, drafts: list[Draft], label: str) -> list[Draft]:
+def apply_sidecar(path: Path, drafts: list[Draft], label: str,
+                  total: int | None = None) -> tuple[list[Draft], list[str]]:
     """Corrections without editing the source: `<source>.meta.yaml` keys win over
-    whatever was read or would be extracted. In a feed, a key `items` maps an
-    item's index to its own corrections."""
-    from dataclasses import replace
-
+    whatever was read or would be extracted (ip5pub.readers.sidecar). `total`:
+    how many items the source holds, for a feed. Returns the drafts and one
+    reason per feed item that could not be corrected (left out) or item number
+    that names no item; a problem with the whole sidecar raises SourceError."""
     from ip5pub import frontmatter
-    from ip5pub.extract.dates import NotIsoDate, iso_date
+    from ip5pub.readers import sidecar
 
     try:
         raw = sidecar_bytes(path)
     except SourceError as exc:
         raise SourceError(label, exc.reason) from None
     if raw is None:
-        return drafts
+        return drafts, []
     name = printable(raw[0])
     try:
         meta = frontmatter.load(raw[1].decode("utf-8"), numbered_items=True)
-    except (UnicodeDecodeError, frontmatter.FrontMatterError) as exc:
+        drafts, problems = sidecar.apply(drafts, meta, name, total)
+    except (UnicodeDecodeError, frontmatter.FrontMatterError, sidecar.SidecarError) as exc:
         raise SourceError(label, f"sidecar {name}: {exc}") from None
-    per_item = meta.pop("items", None) or {}
-    if not isinstance(per_item, dict):
-        raise SourceError(label, f"sidecar {name}: 'items' must map item numbers to corrections")
-    out = []
-    for draft in drafts:
-        fix = dict(meta)
-        item_fix = per_item.get(draft.item) if draft.item is not None else None
-        if isinstance(item_fix, dict):
-            fix.update(item_fix)
-        if isinstance(fix.get("date"), str):  # a person's date: ISO only, and said so here
-            try:
-                fix["date"] = iso_date(fix["date"], "date")
-            except NotIsoDate as exc:
-                raise SourceError(label, f"sidecar {name}: {exc}") from None
-        if fix:
-            draft = replace(draft, hints={**draft.hints, **fix}, fixed=draft.fixed | frozenset(fix))
-        out.append(draft)
-    return out
+    return drafts, [p if p.startswith("item ") else f"sidecar {name}: {p}" for p in problems]

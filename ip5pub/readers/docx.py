@@ -24,6 +24,7 @@ from importlib.resources import files
 from pathlib import Path
 
 from ip5pub.model import Draft, SourceError, SourceRef
+from ip5pub.provenance import Origin, Provenance
 from ip5pub.readers import Reader
 from ip5pub.readers.context import NO_SITES, ReadContext
 from ip5pub.readers.text import HEADER_FIELD, _header_line
@@ -113,26 +114,32 @@ def read(path: Path, data: bytes, ref: SourceRef, context: ReadContext = NO_SITE
     # The Title style is the headline; else the first paragraph (a heading).
     # Header lines under it ("Date: …", "2021-06-29 · Source: …") are metadata.
     hints: dict[str, object] = {}
+    origins = Provenance()
     if isinstance(meta.get("title"), str) and meta["title"].strip():
         hints["title"] = meta["title"].strip()
+        origins = origins.set("title", Origin("the document's Title"))
         rest = paras
     else:
         hints["title"] = re.sub(r"^#+\s*|\s*#+$", "", paras[0]).strip().strip("*").strip()
+        origins = origins.set("title", Origin("the document's first paragraph"))
         rest = paras[1:]
     if meta.get("date"):
         hints["date"] = str(meta["date"])
+        origins = origins.set("date", Origin("the document's Date"))
     while rest:
         fields = _header_line(rest[0].strip("*_ ")) if len(rest[0]) < 200 else None
         if not fields:
             break
         for key, value in fields.items():
-            if key in ("date", "publisher"):
-                hints.setdefault(key, value)
+            if key in ("date", "publisher") and key not in hints:
+                hints[key] = value
+                origins = origins.set(key, Origin(f"the {'date' if key == 'date' else 'source'} line under the title"))
         rest = rest[1:]
     body = "\n\n".join(p for p in rest if not HEADER_FIELD.match(p))
+    origins = origins.set("body", Origin("the document's paragraphs under the title (pandoc)"))
     if not body.strip():
         raise SourceError("", "the Word document has no body text under the title")
-    return [Draft(body=body + "\n", source=ref, hints=hints)]
+    return [Draft(body=body + "\n", source=ref, hints=hints, origins=origins)]
 
 
 def _sniff(head: bytes) -> bool:

@@ -17,6 +17,7 @@ from ip5pub.extract.dates import AmbiguousDate, ImpossibleDate, parse_date
 from ip5pub.extract.offices import office_for_host, office_named_by_site
 from ip5pub.extract.text import clean_line
 from ip5pub.model import Draft, SourceError, SourceRef
+from ip5pub.provenance import Origin, Provenance
 from ip5pub.readers import Reader, SkippedItems
 from ip5pub.readers.context import NO_SITES, ReadContext
 from ip5pub.readers.htmltext import clean_blocks, fragment_blocks, to_markdown
@@ -78,17 +79,21 @@ def _title(el, atom: bool) -> str:
     return clean_line(htmllib.unescape(text)) if escaped and _ENTITY.search(text) else text
 
 
-def _owner(link: str | None, channel_link: str | None, channel_title: str) -> tuple[str | None, str | None]:
-    # The feed's own site says who published it; an aggregator's item may link to an office's page.
+def _owner(link: str | None, channel_link: str | None, channel_title: str) -> tuple[str | None, str | None, Provenance]:
+    """(office, publisher, where each came from). The feed's own site says who
+    published it; an aggregator's item may link to an office's page."""
     host = urlsplit(channel_link or link or "").hostname
+    where = f"host of the {'feed' if channel_link else 'item'}'s link ({host})"
     office = office_for_host(host)
     site = _SITE_SUFFIX.sub("", channel_title).strip() or None
+    named = Origin("the feed's title")
     if office:
-        return office, None
+        return office, None, Provenance().set("office", Origin(where))
     if host:
-        return None, site or host
+        return None, site or host, Provenance().set("publisher", named if site else Origin(where))
     code = office_named_by_site(site)
-    return code, site
+    found = Provenance().set("publisher", named) if site else Provenance()
+    return code, site, found.set("office", Origin("the feed's title names the office")) if code else found
 
 
 def _date(values: list[str]):
@@ -116,28 +121,31 @@ def read(path: Path, data: bytes, ref: SourceRef, context: ReadContext = NO_SITE
         channel_link = next((link.get("href") for link in root.findall(f"{ATOM}link")
                              if link.get("rel", "alternate") == "alternate"), None)
         items = root.findall(f"{ATOM}entry")
-        for i, entry in enumerate(items):
+        for i, entry in enumerate(items, start=1):  # numbered from 1, as every message and sidecar says
             title = _title(entry.find(f"{ATOM}title"), atom=True)
             link = next((x.get("href") for x in entry.findall(f"{ATOM}link") if x.get("rel", "alternate") == "alternate"), None)
             content = entry.find(f"{ATOM}content")
             if content is None:
                 content = entry.find(f"{ATOM}summary")
             html = _inner(content)
-            dates = [_text(entry.find(f"{ATOM}{k}")) for k in ("published", "updated")]
-            found.append((i, title, link, html, dates, channel_link, channel_title))
+            dates = [(f"the entry's <{k}>", _text(entry.find(f"{ATOM}{k}"))) for k in ("published", "updated")]
+            body = f"the entry's <{content.tag.removeprefix(ATOM)}>" if content is not None else "the entry"
+            found.append((i, title, link, html, dates, channel_link, channel_title, body))
     elif tag in ("rss", "{http://www.w3.org/1999/02/22-rdf-syntax-ns#}RDF"):
         channel = root.find("channel")
         channel = channel if channel is not None else root
         channel_title = _text(channel.find("title"))
         channel_link = _text(channel.find("link")) or None
         items = channel.findall("item") or root.findall("{http://purl.org/rss/1.0/}item")
-        for i, item in enumerate(items):
+        for i, item in enumerate(items, start=1):
             title = _title(item.find("title"), atom=False)
             link = _text(item.find("link")) or None
             content = item.find(CONTENT)
             html = content.text or "" if content is not None else (item.findtext("description") or "")
-            dates = [item.findtext("pubDate") or "", item.findtext(DC_DATE) or ""]
-            found.append((i, title, link, html, dates, channel_link, channel_title))
+            dates = [("the item's <pubDate>", item.findtext("pubDate") or ""),
+                     ("the item's <dc:date>", item.findtext(DC_DATE) or "")]
+            body = "the item's <content:encoded>" if content is not None else "the item's <description>"
+            found.append((i, title, link, html, dates, channel_link, channel_title, body))
     else:
         raise SourceError("", "XML file is neither an RSS nor an Atom feed")
     if not found:
@@ -153,7 +161,7 @@ def read(path: Path, data: bytes, ref: SourceRef, context: ReadContext = NO_SITE
         more = f" (and {len(skipped) - 1} more bad items)" if len(skipped) > 1 else ""
         raise SourceError("", skipped[0] + more)
     if skipped:
-        raise SkippedItems(drafts, skipped)
+        raise SkippedItems(drafts, skipped, len(found))
     return drafts
 
 
@@ -168,18 +176,21 @@ def _inner(el) -> str:
     return el.text or ""
 
 
-def _draft(ref, i, title, link, html, dates, channel_link, channel_title) -> Draft:
+def _draft(ref, i, title, link, html, dates, channel_link, channel_title, body_from) -> Draft:
     item_ref = replace(ref, item=i)
     if not title:
         raise SourceError("", f"item {i} has no title")
-    date, error = _date([d for d in dates if d])
+    date, error = _date([d for _, d in dates if d])
     if date is None:
         raise SourceError("", f"item {i} ({title[:40]}): " + (error or "no date"))
     blocks = _html_blocks(html, title)
     body = to_markdown(blocks)
     if not body.strip():
         raise SourceError("", f"item {i} ({title[:40]}) has no text")
-    office, publisher = _owner(link, channel_link, channel_title)
+    office, publisher, origins = _owner(link, channel_link, channel_title)
+    where = next(name for name, value in dates if value and _date([value])[0] == date)
+    origins = origins.set("title", Origin("the item's <title>")).set("date", Origin(where))
+    origins = origins.set("body", Origin(body_from))
     hints: dict[str, object] = {"title": title, "date": date}
     if office:
         hints["office"] = office
@@ -187,7 +198,7 @@ def _draft(ref, i, title, link, html, dates, channel_link, channel_title) -> Dra
         hints["publisher"] = publisher
     if link and link.startswith("http"):
         hints["url"] = link
-    return Draft(body=body, source=item_ref, hints=hints, item=i)
+    return Draft(body=body, source=item_ref, hints=hints, item=i, origins=origins)
 
 
 def _sniff(head: bytes) -> bool:

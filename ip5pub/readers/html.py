@@ -8,6 +8,7 @@ value or None:
 - title:  the visible headline that the <title>/og:title/description names,
           else CMS/og meta, else the <title> without its site suffix;
 - date:   ip5pub.extract.pagedate (meta and JSON-LD, <time>, date lines);
+Each field's origin (and what lost) goes with the draft, for review.
 - who:    the host of canonical/og:url (an office's domain means the office),
           else og:site_name/SiteName, the <title> suffix, the copyright line.
 """
@@ -17,19 +18,22 @@ from __future__ import annotations
 import html
 import json
 import re
-from urllib.parse import urlsplit
 from pathlib import Path
+from typing import NamedTuple
+from urllib.parse import urlsplit
 
 from ip5pub.extract.offices import ALIASES
 from ip5pub.extract.dates import ImpossibleDate, parse_date
-from ip5pub.extract.pagedate import date_in_line, find_date
+from ip5pub.extract.dateorigin import date_origin
+from ip5pub.extract.pagedate import best, candidates, date_in_line
 from ip5pub.extract.text import clean_line
 from ip5pub.model import Draft, SourceError, SourceRef
+from ip5pub.provenance import Origin, Provenance, Rival
 from ip5pub.readers import Reader
 from ip5pub.readers.context import NO_SITES, ReadContext, SiteProfile, select
 from ip5pub.readers.decode import decode
 from ip5pub.readers.htmltext import Block, clean_blocks, fragment_blocks, is_prose, to_markdown, xml_blocks
-from ip5pub.readers.htmlowner import find_owner
+from ip5pub.readers.htmlowner import Owner, find_owner
 from ip5pub.readers.htmltitle import Candidate, element_text, find_title, title_segments  # noqa: F401 - title_segments: used by callers
 from ip5pub.readers.layout import Layout, marks
 from ip5pub.readers.recovery import locate, norm, recover_missed
@@ -168,13 +172,19 @@ def _extract(text: str) -> list[Block]:
     return blocks
 
 
-def page_hints(text: str, context: ReadContext = NO_SITES) -> tuple[dict[str, object], list[Block], str | None]:
-    """(hints, article blocks, date error) of one HTML page.
+class Page(NamedTuple):
+    hints: dict[str, object]
+    blocks: list[Block]
+    error: str | None  # the date line that is no date, when the page has no date
+    origins: Provenance
+
+
+def page_hints(text: str, context: ReadContext = NO_SITES) -> Page:
+    """The hints, article blocks and date error of one HTML page, and where each field came from.
 
     A site profile for the page's host (context) is applied first: its drop
     selectors remove furniture, its body, title and date selectors win over
-    the generic rules. hints["_from"] says where each field came from (kept
-    out of the notice's front matter, for review)."""
+    the generic rules."""
     tree = parse_tree(text)
     meta = _meta(tree)
     url = _canonical(tree, meta) or saved_from(text)
@@ -194,31 +204,36 @@ def page_hints(text: str, context: ReadContext = NO_SITES) -> tuple[dict[str, ob
     located = locate(tree, blocks)
     layout = Layout(tree, chosen[0] if chosen else located.container)
     lines = _lines(tree)
-    office, publisher, publisher_from = find_owner(url, meta, tree, lines)
+    owner = find_owner(url, meta, tree, lines)
+    office, publisher = owner.office, owner.publisher
     owners = tuple(ALIASES.get(office or "", ())) + ((publisher,) if publisher else ())
     title = _profile_title(tree, profile) or find_title(tree, meta, layout, owners)
     if title is None:
         raise SourceError("", "no title found (no <title>, og:title or headline)")  # read() adds the fix
+    body_from = "the article as trafilatura finds it, with the paragraphs it missed"
     if chosen:
-        pass  # the profile's body is the article as it stands
+        body_from = f"site profile body ({profile.body if profile else ''})"
     elif blocks:
         blocks = recover_missed(tree, blocks, title.text, layout.is_furniture, located)
     else:
         # Nothing found by trafilatura: fall back to the article or main container.
         container = next((el for el in tree.iter("article", "main")), None)
+        body_from = f"the page's <{container.tag}>" if container is not None else "the page's <body>"
         container = container if container is not None else tree.find("body")
         blocks = fragment_blocks(container) if container is not None else []
     blocks = _without_standfirst(tree, clean_blocks(blocks, title.text, HEADER_FIELD))
     first = next((b.text for b in blocks if b.kind == "p"), "")
-    sources = {"title": title.source, "publisher": publisher_from}
+    origins = Provenance().set("title", title.origin or Origin(title.source)).set("body", Origin(body_from))
     date, error = _profile_date(tree, profile), None
     if date:
-        sources["date"] = "site profile date"
+        origins = origins.set("date", Origin(f"site profile date ({profile.date if profile else ''})"))
     else:
-        date, error = find_date(tree, title.text, first[:20])
-    if chosen:
-        sources["body"] = "site profile body"
-    hints: dict[str, object] = {"title": title.text, "_from": sources}
+        found, error = candidates(tree, title.text, first[:20])
+        date = best(found).date if found else None
+        if found:
+            origins = origins.set("date", date_origin(found))
+    origins = _owner_origins(owner, origins)
+    hints: dict[str, object] = {"title": title.text}
     if date:
         hints["date"] = date
     if office:
@@ -227,13 +242,26 @@ def page_hints(text: str, context: ReadContext = NO_SITES) -> tuple[dict[str, ob
         hints["publisher"] = publisher
     if url:
         hints["url"] = url
-    return hints, blocks, error
+    return Page(hints, blocks, error, origins)
+
+
+def _owner_origins(owner: Owner, origins: Provenance) -> Provenance:
+    if owner.office and owner.office_from:
+        origins = origins.set("office", Origin(owner.office_from))
+    if owner.publisher and owner.publisher_from:
+        key = owner.publisher.casefold()
+        lost = [Rival(name, src, f"{owner.publisher_from} comes first") for name, src in owner.names
+                if name.casefold() != key]
+        also = tuple(src for name, src in owner.names if name.casefold() == key and src != owner.publisher_from)
+        origins = origins.set("publisher", Origin(owner.publisher_from, also).beating(*lost))
+    return origins
 
 
 def _profile_title(tree, profile: SiteProfile | None) -> Candidate | None:
     found = select(tree, profile.title) if profile and profile.title else []
     text = element_text(found[0]) if found else ""
-    return Candidate(text, "site profile title", found[0]) if text else None
+    return Candidate(text, "site profile title", found[0], Origin(f"site profile title ({profile.title})")) \
+        if text and profile else None
 
 
 def _profile_date(tree, profile: SiteProfile | None):
@@ -266,7 +294,7 @@ def _without_standfirst(tree, blocks: list[Block]) -> list[Block]:
 def read(path: Path, data: bytes, ref: SourceRef, context: ReadContext = NO_SITES) -> list[Draft]:
     text = decode(data, declared_charset(data))
     try:
-        hints, blocks, error = page_hints(text, context)
+        hints, blocks, error, origins = page_hints(text, context)
     except SourceError as exc:
         if exc.reason.startswith("no title found"):
             raise SourceError("", f'{exc.reason}; add "title: ..." to {ref.path}.meta.yaml') from None
@@ -277,7 +305,7 @@ def read(path: Path, data: bytes, ref: SourceRef, context: ReadContext = NO_SITE
     if not body.strip():
         raise SourceError("", f"no article text found in the page; copy the article's text into a .txt or .md "
                               f"file beside {ref.path}, or give its site a profile with a body selector")
-    return [Draft(body=body, source=ref, hints=hints)]
+    return [Draft(body=body, source=ref, hints=hints, origins=origins)]
 
 
 def _sniff(head: bytes) -> bool:

@@ -17,6 +17,7 @@ the original (normalize keeps it as `attribution`).
 from __future__ import annotations
 
 import re
+from typing import NamedTuple
 from urllib.parse import urlsplit
 
 from ip5pub.extract.offices import office_for_host, office_named_by_site
@@ -56,22 +57,30 @@ def site_names(meta: dict[str, str], tree, lines: list[str]) -> list[tuple[str, 
     return names
 
 
-def find_owner(url: str | None, meta: dict[str, str], tree, lines: list[str]) -> tuple[str | None, str | None, str | None]:
-    """(office, publisher, where the publisher's name came from) of this copy."""
+class Owner(NamedTuple):
+    office: str | None
+    publisher: str | None
+    publisher_from: str | None  # where the publisher's name came from
+    office_from: str | None  # what made it the office's page
+    names: tuple[tuple[str, str], ...]  # every (name, where) the page gives its site, most trusted first
+
+
+def find_owner(url: str | None, meta: dict[str, str], tree, lines: list[str]) -> Owner:
+    """The office and publisher of this copy, and where each came from."""
     host = urlsplit(url).hostname if url else None
     host = host or meta.get("sitedomain")
     office = office_for_host(host)
-    names = site_names(meta, tree, lines)
+    names = tuple(site_names(meta, tree, lines))
     if office:
         own = next(((n, src) for n, src in names if office_named_by_site(n) == office), (None, None))
-        return office, own[0], own[1]
+        return Owner(office, own[0], own[1], f"host of the page's address ({host})", names)
     if host and names:
-        return None, names[0][0], names[0][1]
+        return Owner(None, names[0][0], names[0][1], None, names)
     for name, src in names:
         domain = re.fullmatch(r"[\w.-]+\.[a-z]{2,}", name, re.I)
         code = office_named_by_site(name) or (office_for_host(name) if domain else None)
         if code:
-            return code, name, src
+            return Owner(code, name, src, f"{src} names the office", names)
     if names:
-        return None, names[0][0], names[0][1]
-    return None, host, "host of the page's address" if host else None
+        return Owner(None, names[0][0], names[0][1], None, names)
+    return Owner(None, host, "host of the page's address" if host else None, None, names)

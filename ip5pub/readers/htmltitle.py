@@ -28,6 +28,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from ip5pub.extract.text import clean_line
+from ip5pub.provenance import Origin, Rival
 from ip5pub.readers.layout import Layout
 
 TITLE_META = ("articletitle", "og:title", "twitter:title", "dc.title", "dcterms.title", "title", "headline")
@@ -44,6 +45,7 @@ class Candidate:
     text: str
     source: str  # where it came from: "h1", "board table title cell", "og:title", ...
     element: Any = None
+    origin: Origin | None = None  # set on the chosen one: what confirmed it, what lost and why
 
 
 def title_segments(title: str) -> list[str]:
@@ -132,17 +134,32 @@ def printed_headlines(tree, layout: Layout) -> list[Candidate]:
 
 
 def find_title(tree, meta: dict[str, str], layout: Layout, owners: tuple[str, ...] = ()) -> Candidate | None:
-    """The headline by the precedence in the module's docstring; `owners` are more names of the site."""
+    """The headline by the precedence in the module's docstring; `owners` are more names of the site.
+    The candidate returned carries its Origin: the title fields that name it, and what lost."""
     page_title = clean_line(tree.findtext(".//title") or "")
     headlines = printed_headlines(tree, layout)
     sites = site_names(tree, meta, owners, tuple(c.text for c in headlines))
-    fields = {k: meta[k] for k in TITLE_META if meta.get(k)}
+    every = {k: meta[k] for k in TITLE_META if meta.get(k)}
     if page_title:
-        fields["<title>"] = page_title
-    fields = {k: v for k, v in fields.items() if _key(v) not in sites}  # a field that is only the site's name
+        every["<title>"] = page_title
+    fields = {k: v for k, v in every.items() if _key(v) not in sites}  # a field that is only the site's name
     printed = [c for c in headlines if _key(c.text) not in sites]
-    description = meta.get("description", "")
+    best = _choose(page_title, fields, printed, sites, meta.get("description", ""))
+    if best is None:
+        return None
+    lost = [Rival(v, k, "only the site's name") for k, v in every.items() if k not in fields]
+    lost += [Rival(c.text, c.source, "only the site's name") for c in headlines if c not in printed][:2]
+    also = [k for k, v in fields.items() if _key(best.text) and _key(best.text) in _key(v) and k != best.source]
+    lost += [Rival(v, k, "a title field that does not name the headline printed")
+             for k, v in fields.items() if k not in also and k != best.source and _key(v) != _key(best.text)]
+    lost += [Rival(c.text, c.source, "another heading: not named by the page's title fields")
+             for c in printed if c.source == "h1" and _key(c.text) != _key(best.text)][:2]
+    origin = Origin(best.source, tuple(also), weak=best.source.startswith("<title>")).beating(*lost)
+    return Candidate(best.text, best.source, best.element, origin)
 
+
+def _choose(page_title: str, fields: dict[str, str], printed: list[Candidate], sites: set[str],
+            description: str) -> Candidate | None:
     def named(c: Candidate) -> bool:
         # A title field may also be the headline cut short ("… der lange Marsch ins Digitale").
         cut = [p for v in fields.values() for p in _prefixes(v) if substantial(p)]

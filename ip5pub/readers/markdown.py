@@ -7,6 +7,7 @@ from pathlib import Path
 
 from ip5pub import frontmatter
 from ip5pub.model import Draft, SourceError, SourceRef
+from ip5pub.provenance import FIELDS, FRONT_MATTER, Origin, Provenance
 from ip5pub.readers import Reader
 from ip5pub.readers.context import NO_SITES, ReadContext
 from ip5pub.readers.decode import decode
@@ -20,6 +21,9 @@ def read(path: Path, data: bytes, ref: SourceRef, context: ReadContext = NO_SITE
     except frontmatter.FrontMatterError as exc:
         raise SourceError("", str(exc)) from None
     lines = body.strip("\n").split("\n")
+    origins = Provenance().set("body", Origin("the text after the front matter" if meta else "the file's text"))
+    for key in sorted(set(meta) & set(FIELDS)):
+        origins = origins.set(key, Origin(FRONT_MATTER))
     if "title" not in meta:
         # A leading "# Title" is the title, not part of the body.
         first = next((i for i, x in enumerate(lines) if x.strip()), None)
@@ -27,14 +31,18 @@ def read(path: Path, data: bytes, ref: SourceRef, context: ReadContext = NO_SITE
         if m is None or first is None:
             raise SourceError("", "no title: no 'title' in front matter and no '# heading' at the top")
         meta["title"] = m.group("title")
+        origins = origins.set("title", Origin("the '# heading' at the top"))
         lines = lines[first + 1:]
     declared = frozenset(meta)
     if "date" not in meta:
         lines = _header_lines(lines, meta)
+        for key in ("date", "publisher"):
+            if key in meta and key not in declared:
+                origins = origins.set(key, Origin(f"the {'date' if key == 'date' else 'source'} line under the heading"))
     body = "\n".join(lines).strip("\n")
     if not body.strip():
         raise SourceError("", "no body text")
-    return [Draft(body=body + "\n", source=ref, hints=meta, fixed=declared)]
+    return [Draft(body=body + "\n", source=ref, hints=meta, fixed=declared, origins=origins)]
 
 
 def _header_lines(lines: list[str], meta: dict) -> list[str]:

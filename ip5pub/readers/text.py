@@ -9,6 +9,7 @@ from ip5pub import markdown
 from ip5pub.extract.dates import AmbiguousDate, ImpossibleDate, parse_date
 from ip5pub.extract.text import clean_line
 from ip5pub.model import Draft, SourceError, SourceRef
+from ip5pub.provenance import Origin, Provenance
 from ip5pub.readers import Reader
 from ip5pub.readers.context import NO_SITES, ReadContext
 from ip5pub.readers.decode import decode
@@ -131,10 +132,10 @@ _SENT_BY = re.compile(r"(?:on behalf of|sent by|published by|Copyright|©)\s*[:�
 _TRAILING = re.compile(r"^(?:Prev(?:ious)?|Next|이전글|다음글|上一篇|下一篇)\b|^\[[^\]]{1,12}\](?:\s*\[[^\]]{1,12}\])*$", re.I)
 
 
-def _title_index(lines: list[str], start: int) -> int:
+def _title_index(lines: list[str], start: int) -> tuple[int, str]:
     """The title is the line right above the first header line near the top
     (a masthead or breadcrumb may come first); else the first line that is
-    not a breadcrumb or a masthead underlined by a rule."""
+    not a breadcrumb or a masthead underlined by a rule. (index, how it was found)"""
     seen = 0
     for i in range(start, len(lines)):
         if not lines[i] or _RULE.match(lines[i]):
@@ -149,7 +150,7 @@ def _title_index(lines: list[str], start: int) -> int:
         if header:
             prev = next((j for j in range(i - 1, start - 1, -1) if lines[j] and not _RULE.match(lines[j])), None)
             if prev is not None:
-                return prev
+                return prev, "the line above the date and source lines"
     for i in range(start, min(len(lines), start + 12)):
         line = lines[i]
         if not line or _RULE.match(line) or len(_CRUMBS.split(line)) >= 3:
@@ -157,8 +158,8 @@ def _title_index(lines: list[str], start: int) -> int:
         nxt = lines[i + 1] if i + 1 < len(lines) else ""
         if _RULE.match(nxt) and any(lines[i + 2:i + 6]):  # a masthead over a rule, the title below
             continue
-        return i
-    return start
+        return i, "the first line" if i == start else "the first line under the masthead"
+    return start, "the first line"
 
 
 def _footer(lines: list[str]) -> tuple[list[str], list[str]]:
@@ -179,21 +180,30 @@ def _footer(lines: list[str]) -> tuple[list[str], list[str]]:
 
 def parse_text(text: str) -> tuple[dict[str, object], list[str]]:
     """(hints, body paragraphs) of a plain-text notice."""
+    hints, paras, _ = read_text(text)
+    return hints, paras
+
+
+def read_text(text: str) -> tuple[dict[str, object], list[str], Provenance]:
+    """(hints, body paragraphs, where each hint came from) of a plain-text notice."""
     from ip5pub.extract.offices import office_named_by_site
 
     lines = [clean_line(x) for x in text.split("\n")]
     start = next((i for i, x in enumerate(lines) if x and not _RULE.match(x)), None)
     if start is None:
         raise SourceError("", "empty file: no text")
-    title_at = _title_index(lines, start)
+    title_at, how = _title_index(lines, start)
     hints: dict[str, object] = {"title": lines[title_at]}
+    origins = Provenance().set("title", Origin(how))
     above = [x for x in lines[start:title_at] if x and not _RULE.match(x)]
     for line in above:
         crumbs = _CRUMBS.split(line)
         if len(crumbs) >= 3 and office_named_by_site(crumbs[0]):
             hints["office"] = office_named_by_site(crumbs[0])  # "国家知识产权局 > 新闻 > 工作动态"
-        elif len(crumbs) < 3:
-            hints.setdefault("publisher", re.split(r"\s+[—–-]\s+|\s*[|:]\s+", line)[0])  # a masthead
+            origins = origins.set("office", Origin("the breadcrumb above the title names the office"))
+        elif len(crumbs) < 3 and "publisher" not in hints:
+            hints["publisher"] = re.split(r"\s+[—–-]\s+|\s*[|:]\s+", line)[0]  # a masthead
+            origins = origins.set("publisher", Origin("the masthead above the title"))
     i = title_at + 1
     # Header lines directly under the title: labelled fields or a bare date.
     while i < len(lines) and i - title_at <= 8:
@@ -207,6 +217,7 @@ def parse_text(text: str) -> tuple[dict[str, object], list[str]]:
         for key, value in fields.items():
             if key == "publisher":
                 hints[key] = value  # a Source line beats a masthead
+                origins = origins.set(key, Origin("the source line under the title"))
             else:
                 hints.setdefault(key if key != "date" else "date_line", value)
         i += 1
@@ -223,21 +234,26 @@ def parse_text(text: str) -> tuple[dict[str, object], list[str]]:
                 hints["_date_problem"] = f"date line {line!r} is not a real date"
             else:
                 hints["date"] = date
+                origins = origins.set("date", Origin(f"the date line under the title ({line[:40]})"))
     hints.pop("views", None)
     hints.pop("other", None)
     body, footer = _footer(lines[i:])
+    dropped = len([x for x in footer if x and not _RULE.match(x)])
+    footer_said = f", without {dropped} footer line(s)" if dropped else ""
+    origins = origins.set("body", Origin(f"the lines under the title{footer_said}"))
     if "publisher" not in hints and "office" not in hints:
         m = _SENT_BY.search(" ".join(footer))
         if m:
             hints["publisher"] = m.group("name").strip()
-    return hints, paragraphs(body)
+            origins = origins.set("publisher", Origin("the mail footer's sender line"))
+    return hints, paragraphs(body), origins
 
 
 def read(path: Path, data: bytes, ref: SourceRef, context: ReadContext = NO_SITES) -> list[Draft]:
-    hints, paras = parse_text(decode(data))
+    hints, paras, origins = read_text(decode(data))
     if not paras:
         raise SourceError("", "no body text under the title")
-    return [Draft(body=to_markdown(paras), source=ref, hints=hints)]
+    return [Draft(body=to_markdown(paras), source=ref, hints=hints, origins=origins)]
 
 
 def _sniff(head: bytes) -> bool:
