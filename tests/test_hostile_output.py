@@ -129,3 +129,19 @@ def test_every_literal_id_in_the_templates_is_reserved():
             found |= {m + "1" for m in re.findall(r'\bid="([a-z]+-)\{\{', path.read_text(encoding="utf-8"))}
     assert {"contents", "glossary", "office-index"} <= found
     assert [i for i in sorted(found) if is_safe_id(i)] == []
+
+
+def test_review_prints_and_writes_no_control_character(tmp_path):
+    """`ip5pub review` shows every value a source gave: on the terminal, as JSON and as a page."""
+    ws = _hostile_workspace(tmp_path)
+    (ws / "sources" / "rtl.md").write_text("---\ntitle: \"Reversed \u202etxt.exe\"\ndate: 2021-06-30\n---\n\nBody.\n")
+    for args in (("review",), ("review", "--json"), ("review", "--html", "review.html")):
+        proc = run_cli(*args, cwd=ws, check=False)
+        assert proc.returncode == 1, proc.stderr  # the forged file name fails, one line
+        assert len([line for line in proc.stderr.splitlines() if line.startswith("ip5pub: error:")]) == 1
+        assert not CONTROLS.search(proc.stdout + proc.stderr), args
+        assert "\u202e" not in proc.stdout, args
+        if args[1:] == ("--json",):
+            titles = [n["fields"]["title"]["value"] for n in json.loads(proc.stdout)["notices"]]
+            assert "Reversed \u202etxt.exe" in titles  # escaped as JSON escapes it, the same value
+    assert not CONTROLS.search((ws / "review.html").read_text(encoding="utf-8"))

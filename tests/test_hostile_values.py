@@ -79,19 +79,12 @@ PROCESSED = ["The 14th IP5 Heads of Offices Meeting Held"] + [
     for kind in ("Front matter", "Sidecar")]
 
 
-def _has_review() -> bool:
-    from ip5pub.cli import main
-
-    return "review" in main.commands  # type: ignore[attr-defined]
-
-
 COMMANDS = [
     ("normalize", "sources", "-o", "out"),
     ("list",),
     ("check",),
     ("render", "-f", "txt", "-f", "html"),
-    # `ip5pub review` (issue 16) must survive the same cases: this runs as soon as the command exists.
-    pytest.param(("review",), marks=pytest.mark.skipif(not _has_review(), reason="no review command yet")),
+    ("review",),  # what was read from each source and what looks doubtful: the same cases, the same lines
 ]
 
 
@@ -114,8 +107,8 @@ def test_each_unusable_value_is_one_line_and_everything_else_is_written(tmp_path
         return
     else:
         shown = proc.stdout
-    for title in PROCESSED:
-        assert title in shown, title
+    for title in PROCESSED:  # list cuts a long title to fit 80 columns
+        assert (title[:30] if command[0] == "list" else title) in shown, title
 
 
 def test_converted_values_are_plain_data(tmp_path):

@@ -40,6 +40,7 @@ UPLOADED = [line.strip() for line in next(
 BRANCH = "ip5pub-editions"
 GOOD = "sources/epo-2026-12-02-search-service.md"
 NEW = "sources/jpo-2026-12-10-fee-reductions.md"
+UNSIGNED = "sources/newsletter-2026-12-11-design-fees.md"  # names no publisher: a doubt the review shows
 BROKEN = "sources/broken-date.txt"
 
 
@@ -132,6 +133,8 @@ REVISED_TEXT = notice("EPO opens a search service for small applicants", "2026-1
                       "Since 9 December it also answers in Spanish.")
 NEW_TEXT = notice("JPO halves fees for first-time applicants", "2026-12-10", "JPO",
                   "The Japan Patent Office halved its fees for first-time applicants from 10 December 2026.")
+UNSIGNED_TEXT = ("---\ntitle: Design fees fall across the region\ndate: 2026-12-11\n---\n\n"
+                 "Design filing fees fell at several offices of the region this month, a newsletter reports.\n")
 
 
 def _published(clone: Path, result: JobResult) -> None:
@@ -177,7 +180,7 @@ def manual_runs(github, week2):
 
 @pytest.fixture(scope="module")
 def week3(github, manual_runs):
-    github.commit("Revised and new", {GOOD: REVISED_TEXT, NEW: NEW_TEXT})
+    github.commit("Revised and new", {GOOD: REVISED_TEXT, NEW: NEW_TEXT, UNSIGNED: UNSIGNED_TEXT})
     first = github.run("2026-12-14T06:17:00")
     again = github.run("2026-12-15T08:00:00")  # the same scheduled run, re-run the next day
     return first, again
@@ -232,12 +235,19 @@ def test_a_second_week_marks_revised_and_new_against_the_first_even_when_run_aga
         _published(clone, result)
         assert result.step("Edition date").outputs == {"edition": "2026-12-14"}
         digest = (clone / "build/digest.txt").read_text(encoding="utf-8")
-        assert "Since the edition of 7 December 2026: 1 new, 1 revised, 0 no longer in the sources" in \
+        assert "Since the edition of 7 December 2026: 2 new, 1 revised, 0 no longer in the sources" in \
             " ".join(digest.split()), digest
         assert "[new] JPO halves fees for first-time applicants" in digest
         assert "[revised] EPO opens a search service for small applicants" in digest
         markdown = (clone / "build/digest.md").read_text(encoding="utf-8")
         assert "**new** JPO halves fees" in markdown and "**revised** EPO opens a search service" in markdown
+        # Before sending: the week's doubtful notice on the summary page, with the line that fixes it.
+        doubts = result.summary.split("### Before sending: notices with doubts", 1)[1]
+        assert "3 notices in 3 stories; 1 with doubts." in doubts
+        assert "Design fees fall across the region" in doubts and "publisher-unknown" in doubts
+        assert f"fix, in {UNSIGNED}.meta.yaml:" in doubts and 'publisher: "<who published it>"' in doubts
+        assert "JPO halves fees" not in doubts  # a notice without doubts is in the artifact's page only
+        assert "JPO halves fees for first-time applicants" in (clone / "build/review.html").read_text()
     assert github.editions() == sorted(f"editions/{d}/digest.{k}.json" for d in ("2026-11-30", "2026-12-07", "2026-12-14")
                                        for k in ("md", "txt"))
     assert "This edition is kept already." in week3[1][1].step("Keep this edition for next week").stdout
