@@ -126,17 +126,23 @@ def _split_attribution(body: str) -> tuple[str, str | None]:
 _DATELINE = re.compile(r"^[A-Z][A-Z .'-]{2,30}(?:,\s*[A-Z][A-Za-z. ]{1,20})?(?:,\s*\w+\s+\d{1,2}(?:,\s*\d{4})?)?\s*[—–-]{1,2}\s+")
 
 
-def _summary(plain_blocks: list[str]) -> tuple[str, str]:
+def _skipped(block: str) -> str | None:
+    """Why a block is no lead: page furniture, or a label with no sentence in it; None when it may be one."""
+    if boilerplate.is_furniture(block):
+        return "reads as page furniture"
+    return "a label, not a sentence" if _label_line(block) else None
+
+
+def _summary(plain_blocks: list[str]) -> tuple[str, Origin]:
     """The lead: the first sentence (two if the first is short), minus a
-    dateline; and where it came from.
+    dateline; and where it came from, with the blocks above it passed over.
 
     Never a breadcrumb, a hotline, a dateline alone or a label line: the first
     block that reads as text (else the first block at all)."""
-    text = [b for b in plain_blocks if not (boilerplate.is_furniture(b) or _label_line(b))]
+    text = [b for b in plain_blocks if _skipped(b) is None]
     for block in text or plain_blocks:
         n = plain_blocks.index(block) + 1
-        block = _DATELINE.sub("", block)
-        sentences = split_sentences(block)
+        sentences = split_sentences(_DATELINE.sub("", block))
         if not sentences:
             continue
         summary, how = sentences[0], "the first sentence"
@@ -144,9 +150,11 @@ def _summary(plain_blocks: list[str]) -> tuple[str, str]:
             if len(summary) < SUMMARY_MIN:
                 summary += ("" if summary.endswith(("。", "！", "？")) else " ") + extra
                 how = "the first two sentences"
-        where = f"{how} of the text" if n == 1 else f"{how} of paragraph {n} (those above it read as page furniture)"
-        return (summary if len(summary) <= SUMMARY_MAX else summary[: SUMMARY_MAX - 1].rstrip() + "…"), where
-    return "", "no sentence in the text"
+        above = [Rival(one_line(b, 100), f"paragraph {k}", _skipped(b) or "no sentence in it")
+                 for k, b in enumerate(plain_blocks[:n - 1], start=1)]
+        origin = Origin(f"{how} of the text" if n == 1 else f"{how} of paragraph {n}").beating(*above)
+        return (summary if len(summary) <= SUMMARY_MAX else summary[: SUMMARY_MAX - 1].rstrip() + "…"), origin
+    return "", Origin("no sentence in the text")
 
 
 def fix_line(draft: Draft, line: str) -> str:
@@ -182,18 +190,19 @@ class _Origins:
         if key not in self.found:
             self.found = self.found.set(key, Origin(FRONT_MATTER if key in self.fixed else "what the reader found"))
 
-    def rule(self, key: str, origin: str, weak: bool = False) -> None:
-        self.found = self.found.set(key, Origin(origin, weak=weak))
+    def rule(self, key: str, origin: str | Origin, weak: bool = False) -> None:
+        self.found = self.found.set(key, origin if isinstance(origin, Origin) else Origin(origin, weak=weak))
 
     def corrected(self, key: str) -> bool:
         return self.found.source(key) == SIDECAR
 
-    def beside(self, key: str, value: Any, origin: str) -> None:
+    def beside(self, key: str, value: Any, origin: str | Origin) -> None:
         """What the rules would have found, recorded beside a sidecar's correction of `key`."""
         found = self.found.get(key)
+        before = origin if isinstance(origin, Origin) else Origin(origin)
         if found is not None and found.source == SIDECAR and not found.rivals:
-            self.found = self.found.set(key, replace(found.beating(Rival(shown(value), origin, "the sidecar wins")),
-                                                     before=Origin(origin)))
+            self.found = self.found.set(key, replace(found.beating(Rival(shown(value), before.source, "the sidecar wins")),
+                                                     before=before))
 
 
 def _owner(hints: dict[str, Any], fixed: frozenset[str], attribution: Any, o: _Origins) -> tuple[str | None, str]:

@@ -124,7 +124,7 @@ LATIN1_NAME = b"notice-caf\xe9.txt"  # a name unzipped from a Latin-1 system: no
 
 
 @pytest.mark.parametrize("command", [("normalize", "sources", "-o", "out"), ("list",), ("check",),
-                                     ("render", "-f", "txt")])
+                                     ("render", "-f", "txt"), ("review", "--json")])
 def test_a_file_name_that_is_not_utf8_is_read_and_shown_with_escapes(tmp_path, command):
     ws = seed_workspace(tmp_path)
     good = os.path.join(os.fsencode(ws / "sources"), LATIN1_NAME)
@@ -137,6 +137,11 @@ def test_a_file_name_that_is_not_utf8_is_read_and_shown_with_escapes(tmp_path, c
     assert _errors(proc) == ["ip5pub: error: sources/broken-\\xff.txt: empty file: no text"]
     if command[0] == "list":
         assert "Café notice of the EPO" in proc.stdout
+    if command[0] == "review":  # the fix line names the sidecar beside the file as it is shown
+        import json
+
+        [cafe] = [n for n in json.loads(proc.stdout)["notices"] if n["fields"]["title"]["value"].startswith("Café")]
+        assert cafe["source"]["path"] == "sources/notice-caf\\xe9.txt"
     if command[0] == "normalize":
         notice = next(p for p in (ws / "out").iterdir() if "cafe" in p.name).read_text()
         assert "path: sources/notice-caf\\xe9.txt" in notice

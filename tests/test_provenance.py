@@ -153,3 +153,16 @@ def test_provenance_is_the_same_in_every_build(corpus):
     again = normalize_sources(expand(CORPUS), base=ROOT)
     assert {(Path(n.provenance.file).name, n.provenance.item): n.provenance for n in again.notices} == \
         {k: n.provenance for k, n in corpus.items()}
+
+
+def test_the_summary_says_which_paragraphs_it_passed_over_and_why(tmp_path):
+    page = tmp_path / "notice.txt"
+    page.write_text("EPO opens a help desk\nDate: 2021-06-30 | Source: EPO\n\nHome > News > Press releases\n\n"
+                    "Press release\n\nThe EPO opened a help desk for applicants on 30 June 2021.\n")
+    (n,) = normalize_sources([page], base=tmp_path).notices
+    summary = n.provenance.get("summary")
+    assert n.summary == "The EPO opened a help desk for applicants on 30 June 2021."
+    assert summary is not None and summary.source == "the first sentence of paragraph 3"
+    assert [(r.value, r.origin, r.why) for r in summary.rivals] == [
+        ("Home > News > Press releases", "paragraph 1", "reads as page furniture"),
+        ("Press release", "paragraph 2", "a label, not a sentence")]
