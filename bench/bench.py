@@ -1,38 +1,66 @@
 """Benchmark: ip5pub render -f all against a plain pandoc + WeasyPrint pipeline.
 
-Usage: python bench/bench.py [N ...]   (default: 10 100 500)
+Usage: python bench/bench.py [N ...] [--no-profile] [--keep DIR]
+       (default: 10 30 100 500 2000; the profile is taken at N=500 when 500 is run)
 
-For each N it generates N synthetic notices (bench/generate.py, fixed seed),
-then times, each in a fresh process on the same input:
+For each N it generates N realistic notices (bench/generate.py `realistic`,
+fixed seed: text, Markdown, saved HTML pages and feeds, one in ten Chinese,
+Japanese or Korean, each its own event), checks that the brief has N
+stories, then runs, each in a fresh process on the same input:
   cold        ip5pub render -f all with an empty build/
   no-change   the same command again
-  one-change  after editing one notice
-  plain       pandoc md->html + WeasyPrint html->pdf (one document),
-              pandoc md->epub, pandoc md->plain, run one after another
-and prints a table with ratios and peak memory (the largest PSS summed over
-the process tree, workers and pandoc included, sampled every 50 ms; for the
-plain pipeline, whose steps run one after another, its largest step).
-Sampling /proc that often costs the measured build about a fifth of its
-time, so the timings come from runs without the sampler and the memory from
-runs of their own (a cold build, a one-change build, the plain pipeline).
-Run it by hand; timings are not tests.
+  body edit   after a sentence is added to one notice's body
+  title edit  after that notice's title is made longer (its contents entry
+              takes another line, so the contents move)
+  plain       pandoc md->html (with a contents list) + WeasyPrint html->pdf,
+              pandoc md->epub, pandoc md->plain, one after another, on the
+              same notices (their normalized Markdown: the plain pipeline is
+              not charged for reading HTML pages and feeds)
+Each is timed in wall seconds and in CPU seconds (user + system of the
+whole process tree: this process is the subreaper of everything the build
+starts, fork server and layout workers included, and reaps it all). Peak
+memory (the largest PSS summed over the process tree, sampled every 50 ms;
+for the plain pipeline, its largest step) is measured in runs of its own,
+as sampling /proc slows the measured build. With N=500 in the list, a
+py-spy profile of a cold build (every process) says where its CPU goes.
+Run it by hand on an idle machine; timings are not tests.
 """
 
 from __future__ import annotations
 
+import ctypes
 import os
 import platform
+import re
 import shutil
 import subprocess
 import sys
 import tempfile
+import threading
 import time
+from dataclasses import dataclass
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from generate import generate
+from generate import realistic
 
 EPOCH = "1700000000"
+ROOT = Path(__file__).resolve().parent.parent
+PROFILED = 500
+
+
+@dataclass
+class Run:
+    wall: float
+    cpu: float
+    peak_mb: float = 0.0
+
+
+def _subreaper() -> None:
+    """Orphans of the measured command (the fork server outlives the build
+    by a moment) become our children, so their CPU time is counted."""
+    libc = ctypes.CDLL(None, use_errno=True)
+    libc.prctl(36, 1, 0, 0, 0)  # PR_SET_CHILD_SUBREAPER
 
 
 def _pss(pid: int) -> int:
@@ -66,34 +94,40 @@ def _tree_pss(root: int) -> int:
     return total
 
 
-def run(cmd: list[str], cwd: Path, memory: bool = False) -> tuple[float, float]:
-    """(seconds, peak memory in MB) of one command. With `memory`, the
-    largest PSS summed over its process tree (workers and pandoc included),
-    sampled every 50 ms, or the largest single process's RSS from wait4 if
-    that is more; without, 0 (and the seconds are not slowed by sampling)."""
-    import threading
-
-    env = {**os.environ, "SOURCE_DATE_EPOCH": EPOCH}
+def run(cmd: list[str], cwd: Path, memory: bool = False, env: dict[str, str] | None = None) -> Run:
+    """One command: wall seconds, CPU seconds of its whole tree, and with
+    `memory` its peak PSS in MB (our own process tree is sampled, so the
+    orphans we adopt count too)."""
+    full_env = {**os.environ, "SOURCE_DATE_EPOCH": EPOCH, **(env or {})}
+    before = os.times()
     start = time.perf_counter()
-    proc = subprocess.Popen(cmd, cwd=cwd, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    proc = subprocess.Popen(cmd, cwd=cwd, env=full_env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
     peak = [0]
     done = threading.Event()
 
     def sample() -> None:
         while not done.wait(0.05):
-            peak[0] = max(peak[0], _tree_pss(proc.pid))
+            peak[0] = max(peak[0], _tree_pss(os.getpid()) - _pss(os.getpid()))
 
     sampler = threading.Thread(target=sample, daemon=True)
     if memory:
         sampler.start()
-    _, status, usage = os.wait4(proc.pid, 0)
+    err = proc.stderr.read() if proc.stderr else b""
+    status = proc.wait()
     elapsed = time.perf_counter() - start
+    while True:  # adopted orphans: wait for them, their time counts
+        try:
+            os.wait()
+        except ChildProcessError:
+            break
     done.set()
     if memory:
         sampler.join()
-    if os.waitstatus_to_exitcode(status) != 0:
-        raise SystemExit(f"failed: {' '.join(cmd)}\n{proc.stderr.read().decode()[-2000:]}")
-    return elapsed, (max(peak[0], usage.ru_maxrss) / 1024 if memory else 0.0)
+    after = os.times()
+    if status != 0:
+        raise SystemExit(f"failed: {' '.join(cmd)}\n{err.decode(errors='replace')[-2000:]}")
+    cpu = (after.children_user - before.children_user) + (after.children_system - before.children_system)
+    return Run(elapsed, cpu, peak[0] / 1024)
 
 
 PLAIN_PDF = """
@@ -103,81 +137,125 @@ HTML(filename=sys.argv[1]).write_pdf(sys.argv[2])
 """
 
 
-def plain_pipeline(ws: Path, memory: bool = False) -> tuple[float, float]:
-    """What a hand-made pipeline does: concatenate, pandoc, WeasyPrint."""
+def plain_pipeline(ws: Path, memory: bool = False) -> Run:
+    """What a hand-made pipeline does with the same notices: concatenate, pandoc, WeasyPrint."""
     import pypandoc
 
     pandoc = pypandoc.get_pandoc_path()
     out = ws / "plain"
     out.mkdir(exist_ok=True)
     parts = []
-    for path in sorted((ws / "sources").iterdir()):
-        text = path.read_text(encoding="utf-8")
-        if text.startswith("---"):
-            _, meta, body = text.split("---", 2)
-            title = next(line.split(":", 1)[1].strip().strip('"') for line in meta.splitlines() if line.startswith("title:"))
-        else:
-            title, _, body = text.partition("\n")
-            body = body.split("\n\n", 1)[1]
+    for path in sorted((ws / "build" / "notices").glob("*.md")):
+        _, meta, body = path.read_text(encoding="utf-8").split("---\n", 2)
+        title = next(line.split(":", 1)[1].strip().strip("'\"") for line in meta.splitlines()
+                     if line.startswith("title:"))
         parts.append(f"# {title}\n\n{body.strip()}\n")
     (out / "all.md").write_text("\n".join(parts), encoding="utf-8")
-    total, peak = 0.0, 0.0
+    total = Run(0.0, 0.0)
     for cmd in (
         [pandoc, "all.md", "-s", "--toc", "--metadata", "title=Brief", "-o", "all.html"],
         [sys.executable, "-c", PLAIN_PDF, "all.html", "all.pdf"],
         [pandoc, "all.md", "--metadata", "title=Brief", "-o", "all.epub"],
         [pandoc, "all.md", "-t", "plain", "-o", "all.txt"],
     ):
-        seconds, rss = run(cmd, out, memory)
-        total += seconds
-        peak = max(peak, rss)
-    return total, peak
+        step = run(cmd, out, memory)
+        total = Run(total.wall + step.wall, total.cpu + step.cpu, max(total.peak_mb, step.peak_mb))
+    return total
 
 
-def bench(n: int, root: Path) -> dict[str, float]:
+RENDER = [sys.executable, "-m", "ip5pub", "render", "-f", "all", "-q"]
+
+
+def stories(ws: Path) -> int:
+    html = (ws / "build" / "brief.html").read_text(encoding="utf-8")
+    return len(re.findall(r'<article class="notice[ "]', html))
+
+
+def victim(ws: Path) -> Path:
+    """The notice edited: a Markdown one in the middle of the sources."""
+    mds = sorted((ws / "sources").glob("*.md"))
+    return mds[len(mds) // 2]
+
+
+def edit_body(path: Path) -> None:
+    path.write_text(path.read_text(encoding="utf-8").rstrip() + " A correction was published later.\n",
+                    encoding="utf-8")
+
+
+def edit_title(path: Path) -> None:
+    text = path.read_text(encoding="utf-8")
+    path.write_text(re.sub(r'^title: "(.*)"$', r'title: "\1, with a longer headline that takes another line"',
+                           text, count=1, flags=re.M), encoding="utf-8")
+
+
+def bench(n: int, root: Path) -> dict[str, Run]:
     ws = root / f"n{n}"
-    generate(ws / "sources", n)
-    cmd = [sys.executable, "-m", "ip5pub", "render", "-f", "all", "-q"]
-    victim = sorted((ws / "sources").iterdir())[n // 2]
-
-    def correct() -> None:
-        # A correction in the body (not the title or the lead, which the
-        # contents and the at-a-glance table show).
-        victim.write_text(victim.read_text(encoding="utf-8").rstrip() + " Corrected.\n", encoding="utf-8")
-
-    cold, _ = run(cmd, ws)
-    nochange, _ = run(cmd, ws)
-    correct()
-    onechange, _ = run(cmd, ws)
-    plain, _ = plain_pipeline(ws)
-    # Memory, in runs of its own.
+    realistic(ws / "sources", n)
+    out = {"cold": run(RENDER, ws)}
+    if stories(ws) != n:
+        raise SystemExit(f"N={n}: the brief has {stories(ws)} stories, not {n}: the generator made duplicates")
+    out["nochange"] = run(RENDER, ws)
+    path = victim(ws)
+    original = path.read_bytes()
+    edit_body(path)
+    out["body"] = run(RENDER, ws)
+    edit_title(path)
+    out["title"] = run(RENDER, ws)
+    path.write_bytes(original)
+    out["plain"] = plain_pipeline(ws)
+    # Memory, in runs of its own: a cold build, the plain pipeline.
     shutil.rmtree(ws / "build")
-    _, rss_cold = run(cmd, ws, memory=True)
-    correct()
-    _, rss_one = run(cmd, ws, memory=True)
-    _, rss_plain = plain_pipeline(ws, memory=True)
-    return {"n": n, "cold": cold, "nochange": nochange, "onechange": onechange, "plain": plain,
-            "rss": max(rss_cold, rss_one), "rss_plain": rss_plain}
+    out["cold"].peak_mb = run(RENDER, ws, memory=True).peak_mb
+    out["plain"].peak_mb = plain_pipeline(ws, memory=True).peak_mb
+    return out
+
+
+def profile(n: int, root: Path) -> str:
+    """Where a cold build's CPU goes, from a py-spy profile of every process."""
+    from profile_summary import summarize
+
+    ws = root / f"n{n}"
+    shutil.rmtree(ws / "build", ignore_errors=True)
+    raw = root / "profile.txt"
+    spy = shutil.which("py-spy", path=str(Path(sys.executable).parent)) or shutil.which("py-spy")
+    if spy is None:
+        return "(py-spy not installed: pip install py-spy for the profile)"
+    run([spy, "record", "--subprocesses", "--nonblocking", "--rate", "50", "--format", "raw", "-o", str(raw),
+         "--", *RENDER], ws)
+    return summarize(raw.read_text(encoding="utf-8"))
 
 
 def main(argv: list[str]) -> None:
-    sizes = [int(a) for a in argv] or [10, 100, 500]
+    sizes = [int(a) for a in argv if a.isdigit()] or [10, 30, 100, 500, 2000]
+    _subreaper()
     root = Path(tempfile.mkdtemp(prefix="ip5pub-bench-"))
+    commit = subprocess.run(["git", "-C", str(ROOT), "rev-parse", "--short", "HEAD"], capture_output=True,
+                            text=True, check=False).stdout.strip()
     print(f"machine: {platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}, "
-          f"{platform.system()}; load average at start {os.getloadavg()[0]:.2f}")
-    header = ("N", "cold s", "no-change s", "one-change s", "plain s", "cold/plain", "no-change/cold",
-              "one-change/cold", "peak MB", "plain peak MB")
-    print(" | ".join(header))
-    print(" | ".join("---" for _ in header))
+          f"{platform.system()}; commit {commit}; load average at start {os.getloadavg()[0]:.2f}")
+    print("Times are wall seconds, with CPU seconds (user + system, whole process tree) in brackets.\n")
+    header = ("N", "cold", "plain", "cold/plain", "no-change/cold", "body edit/cold", "title edit/cold",
+              "peak MiB", "plain peak MiB")
+    print("| " + " | ".join(header) + " |")
+    print("|" + "---|" * len(header))
     try:
         for n in sizes:
             r = bench(n, root)
-            print(f"{r['n']} | {r['cold']:.2f} | {r['nochange']:.2f} | {r['onechange']:.2f} | {r['plain']:.2f} | "
-                  f"{r['cold'] / r['plain']:.2f} | {100 * r['nochange'] / r['cold']:.1f}% | "
-                  f"{100 * r['onechange'] / r['cold']:.1f}% | {r['rss']:.0f} | {r['rss_plain']:.0f}", flush=True)
+            c, p = r["cold"], r["plain"]
+
+            def share(key: str, r: dict[str, Run] = r, c: Run = c) -> str:
+                return f"{100 * r[key].wall / c.wall:.1f}% ({100 * r[key].cpu / c.cpu:.1f}%)"
+
+            print(f"| {n} | {c.wall:.2f} ({c.cpu:.2f}) | {p.wall:.2f} ({p.cpu:.2f}) | "
+                  f"{c.wall / p.wall:.2f} ({c.cpu / p.cpu:.2f}) | {share('nochange')} | {share('body')} | "
+                  f"{share('title')} | {c.peak_mb:.0f} | {p.peak_mb:.0f} |", flush=True)
+        if PROFILED in sizes and "--no-profile" not in argv:
+            print(f"\nWhere a cold build of {PROFILED} notices spends its CPU (py-spy, every process):\n")
+            print(profile(PROFILED, root))
     finally:
-        shutil.rmtree(root, ignore_errors=True)
-    print(f"load average at end {os.getloadavg()[0]:.2f}")
+        if "--keep" not in argv:
+            shutil.rmtree(root, ignore_errors=True)
+    print(f"\nload average at end {os.getloadavg()[0]:.2f}")
 
 
 if __name__ == "__main__":
