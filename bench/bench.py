@@ -1,7 +1,8 @@
 """Benchmark: ip5pub render -f all against a plain pandoc + WeasyPrint pipeline.
 
-Usage: python bench/bench.py [N ...] [--no-profile] [--keep DIR]
-       (default: 10 30 100 500 2000; the profile is taken at N=500 when 500 is run)
+Usage: python bench/bench.py [N ...] [--no-profile] [--profile=N] [--keep]
+       (default: 10 30 100 500 2000; the profile is taken at N=500 when 500
+       is run, or at the N given; --keep leaves the workspaces in /tmp)
 
 For each N it generates N realistic notices (bench/generate.py `realistic`,
 fixed seed: text, Markdown, saved HTML pages and feeds, one in ten Chinese,
@@ -249,9 +250,10 @@ def main(argv: list[str]) -> None:
             print(f"| {n} | {c.wall:.2f} ({c.cpu:.2f}) | {p.wall:.2f} ({p.cpu:.2f}) | "
                   f"{c.wall / p.wall:.2f} ({c.cpu / p.cpu:.2f}) | {share('nochange')} | {share('body')} | "
                   f"{share('title')} | {c.peak_mb:.0f} | {p.peak_mb:.0f} |", flush=True)
-        if PROFILED in sizes and "--no-profile" not in argv:
-            print(f"\nWhere a cold build of {PROFILED} notices spends its CPU (py-spy, every process):\n")
-            print(profile(PROFILED, root))
+        at = next((int(a.split("=", 1)[1]) for a in argv if a.startswith("--profile=")), PROFILED)
+        if at in sizes and "--no-profile" not in argv:
+            print(f"\nWhere a cold build of {at} notices spends its CPU (py-spy, every process):\n")
+            print(profile(at, root))
     finally:
         if "--keep" not in argv:
             shutil.rmtree(root, ignore_errors=True)

@@ -30,7 +30,7 @@ from ip5pub.messages import Recorder
 from ip5pub.model import Brief, Notice, SourceError, Window
 from ip5pub.notices import NormalizeResult, Progress, expand, mirror, normalize_sources, quiet, warn_if_empty
 from ip5pub.readers.context import NO_SITES, ReadContext
-from ip5pub.render import Handle, PdfOptions, RenderContext, start
+from ip5pub.render import Handle, PdfOptions, RenderContext, prepare, start
 from ip5pub.render.digest import Digest, Options as DigestLayout, make
 from ip5pub.templates import make_env
 from ip5pub.workspace import Workspace, packaged_styles
@@ -131,7 +131,8 @@ def render(workspace: Workspace, options: RenderOptions, today: dt.date, progres
         digests = any(fmt in ("txt", "md") for fmt in options.formats)
         baseline = edition.find(options.previous, today) if options.previous and digests else None
 
-        # 2. Sources -> notices, through the cache.
+        # 2. Sources -> notices, through the cache; the PDF's workers start beside.
+        prepare(options.formats, options.jobs or os.cpu_count() or 1, options.sources, options.output)
         cache = Cache(options.output)
         read = normalize_sources(expand([options.sources]), base=workspace.root, cache=cache, jobs=options.jobs,
                                  progress=progress, context=config.read_context)

@@ -8,8 +8,14 @@ the other outputs still written: so the build asks here first.
 
 from __future__ import annotations
 
+import contextlib
 import ctypes
+import os
+import re
+import shutil
+import subprocess
 import sys
+from collections.abc import Iterator
 
 # (shared object WeasyPrint loads, Debian package that ships it)
 PDF_LIBRARIES: tuple[tuple[str, str], ...] = (
@@ -45,3 +51,51 @@ def pdf_unavailable(libraries: tuple[tuple[str, str], ...] | None = None) -> str
     names = ", ".join(library for library, _ in gone)
     packages = " ".join(dict.fromkeys(package for _, package in gone))
     return f"the PDF needs system libraries that are missing ({names}); install them with: sudo apt-get install {packages}"
+
+
+@contextlib.contextmanager
+def quick_library_lookup() -> Iterator[None]:
+    """ctypes.util.find_library from one `ldconfig -p` listing, for a while.
+
+    WeasyPrint tries several names for each library it loads, and cffi asks
+    find_library about each; on Linux every name the loader cache lacks
+    makes it run ldconfig, then gcc and ld twice: 70 processes and about
+    0.2 s of CPU at each import of WeasyPrint. The listing answers the same
+    for names it has; where there is no ldconfig, nothing changes.
+    """
+    import ctypes.util
+
+    original = ctypes.util.find_library
+    listing = _ldconfig_listing() if sys.platform.startswith("linux") else None
+    if listing is None:
+        yield
+        return
+
+    def find_library(name: str) -> str | None:
+        found = re.search(rf"\s+(lib{re.escape(name)}\.so[^\s]*) \(", listing)
+        return found.group(1) if found else None
+
+    ctypes.util.find_library = find_library
+    try:
+        yield
+    finally:
+        ctypes.util.find_library = original
+
+
+def _ldconfig_listing() -> str | None:
+    for ldconfig in ("/sbin/ldconfig", "/usr/sbin/ldconfig", shutil.which("ldconfig")):
+        if ldconfig and os.path.exists(ldconfig):
+            try:
+                return subprocess.run([ldconfig, "-p"], capture_output=True, text=True, errors="replace",
+                                      env={"LC_ALL": "C", "LANG": "C"}, check=True, timeout=10).stdout
+            except (OSError, subprocess.SubprocessError):
+                return None
+    return None
+
+
+def import_weasyprint() -> None:
+    """Import WeasyPrint (and the libraries it loads) without the slow lookups."""
+    if "weasyprint" in sys.modules:
+        return
+    with quick_library_lookup():
+        import weasyprint  # noqa: F401

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import datetime as dt
 import importlib
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Protocol
@@ -78,6 +78,12 @@ class Later:
 
     def result(self) -> Path:
         return self.finish()
+
+
+def prepare(formats: Sequence[str], jobs: int, sources: Path, output: Path) -> None:
+    """What a renderer starts before the sources are read (the PDF's layout workers)."""
+    if "pdf" in formats:
+        importlib.import_module("ip5pub.render.pdf").prepare(jobs, sources, output)
 
 
 def start(fmt: str, brief: Brief, ctx: RenderContext, out: Path) -> Handle:

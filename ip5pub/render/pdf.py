@@ -5,14 +5,16 @@ from __future__ import annotations
 import datetime as dt
 import io
 import logging
+import os
 import unicodedata
 from pathlib import Path
 from typing import Any
 
+from ip5pub import system
 from ip5pub.model import Brief, Notice
 from ip5pub.output import atomic_write
 from ip5pub.render import Handle, Later, RenderContext, chunked, html, keepall, pdf_archive, pdf_tags, weasy
-from ip5pub.render.chunked import tree
+from ip5pub.render.chunked import tree, worker
 from ip5pub.templates import stylesheet
 from ip5pub.workspace import style_roots
 
@@ -75,9 +77,31 @@ def layout_mode(brief: Brief, ctx: RenderContext) -> str:
     return "chunked" if len(brief.stories) >= chunked.THRESHOLD else "single"
 
 
+def prepare(jobs: int, sources: Path, output: Path) -> None:
+    """Start the layout workers before the sources are read (see worker.warm),
+    unless every PDF in `output` is newer than everything in `sources`: then
+    the build will likely find them up to date, and workers would cost it
+    more than it takes. A hint only: the cache decides what is laid out."""
+    if jobs <= 1 or system.pdf_unavailable() is not None:
+        return
+    try:
+        made = [p.stat().st_mtime for p in output.glob("brief*.pdf")]
+        if made and sources.is_dir():
+            from ip5pub.readers import source_files
+
+            newest = max(os.lstat(p).st_mtime for p in [sources, *source_files(sources)])
+            if newest < min(made):
+                return
+    except OSError:
+        pass  # the build says what is wrong
+    worker.warm(jobs)
+
+
 def start(brief: Brief, ctx: RenderContext, out: Path) -> Handle:
     """A chunked layout starts at once (its documents go to worker
-    processes); a single pass runs in this process when its result is asked for."""
+    processes), and so does a single pass without a PDF variant (one worker,
+    see worker.whole); a variant's single pass runs in this process when its
+    result is asked for."""
     css_path = stylesheet(ctx.workspace, "brief.css")
     page_css = f"@page {{ size: {PAGE_SIZES[ctx.config.paper]}; }}"
     base_url = str(css_path.parent) + "/"
@@ -88,7 +112,7 @@ def start(brief: Brief, ctx: RenderContext, out: Path) -> Handle:
         return atomic_write(out, single_pass(brief, ctx, source, base_url, page_css, size, out))
 
     if layout_mode(brief, ctx) != "chunked":
-        return Later(one_pass)
+        return Later(one_pass) if ctx.pdf.variant else _whole(brief, ctx, source, base_url, page_css, size, out)
     try:
         pending = chunked.start(brief, source, base_url, page_css, tuple(str(r) for r in style_roots(ctx.workspace)),
                                 cache=ctx.cache, jobs=max(1, ctx.jobs), size=size)
@@ -118,15 +142,51 @@ def _fall_back(out: Path, exc: Exception) -> None:
                 "laying it out in one pass (slower)", out.name, exc)
 
 
+def _whole(brief: Brief, ctx: RenderContext, source: str, base_url: str, page_css: str, size: int,
+           out: Path) -> Handle:
+    """A single pass without a PDF variant, started in a layout worker (the
+    workers' fork server has WeasyPrint loaded, and this process writes the
+    other outputs meanwhile); with one job, here when its result is asked for."""
+    runner = worker.take(max(1, ctx.jobs))
+    try:
+        result = runner.submit(worker.whole, worker.Job(_single_root(brief, source, size), base_url, page_css,
+                                                        tuple(str(r) for r in style_roots(ctx.workspace))))
+    except BaseException:
+        runner.close()
+        raise
+
+    def finish() -> Path:
+        try:
+            data, missing, other = result()
+        finally:
+            runner.close()
+        _warn(out, missing, other, brief)
+        return atomic_write(out, data)
+
+    return Later(finish)
+
+
+def _single_root(brief: Brief, source: str, size: int) -> Any:
+    """The brief's tree for a single pass: Korean words kept whole, and the
+    chunked layout's page breaks, so that both paginate alike."""
+    root = keepall.apply(tree.parse(source))
+    breaks = chunked.page_breaks_css(brief, size)
+    if breaks:  # in the document: author rules, like the ones they override
+        tree.add_style(root, breaks)
+    return root
+
+
 def single_pass(brief: Brief, ctx: RenderContext, source: str, base_url: str, page_css: str, size: int,
                 out: Path) -> bytes:
-    """The brief laid out in one WeasyPrint pass, with the chunked layout's
-    page breaks (each chunk starts a page), so that both paginate alike."""
-    # Here: a chunked layout needs WeasyPrint in its workers only.
+    """The brief laid out in one WeasyPrint pass in this process (a PDF
+    variant, or a chunked layout that fell back), as worker.whole does."""
+    system.import_weasyprint()  # before anything else here imports it
     from weasyprint import CSS
 
     from ip5pub.render.url_fetcher import StylesOnlyFetcher
 
+    weasy.defer_font_programs()
+    weasy.lay_out_running_elements_once()
     buffer = io.BytesIO()
     with weasy.collect_warnings() as collect:
         # Every load, the stylesheets' included, goes through the fetcher: a
@@ -134,11 +194,7 @@ def single_pass(brief: Brief, ctx: RenderContext, source: str, base_url: str, pa
         # brief.css is inline in the HTML (so a template override can add rules
         # after it); its relative url()s resolve next to the file it came from.
         fetcher = StylesOnlyFetcher(ctx.workspace)
-        root = keepall.apply(tree.parse(source))
-        breaks = chunked.page_breaks_css(brief, size)
-        if breaks:  # in the document: author rules, like the ones they override
-            tree.add_style(root, breaks)
-        document = weasy.html_from_tree(root, base_url, fetcher, tree.serialize)
+        document = weasy.html_from_tree(_single_root(brief, source, size), base_url, fetcher, tree.serialize)
         pdf_tags.install()  # languages, link texts and table scopes in the structure tree
         sheets = [CSS(string=page_css, url_fetcher=fetcher)]
         options: dict[str, Any] = {}

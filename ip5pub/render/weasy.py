@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import contextlib
 import logging
+import threading
 from collections.abc import Callable, Iterator
 from typing import Any
 
@@ -72,6 +73,124 @@ def collect_warnings() -> Iterator[Collect]:
         weasy.removeHandler(collect)
         weasy.setLevel(saved[0])
         weasy.propagate = saved[1]
+
+
+# ---- fonts ---------------------------------------------------------------------
+
+_reading = threading.local()  # set while WeasyPrint's Font is being made
+_deferring: bool | None = None
+
+
+class _Deferred:
+    """A font's whole program, read from its HarfBuzz face when first asked for."""
+
+    __slots__ = ("face",)
+
+    def __init__(self, face: Any) -> None:
+        self.face = face
+
+
+def defer_font_programs() -> None:
+    """Read a font's whole file into memory only when something needs it.
+
+    WeasyPrint copies every font file it draws with into a bytes object
+    (a Chinese, Japanese or Korean face is 20-27 MB, and a notice in one of
+    them uses three or four faces), then subsets it from its HarfBuzz face
+    without reading that copy: only a variable or colour font, or the
+    fontTools fallback, does. Here the copy is made when first read. On a
+    WeasyPrint whose fonts are made otherwise nothing is changed: the PDF is
+    the same, the memory higher. Once per process.
+    """
+    global _deferring
+    if _deferring is not None:
+        return
+    _deferring = False
+    try:
+        from weasyprint.pdf import fonts
+
+        make, read = fonts.Font.__init__, fonts.get_hb_object_data
+    except (ImportError, AttributeError):
+        return
+    if "file_content" in vars(fonts.Font):
+        return
+
+    def get_data(obj: Any, *args: Any, **kwargs: Any) -> Any:
+        if getattr(_reading, "font", False) and not args and not kwargs:
+            return _Deferred(obj)
+        return read(obj, *args, **kwargs)
+
+    def init(self: Any, *args: Any, **kwargs: Any) -> None:
+        _reading.font = True
+        try:
+            make(self, *args, **kwargs)
+        finally:
+            _reading.font = False
+
+    def program(self: Any) -> Any:
+        value = self.__dict__["_ip5pub_program"]
+        if isinstance(value, _Deferred):
+            value = self.__dict__["_ip5pub_program"] = read(value.face)
+        return value
+
+    def set_program(self: Any, value: Any) -> None:
+        self.__dict__["_ip5pub_program"] = value
+
+    fonts.get_hb_object_data = get_data
+    fonts.Font.__init__ = init
+    fonts.Font.file_content = property(program, set_program)
+    _deferring = True
+
+
+# ---- pagination ------------------------------------------------------------------
+
+_once: bool | None = None
+
+
+def lay_out_running_elements_once() -> None:
+    """A page is laid out again only when its content may change.
+
+    WeasyPrint marks every page for a second layout when a running element
+    it has seen before (the notice head) appears on it for the first time,
+    though a running element is out of the flow and nothing on the page
+    depends on it: the margin boxes that show it are made after the whole
+    document is paginated. Every story page and every furniture page was
+    laid out twice. Here a page's first layout starts as if the page had been
+    laid out before without running elements: a page that gains or loses
+    them on a later layout (other content moved it) is still marked as
+    WeasyPrint marks it. Names holding notes (`position: note()`), whose
+    second layout does matter, are left as they are. Once per process; on
+    a WeasyPrint paginated otherwise, nothing is changed.
+    """
+    global _once
+    if _once is not None:
+        return
+    _once = False
+    try:
+        import inspect
+
+        from weasyprint.layout import page as paged
+
+        make = paged.make_page
+        params = list(inspect.signature(make).parameters)[:5]
+    except (ImportError, AttributeError, ValueError):
+        return
+    if params != ["context", "root_box", "page_type", "resume_at", "page_number"]:
+        return
+
+    def make_page(context: Any, root_box: Any, page_type: Any, resume_at: Any, page_number: int,
+                  *args: Any, **kwargs: Any) -> Any:
+        for pages in getattr(context, "running_elements", {}).values():
+            if page_number not in pages and not _holds_notes(pages):
+                pages[page_number] = []
+        return make(context, root_box, page_type, resume_at, page_number, *args, **kwargs)
+
+    paged.make_page = make_page
+    _once = True
+
+
+def _holds_notes(pages: Any) -> bool:
+    boxes = next((boxes for boxes in pages.values() if boxes), ())
+    return any(getattr(box, "is_note", lambda: False)() for box in boxes)
 
 
 # ---- documents ---------------------------------------------------------------

@@ -15,7 +15,7 @@ from ip5pub.render import keepall
 from ip5pub.render.chunked import css, plan, tree
 from ip5pub.render.chunked.assemble import assemble
 from ip5pub.render.chunked.furniture import furniture_document
-from ip5pub.render.chunked.worker import Job, Laid, Runner, layout
+from ip5pub.render.chunked.worker import LAYOUTS, Job, Laid, layout, take
 from ip5pub.render.weasy import InternalsChanged
 
 log = logging.getLogger("ip5pub.pdf")
@@ -72,12 +72,13 @@ def _steps(brief: Brief, full_html: str, base_url: str, page_css: str, styles: t
     def step(name: str) -> None:
         log.debug("chunked layout: %s at %.2f s", name, time.perf_counter() - started)
 
-    runner = Runner(jobs)
+    runner = take(jobs)
     missing: dict[str, None] = {}
     other: dict[str, None] = {}
     fresh: set[str] = set()  # keys laid out by this build (not from the cache)
     done: dict[str, Laid] = {}
     pending: dict[str, Callable[[], Any]] = {}  # key -> what gives the worker's result
+    kinds: dict[str, str] = {}  # key -> kind of document
 
     def submit(named: list[tuple[str, Any, str]]) -> None:
         """Lay documents (key, tree, HTML) out in the workers unless the cache
@@ -93,7 +94,7 @@ def _steps(brief: Brief, full_html: str, base_url: str, page_css: str, styles: t
             else:
                 done[name] = hit
         for name, root, _ in sorted(todo, key=lambda t: -t[2]):
-            pending[name] = runner.submit(layout, Job(root, base_url, page_css, styles))
+            pending[name] = runner.submit(LAYOUTS.get(kinds[name], layout), Job(root, base_url, page_css, styles))
 
     def collect(keys: list[str]) -> list[Laid]:
         for name in keys:
@@ -114,7 +115,9 @@ def _steps(brief: Brief, full_html: str, base_url: str, page_css: str, styles: t
     def keyed(kind: str, root: Any) -> tuple[str, Any, str]:
         """A document with its cache key, from its HTML."""
         text = tree.serialize(root)
-        return plan.document_key(kind, text, page_css + base_url, styles_key), root, text
+        key = plan.document_key(kind, text, page_css + base_url, styles_key)
+        kinds[key] = kind
+        return key, root, text
 
     try:
         runner.warm()
@@ -166,14 +169,14 @@ def _steps(brief: Brief, full_html: str, base_url: str, page_css: str, styles: t
         submit(furniture)
         under = collect([k for k, _, _ in furniture])
         step("furniture")
+
+        # 4. Assemble, the fonts merged in the workers.
+        pdf = assemble([p.pdf for p in pieces], [f.pdf for f in under], runner.map)
+        step("assembled")
     except InternalsChanged as exc:
         raise Unsupported(str(exc)) from exc
     finally:
         runner.close()
-
-    # 4. Assemble.
-    pdf = assemble([p.pdf for p in pieces], [f.pdf for f in under])
-    step("assembled")
     return Result(pdf, list(missing), list(other), len(ranges), laid_out)
 
 

@@ -15,14 +15,20 @@ from __future__ import annotations
 
 import hashlib
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterable, Iterator
 from typing import Any
 
 _BFCHAR = re.compile(rb"<([0-9a-fA-F]+)>\s*<([0-9a-fA-F]*)>")
 
 
-def merge_fonts(pdf: Any) -> None:
-    """Merge the subsets of each face in `pdf` (a pikepdf.Pdf), in place."""
+def merge_fonts(pdf: Any, mapper: Callable[..., Iterable[bytes | None]] = map) -> None:
+    """Merge the subsets of each face in `pdf` (a pikepdf.Pdf), in place.
+
+    The programs are merged by `mapper` (like `map`: the layout workers'
+    pool, so that the faces are merged side by side; a Chinese, Japanese or
+    Korean face takes about a second), the largest first."""
+    from ip5pub.render.chunked.glyphs import merge_programs
+
     groups: dict[tuple[str, ...], list[Any]] = {}
     mappings = list(_font_mappings(pdf))
     for mapping in mappings:
@@ -31,10 +37,12 @@ def merge_fonts(pdf: Any) -> None:
             if key is not None and all(font.objgen != f.objgen for f in groups.setdefault(key, [])):
                 groups[key].append(font)
     merged: dict[tuple[int, int], Any] = {}  # font dict (number, generation) -> its replacement
-    for key, fonts in sorted(groups.items()):
-        if len(fonts) < 2 and len(_programs(fonts)) < 2:
-            continue
-        new = _merge(pdf, fonts, key[1])
+    todo = [(key, fonts, [p.read_bytes() for p in _programs(fonts).values()]) for key, fonts in sorted(groups.items())
+            if len(fonts) >= 2 or len(_programs(fonts)) >= 2]
+    order = sorted(range(len(todo)), key=lambda i: -sum(map(len, todo[i][2])))
+    results = dict(zip(order, mapper(merge_programs, [todo[i][2] for i in order], [todo[i][0][1] for i in order])))
+    for i, (key, fonts, _) in enumerate(todo):
+        new = _merge(pdf, fonts, key[1], results[i])
         if new is not None:
             merged.update((f.objgen, new) for f in fonts)
     for mapping in mappings:
@@ -109,13 +117,10 @@ def _programs(fonts: list[Any]) -> dict[Any, Any]:
     return {_program(f).objgen: _program(f) for f in fonts}
 
 
-def _merge(pdf: Any, fonts: list[Any], kind: str) -> Any | None:
+def _merge(pdf: Any, fonts: list[Any], kind: str, program: bytes | None) -> Any | None:
+    """One font for `fonts`, drawn with `program` (their programs merged; None: they could not be)."""
     from pikepdf import Array, Dictionary, Name
 
-    from ip5pub.render.chunked.glyphs import merge_programs
-
-    streams = list(_programs(fonts).values())
-    program = merge_programs([s.read_bytes() for s in streams], kind)
     if program is None:
         return None
     widths: dict[int, float] = {}

@@ -55,6 +55,8 @@ def layout(job: Job) -> tuple[Laid, list[str], list[str]]:
     from ip5pub.render.url_fetcher import StylesOnlyFetcher
 
     weasy.check_version()
+    weasy.defer_font_programs()
+    weasy.lay_out_running_elements_once()
     buffer = io.BytesIO()
     with weasy.collect_warnings() as collect:
         fetcher = StylesOnlyFetcher(roots=[Path(p) for p in job.styles])
@@ -75,6 +77,41 @@ def layout(job: Job) -> tuple[Laid, list[str], list[str]]:
     return laid, list(collect.missing), list(collect.other)
 
 
+def whole(job: Job) -> tuple[bytes, list[str], list[str]]:
+    """A brief too small to cut, laid out in one pass as render.pdf's
+    single_pass lays it out (no PDF variant): (the PDF, characters without a
+    glyph, other warnings). In a worker, so that the build writes its other
+    outputs beside it."""
+    from weasyprint import CSS
+
+    from ip5pub.render import pdf_tags
+    from ip5pub.render.url_fetcher import StylesOnlyFetcher
+
+    weasy.defer_font_programs()
+    weasy.lay_out_running_elements_once()
+    buffer = io.BytesIO()
+    with weasy.collect_warnings() as collect:
+        fetcher = StylesOnlyFetcher(roots=[Path(p) for p in job.styles])
+        document = weasy.html_from_tree(job.root, job.base_url, fetcher, serialize)
+        pdf_tags.install()
+        document.write_pdf(buffer, stylesheets=[CSS(string=job.page_css, url_fetcher=fetcher)])
+    return buffer.getvalue(), list(collect.missing), list(collect.other)
+
+
+# The same layout under a name per kind of document, so that a profile of
+# the workers (bench/bench.py's) tells the chunks, the front and back matter
+# and the furniture apart.
+def layout_matter(job: Job) -> tuple[Laid, list[str], list[str]]:
+    return layout(job)
+
+
+def layout_furniture(job: Job) -> tuple[Laid, list[str], list[str]]:
+    return layout(job)
+
+
+LAYOUTS = {"pdf-front": layout_matter, "pdf-back": layout_matter, "pdf-furniture": layout_furniture}
+
+
 def _nothing() -> None:
     pass
 
@@ -82,8 +119,33 @@ def _nothing() -> None:
 def _pool(jobs: int) -> ProcessPoolExecutor:
     """Worker processes started from a clean server (the build runs threads beside us)."""
     context = multiprocessing.get_context("forkserver")
-    context.set_forkserver_preload(["weasyprint", "ip5pub.render.chunked.worker"])
+    context.set_forkserver_preload(["ip5pub.render.preload", "ip5pub.render.chunked.worker"])
     return ProcessPoolExecutor(max_workers=jobs, mp_context=context)
+
+
+_warm: Runner | None = None
+
+
+def warm(jobs: int) -> None:
+    """Start the workers now (their fork server imports WeasyPrint, about
+    half a second of CPU) for the next Runner of as many jobs to take: the
+    build calls this before it reads the sources, so that the import runs
+    beside the reading."""
+    global _warm
+    if _warm is None and jobs > 1:
+        _warm = Runner(jobs)
+        _warm.warm()
+
+
+def take(jobs: int) -> Runner:
+    """The warm runner if it has `jobs` workers, else a new one; the caller closes it."""
+    global _warm
+    runner, _warm = _warm, None
+    if runner is not None and runner.jobs == jobs:
+        return runner
+    if runner is not None:
+        runner.close()
+    return Runner(jobs)
 
 
 class Runner:
@@ -119,6 +181,15 @@ class Runner:
         if self.pool is None:
             self.pool = _pool(self.jobs)
         return self.pool.submit(fn, *args).result
+
+    def map(self, fn: Callable[..., Any], *iterables: Any) -> list[Any]:
+        """fn over the items, in the workers when there are several."""
+        if self.jobs <= 1:
+            return list(map(fn, *iterables))
+        self._ready()
+        if self.pool is None:
+            self.pool = _pool(self.jobs)
+        return list(self.pool.map(fn, *iterables))
 
     def close(self) -> None:
         self._ready()

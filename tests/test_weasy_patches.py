@@ -1,0 +1,75 @@
+"""What ip5pub.render.weasy changes in WeasyPrint's work changes no byte of the PDF.
+
+A brief (Chinese, Japanese and Korean notices among the others, link notes
+as footnotes, running heads, page references) is laid out by WeasyPrint in
+two processes, one with the patches and one without: the PDFs must be the
+same bytes, and the patched one must have laid out fewer pages (each page
+with a new running head was laid out twice) and read fewer bytes of fonts.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from pypdf import PdfReader
+
+from conftest import ROOT
+
+sys.path.insert(0, str(ROOT / "bench"))
+from generate import realistic
+
+EPOCH = "1700000000"
+LAY_OUT = """
+import json, logging, resource, sys
+from pathlib import Path
+from ip5pub import system
+from ip5pub.render import weasy
+system.import_weasyprint()
+if sys.argv[1] == "patched":
+    weasy.defer_font_programs()
+    weasy.lay_out_running_elements_once()
+layouts = []
+class Count(logging.Handler):
+    def emit(self, record):
+        message = record.getMessage()
+        if "Creating layout - Page" in message and "up-to-date" not in message:
+            layouts.append(message)
+progress = logging.getLogger("weasyprint.progress")
+progress.addHandler(Count())
+progress.setLevel(logging.INFO)
+from weasyprint import HTML
+Path(sys.argv[3]).write_bytes(HTML(filename=sys.argv[2]).write_pdf())
+print(json.dumps({"layouts": len(layouts), "rss": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss}))
+"""
+
+
+def lay_out(html: Path, out: Path, mode: str) -> dict:
+    proc = subprocess.run([sys.executable, "-c", LAY_OUT, mode, str(html), str(out)], capture_output=True, text=True,
+                          env={**os.environ, "SOURCE_DATE_EPOCH": EPOCH}, cwd=out.parent, check=False)
+    assert proc.returncode == 0, proc.stderr
+    return json.loads(proc.stdout.splitlines()[-1])
+
+
+@pytest.mark.slow
+def test_patched_layout_is_byte_identical_and_cheaper(tmp_path):
+    paths = realistic(tmp_path / "sources", 30)  # three of them Chinese, Japanese and Korean
+    md = next(p for p in paths if p.suffix == ".md")
+    md.write_text(md.read_text(encoding="utf-8").rstrip() + "\n\nDetails: [the notice](https://example.org/n1).\n",
+                  encoding="utf-8")
+    proc = subprocess.run([sys.executable, "-m", "ip5pub", "render", "-f", "html", "-q"], cwd=tmp_path,
+                          env={**os.environ, "SOURCE_DATE_EPOCH": EPOCH}, capture_output=True, text=True, check=False)
+    assert proc.returncode == 0, proc.stderr
+    html = tmp_path / "build" / "brief.html"
+    assert "link-note" in html.read_text(encoding="utf-8")
+    original = lay_out(html, tmp_path / "original.pdf", "original")
+    patched = lay_out(html, tmp_path / "patched.pdf", "patched")
+    assert (tmp_path / "original.pdf").read_bytes() == (tmp_path / "patched.pdf").read_bytes()
+    pages = len(PdfReader(tmp_path / "patched.pdf").pages)
+    assert patched["layouts"] < original["layouts"]
+    assert patched["layouts"] <= pages * 3 // 2, (patched, pages)
+    assert patched["rss"] < original["rss"] - 50_000  # kB: the CJK font files are not copied whole
