@@ -444,7 +444,9 @@ def test_cjk_with_only_dejavu_names_each_notice_and_fonts_noto_cjk(tmp_path, mon
     ws = make_workspace(tmp_path / "dejavu", None)
     for name in ("cnipa-2021-06-30-zh-quality.md", "kipo-2021-06-25-ko-design.md", "epo-2021-06-20-en-long.md"):
         shutil.copy(DATA / name, ws / "sources" / name)
-    proc = run_cli("render", "-f", "pdf", cwd=ws)
+    # In a child process: the layout workers of this one were started, with
+    # the fontconfig they found then, by earlier tests' builds.
+    proc = run_cli("render", "-f", "pdf", cwd=ws, child=True)
     lines = [line for line in proc.stderr.splitlines() if line.strip()]
     assert len(lines) == 1, proc.stderr  # one warning, not one per glyph
     shown = {s.notice.language: s.notice for s in shown_stories(ws / "sources")}
