@@ -24,13 +24,14 @@ from ip5pub import markdown
 from ip5pub.extract import boilerplate
 from ip5pub.extract.dates import ImpossibleDate, search_date
 from ip5pub.extract.offices import ALIASES, OFFICIAL_NAMES
+from ip5pub.extract.scripts import CJK
 from ip5pub.extract.text import split_sentences
 from ip5pub.model import UNKNOWN_PUBLISHER, Notice
 from ip5pub.provenance import FRONT_MATTER, SIDECAR, Origin, shown
 
 FAR_DAYS = 30  # a date this far from every other date the page states is worth a look
 FEW_WORDS = 5  # a summary shorter than this (Latin words; CJK: twice as many characters) says little
-_CJK = re.compile(r"[\u3040-\u30ff\u3400-\u9fff\uac00-\ud7af]")
+_CJK = re.compile(f"[{CJK}]")
 _CJK_NAMES = {"zh": "Chinese", "ja": "Japanese", "ko": "Korean"}
 _LATIN_WORD = re.compile(r"[A-Za-z]{2,}")
 _PLACEHOLDER = re.compile(r"<[^<>]{2,80}>")  # what a fix line asks the analyst to replace

@@ -76,9 +76,9 @@ def page_facts(data: bytes, url: str, context: ReadContext) -> tuple[dt.date | N
     if page_text(data) > MAX_PAGE_TEXT:
         return None, ""  # refused by the reader anyway, and slow to try
     try:
-        drafts = READER.read(Path("fetched.html"), data, SourceRef(path=url, sha256=sha256(data), format="html"),
-                             context)
-        notice = build_notice(drafts[0])
+        read = READER.read(Path("fetched.html"), data, SourceRef(path=url, sha256=sha256(data), format="html"),
+                           context)
+        notice = build_notice(read.drafts[0])
     except Exception:  # naming only: whatever the reader says of the page, it says again at render time
         return None, ""
     return notice.date, notice.title

@@ -1,10 +1,12 @@
 """Readers: one module per source shape, chosen by content and extension.
 
-A reader is a module-level object with `name`, `extensions`, `sniff(head)`
-and `read(path, data, ref, context) -> list[Draft]`; `context` is what a
-reader may know beyond the bytes (the workspace's site profiles). `read_source` picks the first reader
-whose sniff accepts the bytes, falling back to the extension, so a feed saved
-as .txt or an HTML page saved as .xml is still read as what it is.
+Each reader module has READER, a `Reader` (ip5pub.readers.base): `name`,
+`extensions`, `sniff(head)` and `read(path, data, ref, context) ->
+ReadResult`; `context` is what a reader may know beyond the bytes (the
+workspace's site profiles). `read_items` picks the first reader whose sniff
+accepts the bytes, falling back to the extension, so a feed saved as .txt or
+an HTML page saved as .xml is still read as what it is; it names the source
+in every error and applies the sidecar.
 """
 
 from __future__ import annotations
@@ -13,11 +15,10 @@ import errno
 import hashlib
 import os
 import stat
-from collections.abc import Callable
-from dataclasses import dataclass
 from pathlib import Path
 
 from ip5pub.model import Draft, SourceError, SourceRef
+from ip5pub.readers.base import Reader, ReadError
 from ip5pub.readers.context import NO_SITES, ReadContext
 from ip5pub.terminal import printable
 
@@ -31,14 +32,6 @@ MAX_TEXT = 1_000_000
 # long). Its visible text, counted a byte per character (so at most 3x over for
 # UTF-8), may be a few times an article; past that the page is refused at once.
 MAX_PAGE_TEXT = 3 * MAX_TEXT
-
-
-@dataclass(frozen=True)
-class Reader:
-    name: str
-    extensions: tuple[str, ...]
-    sniff: Callable[[bytes], bool]
-    read: Callable[[Path, bytes, SourceRef, ReadContext], list[Draft]]
 
 
 def _registry() -> list[Reader]:
@@ -121,33 +114,23 @@ def read_regular(path: Path, limit: int = MAX_BYTES) -> bytes:
         except OSError:
             mode = 0
         if exc.errno == errno.ELOOP or stat.S_ISLNK(mode):
-            raise SourceError("", "symbolic links are not read: copy the file into sources/") from None
+            raise ReadError("symbolic links are not read: copy the file into sources/") from None
         if mode and not stat.S_ISREG(mode) and not stat.S_ISDIR(mode):
-            raise SourceError("", _not_regular(mode)) from None
-        raise SourceError("", exc.strerror or str(exc)) from None
+            raise ReadError(_not_regular(mode)) from None
+        raise ReadError(exc.strerror or str(exc)) from None
     info = os.fstat(fd)
     if not stat.S_ISREG(info.st_mode):
         os.close(fd)
         if stat.S_ISDIR(info.st_mode):
-            raise SourceError("", f"folder more than {MAX_DEPTH} levels deep in sources/: not read")
-        raise SourceError("", _not_regular(info.st_mode))
+            raise ReadError(f"folder more than {MAX_DEPTH} levels deep in sources/: not read")
+        raise ReadError(_not_regular(info.st_mode))
     with os.fdopen(fd, "rb") as fh:
         if info.st_size > limit:
-            raise SourceError("", f"file is {info.st_size / 1048576:.1f} MiB; the limit is {limit // 1048576} MiB")
+            raise ReadError(f"file is {info.st_size / 1048576:.1f} MiB; the limit is {limit // 1048576} MiB")
         data = fh.read(limit + 1)
     if len(data) > limit:  # grew after the check
-        raise SourceError("", f"file is over the limit of {limit // 1048576} MiB")
+        raise ReadError(f"file is over the limit of {limit // 1048576} MiB")
     return data
-
-
-class SkippedItems(SourceError):
-    """Raised by a reader of several notices (a feed) when some could not be
-    read: the drafts that were, a one-line reason per item that was not, and
-    how many items the source holds."""
-
-    def __init__(self, drafts: list[Draft], skipped: list[str], total: int):
-        self.drafts, self.skipped, self.total = drafts, skipped, total
-        super().__init__("", skipped[0])
 
 
 def read_source(path: Path, display: str | None = None, context: ReadContext = NO_SITES) -> list[Draft]:
@@ -171,14 +154,11 @@ def read_items(path: Path, display: str | None = None,
     if reader.name == "html" and (shown := page_text(data)) > MAX_PAGE_TEXT:
         raise SourceError(label, f"page holds about {shown:,} characters of text; an article is at most {MAX_TEXT:,}")
     ref = SourceRef(path=label, sha256=hashlib.sha256(data).hexdigest(), format=reader.name)
-    skipped: list[str] = []
     try:
-        drafts = reader.read(path, data, ref, context)
-        total = len(drafts) if drafts and drafts[0].item is not None else None
-    except SkippedItems as exc:
-        drafts, skipped, total = exc.drafts, list(exc.skipped), exc.total
+        found = reader.read(path, data, ref, context)
     except SourceError as exc:
         raise SourceError(label, exc.reason) from None
+    drafts, skipped, total = list(found.drafts), list(found.skipped), found.total
     if not drafts:
         raise SourceError(label, "no notice found")
     for draft in list(drafts):
@@ -214,7 +194,7 @@ def sidecar_bytes(path: Path) -> tuple[str, bytes] | None:
             try:
                 return candidate.name, read_regular(candidate, limit=1024 * 1024)
             except SourceError as exc:
-                raise SourceError("", f"sidecar {candidate.name}: {exc.reason}") from None
+                raise ReadError(f"sidecar {candidate.name}: {exc.reason}") from None
     return None
 
 

@@ -57,7 +57,7 @@ class ReadContext:
 NO_SITES = ReadContext()
 
 
-def compile_selector(selector: str):
+def compile_selector(selector: str) -> Any:
     """An lxml selector for a CSS selector; ValueError naming it when it does not parse."""
     from cssselect import SelectorError
     from lxml.cssselect import CSSSelector
@@ -97,7 +97,7 @@ def parse_sites(table: Any) -> tuple[SiteProfile, ...]:
     return tuple(profiles)
 
 
-def select(tree, selector: str) -> list:
+def select(tree: Any, selector: str) -> list[Any]:
     """Elements a profile's selector matches, in page order (none when it does not parse)."""
     try:
         return list(compile_selector(selector)(tree))

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+from typing import Any
 import codecs
 import re
 
-from ip5pub.model import SourceError
+from ip5pub.readers.base import ReadError
 
 _CANDIDATES = ["gb18030", "big5", "shift_jis", "cp932", "euc_jp", "euc_kr", "cp949", "cp1252"]
 _BOMS = ((codecs.BOM_UTF8, "utf-8-sig"), (codecs.BOM_UTF16_LE, "utf-16"), (codecs.BOM_UTF16_BE, "utf-16"))
@@ -28,7 +29,7 @@ def decode(data: bytes, declared: str | None = None) -> str:
         if data.startswith(bom):
             return _clean(data.decode(codec))
     if looks_binary(data):
-        raise SourceError("", "binary data, not text")
+        raise ReadError("binary data, not text")
     if declared:
         try:
             return _clean(data.decode(_canonical(declared)))
@@ -44,7 +45,7 @@ def decode(data: bytes, declared: str | None = None) -> str:
     # statistics that tell Shift_JIS from EUC-KR.
     sample = re.sub(rb"<[^<>]{0,2000}>", b" ", data) if data.lstrip()[:1] == b"<" else data
     results = from_bytes(sample, cp_isolation=_CANDIDATES)
-    def rank(m):
+    def rank(m: Any) -> tuple[float, float, int]:
         return -m.coherence, m.chaos, _CANDIDATES.index(m.encoding) if m.encoding in _CANDIDATES else 99
 
     for match in sorted(results, key=rank):
@@ -54,7 +55,7 @@ def decode(data: bytes, declared: str | None = None) -> str:
             continue
     # Partly invalid UTF-8 is rejected, not repaired: U+FFFD in a title, an id or
     # a date line would silently differ from the source; re-saving fixes it.
-    raise SourceError("", "bytes do not decode as any supported encoding (UTF-8, GB18030, Big5, Shift_JIS, "
+    raise ReadError("bytes do not decode as any supported encoding (UTF-8, GB18030, Big5, Shift_JIS, "
                           f"EUC-JP, EUC-KR); the first byte that is not UTF-8 is at offset {bad_utf8}")
 
 

@@ -23,11 +23,11 @@ import zlib
 from importlib.resources import files
 from pathlib import Path
 
-from ip5pub.model import Draft, SourceError, SourceRef
+from ip5pub.model import Draft, SourceRef
 from ip5pub.provenance import Origin, Provenance
-from ip5pub.readers import Reader
+from ip5pub.readers.base import FormatReader, ReadError, ReadResult
 from ip5pub.readers.context import NO_SITES, ReadContext
-from ip5pub.readers.text import HEADER_FIELD, _header_line
+from ip5pub.readers.headerlines import HEADER_FIELD, header_block
 
 MAX_INFLATED = 50 * 1024 * 1024  # bytes of all members together, as inflated
 MAX_RATIO = 200  # inflated / packed, for anything over a megabyte
@@ -44,26 +44,26 @@ def check_zip(data: bytes) -> None:
     try:
         with zipfile.ZipFile(io.BytesIO(data)) as z:
             if "word/document.xml" not in z.namelist():
-                raise SourceError("", "zip file is not a Word document (no word/document.xml)")
+                raise ReadError("zip file is not a Word document (no word/document.xml)")
             for info in z.infolist():
                 with z.open(info) as member:
                     while chunk := member.read(_CHUNK):
                         total += len(chunk)
                         if total > MAX_INFLATED:
-                            raise SourceError("", f".docx inflates to more than {MAX_INFLATED // 1048576} MiB "
+                            raise ReadError(f".docx inflates to more than {MAX_INFLATED // 1048576} MiB "
                                                   f"from {len(data):,} bytes: refused as a zip bomb")
     except (zipfile.BadZipFile, zipfile.LargeZipFile, NotImplementedError, EOFError, OSError, zlib.error) as exc:
         # A CRC that does not match (sizes that lie), a damaged deflate stream, an unknown method.
-        raise SourceError("", f"not a readable .docx ({' '.join(str(exc).split())[:120]})") from None
+        raise ReadError(f"not a readable .docx ({' '.join(str(exc).split())[:120]})") from None
     if total > 1024 * 1024 and total / max(len(data), 1) > MAX_RATIO:
-        raise SourceError("", f".docx inflates to {total:,} bytes from {len(data):,}: refused as a zip bomb")
+        raise ReadError(f".docx inflates to {total:,} bytes from {len(data):,}: refused as a zip bomb")
 
 
 def pandoc_path() -> Path:
     """The pandoc that pypandoc-binary ships, by absolute path."""
     path = Path(str(files("pypandoc") / "files" / "pandoc"))
     if not path.is_file():
-        raise SourceError("", "the bundled pandoc is missing: reinstall ip5pub (it needs pypandoc-binary)")
+        raise ReadError("the bundled pandoc is missing: reinstall ip5pub (it needs pypandoc-binary)")
     return path
 
 
@@ -85,32 +85,32 @@ def to_markdown(data: bytes) -> str:
             proc = subprocess.run(command, capture_output=True, timeout=PANDOC_TIMEOUT, preexec_fn=_limits,
                                   stdin=subprocess.DEVNULL, cwd=tmp, env={"LANG": "C.UTF-8"})
         except subprocess.TimeoutExpired:
-            raise SourceError("", f"pandoc took more than {PANDOC_TIMEOUT} s on the .docx: stopped") from None
+            raise ReadError(f"pandoc took more than {PANDOC_TIMEOUT} s on the .docx: stopped") from None
         except OSError as exc:
-            raise SourceError("", f"pandoc could not be run ({exc.strerror or exc})") from None
+            raise ReadError(f"pandoc could not be run ({exc.strerror or exc})") from None
     if proc.returncode == 0:
         return proc.stdout.decode("utf-8", "replace")
     err = " ".join(proc.stderr.decode("utf-8", "replace").split())
     if "Heap exhausted" in err or "out of memory" in err.lower() or proc.returncode == 251:
-        raise SourceError("", f"pandoc needs more than {PANDOC_HEAP_MIB} MiB of memory for the .docx: stopped")
+        raise ReadError(f"pandoc needs more than {PANDOC_HEAP_MIB} MiB of memory for the .docx: stopped")
     if proc.returncode in (-signal.SIGXCPU, -signal.SIGKILL):  # past the soft, then the hard CPU limit
-        raise SourceError("", f"pandoc took more than {PANDOC_CPU_SECONDS} s of CPU on the .docx: stopped")
+        raise ReadError(f"pandoc took more than {PANDOC_CPU_SECONDS} s of CPU on the .docx: stopped")
     if proc.returncode < 0:
-        raise SourceError("", f"pandoc was stopped by signal {-proc.returncode} converting the .docx")
-    raise SourceError("", f"pandoc could not read the .docx ({err[:120] or f'exit {proc.returncode}'})")
+        raise ReadError(f"pandoc was stopped by signal {-proc.returncode} converting the .docx")
+    raise ReadError(f"pandoc could not read the .docx ({err[:120] or f'exit {proc.returncode}'})")
 
 
-def read(path: Path, data: bytes, ref: SourceRef, context: ReadContext = NO_SITES) -> list[Draft]:
+def read(path: Path, data: bytes, ref: SourceRef, context: ReadContext = NO_SITES) -> ReadResult:
     from ip5pub import frontmatter
 
     check_zip(data)
     try:
         meta, text = frontmatter.split(to_markdown(data))
     except frontmatter.FrontMatterError as exc:
-        raise SourceError("", f"document properties unreadable: {exc}") from None
+        raise ReadError(f"document properties unreadable: {exc}") from None
     paras = [p.strip() for p in re.split(r"\n\s*\n", text) if p.strip()]
     if not paras:
-        raise SourceError("", "the Word document has no text")
+        raise ReadError("the Word document has no text")
     # The Title style is the headline; else the first paragraph (a heading).
     # Header lines under it ("Date: …", "2021-06-29 · Source: …") are metadata.
     hints: dict[str, object] = {}
@@ -126,24 +126,22 @@ def read(path: Path, data: bytes, ref: SourceRef, context: ReadContext = NO_SITE
     if meta.get("date"):
         hints["date"] = str(meta["date"])
         origins = origins.set("date", Origin("the document's Date"))
-    while rest:
-        fields = _header_line(rest[0].strip("*_ ")) if len(rest[0]) < 200 else None
-        if not fields:
-            break
+    block, end = header_block(rest, clean=lambda line: line.strip("*_ "), longest=200)
+    for fields in block:
         for key, value in fields.items():
             if key in ("date", "publisher") and key not in hints:
                 hints[key] = value
                 origins = origins.set(key, Origin(f"the {'date' if key == 'date' else 'source'} line under the title"))
-        rest = rest[1:]
+    rest = rest[end:]
     body = "\n\n".join(p for p in rest if not HEADER_FIELD.match(p))
     origins = origins.set("body", Origin("the document's paragraphs under the title (pandoc)"))
     if not body.strip():
-        raise SourceError("", "the Word document has no body text under the title")
-    return [Draft(body=body + "\n", source=ref, hints=hints, origins=origins)]
+        raise ReadError("the Word document has no body text under the title")
+    return ReadResult([Draft(body=body + "\n", source=ref, hints=hints, origins=origins)])
 
 
 def _sniff(head: bytes) -> bool:
     return head.startswith(b"PK\x03\x04") and b"word/" in head
 
 
-READER = Reader("docx", (".docx",), _sniff, read)
+READER = FormatReader("docx", (".docx",), _sniff, read)

@@ -7,6 +7,8 @@ An item's HTML (CDATA or entity-escaped) is walked into blocks like a page.
 
 from __future__ import annotations
 
+import datetime as dt
+from typing import Any
 import html as htmllib
 import re
 from dataclasses import replace
@@ -18,10 +20,10 @@ from ip5pub.extract.offices import office_for_host, office_named_by_site
 from ip5pub.extract.text import clean_line
 from ip5pub.model import Draft, SourceError, SourceRef
 from ip5pub.provenance import Origin, Provenance
-from ip5pub.readers import Reader, SkippedItems
+from ip5pub.readers.base import Element, FormatReader, ReadError, ReadResult
 from ip5pub.readers.context import NO_SITES, ReadContext
-from ip5pub.readers.htmltext import clean_blocks, fragment_blocks, to_markdown
-from ip5pub.readers.text import HEADER_FIELD
+from ip5pub.readers.headerlines import HEADER_FIELD
+from ip5pub.readers.htmltext import Block, clean_blocks, fragment_blocks, to_markdown
 
 ATOM = "{http://www.w3.org/2005/Atom}"
 CONTENT = "{http://purl.org/rss/1.0/modules/content/}encoded"
@@ -29,7 +31,7 @@ DC_DATE = "{http://purl.org/dc/elements/1.1/}date"
 _SITE_SUFFIX = re.compile(r"\s+[-–—|:]\s+.*$")
 
 
-def _parse(data: bytes):
+def _parse(data: bytes) -> Element:
     from lxml import etree
 
     parser = etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=False, dtd_validation=False,
@@ -37,7 +39,7 @@ def _parse(data: bytes):
     try:
         root = etree.fromstring(data, parser)
     except etree.XMLSyntaxError as exc:
-        raise SourceError("", f"feed is not well-formed XML ({exc})") from None
+        raise ReadError(f"feed is not well-formed XML ({exc})") from None
     # Unresolved entity references stay in the tree as nodes whose text is
     # "&name;"; drop them so a title does not read "Notice &xxe;".
     for ent in list(root.iter(etree.Entity)):
@@ -50,7 +52,7 @@ def _parse(data: bytes):
     return root
 
 
-def _html_blocks(html: str, title: str):
+def _html_blocks(html: str, title: str) -> list[Block]:
     import lxml.html
 
     html = html.strip()
@@ -63,14 +65,14 @@ def _html_blocks(html: str, title: str):
     return clean_blocks(fragment_blocks(root), title, HEADER_FIELD)
 
 
-def _text(el) -> str:
+def _text(el: Element | None) -> str:
     return clean_line("".join(el.itertext())) if el is not None else ""
 
 
 _ENTITY = re.compile(r"&(?:[A-Za-z][A-Za-z0-9]{1,31}|#[0-9]{1,7}|#x[0-9A-Fa-f]{1,6});")
 
 
-def _title(el, atom: bool) -> str:
+def _title(el: Element | None, atom: bool) -> str:
     """An item's title as printed. RSS titles (and Atom ones of type html) are
     escaped HTML: 'R&amp;amp;D' in the XML is the HTML 'R&amp;D', printed
     'R&D'; decoded once more here, once only. An Atom text title is text."""
@@ -96,7 +98,7 @@ def _owner(link: str | None, channel_link: str | None, channel_title: str) -> tu
     return code, site, found.set("office", Origin("the feed's title names the office")) if code else found
 
 
-def _date(values: list[str]):
+def _date(values: list[str]) -> tuple[dt.date | None, str | None]:
     error = None
     for value in values:
         try:
@@ -112,10 +114,10 @@ def _date(values: list[str]):
     return None, error
 
 
-def read(path: Path, data: bytes, ref: SourceRef, context: ReadContext = NO_SITES) -> list[Draft]:
+def read(path: Path, data: bytes, ref: SourceRef, context: ReadContext = NO_SITES) -> ReadResult:
     root = _parse(data)
     tag = root.tag if isinstance(root.tag, str) else ""
-    found: list[tuple] = []  # the arguments of _draft, one tuple per item
+    found: list[tuple[Any, ...]] = []  # the arguments of _draft, one tuple per item
     if tag == f"{ATOM}feed":
         channel_title = _text(root.find(f"{ATOM}title"))
         channel_link = next((link.get("href") for link in root.findall(f"{ATOM}link")
@@ -147,9 +149,9 @@ def read(path: Path, data: bytes, ref: SourceRef, context: ReadContext = NO_SITE
             body = "the item's <content:encoded>" if content is not None else "the item's <description>"
             found.append((i, title, link, html, dates, channel_link, channel_title, body))
     else:
-        raise SourceError("", "XML file is neither an RSS nor an Atom feed")
+        raise ReadError("XML file is neither an RSS nor an Atom feed")
     if not found:
-        raise SourceError("", "feed has no items")
+        raise ReadError("feed has no items")
     # A bad item costs that item only: the others are still notices.
     drafts, skipped = [], []
     for args in found:
@@ -159,13 +161,13 @@ def read(path: Path, data: bytes, ref: SourceRef, context: ReadContext = NO_SITE
             skipped.append(exc.reason)
     if not drafts:
         more = f" (and {len(skipped) - 1} more bad items)" if len(skipped) > 1 else ""
-        raise SourceError("", skipped[0] + more)
+        raise ReadError(skipped[0] + more)
     if skipped:
-        raise SkippedItems(drafts, skipped, len(found))
-    return drafts
+        return ReadResult(drafts, skipped, len(found))
+    return ReadResult(drafts, total=len(drafts))
 
 
-def _inner(el) -> str:
+def _inner(el: Element | None) -> str:
     """An Atom text construct as HTML: type="html" is escaped HTML, xhtml is markup."""
     if el is None:
         return ""
@@ -176,17 +178,18 @@ def _inner(el) -> str:
     return el.text or ""
 
 
-def _draft(ref, i, title, link, html, dates, channel_link, channel_title, body_from) -> Draft:
+def _draft(ref: SourceRef, i: int, title: str, link: str | None, html: str, dates: list[tuple[str, str | None]],
+           channel_link: str | None, channel_title: str, body_from: str) -> Draft:
     item_ref = replace(ref, item=i)
     if not title:
-        raise SourceError("", f"item {i} has no title")
+        raise ReadError(f"item {i} has no title")
     date, error = _date([d for _, d in dates if d])
     if date is None:
-        raise SourceError("", f"item {i} ({title[:40]}): " + (error or "no date"))
+        raise ReadError(f"item {i} ({title[:40]}): " + (error or "no date"))
     blocks = _html_blocks(html, title)
     body = to_markdown(blocks)
     if not body.strip():
-        raise SourceError("", f"item {i} ({title[:40]}) has no text")
+        raise ReadError(f"item {i} ({title[:40]}) has no text")
     office, publisher, origins = _owner(link, channel_link, channel_title)
     where = next(name for name, value in dates if value and _date([value])[0] == date)
     origins = origins.set("title", Origin("the item's <title>")).set("date", Origin(where))
@@ -206,4 +209,4 @@ def _sniff(head: bytes) -> bool:
     return bool(re.search(rb"<(?:rss|feed|rdf:RDF)[\s>]", start)) and not re.search(rb"<html[\s>]", start, re.I)
 
 
-READER = Reader("feed", (".rss", ".atom", ".xml"), _sniff, read)
+READER = FormatReader("feed", (".rss", ".atom", ".xml"), _sniff, read)

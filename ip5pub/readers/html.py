@@ -15,29 +15,30 @@ Each field's origin (and what lost) goes with the draft, for review.
 
 from __future__ import annotations
 
+import datetime as dt
 import html
 import json
 import re
 from pathlib import Path
-from typing import NamedTuple
+from typing import Any, NamedTuple
 from urllib.parse import urlsplit
 
-from ip5pub.extract.offices import ALIASES
-from ip5pub.extract.dates import ImpossibleDate, parse_date
 from ip5pub.extract.dateorigin import date_origin
+from ip5pub.extract.dates import ImpossibleDate, parse_date
+from ip5pub.extract.offices import ALIASES
 from ip5pub.extract.pagedate import best, candidates, date_in_line
 from ip5pub.extract.text import clean_line
 from ip5pub.model import Draft, SourceError, SourceRef
 from ip5pub.provenance import Origin, Provenance, Rival
-from ip5pub.readers import Reader
+from ip5pub.readers.base import Element, FormatReader, ReadError, ReadResult
 from ip5pub.readers.context import NO_SITES, ReadContext, SiteProfile, select
 from ip5pub.readers.decode import decode
-from ip5pub.readers.htmltext import Block, clean_blocks, fragment_blocks, is_prose, to_markdown, xml_blocks
+from ip5pub.readers.headerlines import HEADER_FIELD
 from ip5pub.readers.htmlowner import Owner, find_owner
+from ip5pub.readers.htmltext import Block, clean_blocks, fragment_blocks, is_prose, to_markdown, xml_blocks
 from ip5pub.readers.htmltitle import Candidate, element_text, find_title, title_segments  # noqa: F401 - title_segments: used by callers
 from ip5pub.readers.layout import Layout, marks
 from ip5pub.readers.recovery import locate, norm, recover_missed
-from ip5pub.readers.text import HEADER_FIELD
 
 _CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?\s*([A-Za-z0-9_:.-]+)"""
                       rb"""|<\?xml[^>]+encoding\s*=\s*["']([A-Za-z0-9_.-]+)""", re.I)
@@ -50,7 +51,7 @@ def declared_charset(data: bytes) -> str | None:
     return (m.group(1) or m.group(2)).decode("ascii", "replace")
 
 
-def parse_tree(text: str):
+def parse_tree(text: str) -> Element:
     import lxml.html
 
     # lxml refuses str input that still carries an encoding declaration.
@@ -59,10 +60,10 @@ def parse_tree(text: str):
     try:
         return lxml.html.document_fromstring(text, parser=parser)
     except Exception as exc:  # lxml raises ParserError/ValueError on empty or broken input
-        raise SourceError("", f"not a readable HTML page ({exc})") from None
+        raise ReadError(f"not a readable HTML page ({exc})") from None
 
 
-def _meta(tree) -> dict[str, str]:
+def _meta(tree: Element) -> dict[str, str]:
     found: dict[str, str] = {}
     for m in tree.iter("meta"):
         key = (m.get("name") or m.get("property") or m.get("itemprop") or "").strip().lower()
@@ -90,10 +91,10 @@ def _meta(tree) -> dict[str, str]:
     return found
 
 
-def _canonical(tree, meta: dict[str, str]) -> str | None:
+def _canonical(tree: Element, meta: dict[str, str]) -> str | None:
     for link in tree.iter("link"):
         if "canonical" in (link.get("rel") or "").lower().split() and (link.get("href") or "").startswith("http"):
-            return link.get("href").strip()
+            return str(link.get("href")).strip()
     for key in ("og:url", "ld:url", "twitter:url"):
         if meta.get(key, "").startswith("http"):
             return meta[key]
@@ -110,13 +111,13 @@ def saved_from(text: str) -> str | None:
     return m.group(1) if m else None
 
 
-def _lines(tree) -> list[str]:
+def _lines(tree: Element) -> list[str]:
     """The page as lines of text, one per block element, cells joined by ' | '."""
     lines: list[str] = [""]
     block = {"p", "div", "li", "tr", "h1", "h2", "h3", "h4", "h5", "h6", "section", "article", "header", "ul", "ol",
              "table", "dd", "dt", "dl", "blockquote", "pre", "main", "figure", "figcaption", "caption", "form", "address"}
 
-    def walk(el) -> None:
+    def walk(el: Element) -> None:
         tag = el.tag.lower() if isinstance(el.tag, str) else ""
         if tag in ("script", "style", "noscript", "head", "template") or (tag and tag in ("nav", "footer", "aside")):
             return
@@ -138,7 +139,7 @@ def _lines(tree) -> list[str]:
     return [x for x in (clean_line(line) for line in lines) if x]
 
 
-def _config(short: bool):
+def _config(short: bool) -> Any:
     from trafilatura.settings import use_config
 
     config = use_config()
@@ -209,7 +210,7 @@ def page_hints(text: str, context: ReadContext = NO_SITES) -> Page:
     owners = tuple(ALIASES.get(office or "", ())) + ((publisher,) if publisher else ())
     title = _profile_title(tree, profile) or find_title(tree, meta, layout, owners)
     if title is None:
-        raise SourceError("", "no title found (no <title>, og:title or headline)")  # read() adds the fix
+        raise ReadError("no title found (no <title>, og:title or headline)")  # read() adds the fix
     body_from = "the article as trafilatura finds it, with the paragraphs it missed"
     if chosen:
         body_from = f"site profile body ({profile.body if profile else ''})"
@@ -257,14 +258,14 @@ def _owner_origins(owner: Owner, origins: Provenance) -> Provenance:
     return origins
 
 
-def _profile_title(tree, profile: SiteProfile | None) -> Candidate | None:
+def _profile_title(tree: Element, profile: SiteProfile | None) -> Candidate | None:
     found = select(tree, profile.title) if profile and profile.title else []
     text = element_text(found[0]) if found else ""
     return Candidate(text, "site profile title", found[0], Origin(f"site profile title ({profile.title})")) \
         if text and profile else None
 
 
-def _profile_date(tree, profile: SiteProfile | None):
+def _profile_date(tree: Element, profile: SiteProfile | None) -> dt.date | None:
     """The date the profile's selector points at (a datetime attribute, else the text), or None."""
     for el in select(tree, profile.date) if profile and profile.date else []:
         for value in (el.get("datetime"), el.get("content"), element_text(el)):
@@ -283,7 +284,7 @@ _HOVER_CARD = re.compile(r"(?:^|\s)(?:[\w-]*(?:rollover|hover-?card|tooltip|popo
 _STANDFIRST = re.compile(r"sub-?title|standfirst|\bdek\b|strapline|teaser|kicker|sub-?head(?:line)?\b", re.I)
 
 
-def _without_standfirst(tree, blocks: list[Block]) -> list[Block]:
+def _without_standfirst(tree: Element, blocks: list[Block]) -> list[Block]:
     """Leading paragraphs printed as the standfirst under the headline (a class says so): not article text."""
     marked = {norm(element_text(el)) for el in tree.iter() if isinstance(el.tag, str) and _STANDFIRST.search(marks(el))}
     while len(blocks) > 1 and blocks[0].kind == "p" and norm(blocks[0].text) in marked:
@@ -291,21 +292,21 @@ def _without_standfirst(tree, blocks: list[Block]) -> list[Block]:
     return blocks
 
 
-def read(path: Path, data: bytes, ref: SourceRef, context: ReadContext = NO_SITES) -> list[Draft]:
+def read(path: Path, data: bytes, ref: SourceRef, context: ReadContext = NO_SITES) -> ReadResult:
     text = decode(data, declared_charset(data))
     try:
         hints, blocks, error, origins = page_hints(text, context)
     except SourceError as exc:
         if exc.reason.startswith("no title found"):
-            raise SourceError("", f'{exc.reason}; add "title: ..." to {ref.path}.meta.yaml') from None
+            raise ReadError(f'{exc.reason}; add "title: ..." to {ref.path}.meta.yaml') from None
         raise
     if "date" not in hints and error:
         hints["_date_problem"] = error  # said by normalize unless a sidecar gives the date
     body = to_markdown(blocks)
     if not body.strip():
-        raise SourceError("", f"no article text found in the page; copy the article's text into a .txt or .md "
+        raise ReadError(f"no article text found in the page; copy the article's text into a .txt or .md "
                               f"file beside {ref.path}, or give its site a profile with a body selector")
-    return [Draft(body=body, source=ref, hints=hints, origins=origins)]
+    return ReadResult([Draft(body=body, source=ref, hints=hints, origins=origins)])
 
 
 def _sniff(head: bytes) -> bool:
@@ -313,4 +314,4 @@ def _sniff(head: bytes) -> bool:
     return start.startswith((b"<!doctype html", b"<html")) or (start.startswith(b"<") and b"<html" in start[:1024])
 
 
-READER = Reader("html", (".html", ".htm", ".xhtml", ".shtml"), _sniff, read)
+READER = FormatReader("html", (".html", ".htm", ".xhtml", ".shtml"), _sniff, read)

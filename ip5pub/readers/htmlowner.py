@@ -22,6 +22,7 @@ from urllib.parse import urlsplit
 
 from ip5pub.extract.offices import office_for_host, office_named_by_site
 from ip5pub.extract.text import clean_line
+from ip5pub.readers.base import Element
 from ip5pub.readers.htmltitle import SITE_META, title_segments
 
 _COPYRIGHT = re.compile(r"(?:Copyright|版权所有|©|\(c\))\s*(?:©|\(c\))?\s*(?:\d{4}(?:\s*[-–]\s*\d{4})?)?\s*[:：]?\s*"
@@ -42,7 +43,7 @@ def copyright_holder(lines: list[str]) -> str | None:
     return None
 
 
-def site_names(meta: dict[str, str], tree, lines: list[str]) -> list[tuple[str, str]]:
+def site_names(meta: dict[str, str], tree: Element, lines: list[str]) -> list[tuple[str, str]]:
     """(name, where from) of the site, most trusted first."""
     names = [(meta[k], k) for k in SITE_META[:4] if meta.get(k)]
     segments = title_segments(clean_line(tree.findtext(".//title") or ""))
@@ -65,7 +66,7 @@ class Owner(NamedTuple):
     names: tuple[tuple[str, str], ...]  # every (name, where) the page gives its site, most trusted first
 
 
-def find_owner(url: str | None, meta: dict[str, str], tree, lines: list[str]) -> Owner:
+def find_owner(url: str | None, meta: dict[str, str], tree: Element, lines: list[str]) -> Owner:
     """The office and publisher of this copy, and where each came from."""
     host = urlsplit(url).hostname if url else None
     host = host or meta.get("sitedomain")

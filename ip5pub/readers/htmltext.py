@@ -12,7 +12,9 @@ from dataclasses import dataclass, field
 
 from ip5pub import markdown
 from ip5pub.extract import boilerplate
+from ip5pub.extract.scripts import cjk_count
 from ip5pub.extract.text import clean_line
+from ip5pub.readers.base import Element
 
 
 @dataclass
@@ -33,11 +35,11 @@ class Block:
         return self.text
 
 
-def _text(el) -> str:
+def _text(el: Element) -> str:
     """Text of an element with inline markup flattened; <br> becomes a space."""
     parts: list[str] = []
 
-    def walk(e) -> None:
+    def walk(e: Element) -> None:
         if isinstance(e.tag, str) and e.tag.lower() in ("script", "style", "noscript"):
             if e.tail:
                 parts.append(e.tail)
@@ -59,7 +61,7 @@ _BLOCKS = {"p", "div", "section", "article", "main", "header", "footer", "aside"
            "figcaption", "center", "address", "dl", "dd", "dt", "body", "html", "span_block"}
 
 
-def fragment_blocks(root) -> list[Block]:
+def fragment_blocks(root: Element) -> list[Block]:
     """Blocks of an HTML element tree (feed content, or a fallback container)."""
     out: list[Block] = []
     inline: list[str] = []
@@ -70,7 +72,7 @@ def fragment_blocks(root) -> list[Block]:
         if text:
             out.append(Block("p", text))
 
-    def walk(el) -> None:
+    def walk(el: Element) -> None:
         tag = el.tag.lower() if isinstance(el.tag, str) else ""
         if tag in ("script", "style", "noscript", "template", "iframe", "object", "svg", "img"):
             return
@@ -133,13 +135,13 @@ def xml_blocks(xml: str) -> list[Block]:
     return out
 
 
-def _xml_walk(parent, out: list[Block]) -> None:
+def _xml_walk(parent: Element, out: list[Block]) -> None:
     """A container's blocks; text between them (after a heading, trafilatura
     keeps a paragraph without <p> as the heading's tail) is a paragraph too."""
     _xml_walk_mixed(parent, out)
 
 
-def _xml_block(el, out: list[Block]) -> None:
+def _xml_block(el: Element, out: list[Block]) -> None:
     tag = el.tag
     if tag in ("div", "main", "section"):
         _xml_walk(el, out)
@@ -180,12 +182,12 @@ def _xml_block(el, out: list[Block]) -> None:
 _XML_BLOCKS = ("p", "head", "list", "table", "quote", "code", "div", "main", "section")
 
 
-def _is_layout(table) -> bool:
+def _is_layout(table: Element) -> bool:
     """A table that lays a page out rather than holding data: a cell holds paragraphs or headings."""
     return any(child.tag in _XML_BLOCKS for cell in table.iterfind("row/cell") for child in cell)
 
 
-def _xml_walk_mixed(parent, out: list[Block]) -> None:
+def _xml_walk_mixed(parent: Element, out: list[Block]) -> None:
     """Blocks of an element whose text runs sit beside block children (a layout table's cell);
     a line break ends a run."""
     run: list[str] = [parent.text or ""]
@@ -213,7 +215,7 @@ def is_prose(block: Block) -> bool:
     if block.kind != "p":
         return False
     text = block.text
-    cjk = len(re.findall(r"[\u3040-\u30ff\u3400-\u9fff\uac00-\ud7af]", text))
+    cjk = cjk_count(text)
     return (cjk >= 20 or len(text.split()) >= 8) and bool(re.search(r"[.!?。！？다]\W*$|[.。]", text))
 
 
@@ -280,7 +282,7 @@ def _about_us(blocks: list[Block]) -> bool:
 
 def _label(text: str) -> bool:
     """A short line that is no sentence: a category, an issue number, a kicker."""
-    cjk = len(re.findall(r"[\u3040-\u30ff\u3400-\u9fff\uac00-\ud7af]", text))
+    cjk = cjk_count(text)
     return (cjk <= 15 and len(text.split()) <= 5) and not re.search(r"[.!?。！？다]\W*$", text)
 
 

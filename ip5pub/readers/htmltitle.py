@@ -27,9 +27,13 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
+from ip5pub.extract.scripts import CJK, HAN, HAN_COMPAT, KANA, cjk_count
 from ip5pub.extract.text import clean_line
 from ip5pub.provenance import Origin, Rival
+from ip5pub.readers.base import Element
 from ip5pub.readers.layout import Layout
+
+_CJK_CHAR = re.compile(f"[{CJK}]")
 
 TITLE_META = ("articletitle", "og:title", "twitter:title", "dc.title", "dcterms.title", "title", "headline")
 SITE_META = ("og:site_name", "sitename", "application-name", "publisher", "dc.publisher", "author")
@@ -37,7 +41,7 @@ SITE_META = ("og:site_name", "sitename", "application-name", "publisher", "dc.pu
 _TITLE_SEP = re.compile(r"\s+[|\-–—<>‹›»«:·]{1,2}\s+|\s*[_｜|]\s*")
 _CELL_LABEL = re.compile(r"^(?:제목|글제목|Title|Subject|Headline|标题|標題|题目|主题|題名|件名|タイトル|表題)\s*[:：]?$", re.I)
 _NAMED = re.compile(r"title|subject|headline|heading", re.I)
-_HAN_KANA = r"\u3040-\u30ff\u3400-\u9fff\uf900-\ufaff"
+_HAN_KANA = KANA + HAN + HAN_COMPAT
 
 
 @dataclass(frozen=True)
@@ -61,11 +65,11 @@ def _prefixes(field: str) -> list[str]:
     return [clean_line(field[:m.start()]) for m in _TITLE_SEP.finditer(field)] + [field]
 
 
-def element_text(el) -> str:
+def element_text(el: Element) -> str:
     """An element's text as printed: a line break is one space (none between two Han or kana characters)."""
     parts: list[str] = []
 
-    def walk(node) -> None:
+    def walk(node: Element) -> None:
         tag = node.tag.lower() if isinstance(node.tag, str) else ""
         if tag in ("script", "style", "noscript", "template"):
             return
@@ -83,15 +87,15 @@ def element_text(el) -> str:
 
 def substantial(text: str, words: int = 4) -> bool:
     """Long enough to be a headline rather than a site or section name."""
-    cjk = len(re.findall(r"[\u3040-\u30ff\u3400-\u9fff\uac00-\ud7af]", text))
+    cjk = cjk_count(text)
     return len(text.split()) >= words or cjk >= 8
 
 
 def _width(text: str) -> int:
-    return sum(2 if re.match(r"[\u3040-\u30ff\u3400-\u9fff\uac00-\ud7af]", ch) else 1 for ch in text)
+    return sum(2 if _CJK_CHAR.match(ch) else 1 for ch in text)
 
 
-def site_names(tree, meta: dict[str, str], extra: tuple[str, ...] = (), headings: tuple[str, ...] = ()) -> set[str]:
+def site_names(tree: Element, meta: dict[str, str], extra: tuple[str, ...] = (), headings: tuple[str, ...] = ()) -> set[str]:
     """Keys of every name the page gives its site or publisher.
 
     "Headline | Site", "Section | Headline - Site": every part of <title> but
@@ -106,7 +110,7 @@ def site_names(tree, meta: dict[str, str], extra: tuple[str, ...] = (), headings
     return {_key(n) for n in names if _key(n)}
 
 
-def printed_headlines(tree, layout: Layout) -> list[Candidate]:
+def printed_headlines(tree: Element, layout: Layout) -> list[Candidate]:
     """Headings, title-named elements and board title cells outside the page's furniture, in page order."""
     out: list[Candidate] = []
     for el in tree.iter():
@@ -133,7 +137,7 @@ def printed_headlines(tree, layout: Layout) -> list[Candidate]:
     return out
 
 
-def find_title(tree, meta: dict[str, str], layout: Layout, owners: tuple[str, ...] = ()) -> Candidate | None:
+def find_title(tree: Element, meta: dict[str, str], layout: Layout, owners: tuple[str, ...] = ()) -> Candidate | None:
     """The headline by the precedence in the module's docstring; `owners` are more names of the site.
     The candidate returned carries its Origin: the title fields that name it, and what lost."""
     page_title = clean_line(tree.findtext(".//title") or "")

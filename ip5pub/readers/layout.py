@@ -16,23 +16,25 @@ from __future__ import annotations
 
 import re
 
+from ip5pub.readers.base import Element
+
 _FURNITURE = re.compile(r"(?:^|[\s_-])(?:nav|navbar|menu|breadcrumbs?|footer|sidebar|side|share|social|related|"
                         r"links|copyright|gnb|lnb|util|skip|location|position|crumb|pagination|prev|next|"
                         r"most-?read|popular|recommend|comment|logo)(?:$|[\s_-])", re.I)
 _MOST = 0.6  # an element holding this share of the page's text is a wrapper, whatever its class
 
 
-def _tag(el) -> str:
+def _tag(el: Element) -> str:
     return el.tag.lower() if isinstance(el.tag, str) else ""
 
 
-def marks(el) -> str:
+def marks(el: Element) -> str:
     """Class (without BEM modifiers), id and role of an element, as one string."""
     classes = " ".join(re.sub(r"--.*$", "", c) for c in (el.get("class") or "").split())
     return " ".join(filter(None, (classes, el.get("id"), el.get("role"))))
 
 
-def _majority_chain(tree) -> list:
+def _majority_chain(tree: Element) -> list[Element]:
     """From <body> down, the elements that each hold most of the page's text.
 
     Sizes are summed bottom-up in one pass; the element list keeps lxml's
@@ -58,7 +60,7 @@ def _majority_chain(tree) -> list:
 class Layout:
     """The article's container (None when unknown) and the page's wrappers."""
 
-    def __init__(self, tree, container=None):
+    def __init__(self, tree: Element, container: Element | None = None) -> None:
         self.tree = tree
         self.container = container
         # Kept as a list: lxml's element proxies must stay alive for their ids to mean them.
@@ -67,7 +69,7 @@ class Layout:
             self._keep += [container, *container.iterancestors()]
         self._wrappers = {id(x) for x in self._keep}
 
-    def is_furniture(self, el) -> bool:
+    def is_furniture(self, el: Element) -> bool:
         """Navigation, footers, side boxes: by tag, or by class/id/role words, up to the wrappers."""
         for node in [el, *el.iterancestors()]:
             if id(node) in self._wrappers:

@@ -14,6 +14,7 @@ would otherwise cost hundreds of millions of comparisons.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 import re
 from dataclasses import dataclass
 from itertools import takewhile
@@ -21,7 +22,9 @@ from typing import Any
 
 from ip5pub.extract.boilerplate import ends_article, opens_trailing_section
 from ip5pub.extract.boilerplate import is_furniture as is_furniture_text
+from ip5pub.extract.scripts import cjk_count
 from ip5pub.extract.text import clean_line
+from ip5pub.readers.base import Element
 from ip5pub.readers.htmltext import Block
 
 LEAF_BLOCKS = {"p", "div", "blockquote", "section", "article", "dd", "td", "li", "h1", "h2", "h3", "h4", "h5", "h6",
@@ -45,21 +48,21 @@ def norm(text: str) -> str:
 
 
 def is_prose(text: str) -> bool:
-    cjk = len(re.findall(r"[\u3040-\u30ff\u3400-\u9fff\uac00-\ud7af]", text))
+    cjk = cjk_count(text)
     return (cjk >= 12 or len(text.split()) >= 5) and bool(re.search(r"[.!?。！？다]\W{0,2}$", text))
 
 
-def _tag(el) -> str:
+def _tag(el: Element) -> str:
     return el.tag.lower() if isinstance(el.tag, str) else ""
 
 
-def leaves(tree) -> list[tuple[Any, str, str]]:
+def leaves(tree: Element) -> list[tuple[Any, str, str]]:
     """(element, text, normalized text) of every block with no block inside, in page order.
 
     An element is marked as holding a block by walking up from each block
     until an ancestor already marked: every element is marked once.
     """
-    holders: set = set()
+    holders: set[int] = set()
     blocks = [el for el in tree.iter() if _tag(el) in LEAF_BLOCKS]
     for el in blocks:
         parent = el.getparent()
@@ -99,7 +102,7 @@ class _Matcher:
         return hit
 
 
-def common_ancestor(elements: list):
+def common_ancestor(elements: list[Element]) -> Element | None:
     """The closest element holding all of `elements` (linear in their depth)."""
     if not elements:
         return None
@@ -124,13 +127,13 @@ class Located:
     matched: list[Any]
 
     @property
-    def container(self):
+    def container(self) -> Element | None:
         """The closest common ancestor of the kept paragraphs: the article's container, or None."""
         found = common_ancestor(self.matched)
         return None if found is None or _tag(found) in ("body", "html") else found
 
 
-def locate(tree, blocks: list[Block]) -> Located:
+def locate(tree: Element, blocks: list[Block]) -> Located:
     keyed = _Matcher([n if b.kind == "p" and len(n) >= KEY_MIN else "\0" for b in blocks for n in [norm(b.plain)]])
     if all(n == "\0" for n in keyed.norms):
         return Located([], [])
@@ -138,7 +141,8 @@ def locate(tree, blocks: list[Block]) -> Located:
     return Located(found, [el for el, _, n in found if keyed.find(n, KEY_MIN) is not None])
 
 
-def recover_missed(tree, blocks: list[Block], title: str, is_furniture, located: Located | None = None) -> list[Block]:
+def recover_missed(tree: Element, blocks: list[Block], title: str, is_furniture: Callable[[Element], bool],
+                   located: Located | None = None) -> list[Block]:
     """`blocks` with the article's missing prose paragraphs put back in page order.
 
     `is_furniture(el)` says whether an element is navigation or a side box;
@@ -182,7 +186,7 @@ def recover_missed(tree, blocks: list[Block], title: str, is_furniture, located:
     return out
 
 
-def _recoverable(el, text: str, container, is_furniture) -> bool:
+def _recoverable(el: Element, text: str, container: Element | None, is_furniture: Callable[[Element], bool]) -> bool:
     """A prose paragraph of the article itself, not a card, a caption or a hidden box."""
     if _tag(el) in _NEVER or not is_prose(text) or is_furniture_text(text):
         return False
@@ -194,7 +198,7 @@ def _recoverable(el, text: str, container, is_furniture) -> bool:
     return not (is_furniture(el) or (marks and _CAPTION.search(marks)) or links > len(text) / 2)
 
 
-def _hidden(el) -> bool:
+def _hidden(el: Element) -> bool:
     style = (el.get("style") or "").replace(" ", "").lower()
     classes = (el.get("class") or "").lower().split()
     return (el.get("hidden") is not None or el.get("aria-hidden") == "true" or "display:none" in style

@@ -7,73 +7,19 @@ from pathlib import Path
 
 from ip5pub import markdown
 from ip5pub.extract.dates import AmbiguousDate, ImpossibleDate, parse_date
+from ip5pub.extract.scripts import CJK_WIDE
 from ip5pub.extract.text import clean_line
 from ip5pub.model import Draft, SourceError, SourceRef
 from ip5pub.provenance import Origin, Provenance
-from ip5pub.readers import Reader
+from ip5pub.readers.base import FormatReader, ReadError, ReadResult
 from ip5pub.readers.context import NO_SITES, ReadContext
 from ip5pub.readers.decode import decode
+from ip5pub.readers.headerlines import RULE, header_block, header_line
 
-# Labels of header lines under the title; each maps to a hint key.
-_LABELS = {
-    "date": r"Updated|Update|Date|Published|Posted|Release\s+Date|Issued|发布时间|发布日期|时间|日期|更新时间|"
-            r"掲載日|更新日|公開日|작성일|등록일|게시일|날짜",
-    "publisher": r"Source|来源|出典|출처|From",
-    "author": r"Author|By|作者|작성자",
-    "views": r"Views|Hits|浏览次数|阅读|点击|조회수|閲覧数",
-    "other": r"Department|Division|Contact|Writer|담당부서|부서|첨부파일|Attachment|所属|担当|部门|栏目",
-}
-_FIELD = re.compile(
-    r"(?P<label>" + "|".join(f"(?P<{k}>{v})" for k, v in _LABELS.items()) + r")\s*[:：]\s*"
-    r"(?P<value>.*?)(?=\s{2,}|\s*[|｜]\s*|\s+(?:" + "|".join(_LABELS.values()) + r")\s*[:：]|$)",
-    re.I,
-)
-_HEADER_LINE = re.compile(r"^(?:" + "|".join(_LABELS.values()) + r")\s*[:：]", re.I)
-HEADER_FIELD = _HEADER_LINE  # a line that starts with a metadata label: "Date: …", "来源：…"
-_RULE = re.compile(r"^[-=_*~—–─━·•]{3,}$")
-_CJK_END = re.compile(r"[\u3000-\u9fff\uac00-\ud7af\uff00-\uffef]$")
-_CJK_START = re.compile(r"^[\u3000-\u9fff\uac00-\ud7af\uff00-\uffef]")
+_CJK_END = re.compile(f"[{CJK_WIDE}]$")
+_CJK_START = re.compile(f"^[{CJK_WIDE}]")
 _DEFINITION = re.compile(r"^[A-Z][A-Za-z0-9/&]{1,11}\s*[:：=]\s+\S")  # "NET: New Emerging Technologies"
 _LIST_ITEM = re.compile(r"^(?:[-*•·●▪]|\d{1,3}[.)、]|[（(]\d{1,2}[)）])\s*")
-
-
-def header_fields(line: str) -> dict[str, str]:
-    """'Date: 2019-06-14  Source: KIPO  Views: 1532' -> {'date': ..., 'publisher': ...}."""
-    fields: dict[str, str] = {}
-    for m in _FIELD.finditer(line):
-        key = next(k for k in _LABELS if m.group(k))
-        value = m.group("value").strip()
-        if value and key not in fields:
-            fields[key] = value
-    return fields
-
-
-_SEGMENTS = re.compile(r"\s*(?:[·|｜•]|\s{2,})\s*")
-
-
-def _header_line(line: str) -> dict[str, str] | None:
-    """Fields of a header line, or None when the line is not one.
-
-    A header line is made of labelled fields and at most one bare date, in
-    segments separated by "·", "|" or wide spaces: "2021-06-24 · Source: EPO".
-    A date-shaped value that is no real date is an error, not a miss.
-    """
-    fields: dict[str, str] = {}
-    for segment in filter(None, _SEGMENTS.split(line)):
-        if _HEADER_LINE.match(segment):
-            for key, value in header_fields(segment).items():
-                fields.setdefault(key, value)
-            continue
-        if len(segment) > 40:
-            return None
-        try:
-            dated = parse_date(segment) is not None
-        except ImpossibleDate:  # date-shaped: parse_text says what is wrong with it
-            dated = True
-        if not dated or "date" in fields:
-            return None
-        fields["date"] = segment
-    return fields or None
 
 
 def _join(lines: list[str]) -> str:
@@ -138,25 +84,25 @@ def _title_index(lines: list[str], start: int) -> tuple[int, str]:
     not a breadcrumb or a masthead underlined by a rule. (index, how it was found)"""
     seen = 0
     for i in range(start, len(lines)):
-        if not lines[i] or _RULE.match(lines[i]):
+        if not lines[i] or RULE.match(lines[i]):
             continue
         seen += 1
         if seen > 6:
             break
         try:
-            header = _header_line(lines[i]) if i > start else None
+            header = header_line(lines[i]) if i > start else None
         except SourceError:
             header = {"date": "?"}
         if header:
-            prev = next((j for j in range(i - 1, start - 1, -1) if lines[j] and not _RULE.match(lines[j])), None)
+            prev = next((j for j in range(i - 1, start - 1, -1) if lines[j] and not RULE.match(lines[j])), None)
             if prev is not None:
                 return prev, "the line above the date and source lines"
     for i in range(start, min(len(lines), start + 12)):
         line = lines[i]
-        if not line or _RULE.match(line) or len(_CRUMBS.split(line)) >= 3:
+        if not line or RULE.match(line) or len(_CRUMBS.split(line)) >= 3:
             continue
         nxt = lines[i + 1] if i + 1 < len(lines) else ""
-        if _RULE.match(nxt) and any(lines[i + 2:i + 6]):  # a masthead over a rule, the title below
+        if RULE.match(nxt) and any(lines[i + 2:i + 6]):  # a masthead over a rule, the title below
             continue
         return i, "the first line" if i == start else "the first line under the masthead"
     return start, "the first line"
@@ -168,12 +114,12 @@ def _footer(lines: list[str]) -> tuple[list[str], list[str]]:
     prev/next/list lines and furniture go too."""
     from ip5pub.extract.boilerplate import is_furniture
 
-    rules = [i for i, x in enumerate(lines) if _RULE.match(x)]
+    rules = [i for i, x in enumerate(lines) if RULE.match(x)]
     footer: list[str] = []
     if rules and len([x for x in lines[rules[-1] + 1:] if x]) <= 8 and rules[-1] > len(lines) // 2:
         footer = lines[rules[-1] + 1:]
         lines = lines[:rules[-1]]
-    while lines and (not lines[-1] or _RULE.match(lines[-1]) or is_furniture(lines[-1]) or _TRAILING.match(lines[-1])):
+    while lines and (not lines[-1] or RULE.match(lines[-1]) or is_furniture(lines[-1]) or _TRAILING.match(lines[-1])):
         footer.insert(0, lines.pop())
     return lines, footer
 
@@ -189,13 +135,13 @@ def read_text(text: str) -> tuple[dict[str, object], list[str], Provenance]:
     from ip5pub.extract.offices import office_named_by_site
 
     lines = [clean_line(x) for x in text.split("\n")]
-    start = next((i for i, x in enumerate(lines) if x and not _RULE.match(x)), None)
+    start = next((i for i, x in enumerate(lines) if x and not RULE.match(x)), None)
     if start is None:
-        raise SourceError("", "empty file: no text")
+        raise ReadError("empty file: no text")
     title_at, how = _title_index(lines, start)
     hints: dict[str, object] = {"title": lines[title_at]}
     origins = Provenance().set("title", Origin(how))
-    above = [x for x in lines[start:title_at] if x and not _RULE.match(x)]
+    above = [x for x in lines[start:title_at] if x and not RULE.match(x)]
     for line in above:
         crumbs = _CRUMBS.split(line)
         if len(crumbs) >= 3 and office_named_by_site(crumbs[0]):
@@ -204,23 +150,15 @@ def read_text(text: str) -> tuple[dict[str, object], list[str], Provenance]:
         elif len(crumbs) < 3 and "publisher" not in hints:
             hints["publisher"] = re.split(r"\s+[—–-]\s+|\s*[|:]\s+", line)[0]  # a masthead
             origins = origins.set("publisher", Origin("the masthead above the title"))
-    i = title_at + 1
     # Header lines directly under the title: labelled fields or a bare date.
-    while i < len(lines) and i - title_at <= 8:
-        line = lines[i]
-        if not line or _RULE.match(line):
-            i += 1
-            continue
-        fields = _header_line(line)
-        if fields is None:
-            break
+    block, i = header_block(lines, title_at + 1, gaps=True, limit=8)
+    for fields in block:
         for key, value in fields.items():
             if key == "publisher":
                 hints[key] = value  # a Source line beats a masthead
                 origins = origins.set(key, Origin("the source line under the title"))
             else:
                 hints.setdefault(key if key != "date" else "date_line", value)
-        i += 1
     if "date_line" in hints:
         line = str(hints.pop("date_line"))
         try:
@@ -238,7 +176,7 @@ def read_text(text: str) -> tuple[dict[str, object], list[str], Provenance]:
     hints.pop("views", None)
     hints.pop("other", None)
     body, footer = _footer(lines[i:])
-    dropped = len([x for x in footer if x and not _RULE.match(x)])
+    dropped = len([x for x in footer if x and not RULE.match(x)])
     footer_said = f", without {dropped} footer line(s)" if dropped else ""
     origins = origins.set("body", Origin(f"the lines under the title{footer_said}"))
     if "publisher" not in hints and "office" not in hints:
@@ -249,15 +187,15 @@ def read_text(text: str) -> tuple[dict[str, object], list[str], Provenance]:
     return hints, paragraphs(body), origins
 
 
-def read(path: Path, data: bytes, ref: SourceRef, context: ReadContext = NO_SITES) -> list[Draft]:
+def read(path: Path, data: bytes, ref: SourceRef, context: ReadContext = NO_SITES) -> ReadResult:
     hints, paras, origins = read_text(decode(data))
     if not paras:
-        raise SourceError("", "no body text under the title")
-    return [Draft(body=to_markdown(paras), source=ref, hints=hints, origins=origins)]
+        raise ReadError("no body text under the title")
+    return ReadResult([Draft(body=to_markdown(paras), source=ref, hints=hints, origins=origins)])
 
 
 def _sniff(head: bytes) -> bool:
     return False  # plain text is the fallback, never claimed by content
 
 
-READER = Reader("text", (".txt", ".text", ""), _sniff, read)
+READER = FormatReader("text", (".txt", ".text", ""), _sniff, read)
