@@ -136,3 +136,20 @@ def head_problems(book: Book, brief_title: str) -> list[str]:
         if shown != title and not cut:
             problems.append(f"page {page + 1}: head {text!r}, the notice at its top is {part.title!r}")
     return problems
+
+
+def thin_pages(book: Book, least: float = 1 / 3) -> list[str]:
+    """Pages less than `least` full that are neither a story's natural end
+    nor a whole part on a page of its own (a small glossary): the end of a
+    part whose next page starts another part, or the last page."""
+    problems = []
+    for page in range(len(book.pages)):
+        part, full = book.at_top(page), book.fullness(page)
+        if part is None or full >= least:
+            continue
+        ends = page == len(book.pages) - 1 or (
+            (after := book.at_top(page + 1)) is not None and after.page == page + 1 and after is not part)
+        if ends and (part.notice or part.page == page):
+            continue
+        problems.append(f"page {page + 1} is {full:.0%} full ({'notice' if part.notice else part.id} at its top)")
+    return problems

@@ -83,13 +83,14 @@ def test_list_json(runner, workspace):
 def test_glance_limit_leaves_the_table_out_of_large_briefs(runner, workspace):
     runner.invoke(main, ["render", "-f", "html"], catch_exceptions=False)
     html = Path("build/brief.html").read_text()
-    assert 'id="glance"' in html and 'href="#glance"' in html
     stories = html.count('<article class="notice"')
+    # Up to 12 stories the table is the contents; above, a section of its own.
+    assert 'class="glance-table"' in html and ('id="glance"' in html) == (stories > 12)
     Path("ip5pub.toml").write_text(f"glance_limit = {stories - 1}\n")
     result = runner.invoke(main, ["render", "-f", "html"], catch_exceptions=False)
     assert result.exit_code == 0, result.output
     html = Path("build/brief.html").read_text()
-    assert 'id="glance"' not in html and 'href="#glance"' not in html
+    assert 'id="glance"' not in html and 'href="#glance"' not in html and 'class="glance-table"' not in html
     assert html.count('<article class="notice"') == stories  # only the table goes
     Path("ip5pub.toml").write_text("glance_limit = -1\n")
     result = runner.invoke(main, ["render", "-f", "html"])

@@ -27,7 +27,7 @@ from ip5pub.render.chunked.furniture import furniture_document
 from ip5pub.render.chunked.worker import Job, layout
 
 from conftest import ROOT, run_cli
-from pdfpages import head_problems, read
+from pdfpages import head_problems, read, thin_pages
 
 sys.path.insert(0, str(ROOT / "bench"))
 from generate import generate
@@ -191,10 +191,12 @@ def test_chunked_layout_equals_a_single_pass(chunked, single):
     assert {"Noto-Sans-CJK-SC", "Noto-Sans-CJK-JP", "Noto-Sans-CJK-KR"} <= used, used
 
 
-def test_running_heads_name_the_notice_at_the_top_of_each_page(ws, chunked, single):
+def test_running_heads_name_the_notice_at_the_top_of_each_page_and_no_page_is_near_empty(ws, chunked, single):
     run_cli("render", "-o", "html", "-f", "html", cwd=ws)
     for pdf in (chunked, single):
-        assert head_problems(read(pdf, ws / "html/brief.html"), "IP5 Briefing") == [], pdf.parent.name
+        book = read(pdf, ws / "html/brief.html")
+        assert head_problems(book, "IP5 Briefing") == [], pdf.parent.name
+        assert thin_pages(book) == [], pdf.parent.name
 
 
 def test_pages_look_the_same(chunked, single, tmp_path):

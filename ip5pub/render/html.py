@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from markupsafe import Markup
@@ -13,16 +13,46 @@ from ip5pub.output import atomic_write
 from ip5pub.render import RenderContext, template_context
 from ip5pub.templates import stylesheet
 
+COMBINED = 12  # briefs of up to this many stories: one contents page, with the at-a-glance summaries
+
+
+def front(brief: Brief) -> str:
+    """How the brief opens (the template's `front`): "cover" (no story: the
+    cover is the brief), "masthead" (one story, under a masthead on its first
+    page: no cover page, contents or index), "combined" (a cover, then one
+    contents page that is also the at-a-glance table) or "separate" (a
+    cover, the contents, then at a glance if it is printed)."""
+    n = len(brief.stories)
+    return "cover" if n == 0 else "masthead" if n == 1 else "combined" if n <= COMBINED else "separate"
+
+
+# The end of a list keeps together on one page, about a third of one: no
+# list ends on a near-empty page (rows of the office index, see `ends`).
+END_ROWS = 14
+SHORT_OFFICE = 15  # an office of at most this many rows is never split across pages
 
 
 @dataclass(frozen=True)
 class OfficeEntry:
-    """One office in the index: the stories it published and those that mention it."""
+    """One office in the index: the stories it published and those that
+    mention it; `cut`: its rows from this one on are in the index's end,
+    which keeps together (its length when none is); `keep`: the office stays
+    on the page of the one before it (it is in the end, not its first)."""
 
     code: str
     name: str
     published: tuple[Story, ...]
     mentioned: tuple[Story, ...]
+    cut: int = 0
+    keep: bool = False
+
+    @property
+    def rows(self) -> tuple[tuple[str, Story], ...]:
+        return tuple(("published", s) for s in self.published) + tuple(("mentioned", s) for s in self.mentioned)
+
+    @property
+    def short(self) -> bool:
+        return len(self.rows) <= SHORT_OFFICE
 
 
 def office_index(brief: Brief) -> list[OfficeEntry]:
@@ -34,8 +64,24 @@ def office_index(brief: Brief) -> list[OfficeEntry]:
         mentioned = tuple(s for s in brief.stories if s.notice.office != code
                           and any(code in n.offices for n in s.members))
         if published or mentioned:
-            entries.append(OfficeEntry(code, OFFICIAL_NAMES.get(code, code), published, mentioned))
-    return entries
+            entries.append(OfficeEntry(code, OFFICIAL_NAMES.get(code, code), published, mentioned,
+                                       cut=len(published) + len(mentioned)))
+    return ends(entries)
+
+
+def ends(entries: list[OfficeEntry], rows: int = END_ROWS) -> list[OfficeEntry]:
+    """The index with its last `rows` rows or so marked to keep together:
+    whole offices from the last one back (a short office whole, even past
+    `rows`), the last rows of a long one; each office after the first of
+    them keeps with the one before."""
+    out, left, first = list(entries), rows, len(entries)
+    for i in range(len(out) - 1, -1, -1):
+        if left <= 0:
+            break
+        count = len(out[i].rows)
+        out[i] = replace(out[i], cut=0 if count <= left or out[i].short else count - left)
+        left, first = left - count, i
+    return [replace(entry, keep=i > first) for i, entry in enumerate(out)]
 
 
 def keywords(brief: Brief) -> list[str]:
@@ -53,7 +99,7 @@ def build(brief: Brief, ctx: RenderContext) -> str:
     template = ctx.env.get_template("brief.html")
     return template.render(**template_context(
         brief, ctx, inline_css=css, paper=ctx.config.paper, created=w3c_timestamp(ctx.epoch),
-        keywords=keywords(brief), office_index=office_index(brief)))
+        keywords=keywords(brief), office_index=office_index(brief), front=front(brief)))
 
 
 def render(brief: Brief, ctx: RenderContext, out: Path) -> Path:

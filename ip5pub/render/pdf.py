@@ -70,8 +70,10 @@ def attachments(brief: Brief, ctx: RenderContext, fetcher) -> list:
 
 def layout_mode(brief: Brief, ctx: RenderContext) -> str:
     """"chunked" or "single": how this brief is laid out (see ip5pub.render.chunked)."""
-    if ctx.pdf.variant is not None or not brief.stories:
-        return "single"  # tags, XMP and attachments belong to one document; nothing to cut
+    if ctx.pdf.variant is not None or len(brief.stories) <= 1:
+        # Tags, XMP and attachments belong to one document; nothing to cut; a
+        # story under a masthead does not start a page as a chunk would.
+        return "single"
     if ctx.pdf.layout in ("single", "chunked"):
         return ctx.pdf.layout
     return "chunked" if len(brief.stories) >= chunked.THRESHOLD else "single"
