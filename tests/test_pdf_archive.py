@@ -239,6 +239,17 @@ def test_the_finished_file_depends_on_the_content_not_on_the_writers_identifier(
         assert b"\x01" * 16 not in {bytes(part) for part in pdf.trailer.ID}
 
 
+def test_tagging_on_a_weasyprint_not_checked_is_left_out_with_one_warning():
+    """The tagging additions share the adapter's version check (render/weasy)."""
+    code = ("import logging, ip5pub.render.weasy as w; logging.basicConfig(format='%(message)s');"
+            "w.VERIFIED = ('0.',); from ip5pub.render import pdf_tags;"
+            "print(pdf_tags.install(), pdf_tags.install())")
+    proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert proc.stdout.split() == ["False", "False"]
+    assert proc.stderr.count("PDF/UA output lacks languages, link texts and table scopes") == 1, proc.stderr
+    assert "is not one ip5pub was checked against (0.x)" in proc.stderr, proc.stderr
+
+
 def test_no_variant_is_left_as_written():
     data = unsorted_pdf(3)
     assert pdf_archive.finish(data, None) is data

@@ -16,7 +16,7 @@ docs/chunked-layout.md):
   stand-ins) and furniture documents (running heads, footers, the page
   references with their real numbers, on blank pages).
 - worker: one document laid out in a worker process, through the WeasyPrint
-  adapter (ip5pub.render.weasy, every WeasyPrint internal in one module).
+  adapter (ip5pub.render.weasy, every WeasyPrint internal in one package).
 - assemble: pikepdf joins the pages, draws the furniture over them, and
   rebuilds links, outline, fonts and metadata.
 - build: the steps in order.

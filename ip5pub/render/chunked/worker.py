@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from ip5pub.render import weasy
+from ip5pub.render.weasy import references
 from ip5pub.render.chunked.plan import GOTO, REF, STAND_IN
 from ip5pub.render.chunked.tree import serialize
 
@@ -34,7 +35,7 @@ class Laid:
     pages: int
     names: list[str] = field(default_factory=list)  # each page's name ("" for none)
     anchors: dict[str, int] = field(default_factory=dict)  # id -> page index, first occurrence
-    refs: list[list[dict]] = field(default_factory=list)  # each page's references (see weasy.take_references)
+    refs: list[list[dict]] = field(default_factory=list)  # each page's references (see weasy.references)
     tops: list[list[str]] = field(default_factory=list)  # each page's ids at its top (see weasy.top_ids)
     stuck: list[str] = field(default_factory=list)  # page references that could not be taken out
 
@@ -67,7 +68,7 @@ def layout(job: Job) -> tuple[Laid, list[str], list[str]]:
         for i, page in enumerate(document.pages):
             for name in page.anchors:
                 anchors.setdefault(name, i)
-            found, left = weasy.take_references(page, (REF, STAND_IN), GOTO)
+            found, left = references.take_references(page, (REF, STAND_IN), GOTO)
             refs.append(found)
             stuck.extend(left)
         laid = Laid(b"", len(document.pages), names=[weasy.page_name(page) for page in document.pages],
