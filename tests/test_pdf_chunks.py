@@ -324,6 +324,7 @@ def test_a_style_the_chunked_layout_cannot_draw_is_laid_out_in_one_pass_with_a_w
     css, reason = STYLES[style]
     ws = tmp_path / "ws"
     generate(ws / "sources", 8)
+    (ws / "ip5pub.toml").write_text("glance_limit = 0\n")  # the contents as a list (small briefs: a table)
     (ws / "styles").mkdir()
     (ws / "styles/brief.html").write_text(TEMPLATE.replace("CSS", css), encoding="utf-8")
     single = render(ws, "single", "--pdf-layout", "single")
