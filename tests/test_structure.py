@@ -85,11 +85,7 @@ def test_the_cycle_finder_finds_a_cycle():
 
 # Over the bound, each with why and whose it is; an entry that is no longer
 # needed fails the test too, so the list only shrinks.
-KNOWN_LONG = {
-    # Every WeasyPrint internal in one adapter module (issue 14, point 2);
-    # 423 lines since the early-worker work (6baf27c), to be split by its owner.
-    "ip5pub/render/weasy.py",
-}
+KNOWN_LONG: set[str] = set()
 
 
 def test_no_module_over_400_lines():

@@ -25,7 +25,7 @@ from generate import realistic
 
 EPOCH = "1700000000"
 LAY_OUT = """
-import json, logging, resource, sys
+import json, logging, sys
 from pathlib import Path
 from ip5pub import system
 from ip5pub.render import weasy
@@ -44,7 +44,10 @@ progress.addHandler(Count())
 progress.setLevel(logging.INFO)
 from weasyprint import HTML
 Path(sys.argv[3]).write_bytes(HTML(filename=sys.argv[2]).write_pdf())
-print(json.dumps({"layouts": len(layouts), "rss": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss}))
+# VmHWM, not ru_maxrss: Linux keeps ru_maxrss across execve, so a child
+# started from a large pytest process would report the parent's peak.
+hwm = next(int(line.split()[1]) for line in open("/proc/self/status") if line.startswith("VmHWM:"))
+print(json.dumps({"layouts": len(layouts), "rss": hwm}))
 """
 
 
