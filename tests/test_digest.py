@@ -11,7 +11,8 @@ from pathlib import Path
 import pytest
 
 from ip5pub.cli import main
-from ip5pub.wrap import _NO_START, width
+from ip5pub.wrap import width
+from test_wrap import NEVER_START  # JIS X 4051 classes, written out there
 
 from conftest import make_workspace, run_cli
 
@@ -52,7 +53,7 @@ def test_every_line_fits_the_width_counting_cjk_as_two(runner, ws, columns):
     body_lines = [line for line in text.splitlines() if re.search(r"[\u3000-\u9fff\uac00-\ud7af]", line)]
     assert any(width(line) > len(line) for line in body_lines)  # CJK really is in there
     for line in body_lines:
-        assert line.strip()[0] not in _NO_START, line
+        assert line.strip()[0] not in NEVER_START, line
     # The Korean summary breaks between words only.
     korean = " ".join(line.strip() for line in text.splitlines() if re.search(r"[\uac00-\ud7af]", line))
     assert "특허청은 6월 25일 심사 품질을 높이기 위해" in korean

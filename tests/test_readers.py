@@ -13,6 +13,7 @@ from ip5pub import markdown, normalize
 from ip5pub.notices import normalize_sources
 from ip5pub.model import SourceError
 from ip5pub.readers import read_source, reader_for
+from ip5pub.readers.html import page_hints
 
 ARTICLE_ZH = ("2021年6月22日至23日，第十四次五局局长会议以视频会议形式举行。", "会议通过了联合声明。")
 ARTICLE_JA = ("特許庁は、令和3年6月22日及び23日の2日間、五庁長官会合を開催しました。", "共同声明を採択しました。")
@@ -237,12 +238,8 @@ TITLES = [
 
 @pytest.mark.parametrize("head,body,expected", TITLES)
 def test_html_title_cascade(head, body, expected):
-    from ip5pub.readers.html import _meta, parse_tree
-    from ip5pub.readers.htmltitle import find_title
-    from ip5pub.readers.layout import Layout
-
-    tree = parse_tree(f"<html><head>{head}</head><body>{body}<p>Article text here.</p></body></html>")
-    assert find_title(tree, _meta(tree), Layout(tree)).text == expected
+    page = page_hints(f"<html><head>{head}</head><body>{body}<p>Article text here.</p></body></html>")
+    assert page.hints["title"] == expected
 
 
 OWNERS = [
@@ -257,11 +254,8 @@ OWNERS = [
 
 @pytest.mark.parametrize("head,footer,expected", OWNERS)
 def test_html_owner(head, footer, expected):
-    from ip5pub.readers.html import _canonical, _lines, _meta, find_owner, parse_tree
-
-    tree = parse_tree(f"<html><head>{head}</head><body><h1>Headline of it</h1><p>Text.</p>{footer}</body></html>")
-    meta = _meta(tree)
-    assert find_owner(_canonical(tree, meta), meta, tree, _lines(tree))[:2] == expected
+    hints = page_hints(f"<html><head>{head}</head><body><h1>Headline of it</h1><p>Text.</p>{footer}</body></html>").hints
+    assert (hints.get("office"), hints.get("publisher")) == expected
 
 
 def test_press_release_end_mark_and_about_section(tmp_path):
