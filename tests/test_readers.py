@@ -348,3 +348,20 @@ def test_paragraph_recovery_is_linear_and_keeps_page_order():
     seconds = time.perf_counter() - started
     assert [b.text for b in out] == paras
     assert seconds < 10, f"{seconds:.1f} s: the recovery compares more than it should"
+
+
+@pytest.mark.parametrize("box", ["seitenleiste", "barre-laterale", "col-barra-lateral", "sidebar"])
+def test_side_box_named_in_another_language_is_not_article_text(box):
+    page = ("<html lang='de'><head><title>Patentamt meldet Rekord | Beispiel Nachrichten</title>"
+            "<meta property='article:published_time' content='2024-03-19'></head><body><div class='inhalt'>"
+            "<div class='artikel'><h1>Patentamt meldet Rekord</h1>"
+            "<p>Das Patentamt hat im vergangenen Jahr mehr Anmeldungen erhalten als je zuvor, teilte die Behörde mit.</p>"
+            "<p>Besonders stark stiegen die Anmeldungen aus der Elektromobilität, gefolgt von der Medizintechnik.</p>"
+            "<p>Die Präsidentin sprach von einem guten Signal und kündigte weitere Stellen für Prüfer an.</p></div>"
+            f"<div class='{box}'><h3>Mehr zum Thema</h3>"
+            "<p>Ein Gericht entscheidet über einen seit Jahren geführten Streit um ein Standardpatent für Mobilfunk.</p>"
+            "<p>Das Europäische Patentamt veröffentlicht seinen Bericht über die Herkunft der Anmeldungen.</p>"
+            "</div></div></body></html>")
+    text = " ".join(b.text for b in page_hints(page).blocks)
+    assert "Medizintechnik" in text and "Prüfer" in text
+    assert "Mobilfunk" not in text and "Herkunft" not in text

@@ -13,6 +13,15 @@ import re
 
 from ip5pub.extract.scripts import HANGUL
 
+# The same furniture named in the languages of the offices' other sites:
+# German (seitenleiste, randspalte, fusszeile, brotkrumen, teilen, kommentare),
+# French (barre latérale, fil d'Ariane, pied de page, partage), Spanish and
+# Italian (barra/colonna laterale, migas, pie de página, compartir, condividi).
+FURNITURE_WORDS_ELSEWHERE = (r"seitenleiste|randspalte|marginalspalte|fuss|fusszeile|brotkrumen\w*|teilen|kommentare|"
+                             r"verwandte\w*|barre-?laterale|lateral|laterale|fil-?(?:d-?)?ariane|pied-?de-?page|partage|"
+                             r"commentaires|barra-?lateral|colonna-?laterale|migas\w*|pie-?de-?pagina|compartir|"
+                             r"condividi|commenti|correlati|relacionad[oa]s")
+
 # A whole block that is furniture (matched at the start of the block).
 _LINE = re.compile(
     r"^(?:"

@@ -47,6 +47,7 @@ import datetime as dt
 import re
 from dataclasses import dataclass
 
+from ip5pub.extract.boilerplate import FURNITURE_WORDS_ELSEWHERE
 from ip5pub.extract.dates import DATE_LABEL, AmbiguousDate, ImpossibleDate, day_first_for, parse_date, search_date
 from ip5pub.extract.datemarkup import Candidate, markup_dates, page_language, plausible
 
@@ -61,7 +62,8 @@ _INSIDE_FURNITURE = re.compile(r"(?:^|[\s_-])(?:comments?|reply|replies|respond|
 # Class or id words of page furniture that carries other stories' or visitors' dates.
 _FURNITURE = re.compile(r"(?:^|[\s_-])(?:nav|navbar|navigation|menu|sidebar|side|aside|widget|related|recommend\w*|"
                         r"popular|most-?read|teaser-?list|comments?|reply|replies|respond|breadcrumbs?|pagination|"
-                        r"prev|next|more-?news|latest|archive|calendar|footer|cookie)(?:$|[\s_-])", re.I)
+                        r"prev|next|more-?news|latest|archive|calendar|footer|cookie|" + FURNITURE_WORDS_ELSEWHERE +
+                        r")(?:$|[\s_-])", re.I)
 _WORDS = re.compile(r"[^\W\d_]+")
 _SEPARATORS = "|·•–—-/,;:([【［"
 _BLOCK = {"p", "div", "li", "tr", "td", "th", "dd", "dt", "span", "h2", "h3", "h4", "h5", "h6", "small", "em",

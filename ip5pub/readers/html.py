@@ -38,7 +38,7 @@ from ip5pub.readers.htmlowner import Owner, find_owner
 from ip5pub.readers.htmltext import Block, clean_blocks, fragment_blocks, is_prose, to_markdown, xml_blocks
 from ip5pub.readers.htmltitle import Candidate, element_text, find_title, title_segments  # noqa: F401 - title_segments: used by callers
 from ip5pub.readers.layout import Layout, marks
-from ip5pub.readers.recovery import locate, norm, recover_missed
+from ip5pub.readers.recovery import drop_boxed, locate, norm, recover_missed
 
 _CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?\s*([A-Za-z0-9_:.-]+)"""
                       rb"""|<\?xml[^>]+encoding\s*=\s*["']([A-Za-z0-9_.-]+)""", re.I)
@@ -216,6 +216,7 @@ def page_hints(text: str, context: ReadContext = NO_SITES) -> Page:
         body_from = f"site profile body ({profile.body if profile else ''})"
     elif blocks:
         blocks = recover_missed(tree, blocks, title.text, layout.is_furniture, located)
+        blocks = drop_boxed(blocks, located, layout.is_furniture)
     else:
         # Nothing found by trafilatura: fall back to the article or main container.
         container = next((el for el in tree.iter("article", "main")), None)

@@ -16,11 +16,12 @@ from __future__ import annotations
 
 import re
 
+from ip5pub.extract.boilerplate import FURNITURE_WORDS_ELSEWHERE
 from ip5pub.readers.base import Element
 
 _FURNITURE = re.compile(r"(?:^|[\s_-])(?:nav|navbar|menu|breadcrumbs?|footer|sidebar|side|share|social|related|"
                         r"links|copyright|gnb|lnb|util|skip|location|position|crumb|pagination|prev|next|"
-                        r"most-?read|popular|recommend|comment|logo)(?:$|[\s_-])", re.I)
+                        r"most-?read|popular|recommend|comment|logo|" + FURNITURE_WORDS_ELSEWHERE + r")(?:$|[\s_-])", re.I)
 _MOST = 0.6  # an element holding this share of the page's text is a wrapper, whatever its class
 
 

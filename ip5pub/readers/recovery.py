@@ -203,3 +203,27 @@ def _hidden(el: Element) -> bool:
     classes = (el.get("class") or "").lower().split()
     return (el.get("hidden") is not None or el.get("aria-hidden") == "true" or "display:none" in style
             or any(c in _HIDDEN_CLASSES for c in classes))
+
+
+def drop_boxed(blocks: list[Block], located: Located, is_furniture: Callable[[Element], bool]) -> list[Block]:
+    """`blocks` without the paragraphs that stand only inside furniture (a side box, a footer).
+
+    trafilatura keeps a side box's prose when its class names nothing it
+    knows (`seitenleiste`, `barre-laterale`); the page's layout knows more
+    names. A paragraph is dropped only when every leaf holding exactly its
+    text is furniture, and nothing is dropped if that would leave less than
+    half of the text: then the article itself sits in a box badly named.
+    """
+    where: dict[str, list[Element]] = {}
+    for el, _, n in located.leaves:
+        where.setdefault(n, []).append(el)
+    boxed = set()
+    for i, b in enumerate(blocks):
+        els = where.get(norm(b.plain), []) if b.kind == "p" and len(norm(b.plain)) >= KEY_MIN else []
+        if els and all(is_furniture(el) for el in els):
+            boxed.add(i)
+    if not boxed:
+        return blocks
+    total = sum(len(b.plain) for b in blocks)
+    kept = [b for i, b in enumerate(blocks) if i not in boxed]
+    return kept if sum(len(b.plain) for b in kept) * 2 >= total else blocks
