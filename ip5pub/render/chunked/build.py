@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from ip5pub.cache import tree_digest
+from ip5pub.cache import digest, tree_digest
 from ip5pub.model import Brief
 from ip5pub.render import keepall
 from ip5pub.render.chunked import css, plan, tree
@@ -171,7 +171,7 @@ def _steps(brief: Brief, full_html: str, base_url: str, page_css: str, styles: t
         step("furniture")
 
         # 4. Assemble, the fonts merged in the workers.
-        pdf = assemble([p.pdf for p in pieces], [f.pdf for f in under], runner.map)
+        pdf = assemble([p.pdf for p in pieces], [f.pdf for f in under], _merging(cache, runner.map))
         step("assembled")
     except InternalsChanged as exc:
         raise Unsupported(str(exc)) from exc
@@ -181,6 +181,24 @@ def _steps(brief: Brief, full_html: str, base_url: str, page_css: str, styles: t
 
 
 # ---- cache helpers (a missing cache only costs time) ----------------------------
+
+def _merging(cache: Any, mapper: Callable[..., Any]) -> Callable[..., list[bytes | None]]:
+    """`mapper` for the font merges, through the cache: a build that changes
+    a few chunks merges again only the faces whose subsets changed (about a
+    second of CPU for each Chinese, Japanese or Korean face). A face that
+    could not be merged is cached as no bytes."""
+    def merge(fn: Callable[..., bytes | None], programs: list[list[bytes]], kinds: list[str]) -> list[bytes | None]:
+        keys = [digest("pdf-font", kind, *group) for group, kind in zip(programs, kinds)]
+        found = [cache.load_blob("pdf", key) if cache is not None else None for key in keys]
+        todo = [i for i, hit in enumerate(found) if hit is None]
+        for i, program in zip(todo, mapper(fn, [programs[i] for i in todo], [kinds[i] for i in todo])):
+            found[i] = program or b""
+            if cache is not None:
+                cache.store_blob("pdf", keys[i], found[i] or b"")
+        return [hit or None for hit in found]
+
+    return merge
+
 
 def _load(cache: Any, key: str) -> Laid | None:
     if cache is None:
