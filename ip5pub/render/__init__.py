@@ -14,7 +14,8 @@ from __future__ import annotations
 
 import datetime as dt
 import importlib
-from collections.abc import Callable, Sequence
+import os
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Protocol
@@ -81,9 +82,25 @@ class Later:
 
 
 def prepare(formats: Sequence[str], jobs: int, sources: Path, output: Path) -> None:
-    """What a renderer starts before the sources are read (the PDF's layout workers)."""
-    if "pdf" in formats:
-        importlib.import_module("ip5pub.render.pdf").prepare(jobs, sources, output)
+    """What a renderer starts before the sources are read: the PDF's layout
+    workers, unless every PDF in `output` is newer than everything in
+    `sources` (then the build will likely find them up to date, and the
+    workers would cost it more than it takes). A hint only: the cache
+    decides what is laid out."""
+    if "pdf" in formats and jobs > 1 and not _newer_than_sources(output.glob("brief*.pdf"), sources):
+        importlib.import_module("ip5pub.render.pdf").prepare(jobs)
+
+
+def _newer_than_sources(outputs: Iterable[Path], sources: Path) -> bool:
+    try:
+        made = [p.stat().st_mtime for p in outputs]
+        if not made or not sources.is_dir():
+            return False
+        from ip5pub.readers import source_files
+
+        return max(os.lstat(p).st_mtime for p in [sources, *source_files(sources)]) < min(made)
+    except OSError:
+        return False  # the build says what is wrong
 
 
 def start(fmt: str, brief: Brief, ctx: RenderContext, out: Path) -> Handle:

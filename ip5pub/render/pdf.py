@@ -5,7 +5,6 @@ from __future__ import annotations
 import datetime as dt
 import io
 import logging
-import os
 import unicodedata
 from pathlib import Path
 from typing import Any
@@ -79,24 +78,10 @@ def layout_mode(brief: Brief, ctx: RenderContext) -> str:
     return "chunked" if len(brief.stories) >= chunked.THRESHOLD else "single"
 
 
-def prepare(jobs: int, sources: Path, output: Path) -> None:
-    """Start the layout workers before the sources are read (see worker.warm),
-    unless every PDF in `output` is newer than everything in `sources`: then
-    the build will likely find them up to date, and workers would cost it
-    more than it takes. A hint only: the cache decides what is laid out."""
-    if jobs <= 1 or system.pdf_unavailable() is not None:
-        return
-    try:
-        made = [p.stat().st_mtime for p in output.glob("brief*.pdf")]
-        if made and sources.is_dir():
-            from ip5pub.readers import source_files
-
-            newest = max(os.lstat(p).st_mtime for p in [sources, *source_files(sources)])
-            if newest < min(made):
-                return
-    except OSError:
-        pass  # the build says what is wrong
-    worker.warm(jobs)
+def prepare(jobs: int) -> None:
+    """Start the layout workers before the sources are read (see worker.warm)."""
+    if system.pdf_unavailable() is None:
+        worker.warm(jobs)
 
 
 def start(brief: Brief, ctx: RenderContext, out: Path) -> Handle:
