@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 import datetime as dt
-import re
 from collections.abc import Callable
 from itertools import groupby
 
-from ip5pub.model import OFFICES, Brief, GlossaryEntry, Notice, SourceError, Story, Window
+from ip5pub.glossary import glossary
+from ip5pub.model import OFFICES, Brief, Notice, SourceError, Story, Window
 from ip5pub.workspace import Config
 
 
@@ -56,23 +56,6 @@ def stories(notices: list[Notice], language: str) -> list[Story]:
     office_rank = {c: i for i, c in enumerate(OFFICES)}
     out.sort(key=lambda s: (-s.notice.date.toordinal(), office_rank.get(s.notice.office or "", 99), s.notice.id))
     return out
-
-
-def glossary(stories_: list[Story], language: str | None = None) -> tuple[GlossaryEntry, ...]:
-    """Every acronym defined in the collection, with the first story (in brief
-    order) that defines it; an expansion written in the brief's language wins
-    over one in another language ("PPH: Patent Prosecution Highway", not the
-    Korean name, in an English brief)."""
-    entries: dict[str, GlossaryEntry] = {}
-    for prefer in (True, False):
-        for story in stories_:
-            for n in story.members:
-                if language is not None and (n.language == language) != prefer:
-                    continue
-                for acronym, expansion in n.acronyms.items():
-                    if acronym not in entries:
-                        entries[acronym] = GlossaryEntry(acronym, expansion, story.notice)
-    return tuple(sorted(entries.values(), key=lambda e: (re.sub(r"[^A-Z0-9]", "", e.acronym.upper()), e.acronym)))
 
 
 def make_brief(notices: list[Notice], config: Config, edition: dt.date,

@@ -4,16 +4,17 @@ from __future__ import annotations
 
 import datetime as dt
 
-from ip5pub.collect import glossary, make_brief, stories
+from ip5pub.collect import make_brief, stories
+from ip5pub.glossary import glossary
 from ip5pub.model import UNKNOWN_PUBLISHER, Notice, SourceRef, Story, Window
 from ip5pub.workspace import Config
 
 
 def notice(id_: str, *, office: str | None = "EPO", publisher: str = "European Patent Office", language: str = "en",
            translated_from: str | None = None, date: str = "2021-06-24", duplicates: tuple[str, ...] = (),
-           acronyms: dict[str, str] | None = None) -> Notice:
+           acronyms: dict[str, str] | None = None, body: str = "b\n") -> Notice:
     return Notice(id=id_, title=f"Title {id_}", date=dt.date.fromisoformat(date), office=office, publisher=publisher,
-                  language=language, summary="s", source=SourceRef(f"sources/{id_}", "0" * 64, "text"), body="b\n",
+                  language=language, summary="s", source=SourceRef(f"sources/{id_}", "0" * 64, "text"), body=body,
                   duplicates=duplicates, translated_from=translated_from, acronyms=acronyms or {})
 
 
@@ -36,11 +37,36 @@ def test_unknown_publishers_are_counted_not_named():
     assert Story(main, (unknowns[0],)).also_reported_by == ["an unnamed source"]
 
 
-def test_glossary_names_the_first_story_that_defines_each_acronym():
+def test_glossary_cites_the_earliest_story_that_defines_each_acronym():
     old = notice("old", date="2020-01-01", acronyms={"PPH": "Patent Prosecution Highway"})
     new = notice("new", date="2021-01-01", acronyms={"PPH": "Patent Prosecution Highway", "AI": "artificial intelligence"})
-    entries = glossary(stories([old, new], "en"))
-    assert [(e.acronym, e.first_in.id) for e in entries] == [("AI", "new"), ("PPH", "new")]
+    brief = stories([new, old], "en")
+    assert [s.notice.id for s in brief] == ["new", "old"]  # the brief reads newest first
+    entries = glossary(brief)
+    assert [(e.acronym, e.first_in.id) for e in entries] == [("AI", "new"), ("PPH", "old")]
+    same_day = [notice("b", acronyms={"PPH": "Patent Prosecution Highway"}), notice("a", acronyms={"PPH": "Patent Prosecution Highway"})]
+    assert glossary(stories(same_day, "en"))[0].first_in.id == "a"  # on one day: the first in the brief
+
+
+def test_glossary_writes_common_terms_in_lower_case_and_proper_names_as_written():
+    """One case per term, as the notices write it: capitals only for a name."""
+    first = notice("first", date="2021-06-20", acronyms={
+        "AI": "Artificial Intelligence", "NET": "New emerging technologies", "PCT": "Patent Cooperation Treaty",
+        "R&D": "Research & Development", "IP5": "Five IP Offices", "AI/ML": "Artificial Intelligence/Machine Learning"},
+        body="The office's machine learning pilot, run with the five IP offices, covers new emerging technologies.\n")
+    later = notice("later", date="2021-06-22", acronyms={"AI": "artificial intelligence", "PCT": "Patent Cooperation Treaty"})
+    chinese = notice("zh", language="zh", date="2021-06-21", acronyms={"PPH": "专利审查高速路"})
+    entries = {e.acronym: e for e in glossary(stories([first, later, chinese], "en"), "en")}
+    assert {k: e.expansion for k, e in entries.items()} == {
+        "AI": "artificial intelligence",  # another notice writes it in lower case
+        "NET": "new emerging technologies",  # a sentence's capital, the text writes it in lower case
+        "AI/ML": "artificial intelligence/machine learning",  # each term written in lower case somewhere
+        "IP5": "five IP offices",  # "IP" stays in capitals
+        "PCT": "Patent Cooperation Treaty",  # no notice writes it in lower case: a name
+        "R&D": "Research & Development",  # as written: nothing says otherwise
+        "PPH": "专利审查高速路",  # CJK as written
+    }
+    assert entries["AI"].first_in.id == "first"  # cited from the earliest, in the case the notices agree on
 
 
 def test_window_and_office_selection():
