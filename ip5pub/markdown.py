@@ -12,19 +12,58 @@ import html
 import ipaddress
 import re
 from collections.abc import Callable
-from functools import lru_cache
+from functools import cache
+from typing import Any
 from urllib.parse import urlsplit
 
 _WEB = ("http://", "https://")
 
+# Quotation marks by the language of the text (CLDR's delimiters; French with
+# the narrow no-break spaces French typography puts inside them). Straight
+# quotes and apostrophes become these through markdown-it's typographer; a
+# language not listed keeps its quotes as written (Chinese, Japanese and
+# Korean text has its own marks).
+QUOTES: dict[str, str | list[str]] = {
+    "en": "“”‘’",
+    "fr": ["«\u202f", "\u202f»", "“", "”"],
+    "de": "„“‚‘",
+}
 
-@lru_cache(maxsize=1)
-def _parser():
+
+def _quotes_of(language: str | None) -> str | None:
+    """The QUOTES key for a language tag ("en-GB" -> "en"), or None."""
+    base = (language or "").split("-")[0].lower()
+    return base if base in QUOTES else None
+
+
+@cache
+def _parser(quotes: str | None = None):
     from markdown_it import MarkdownIt
 
-    md = MarkdownIt("commonmark", {"html": False, "linkify": False, "typographer": False})
+    options: dict[str, Any] = {"html": False, "linkify": False, "typographer": quotes is not None}
+    if quotes is not None:
+        options["quotes"] = QUOTES[quotes]
+    md = MarkdownIt("commonmark", options)
     md.enable("table")
+    if quotes is not None:
+        md.enable("smartquotes")  # only the quotes: "--", "(c)" and the like stay as written
     return md
+
+
+def smartquotes(text: str, language: str | None) -> str:
+    """Plain text (a title, a summary) with typographic quotes and apostrophes
+    for `language`, by the same rule as bodies: "KIPO's" -> "KIPO’s"."""
+    quotes = _quotes_of(language)
+    if quotes is None or not text or ("'" not in text and '"' not in text):
+        return text
+    tokens = _parser(quotes).parseInline(escape(text).replace("&", "\\&"))
+    out = []
+    for child in tokens[0].children or ():
+        if child.type in ("softbreak", "hardbreak"):
+            out.append("\n")
+        else:
+            out.append(child.content)
+    return "".join(out)
 
 
 _MAILTO = re.compile(r"mailto:[^@\s]+@\S+", re.I)
@@ -57,15 +96,17 @@ def _safe_url(url: str) -> bool:
     return bool(_HOST.fullmatch(host))
 
 
-def to_html(body: str, demote: int = 0, anchor: Callable[[str], str | None] | None = None) -> str:
+def to_html(body: str, demote: int = 0, anchor: Callable[[str], str | None] | None = None,
+            language: str | None = None) -> str:
     """Body HTML. Images become their alt text: a notice may not load files.
+    Quotes and apostrophes are typographic for the body's `language`.
 
     `demote` moves headings down that many levels (at most h6), for a page
     whose own title is the h1. `anchor` maps the id of a link to "#id" to
     the link's new target, or None to keep only its text (a page split in
     files knows where each id went, and which ids do not exist).
     """
-    md = _parser()
+    md = _parser(_quotes_of(language))
     tokens = md.parse(body)
     for tok in tokens:
         if demote and tok.type in ("heading_open", "heading_close"):

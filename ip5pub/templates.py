@@ -87,7 +87,9 @@ def make_env(workspace: Workspace | None = None) -> Environment:
         longdate=longdate,
         period=period,
         md=markdown.escape_inline,
-        body_html=lambda body: Markup(markdown.to_html(body)),
+        # A notice's own language sets its quotation marks ("…", « … », „…“).
+        quotes=lambda text, language=None: markdown.smartquotes(text, language),
+        body_html=lambda body, language=None: Markup(markdown.to_html(body, language=language)),
         language_name=lambda code: LANGUAGE_NAMES.get(code or "", code or ""),
         office_name=lambda code: OFFICIAL_NAMES.get(code or "", code or ""),
         width=wrap.width,

@@ -35,6 +35,11 @@ _NO_START = set(
 _NO_END = set("‘“（〔［｛〈《「『【｟〘〖«〝([{")  # cl-01 opening brackets
 
 
+# A space a line may break at: any whitespace but the no-break spaces
+# ("WIPO\u00a01", "«\u00a0…\u00a0»" stay on one line).
+_SPACE = r"[^\S\u00a0\u2007\u202f]"
+
+
 def char_width(ch: str) -> int:
     if unicodedata.combining(ch):
         return 0
@@ -58,10 +63,10 @@ def _breaks_anywhere(ch: str) -> bool:
 def _units(text: str) -> list[str]:
     """Unbreakable units: Latin words (with trailing space) or CJK characters
     joined to the punctuation that may not be separated from them."""
-    tokens = re.findall(r"\s+|[^\s]", text)
+    tokens = re.findall(rf"{_SPACE}+|(?:(?!{_SPACE}).)", text)
     units: list[str] = []
     for tok in tokens:
-        if tok.isspace():
+        if re.fullmatch(f"{_SPACE}+", tok):
             units.append(" ")
             continue
         prev = units[-1] if units else ""
@@ -82,7 +87,7 @@ def wrap(text: str, columns: int, indent: str = "", first_indent: str | None = N
     lines: list[str] = []
     line, used = first, width(first)
     pending_space = False
-    for unit in _units(" ".join(text.split())):
+    for unit in _units(re.sub(f"{_SPACE}+", " ", text).strip(" ")):
         if unit == " ":
             pending_space = True
             continue

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import html
+
 import pytest
 
 from ip5pub import markdown
@@ -47,3 +49,24 @@ def test_markup_and_images_become_text():
     html = markdown.to_html('<script>x()</script> <img src="/etc/hostname"> ![alt text](/etc/hostname)')
     assert "<script" not in html and "<img" not in html
     assert "&lt;script&gt;" in html and "&lt;img src=" in html and "alt text</p>" in html
+
+
+@pytest.mark.parametrize("language, body, expected", [
+    ("en", 'The office\'s "fast-track" pilot, \'a first look\'.', "The office’s “fast-track” pilot, ‘a first look’."),
+    ("fr", 'Il a parlé d\'un "résultat encourageant".', "Il a parlé d’un «\u202frésultat encourageant\u202f»."),
+    ("de", 'Ein "wichtiger Schritt" und ein \'kleiner\'.', "Ein „wichtiger Schritt“ und ein ‚kleiner‘."),
+    ("en-GB", 'A "quote".', "A “quote”."),
+    ("ja", '特許庁は「試行」と"AI"を発表した。', '特許庁は「試行」と"AI"を発表した。'),  # CJK keeps its own marks
+    ("zh", '他说"好"。', '他说"好"。'),
+    ("es", 'Dijo "hola".', 'Dijo "hola".'),  # a language without its marks listed: as written
+])
+def test_quotes_and_apostrophes_follow_the_text_language(language, body, expected):
+    assert html.unescape(markdown.to_html(body, language=language)) == f"<p>{expected}</p>\n"
+    assert markdown.smartquotes(body, language) == expected
+
+
+def test_quotes_leave_code_urls_and_markup_alone():
+    html = markdown.to_html('Use `"x"` at <https://example.org/a"b> and [the "page"](https://example.org/c).', language="en")
+    assert "<code>&quot;x&quot;</code>" in html and 'href="https://example.org/c"' in html and "the “page”" in html
+    # Plain text keeps every character that is not a quote: Markdown syntax is not read in a title.
+    assert markdown.smartquotes('R&D "*not* emphasis" [x](y) <b> \\ #1', "en") == 'R&D “*not* emphasis” [x](y) <b> \\ #1'

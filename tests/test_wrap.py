@@ -118,3 +118,9 @@ def test_property_no_line_too_wide_nothing_lost(parts, columns):
     whole = {p for p in parts if not any("\u4e00" <= c <= "\u9fff" or c in "。、「」（）" for c in p)}
     pieces = {w for line in lines for w in line.split()}
     assert whole <= pieces
+
+
+def test_no_break_spaces_hold_their_neighbours_together():
+    # French quotation marks keep their narrow no-break spaces; an office keeps its count.
+    text = "un «\u202frésultat encourageant\u202f» selon WIPO\u00a012 et CNIPA\u00a03"
+    assert wrap(text, 12) == ["un", "«\u202frésultat", "encourageant\u202f»", "selon", "WIPO\u00a012 et", "CNIPA\u00a03"]

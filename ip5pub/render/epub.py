@@ -82,7 +82,8 @@ def chapters(brief: Brief) -> list[Chapter]:
     out = []
     for i, story in enumerate(brief.stories, start=1):
         n = story.notice
-        out.append(Chapter(f"ch{i:03d}", f"ch{i:03d}.xhtml", n.id, n.title, n.language, story))
+        title = markdown.smartquotes(n.title, n.language)
+        out.append(Chapter(f"ch{i:03d}", f"ch{i:03d}.xhtml", n.id, title, n.language, story))
     if brief.glossary:
         i = len(out) + 1
         out.append(Chapter(f"ch{i:03d}", f"ch{i:03d}.xhtml", "glossary", "Glossary", brief.language, None))
@@ -203,7 +204,7 @@ def build(brief: Brief, ctx: RenderContext) -> bytes:
             files.append(page("epub/glossary.xhtml", name, root="../", chapter=c))
         else:
             n = c.story.notice
-            body = Markup(heading_levels(markdown.to_html(n.body, anchor=where.get), under=1))
+            body = Markup(heading_levels(markdown.to_html(n.body, anchor=where.get, language=n.language), under=1))
             files.append(page("epub/chapter.xhtml", name, root="../", chapter=c, story=c.story, notice=n, body=body))
     return pack(files, ctx.epoch)
 
