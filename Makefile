@@ -27,7 +27,7 @@ PYTEST_ARGS ?=
 DIR ?= .
 IP5PUB := $(abspath $(BIN))/ip5pub
 
-.PHONY: brief test lint install system-deps test-system-deps checkers clean bench init render digest
+.PHONY: brief test lint install system-deps test-system-deps checkers clean bench init render digest messages
 
 brief: $(VENV)/.runtime system-deps
 	$(BIN)/ip5pub render -f pdf -f epub -f txt
@@ -62,6 +62,16 @@ checkers: $(VENV)/.installed
 	@command -v ace-cli >/dev/null || { command -v npm >/dev/null && [ "$$(id -u)" = 0 ] && \
 	  echo "installing: $(ACE)" && PUPPETEER_SKIP_DOWNLOAD=1 npm install --global --no-fund --no-audit --loglevel=error $(ACE); } \
 	  || echo "warning: DAISY Ace is not installed; install it with: sudo PUPPETEER_SKIP_DOWNLOAD=1 npm install -g $(ACE)"
+
+# The words of the briefs (babel.cfg: the templates' _()/ngettext(), the
+# code's translate()), gathered into each language's catalog in
+# ip5pub/locale/: a new one arrives untranslated, and tests/test_l10n.py fails
+# until it is translated. The catalogs are read as they are (no .mo to build).
+MESSAGE_KEYWORDS := -k translate:2 -k translate_plural:2,3 -k N_ -k css_gettext
+messages: $(VENV)/.installed
+	$(BIN)/pybabel extract -F babel.cfg $(MESSAGE_KEYWORDS) --no-location --sort-output -o build/ip5pub.pot .
+	$(BIN)/pybabel update -i build/ip5pub.pot -d ip5pub/locale -D ip5pub --no-wrap --ignore-obsolete \
+	  --no-fuzzy-matching --ignore-pot-creation-date
 
 bench: $(VENV)/.installed system-deps test-system-deps
 	$(BIN)/python bench/bench.py

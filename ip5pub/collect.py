@@ -6,6 +6,7 @@ import datetime as dt
 from collections.abc import Callable
 from itertools import groupby
 
+from ip5pub import l10n
 from ip5pub.glossary import glossary
 from ip5pub.model import OFFICES, Brief, Notice, SourceError, Story, Window
 from ip5pub.workspace import Config
@@ -62,8 +63,12 @@ def make_brief(notices: list[Notice], config: Config, edition: dt.date,
                window: Window = Window(), group: str | None = None) -> Brief:
     chosen = [n for n in notices if window.accepts(n)]
     s = stories(chosen, config.language)
-    title = config.title if group is None else f"{config.title} — {group}"
-    return Brief(title=title, subtitle=config.subtitle, organisation=config.organisation,
+    # The default title and subtitle in the brief's language; one a workspace sets, as written.
+    default = Config()
+    title = l10n.translate(config.language, config.title) if config.title == default.title else config.title
+    subtitle = l10n.translate(config.language, config.subtitle) if config.subtitle == default.subtitle else config.subtitle
+    title = title if group is None else f"{title} — {group}"
+    return Brief(title=title, subtitle=subtitle, organisation=config.organisation,
                  language=config.language, edition=edition, stories=tuple(s),
                  glossary=glossary(s, config.language), group=group, window=window)
 

@@ -112,18 +112,22 @@ class Story:
 
     @property
     def also_reported_by(self) -> list[str]:
-        """Who else reported the event; copies whose publisher is unknown are
-        counted rather than named ("an unnamed source")."""
+        """Who else reported the event, by name; copies whose publisher is
+        unknown are only counted (`unnamed_reports`), in the brief's words."""
         seen: list[str] = []
-        unnamed = 0
         for n in self.also:
-            if n.office is None and n.publisher == UNKNOWN_PUBLISHER:
-                unnamed += 1
-            elif n.reporter not in seen and n.reporter != self.notice.reporter:
+            if not _unnamed(n) and n.reporter not in seen and n.reporter != self.notice.reporter:
                 seen.append(n.reporter)
-        if unnamed:
-            seen.append("an unnamed source" if unnamed == 1 else f"{unnamed} unnamed sources")
         return seen
+
+    @property
+    def unnamed_reports(self) -> int:
+        """How many other copies have no publisher one could name."""
+        return sum(1 for n in self.also if _unnamed(n))
+
+
+def _unnamed(notice: Notice) -> bool:
+    return notice.office is None and notice.publisher == UNKNOWN_PUBLISHER
 
 
 @dataclass(frozen=True)

@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import Any
 
 from ip5pub.fetch.config import FetchSettings, parse_fetch
+from ip5pub.l10n import LANGUAGES
 from ip5pub.readers.context import ReadContext, SiteProfile, parse_sites
 
 CONFIG_NAME = "ip5pub.toml"
@@ -112,6 +113,9 @@ def load_config(root: Path) -> Config:
         if not isinstance(value, want) or isinstance(value, bool):
             raise ConfigError(f"{path}: {key} must be {'an integer' if want is int else 'a string'}")
     config = Config(**data, **tables)
+    if config.language not in LANGUAGES:
+        raise ConfigError(f"{path}: language {config.language!r} is not one the brief can be written in; "
+                          f"use one of {', '.join(LANGUAGES)}")
     if config.paper not in PAPERS:
         raise ConfigError(f"{path}: paper must be one of {', '.join(PAPERS)}")
     if not 30 <= config.digest_width <= 200:

@@ -33,8 +33,8 @@ def test_unknown_publishers_are_counted_not_named():
     main = notice("a", duplicates=("b", "c", "d"))
     unknowns = [notice(i, office=None, publisher=UNKNOWN_PUBLISHER, duplicates=("a",)) for i in "bc"]
     story = Story(main, tuple(unknowns) + (notice("d", office="JPO", publisher="JPO"),))
-    assert story.also_reported_by == ["JPO", "2 unnamed sources"]
-    assert Story(main, (unknowns[0],)).also_reported_by == ["an unnamed source"]
+    assert story.also_reported_by == ["JPO"] and story.unnamed_reports == 2
+    assert Story(main, (unknowns[0],)).also_reported_by == [] and Story(main, (unknowns[0],)).unnamed_reports == 1
 
 
 def test_glossary_cites_the_earliest_story_that_defines_each_acronym():

@@ -92,4 +92,4 @@ def test_the_cover_shows_the_window_asked_for(ws):
     _notice(ws, "one.md", "2021-06-29")
     run_cli("render", "-f", "html", "--since", "7d", "--until", "1d", cwd=ws)
     html = (ws / "build/brief.html").read_text(encoding="utf-8")
-    assert '<p class="cover-period">24–30 June 2021</p>' in html  # not just the one notice's date
+    assert '<p class="cover-period">24\u2009–\u200930 June 2021</p>' in html  # not just the one notice's date

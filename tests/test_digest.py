@@ -64,7 +64,7 @@ def test_header_groups_items_and_references(runner, ws):
     lines = text.splitlines()
     assert lines[:4] == ["IP5 BRIEFING", "News from the world's patent offices",
                          "Notices of 23 July 2020 – 2 July 2021 · edition of 1 July 2021",
-                         "7 notices: CNIPA 1, EPO 1, JPO 1, KIPO 1, USPTO 1, WIPO 1, Other 1"]
+                         "7 notices: CNIPA\u00a01, EPO\u00a01, JPO\u00a01, KIPO\u00a01, USPTO\u00a01, WIPO\u00a01 and Other\u00a01"]
     # Grouped by date, newest first, each group a heading with an underline.
     dates = [lines[i] for i in range(len(lines) - 1) if re.fullmatch(r"-+", lines[i + 1]) and lines[i][:1].isdigit()]
     assert dates[:3] == ["2 July 2021", "30 June 2021", "29 June 2021"]

@@ -336,7 +336,7 @@ def test_cover_is_generated_svg_with_title_and_period(rendered):
     cover_href = re.search(r'<item id="[^"]+" href="([^"]+)" media-type="image/svg\+xml" properties="cover-image" />', opf)
     assert cover_href, opf
     svg = files["EPUB/" + cover_href.group(1)].decode()
-    assert "IP5 Briefing" in svg and "23 July 2020 – 2 July 2021" in svg
+    assert "IP5 Briefing" in svg and "23 July 2020\u2009–\u20092 July 2021" in svg  # CLDR's span
     assert "href" not in svg  # nothing external: no images, no fonts
     cover = files["EPUB/text/cover.xhtml"].decode()
     assert 'role="img" aria-label="Cover: IP5 Briefing"' in cover

@@ -21,7 +21,7 @@ from ip5pub.notices import normalize_sources
 from ip5pub.collect import stories
 from ip5pub.extract.text import split_sentences
 from ip5pub.readers import source_files
-from ip5pub.templates import make_env
+from ip5pub.templates import make_env, partial
 
 from conftest import EPOCH, ROOT, RecordingServer, make_workspace, run_cli
 
@@ -52,8 +52,7 @@ def shown_stories(sources: Path):
 
 
 def meta_line(story) -> str:
-    env = make_env()
-    return env.globals["partial"]("meta_line", notice=story.notice, story=story)
+    return partial(make_env(), "meta_line", notice=story.notice, story=story)
 
 
 def start_pages(pages: list[str], shown) -> dict[str, int]:
@@ -231,7 +230,7 @@ def test_source_line_never_starts_a_page(shipped, cjk):
         for story in shown:
             n = story.notice
             # The story's source line: its address, or its publisher and date.
-            source = make_env().globals["partial"]("source_line", notice=n)
+            source = partial(make_env(), "source_line", notice=n)
             page = next(p for p in pages if squash(source) in squash(p))
             # Digits dropped: a footnote call may sit in the last sentence.
             last = re.sub(r"\d", "", squash(markdown.blocks(n.body)[-1]))[-12:]

@@ -31,6 +31,12 @@ def test_wheel_init_and_render(tmp_path):
     assert proc.returncode == 0, proc.stderr
     assert (work / "build/brief.pdf").stat().st_size > 1000
     assert "14th IP5 Heads of Offices" in (work / "build/digest.txt").read_text()
+    # The message catalogs are in the wheel: a Chinese brief's words are Chinese.
+    config = work / "ip5pub.toml"
+    config.write_text(config.read_text().replace('language = "en"', 'language = "zh"'))
+    proc = run("render", "-f", "txt")
+    assert proc.returncode == 0, proc.stderr
+    assert "由 ip5pub 根据 1 条通知生成。" in (work / "build/digest.txt").read_text(encoding="utf-8")
     # It really ran the installed copy, with packaged styles, not this checkout.
     check = subprocess.run([sys.executable, "-c", "import ip5pub, ip5pub.workspace as w; print(ip5pub.__file__, w.packaged_styles())"],
                            cwd=work, env=env, capture_output=True, text=True, check=True).stdout

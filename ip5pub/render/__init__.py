@@ -116,6 +116,7 @@ def render(fmt: str, brief: Brief, ctx: RenderContext, out: Path) -> Path:
 
 
 def template_context(brief: Brief, ctx: RenderContext, **extra: Any) -> dict[str, Any]:
-    """What every template receives (documented in the README)."""
-    return {"brief": brief, "config": ctx.config, "edition": ctx.edition, "classes": CLASSES,
+    """What every template receives (documented in the README); `lang`, the
+    brief's language, is the one the templates' words and dates are in."""
+    return {"brief": brief, "config": ctx.config, "edition": ctx.edition, "classes": CLASSES, "lang": brief.language,
             "glance": 0 < len(brief.stories) <= ctx.config.glance_limit, **extra}

@@ -14,7 +14,7 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
-from ip5pub import edition
+from ip5pub import edition, l10n
 from ip5pub.model import OFFICES, Brief, Notice, Story
 from ip5pub.output import atomic_write
 from ip5pub.render import RenderContext, template_context
@@ -51,7 +51,7 @@ def _linkable(url: str | None) -> bool:
 
 def _groups(brief: Brief, by: str, changes: edition.Changes | None) -> tuple[list[Group], list[Reference]]:
     from ip5pub.extract.offices import OFFICIAL_NAMES
-    from ip5pub.templates import longdate
+    from ip5pub.templates import office_name
 
     references: list[Reference] = []
     seen: dict[str, int] = {}
@@ -79,9 +79,10 @@ def _groups(brief: Brief, by: str, changes: edition.Changes | None) -> tuple[lis
         n = item.story.notice
         if by == "office":
             key = n.office or "Other"
-            label = f"{key} — {OFFICIAL_NAMES[key]}" if key in OFFICIAL_NAMES else "Other publishers"
+            label = (f"{key} — {office_name(key, brief.language)}" if key in OFFICIAL_NAMES
+                     else l10n.translate(brief.language, "Other publishers"))
         else:
-            key, label = n.date.isoformat(), longdate(n.date)
+            key, label = n.date.isoformat(), l10n.longdate(n.date, brief.language)
         if groups and groups[-1].key == key:
             groups[-1] = Group(key, label, groups[-1].items + (item,))
         else:
@@ -116,7 +117,10 @@ def make(brief: Brief, ctx: RenderContext, options: Options = Options(), out: Pa
     text = template.render(**template_context(
         brief, ctx, width=ctx.config.digest_width, groups=groups, references=references,
         group_by=options.group_by, window=brief.window, changes=changes))
-    # Plain UTF-8, LF, no trailing spaces, one blank line at most between blocks.
+    # Plain UTF-8, LF, no trailing spaces, one blank line at most between blocks;
+    # CLDR's thin spaces (24 – 30 June) as the plain spaces of a fixed-width
+    # text, narrow no-break ones (« … ») as no-break spaces.
+    text = text.replace("\u2009", " ").replace("\u202f", "\u00a0")
     text = "\n".join(line.rstrip() for line in text.splitlines())
     text = re.sub(r"\n{3,}", "\n\n", text).strip("\n") + "\n"
     if out is None:

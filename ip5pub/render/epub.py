@@ -25,7 +25,7 @@ from pathlib import Path
 
 from markupsafe import Markup
 
-from ip5pub import markdown, wrap
+from ip5pub import l10n, markdown, wrap
 from ip5pub.model import Brief, Story
 from ip5pub.output import atomic_write
 from ip5pub.render import RenderContext, template_context
@@ -42,10 +42,16 @@ ACCESSIBILITY = {
     "accessibilityFeature": ["structuralNavigation", "tableOfContents", "readingOrder",
                              "alternativeText", "displayTransformability"],
     "accessibilityHazard": ["none"],
-    "accessibilitySummary": ("One chapter per notice with a heading, a navigable table of contents and "
-                             "landmarks, reflowable text with the language of each notice marked; the cover "
-                             "repeats the title as text. No hazards."),
+    "accessibilitySummary": l10n.N_("One chapter per notice with a heading, a navigable table of contents and "
+                                    "landmarks, reflowable text with the language of each notice marked; the cover "
+                                    "repeats the title as text. No hazards."),
 }
+
+
+def accessibility(language: str) -> dict[str, object]:
+    """The schema.org metadata, its summary in the book's language."""
+    summary = ACCESSIBILITY["accessibilitySummary"]
+    return {**ACCESSIBILITY, "accessibilitySummary": l10n.translate(language, str(summary))}
 
 
 # What the book claims to meet (EPUB Accessibility 1.1's own wording, as
@@ -86,9 +92,11 @@ def chapters(brief: Brief) -> list[Chapter]:
         out.append(Chapter(f"ch{i:03d}", f"ch{i:03d}.xhtml", n.id, title, n.language, story))
     if brief.glossary:
         i = len(out) + 1
-        out.append(Chapter(f"ch{i:03d}", f"ch{i:03d}.xhtml", "glossary", "Glossary", brief.language, None))
+        out.append(Chapter(f"ch{i:03d}", f"ch{i:03d}.xhtml", "glossary", l10n.translate(brief.language, "Glossary"),
+                           brief.language, None))
     if not out:  # a book needs a page: an empty week says so
-        out.append(Chapter("ch001", "ch001.xhtml", NO_NOTICES, "No notices", brief.language, None))
+        out.append(Chapter("ch001", "ch001.xhtml", NO_NOTICES, l10n.translate(brief.language, "No notices"),
+                           brief.language, None))
     return out
 
 
@@ -113,12 +121,15 @@ def build_cover(brief: Brief, ctx: RenderContext) -> str:
     title = wrap.wrap(brief.title, 20)  # the large size takes two lines of 20
     if len(title) > 2:
         title = wrap.wrap(brief.title, 25)
-    period = ctx.env.filters["period"](brief.period) if brief.period else ""
-    head, dash, tail = period.partition(" – ")
+    period = l10n.period(brief.period, brief.language)
+    # A long span breaks after its dash: "30 September –" / "31 December 2024" (CLDR's dash, ～ or ~).
+    dash = re.search(r"\s*[–～~]\s*", period)
+    head, tail = (period[:dash.end()].rstrip(), period[dash.end():]) if dash else (period, "")
     return ctx.env.get_template("cover.svg").render(**template_context(
         brief, ctx, title_lines=title, subtitle_lines=_cut(wrap.wrap(brief.subtitle, 36), 2),
-        period_lines=[head + " –", tail] if dash and wrap.width(period) > 28 else [period] if period else [],
-        edition_lines=_edition_lines(brief.organisation, f"Edition of {ctx.env.filters['longdate'](ctx.edition)}")))
+        period_lines=[head, tail] if dash and wrap.width(period) > 28 else [period] if period else [],
+        edition_lines=_edition_lines(brief.organisation, l10n.translate(brief.language, "Edition of %(date)s")
+                                     % {"date": l10n.longdate(ctx.edition, brief.language)})))
 
 
 def _edition_lines(organisation: str, edition: str) -> list[str]:
@@ -179,8 +190,8 @@ def build(brief: Brief, ctx: RenderContext) -> bytes:
     book = chapters(brief)
     where = links(book)
     context = template_context(brief, ctx, identifier=identifier(brief), subjects=keywords(brief),
-                               modified=w3c_timestamp(ctx.epoch), accessibility=ACCESSIBILITY, conforms_to=CONFORMS_TO,
-                               chapters=book, links=where)
+                               modified=w3c_timestamp(ctx.epoch), accessibility=accessibility(brief.language),
+                               conforms_to=CONFORMS_TO, chapters=book, links=where)
 
     def page(template: str, name: str, **extra) -> tuple[str, bytes]:
         text = ctx.env.get_template(template).render(**context, **extra)
