@@ -12,9 +12,11 @@ one that no notice writes in lower case keeps its capitals ("Patent
 Cooperation Treaty", "Research & Development"). Words in capitals ("IP")
 and CJK terms stay as written.
 
-"First defined in" is the earliest story by date among those that define
-the acronym (in brief order on the same day): where a reader meets it first
-in time, not the newest.
+The expansion is in a language the brief's reader reads: the brief's own
+when a notice in it defines the acronym, else English, else the language it
+is defined in. "First defined in" is the earliest story by date among those
+that define it in that language (in brief order on the same day): where a
+reader meets it first in time, not the newest.
 """
 
 from __future__ import annotations
@@ -57,27 +59,36 @@ def is_common(expansion: str, definitions: list[str], texts: str) -> bool:
     return len(parts) > 1 and all(len(p.split()) > 1 and _written(lower_words(p), texts) for p in parts)
 
 
+def _preference(notice_language: str, language: str | None) -> int:
+    """0 for the brief's language, 1 for English, 2 for any other: a term a
+    reader of the brief can read. English is the language the offices'
+    notices share, and a French or Chinese brief would otherwise explain
+    "AI" in Korean when an English notice defines it too."""
+    base = notice_language.split("-")[0].lower()
+    if language is None or base == language:
+        return 0
+    return 1 if base == "en" else 2
+
+
 def glossary(stories: list[Story], language: str | None = None) -> tuple[GlossaryEntry, ...]:
     """Every acronym defined in the collection: its expansion in the brief's
     language when a notice in it defines one ("PPH: Patent Prosecution
-    Highway", not the Korean name, in an English brief), in the case the
-    notices write the term, with the earliest story that defines it."""
-    found: dict[str, list[_Definition]] = {}
-    in_language: set[str] = set()  # acronyms defined in the brief's language
+    Highway", not the Korean name, in an English brief), else in English,
+    else as defined; in the case the notices write the term, with the
+    earliest story that defines it in that language."""
+    found: dict[str, list[tuple[int, _Definition]]] = {}
     for order, story in enumerate(stories):
         for n in story.members:
-            mine = language is None or n.language == language
+            rank = _preference(n.language, language)
             for acronym, expansion in n.acronyms.items():
-                if mine and acronym not in in_language:
-                    in_language.add(acronym)
-                    found[acronym] = []  # definitions in other languages give way
-                if mine or acronym not in in_language:
-                    found.setdefault(acronym, []).append(_Definition(story, order, expansion))
+                found.setdefault(acronym, []).append((rank, _Definition(story, order, expansion)))
+    # Only the definitions in the most readable language count.
+    chosen = {a: [d for r, d in ds if r == min(r for r, _ in ds)] for a, ds in found.items()}
     # What the collection writes: its bodies (an English term is written in
     # English ones, whatever the brief's language) and its definitions.
-    texts = "\n".join([*(n.body for s in stories for n in s.members), *(d.expansion for ds in found.values() for d in ds)])
+    texts = "\n".join([*(n.body for s in stories for n in s.members), *(d.expansion for ds in chosen.values() for d in ds)])
     entries = []
-    for acronym, definitions in found.items():
+    for acronym, definitions in chosen.items():
         first = min(definitions, key=lambda d: (d.story.notice.date, d.order))
         expansion = first.expansion
         if is_common(expansion, [d.expansion for d in definitions], texts):

@@ -69,6 +69,17 @@ def test_glossary_writes_common_terms_in_lower_case_and_proper_names_as_written(
     assert entries["AI"].first_in.id == "first"  # cited from the earliest, in the case the notices agree on
 
 
+def test_glossary_explains_an_acronym_in_a_language_the_reader_reads():
+    """The brief's language first, then English, then the language it is defined in."""
+    korean = notice("ko", language="ko", date="2021-06-20", acronyms={"AI": "인공지능", "IP5": "선진5개 특허청"})
+    english = notice("en", date="2021-06-25", acronyms={"AI": "artificial intelligence"})
+    for language, ai in (("fr", "artificial intelligence"), ("zh", "artificial intelligence"), ("ko", "인공지능")):
+        entries = {e.acronym: e for e in glossary(stories([korean, english], language), language)}
+        assert entries["AI"].expansion == ai, language
+        assert entries["IP5"].expansion == "선진5개 특허청"  # defined in Korean only: as defined
+    assert glossary(stories([korean, english], "fr"), "fr")[0].first_in.id == "en"
+
+
 def test_window_and_office_selection():
     ns = [notice("a", date="2021-06-01"), notice("b", office="JPO", publisher="JPO", date="2021-06-15"),
           notice("c", office=None, publisher="X", date="2021-07-01")]
