@@ -176,6 +176,8 @@ def test_a_chinese_brief_prints_its_furniture_in_chinese(chinese):
     assert re.search(r"—EPO，2021年6月20日，第\d+页", everything)  # a glossary entry's first definition, with its page
     for word in ENGLISH:
         assert not any(word in page for page in pages), word
+    # The PDF's subject (the HTML's description): Chinese punctuation between subtitle and dates.
+    assert '<meta name="description" content="全球专利机构动态，2021年6月20日' in (chinese / "build/brief.html").read_text(encoding="utf-8")
 
 
 @pytest.mark.slow
