@@ -25,7 +25,7 @@ def create(directory: Path) -> Path:
         'title = "IP5 Briefing"\n'
         'subtitle = "News from the world\'s patent offices"\n'
         'organisation = ""\n'
-        'language = "en"\n'
+        'language = "en"       # the brief\'s words and dates: en, zh, ja, ko, fr or de\n'
         'paper = "A4"          # or "Letter"\n'
         'digest_width = 72\n'
         'glance_limit = 60     # the at-a-glance table only for briefs of at most this many stories\n'
