@@ -158,6 +158,7 @@ def make_env(workspace: Workspace | None = None) -> Environment:
         quotes=lambda text, language=None: markdown.smartquotes(text, language),
         body_html=lambda body, language=None: Markup(markdown.to_html(body, language=language)),
         width=wrap.width,
+        clip=wrap.clip,
         fill=lambda text, columns, indent='', first=None: wrap.fill(text, columns, indent, first),
     )
     env.tests["web_url"] = lambda value: isinstance(value, str) and markdown.is_web_url(value)

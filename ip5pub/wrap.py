@@ -128,3 +128,42 @@ def fit(text: str, columns: int, middle: bool = False) -> str:
             break
         tail = ch + tail
     return fit(text, columns - width(tail), middle=False) + tail
+
+
+# Where a summary may end: after a sentence (a period after a word of three
+# letters or more, or a digit, so "U.S." and "Inc." do not end one), else
+# before a clause mark, else before a word that opens a clause in English.
+_SENTENCE_END = re.compile(r"(?:(?<=[^\W\d_]{3})\.|(?<=\d)\.|[!?])(?=\s|$)|[。！？](?=.)")
+_CLAUSE_MARK = re.compile(r"\s*(?:[,;:]|\s[—–])\s|[、，；：（]")
+_CLAUSE_WORD = re.compile(r"\s(?=(?:that|which|who|whom|whose|while|whereas|because|after|before|when|where|"
+                          r"although|though|since|unless|until|following|including)\s)")
+
+
+def clip(text: str, limit: int) -> str:
+    """`text` in `limit` display columns (CJK counts two; an ellipsis may add one), ended at a pause.
+
+    Whole sentences if they fill at least two fifths of the room; else up to
+    the last clause mark (a comma, a semicolon, a dash) or word opening a
+    clause ("that", "while") past half of it, then "…"; else at a word (in
+    Chinese and Japanese, at a character), then "…". A cut at a fixed length
+    leaves "intends to capture the…" in the at-a-glance table.
+    """
+    text = " ".join(text.split())
+    if width(text) <= limit:
+        return text
+    room = 0
+    while width(text[: room + 1]) <= limit:
+        room += 1
+    head = text[: room + 1]
+    ends = [m.end() for m in _SENTENCE_END.finditer(head) if m.end() <= room]
+    if ends and ends[-1] >= room * 2 // 5:
+        return text[: ends[-1]]
+    pauses = [m.start() for pattern in (_CLAUSE_MARK, _CLAUSE_WORD) for m in pattern.finditer(head)
+              if room // 2 <= m.start() < room]
+    if pauses:
+        return text[: max(pauses)].rstrip() + "…"
+    cut = head[:room]
+    space = cut.rfind(" ")
+    if space >= room // 2:
+        cut = cut[:space]
+    return cut.rstrip(" ,;:—–") + "…"

@@ -6,7 +6,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from ip5pub.wrap import width, wrap
+from ip5pub.wrap import clip, width, wrap
 
 # Character classes of JIS X 4051 (as listed in W3C "Requirements for Japanese
 # Text Layout", appendix A), written out here rather than read from the code
@@ -124,3 +124,31 @@ def test_no_break_spaces_hold_their_neighbours_together():
     # French quotation marks keep their narrow no-break spaces; an office keeps its count.
     text = "un «\u202frésultat encourageant\u202f» selon WIPO\u00a012 et CNIPA\u00a03"
     assert wrap(text, 12) == ["un", "«\u202frésultat", "encourageant\u202f»", "selon", "WIPO\u00a012 et", "CNIPA\u00a03"]
+
+
+STRATEGY = ("The United States Patent and Trademark Office (USPTO) today released an artificial intelligence (AI) "
+            "strategy that describes how the agency intends to capture the benefits of AI while managing its risks.")
+TREATY = ("Delegates met in Riyadh. The U.S. delegation, led by the USPTO, signed the treaty on 22 November 2024, "
+          "closing a diplomatic conference that had opened on 11 November and ending two decades of talks.")
+
+
+@pytest.mark.parametrize("text,limit,expected", [
+    # Short enough: untouched, spaces folded.
+    ("The EPO opened  a new office.", 170, "The EPO opened a new office."),
+    # One long sentence: cut before the clause that opens past half the room, not mid-phrase.
+    (STRATEGY, 170, "The United States Patent and Trademark Office (USPTO) today released an artificial "
+                    "intelligence (AI) strategy…"),
+    # "U.S." ends no sentence; the comma past half the room is the pause.
+    (TREATY, 170, "Delegates met in Riyadh. The U.S. delegation, led by the USPTO, signed the treaty on 22 November "
+                  "2024, closing a diplomatic conference…"),
+    # A first sentence that fills two fifths of the room is enough.
+    (TREATY, 60, "Delegates met in Riyadh."),
+    # Chinese counts two columns a character and ends at 。
+    ("国家知识产权局于六月三十日公布了专利审查高速路（PPH）项目的最新统计数据。数据显示，申请人通过该项目提交的请求数量比去年同期有所增加。",
+     100, "国家知识产权局于六月三十日公布了专利审查高速路（PPH）项目的最新统计数据。"),
+    # No pause at all: at a word, with an ellipsis.
+    ("word " * 40, 50, "word word word word word word word word word word…"),
+])
+def test_clip_ends_summaries_at_a_pause(text, limit, expected):
+    assert clip(text, limit) == expected
+    assert width(clip(text, limit)) <= limit + 1  # the ellipsis may take the last column
