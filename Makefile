@@ -54,11 +54,14 @@ lint: $(VENV)/.installed
 # Third-party checkers that slow tests run when they are installed (CI does):
 # pdfua and outloud from PyPI for PDF/UA-1; DAISY Ace from npm for the EPUB,
 # with Node.js and Debian's chromium for it to drive (the browser puppeteer
-# would download is not fetched). Where one cannot be had, its tests skip.
+# would download is not fetched); calibre, a real reading system, for the
+# EPUB as its text output shows it. Where one cannot be had, its tests skip.
 ACE := @daisy/ace-cli@1.4.6
 checkers: $(VENV)/.installed
 	$(BIN)/pip install --quiet -e '.[checkers]'
 	@$(MAKE) --no-print-directory _packages PACKAGES="nodejs npm chromium"
+	@# calibre (a real reading system's text output) on its own: a large install whose failure must not cost Ace its browser.
+	@$(MAKE) --no-print-directory _packages PACKAGES="calibre"
 	@command -v ace-cli >/dev/null || { command -v npm >/dev/null && [ "$$(id -u)" = 0 ] && \
 	  echo "installing: $(ACE)" && PUPPETEER_SKIP_DOWNLOAD=1 npm install --global --no-fund --no-audit --loglevel=error $(ACE); } \
 	  || echo "warning: DAISY Ace is not installed; install it with: sudo PUPPETEER_SKIP_DOWNLOAD=1 npm install -g $(ACE)"
@@ -115,6 +118,7 @@ _packages:
 	    nodejs) command -v node >/dev/null ;; \
 	    npm) command -v npm >/dev/null ;; \
 	    chromium) command -v chromium >/dev/null ;; \
+	    calibre) command -v ebook-convert >/dev/null ;; \
 	    *) false ;; \
 	  esac || missing="$$missing $$pkg"; \
 	done; \

@@ -185,7 +185,7 @@ def test_hidden_navigation_is_hidden_to_every_reader(shipped):
 def test_calibre_text_output_has_no_hidden_navigation(shipped, tmp_path):
     convert = shutil.which("ebook-convert")
     if not convert:
-        pytest.skip("calibre's ebook-convert is not installed (Debian package calibre; large, so not in CI)")
+        pytest.skip("calibre's ebook-convert is not installed (Debian package calibre; `make checkers` installs it, as CI does)")
     out = tmp_path / "brief.txt"
     subprocess.run([convert, str(shipped), str(out)], capture_output=True, check=True, timeout=600,
                    env={**os.environ, "QT_QPA_PLATFORM": "offscreen"})
