@@ -83,12 +83,17 @@ def test_the_text_review_lists_every_notice_in_80_columns(corpus):
     assert not too_wide, too_wide
     assert proc.stdout.splitlines()[:2] == ["ip5pub review of the brief of 7 December 2026",
                                             "32 notices in 17 stories; 1 with doubts."]
-    assert f"fix, in {KOREAN}.meta.yaml:\n           title: \"특허청, 중국 국가지식산권국과 청장회담 개최 (<the headline in English>)\"" \
+    assert f"fix, in {KOREAN}.meta.yaml:\n            title: \"특허청, 중국 국가지식산권국과 청장회담 개최 (<the headline in English>)\"" \
         in proc.stdout
     # what the brief prints, and where each value came from
     assert "EPO · 23 June 2021 · English · also reported by" in proc.stdout
-    assert "date       2021-06-23 (date element with the headline (<time>))" in proc.stdout
-    assert "publisher  Hanlin & Moore LLP (sidecar)" in proc.stdout  # the sample's correction
+    assert "date        2021-06-23 (date element with the headline (<time>))" in proc.stdout
+    assert "publisher   Hanlin & Moore LLP (sidecar)" in proc.stdout  # the sample's correction
+    assert "\nattribution Translated from CNIPA Website Chinese Version" in proc.stdout  # a label never runs on
+    # A copy says by which signal it is linked to which others, numbered, strongest signal first: one
+    # line or two, not a line per copy (the titles are listed under the story printed).
+    assert "merged      linked by same text to 14.3; by same event dates and offices to 14,\n            14.1\n" \
+        in proc.stdout
 
 
 def test_only_doubtful_and_fail_on_doubt(corpus):

@@ -17,13 +17,15 @@ from typing import Any
 from jinja2 import Environment
 from markupsafe import Markup
 
+from ip5pub.dedup import SIGNALS
 from ip5pub.provenance import shown
 from ip5pub.review import Entry, Field, Review
 from ip5pub.templates import stylesheet
 from ip5pub.workspace import Workspace
 
 WIDTH = 80
-LABEL = 11  # columns of the field names in the text page
+LABEL = 12  # columns of the field names in the text page: the longest name and a space
+LABELS = {"translated_from": "translated"}  # names shown otherwise than as the field's, to fit LABEL
 MAX_LOST = 3  # losers shown per field in the text page (all in HTML and JSON)
 
 
@@ -52,10 +54,30 @@ def rows(entry: Entry) -> list[Row]:
         if f.value in (None, (), {}, "") and f.origin is None:
             continue
         o = f.origin
-        out.append(Row(f.name.replace("_", " "), "" if f.name == "title" else value_text(f),
+        out.append(Row(LABELS.get(f.name, f.name), "" if f.name == "title" else value_text(f),
                        o.source if o else "", o.also if o else (),
                        tuple((r.value, r.origin, r.why) for r in (o.rivals if o else ()))))
     return out
+
+
+def linked(entry: Entry, by_id: dict[str, Entry]) -> list[tuple[str, list[str]]]:
+    """A merged copy's direct links grouped by signal, strongest first, each
+    group's numbers in the brief's order: [("same text", ["14.2"]), ...]."""
+    if entry.merge is None:
+        return []
+    order = {i: k for k, i in enumerate(by_id)}
+    groups: dict[str, list[str]] = {}
+    for other, signal in sorted(entry.merge.links, key=lambda link: (SIGNALS.index(link[1]), order[link[0]])):
+        groups.setdefault(signal, []).append(by_id[other].number)
+    return list(groups.items())
+
+
+def links_text(entry: Entry, by_id: dict[str, Entry]) -> str:
+    """'linked by same text to 14.2; by same event dates and offices to 14, 14.1'."""
+    groups = linked(entry, by_id)
+    if not groups:
+        return f"linked {entry.merge.signal if entry.merge else ''}".strip()
+    return "linked " + "; ".join(f"by {signal} to {', '.join(numbers)}" for signal, numbers in groups)
 
 
 def count(n: int, one: str, many: str | None = None) -> str:
@@ -66,7 +88,7 @@ def count(n: int, one: str, many: str | None = None) -> str:
 def _context(review: Review, env: Environment, **extra: Any) -> dict[str, Any]:
     by_id = {e.notice.id: e for e in review.entries}
     return {"review": review, "rows": rows, "by_id": by_id, "width": WIDTH, "label": LABEL, "max_lost": MAX_LOST,
-            "count": count, **extra}
+            "count": count, "linked": lambda e: linked(e, by_id), "links_text": lambda e: links_text(e, by_id), **extra}
 
 
 def text(review: Review, env: Environment) -> str:
