@@ -37,6 +37,9 @@ _LATIN_WORD = re.compile(r"[A-Za-z]{2,}")
 _PLACEHOLDER = re.compile(r"<[^<>]{2,80}>")  # what a fix line asks the analyst to replace
 # A telephone number: digit groups joined by spaces, dots, dashes or brackets, 8 to 15 digits.
 _PHONE = re.compile(r"(?<![\w.,])(?:\+\d{1,3}[ .-]?)?(?:\(\d{1,5}\)[ .-]?)?\d{2,5}(?:[ .-]\d{2,5}){1,4}(?![\w,])")
+# A date written in digits, day or year first, and a time after it: digit groups that are no telephone number.
+_NUMERIC_DATE = re.compile(r"(?<![\d.])(?:\d{1,2}[./-]\d{1,2}[./-](?:19|20)\d\d|(?:19|20)\d\d[./-]\d{1,2}[./-]\d{1,2})"
+                           r"(?:[\s,·∙|-]*\d{1,2}:\d\d(?::\d\d)?)?(?![\d.]\d)")
 _CRUMB = re.compile(r"\s(?:>|›|»|→|＞|〉|/)\s")
 
 
@@ -133,8 +136,9 @@ def navigation(summary: str) -> str | None:
     text = " ".join(summary.split())
     if boilerplate.is_breadcrumb(text) or len(_CRUMB.findall(text)) >= 2:
         return "breadcrumb separators"
-    digits = [m for m in _PHONE.finditer(text) if 8 <= sum(c.isdigit() for c in m.group()) <= 15
-              and not re.fullmatch(r"(?:19|20)\d\d[ .-](?:19|20)\d\d|\d{4}[.-]\d\d[.-]\d\d", m.group())]
+    undated = _NUMERIC_DATE.sub(" date ", text)
+    digits = [m for m in _PHONE.finditer(undated) if 8 <= sum(c.isdigit() for c in m.group()) <= 15
+              and not re.fullmatch(r"(?:19|20)\d\d[ .-](?:19|20)\d\d", m.group())]
     if digits:
         return "a telephone number"
     try:

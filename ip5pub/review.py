@@ -130,12 +130,15 @@ def _merges(story: Story) -> dict[str, Merge]:
 
 
 def _merge_doubts(n: Notice, merge: Merge | None, shown: Notice) -> list[Flag]:
-    if merge is None or n.id == merge.shown or merge.signal != WEAKEST:
+    """A copy merged by the weakest signal alone, unless its sidecar confirms it with `duplicates:`
+    (a proposal the signals agreed with: one they did not is dropped, and the copy is not merged)."""
+    if merge is None or n.id == merge.shown or merge.signal != WEAKEST or n.provenance.source("duplicates") == SIDECAR:
         return []
     partners = [other for other, _ in merge.links] or [merge.shown]
     return [Flag("duplicate-weak-link",
                  f'Merged into "{shown.title[:60]}" ({shown.id}) only because both name the same numbers and '
-                 "acronyms in the same period: check that they report the same event; to keep them apart:",
+                 "acronyms in the same period: check that they report the same event (if they do, "
+                 f"`duplicates: [{shown.id}]` in the same file says so); to keep them apart:",
                  fix_line(n, "not_duplicates", partners))]
 
 

@@ -170,6 +170,19 @@ def test_a_copy_merged_by_a_strong_signal_is_no_doubt(tmp_path):
     assert firm.merge is not None and firm.merge.signal == "same event dates and offices"
 
 
+def test_a_weak_merge_confirmed_with_duplicates_is_no_longer_doubted(tmp_path):
+    files, source, _, edition = SAMPLES["duplicate-weak-link"]
+    ws = _workspace(tmp_path, files)
+    [flag] = [f for e in _review(ws, edition).entries for f in e.flags]
+    jpo = next(e.notice.id for e in _review(ws, edition).entries if e.shown)
+    assert f"`duplicates: [{jpo}]` in the same file" in flag.message
+    _apply(ws, flag.fix.file, f"duplicates: [{jpo}]")
+    after = _review(ws, edition)
+    assert _flags(after) == {}
+    firm = next(e for e in after.entries if Path(e.path).name == source)
+    assert firm.merge is not None and firm.merge.shown == jpo  # still one event, now confirmed
+
+
 # Corrections that change nothing -------------------------------------------
 
 
@@ -210,6 +223,17 @@ def test_not_duplicates_that_names_no_notice_is_reported(tmp_path):
 ])
 def test_navigation_is_told_from_a_lead(summary):
     assert navigation(summary) is not None
+
+
+@pytest.mark.parametrize("lead", [
+    "Munich, 12.11.2021. The office opened a help desk for applicants in three languages.",
+    "Posted on 25.08.2015 22:30 by the editors: the fee cuts take effect in September.",
+    "On 06.05.2018 the office held its first open day for inventors from small firms.",
+    "Available until 14.10.2020 · 14:00: the recording of the office's webinar on fees.",
+    "The office received 2,500 requests between 2019-2021 and answered them within a month.",
+])
+def test_a_lead_with_numeric_dates_is_no_telephone_number(lead):
+    assert navigation(lead) is None
 
 
 def _corpus(folder: Path) -> dict[str, list[str]]:
