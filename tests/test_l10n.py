@@ -10,6 +10,7 @@ import re
 import shutil
 import subprocess
 import zipfile
+from functools import cache
 from pathlib import Path
 
 import pytest
@@ -44,7 +45,8 @@ def pdf_text(pdf: Path) -> list[str]:
 # ---- catalogs ------------------------------------------------------------------------
 
 
-def extracted() -> set[str | tuple[str, str]]:
+@cache  # one extraction for the five catalogs
+def extracted() -> frozenset[str | tuple[str, str]]:
     """Every message the code and the templates ask for, as `make messages` gathers them."""
     from babel.messages.extract import extract_from_dir
     from babel.messages.frontend import parse_mapping_cfg
@@ -56,7 +58,7 @@ def extracted() -> set[str | tuple[str, str]]:
     found: set[str | tuple[str, str]] = set()
     for _, _, message, _, _ in extract_from_dir(str(ROOT), method_map, options_map, keywords=keywords):
         found.add(message if isinstance(message, str) else tuple(message))
-    return found
+    return frozenset(found)
 
 
 def catalog(language: str):
