@@ -88,9 +88,12 @@ def translate_plural(language: str, singular: str, plural: str, n: int) -> str:
 
 def longdate(value: dt.date | None, language: str = SOURCE_LANGUAGE) -> str:
     """29 June 2021, 29 juin 2021, 29. Juni 2021, 2021年6月29日, 2021년 6월 29일."""
-    from babel.dates import format_date
+    from babel.dates import parse_pattern
 
-    return format_date(value, "long", locale=locale(language)) if value else ""
+    if not value:
+        return ""
+    loc = locale(language)
+    return parse_pattern(_first_of_month(loc.date_formats["long"].pattern, value, language)).apply(value, loc)
 
 
 def period(dates: tuple[dt.date, dt.date] | None, language: str = SOURCE_LANGUAGE) -> str:
@@ -111,7 +114,21 @@ def period(dates: tuple[dt.date, dt.date] | None, language: str = SOURCE_LANGUAG
     parts = list(loc.interval_formats["yMMMd"][field])
     if "MMMM" in loc.date_formats["long"].pattern:
         parts = [_wide_months(p) for p in parts]
-    return "".join(parse_pattern(p).apply(d, loc) for p, d in zip(parts, (first, last)))
+    return "".join(parse_pattern(_first_of_month(p, d, language)).apply(d, loc) for p, d in zip(parts, (first, last)))
+
+
+# French writes the first of the month as an ordinal ("1er juillet"); CLDR's
+# date patterns have no field for it, so the day gets the suffix as a literal.
+_FIRST_OF_MONTH = {"fr": "er"}
+
+
+def _first_of_month(pattern: str, value: dt.date, language: str) -> str:
+    """The pattern with the day as "1er" on the first of the month (French)."""
+    suffix = _FIRST_OF_MONTH.get(language)
+    if suffix is None or value.day != 1:
+        return pattern
+    pieces = pattern.split("'")
+    return "'".join(re.sub(r"(?<!d)d(?!d)", f"d'{suffix}'", p) if i % 2 == 0 else p for i, p in enumerate(pieces))
 
 
 def _wide_months(pattern: str) -> str:

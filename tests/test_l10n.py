@@ -94,7 +94,7 @@ def test_messages_that_are_data_elsewhere_are_marked_for_the_catalogs():
 
 @pytest.mark.parametrize("language, day, same_month, two_months, two_years", [
     ("en", "29 June 2021", "24\u2009–\u200930 June 2021", "24 June\u2009–\u20091 July 2021", "23 July 2020\u2009–\u20092 July 2021"),
-    ("fr", "29 juin 2021", "24–30 juin 2021", "24 juin\u2009–\u20091 juillet 2021", "23 juillet 2020\u2009–\u20092 juillet 2021"),
+    ("fr", "29 juin 2021", "24–30 juin 2021", "24 juin\u2009–\u20091er juillet 2021", "23 juillet 2020\u2009–\u20092 juillet 2021"),
     ("de", "29. Juni 2021", "24.–30. Juni 2021", "24. Juni\u2009–\u20091. Juli 2021", "23. Juli 2020\u2009–\u20092. Juli 2021"),
     ("zh", "2021年6月29日", "2021年6月24日\u2009–\u200930日", "2021年6月24日\u2009–\u20097月1日", "2020年7月23日\u2009–\u20092021年7月2日"),
     ("ja", "2021年6月29日", "2021年6月24日～30日", "2021年6月24日～7月1日", "2020年7月23日～2021年7月2日"),
@@ -107,6 +107,16 @@ def test_dates_and_spans_are_written_as_each_language_writes_them(language, day,
     assert l10n.period((d(2021, 6, 24), d(2021, 7, 1)), language) == two_months
     assert l10n.period((d(2020, 7, 23), d(2021, 7, 2)), language) == two_years
     assert l10n.period((d(2021, 6, 29), d(2021, 6, 29)), language) == day
+
+
+def test_french_writes_the_first_of_the_month_as_an_ordinal():
+    """"1er juillet", as French typography writes it (CLDR's patterns have no
+    field for it); the 2nd is "2", and other languages keep their digits."""
+    d = dt.date
+    assert l10n.longdate(d(2021, 7, 1), "fr") == "1er juillet 2021"
+    assert l10n.longdate(d(2021, 7, 2), "fr") == "2 juillet 2021"
+    assert l10n.period((d(2021, 7, 1), d(2021, 7, 3)), "fr") == "1er–3 juillet 2021"
+    assert l10n.longdate(d(2021, 7, 1), "de") == "1. Juli 2021" and l10n.longdate(d(2021, 7, 1), "en") == "1 July 2021"
 
 
 def test_languages_and_lists_are_named_in_the_brief_language():
@@ -218,7 +228,7 @@ def test_a_chinese_digest_has_chinese_headings(chinese):
 
 @pytest.mark.slow
 @pytest.mark.parametrize("language, header, meta", [
-    ("fr", "Communiqués du 20–30 juin 2021 · édition du 1 juillet 2021", "CNIPA · 30 juin 2021 · chinois"),
+    ("fr", "Communiqués du 20–30 juin 2021 · édition du 1er juillet 2021", "CNIPA · 30 juin 2021 · chinois"),
     ("de", "Meldungen vom 20.–30. Juni 2021 · Ausgabe vom 1. Juli 2021", "CNIPA · 30. Juni 2021 · Chinesisch"),
 ])
 def test_french_and_german_briefs_write_dates_their_way(tmp_path, language, header, meta):
