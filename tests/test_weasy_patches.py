@@ -35,6 +35,7 @@ if sys.argv[1] == "patched":
     weasy.defer_font_programs()
     weasy.lay_out_running_elements_once()
     weasy.page_references_in_two_layouts()
+    weasy.subset_fonts_in_threads()
 layouts = []
 class Count(logging.Handler):
     def emit(self, record):

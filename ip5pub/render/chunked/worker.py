@@ -59,6 +59,7 @@ def layout(job: Job) -> tuple[Laid, list[str], list[str]]:
     weasy.defer_font_programs()
     weasy.lay_out_running_elements_once()
     weasy.page_references_in_two_layouts()
+    weasy.subset_fonts_in_threads()
     buffer = io.BytesIO()
     with weasy.collect_warnings() as collect:
         fetcher = StylesOnlyFetcher(roots=[Path(p) for p in job.styles])
@@ -92,6 +93,7 @@ def whole(job: Job) -> tuple[bytes, list[str], list[str]]:
     weasy.defer_font_programs()
     weasy.lay_out_running_elements_once()
     weasy.page_references_in_two_layouts()
+    weasy.subset_fonts_in_threads()
     buffer = io.BytesIO()
     with weasy.collect_warnings() as collect:
         fetcher = StylesOnlyFetcher(roots=[Path(p) for p in job.styles])

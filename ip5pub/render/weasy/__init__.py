@@ -35,6 +35,8 @@ from typing import Any
 
 from tinycss2.serializer import serialize_string_value
 
+from ip5pub.render.weasy.subsets import subset_fonts_in_threads as subset_fonts_in_threads
+
 VERIFIED = ("70.",)  # version prefixes whose internals this module was checked against
 
 
