@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import contextlib
 import json
+import multiprocessing
 import os
 from collections.abc import Callable, Iterable
 from concurrent.futures import ProcessPoolExecutor
@@ -25,7 +26,7 @@ from ip5pub.dedup import link_duplicates_cached
 from ip5pub.extract.ids import disambiguate
 from ip5pub.model import Notice, SourceError
 from ip5pub.output import atomic_write, inside
-from ip5pub.readers import read_items, read_regular, sidecar_bytes, source_files
+from ip5pub.readers import preload, read_items, read_regular, sidecar_bytes, source_files
 from ip5pub.readers.context import NO_SITES, ReadContext
 from ip5pub.terminal import printable
 
@@ -119,9 +120,11 @@ def normalize_sources(paths: list[Path], base: Path | None = None, *, cache: Cac
     result.cached = len(found)
     progress("normalize", len(found), len(paths))
     workers = jobs or os.cpu_count() or 1
+    pooled = workers > 1 and len(todo) >= POOL_THRESHOLD
+    if pooled and multiprocessing.get_context().get_start_method() == "fork":
+        preload()  # what this process imported, the workers forked from it have
     # The pool stays open for the duplicate check, which parses every new body.
-    with (ProcessPoolExecutor(max_workers=workers) if workers > 1 and len(todo) >= POOL_THRESHOLD
-          else contextlib.nullcontext()) as pool:
+    with ProcessPoolExecutor(max_workers=workers) if pooled else contextlib.nullcontext() as pool:
         if pool is not None:
             mapped = pool.map(normalize_one, [paths[i] for i in todo], [labels[i] for i in todo], [context] * len(todo),
                               chunksize=max(1, len(todo) // (workers * 8)))
