@@ -14,6 +14,7 @@ import contextlib
 import json
 import multiprocessing
 import os
+import re
 from collections.abc import Callable, Iterable
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field, replace
@@ -66,6 +67,12 @@ def expand(paths: Iterable[Path]) -> list[Path]:
     return out
 
 
+def _item_number(reason: str) -> int:
+    """The item a reason names ("item 3 (...): ..."), to say them in the feed's order; 0 for the whole source."""
+    found = re.match(r"item (\d+)\b", reason)
+    return int(found.group(1)) if found else 0
+
+
 def normalize_one(path: Path, label: str, context: ReadContext = NO_SITES) -> tuple[list[Notice], list[str]]:
     """One source -> its notices and a one-line reason per part that failed (picklable).
 
@@ -73,15 +80,19 @@ def normalize_one(path: Path, label: str, context: ReadContext = NO_SITES) -> tu
     """
     try:
         drafts, reasons = read_items(path, label, context)
-        notices = []
+        notices, failed = [], []
         for d in drafts:
             try:
                 notices.append(normalize.build_notice(d))
             except SourceError as exc:
-                if d.item is None or len(drafts) == 1:
+                if d.item is None or len(drafts) == 1 and not reasons:
                     raise
-                reasons.append(f"item {d.item}: {exc.reason}")
-        return notices, reasons
+                named = exc.reason.startswith(f"item {d.item} ")  # the reader named the item already
+                failed.append(exc.reason if named else f"item {d.item}: {exc.reason}")
+        if failed and not notices:  # a feed none of whose items could be read: one line
+            more = len(failed) + len(reasons) - 1
+            return [], [failed[0] + (f" (and {more} more bad items)" if more else "")]
+        return notices, sorted(reasons + failed, key=_item_number)
     except SourceError as exc:
         return [], [exc.reason]
     except RecursionError:

@@ -236,6 +236,7 @@ def test_an_ambiguous_date_line_in_a_text_source_is_said_not_guessed():
 
 
 def test_a_feed_item_with_an_ambiguous_date_is_said_not_guessed(tmp_path):
+    from ip5pub.notices import normalize_one
     from ip5pub.readers import read_items
 
     feed = tmp_path / "news.rss"
@@ -245,5 +246,8 @@ def test_a_feed_item_with_an_ambiguous_date_is_said_not_guessed(tmp_path):
                     "<item><title>Second item</title><pubDate>24.06.2021</pubDate>"
                     "<description>The offices met again.</description></item></channel></rss>", encoding="utf-8")
     drafts, skipped = read_items(feed, "news.rss")
-    assert [d.hints["date"] for d in drafts] == [D(2021, 6, 24)]
-    assert skipped == ["item 1 (Offices agree a pilot): ambiguous date: '05/12/2026' could be 2026-05-12 or 2026-12-05"]
+    assert [d.hints.get("date") for d in drafts] == [None, D(2021, 6, 24)]  # the first left to its sidecar
+    notices, reasons = normalize_one(feed, "news.rss")
+    assert [n.date for n in notices] == [D(2021, 6, 24)]
+    assert reasons == ["item 1 (Offices agree a pilot): ambiguous date: '05/12/2026' could be 2026-05-12 or 2026-12-05"
+                       '; add "date: YYYY-MM-DD" under "items: {1: ...}" in news.rss.meta.yaml']

@@ -269,4 +269,5 @@ def test_bad_feed_items_are_reported_again_on_a_cached_run(tmp_path):
         outcome = normalize_sources([tmp_path / "mixed.rss"], base=tmp_path, cache=Cache(tmp_path / "build"))
         assert [n.title for n in outcome.notices] == ["Good item"]
         assert [str(e) for e in outcome.errors] == ["mixed.rss: item 2 (Bad date): impossible date: "
-                                                    "2021-13-45 is not a calendar date"]
+                                                    '2021-13-45 is not a calendar date; add "date: YYYY-MM-DD" '
+                                                    'under "items: {2: ...}" in mixed.rss.meta.yaml']

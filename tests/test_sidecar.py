@@ -70,6 +70,20 @@ def test_an_item_number_the_feed_does_not_have_is_an_error_and_the_items_are_sti
     assert "Second, corrected" in proc.stdout and "First story" in proc.stdout and "Third story" in proc.stdout
 
 
+def test_an_undated_item_says_the_line_that_dates_it_and_that_line_does(ws):
+    feed = _feed("First story", "Second story").replace(
+        "<pubDate>Wed, 30 Jun 2021 09:00:00 +0000</pubDate><description>Text of item 2", "<description>Text of item 2")
+    (ws / "sources/news.rss").write_text(feed)
+    proc = run_cli("list", cwd=ws, check=False)
+    assert proc.returncode == 1
+    assert _errors(proc.stderr) == ['ip5pub: error: sources/news.rss: item 2 (Second story): no date; add '
+                                    '"date: YYYY-MM-DD" under "items: {2: ...}" in sources/news.rss.meta.yaml']
+    assert "First story" in proc.stdout
+    (ws / "sources/news.rss.meta.yaml").write_text("items: {2: {date: 2021-06-29}}\n")
+    listed = run_cli("list", cwd=ws).stdout  # exit 0: the correction is not ignored
+    assert "2021-06-29  -      news.rss#2              Second story" in listed
+
+
 def test_items_numbered_from_0_as_before_are_refused_whole(ws):
     """An older sidecar's `items: {0: …}` means the first item, and its other numbers are one off:
     applying any of them would correct the wrong item."""
@@ -100,7 +114,8 @@ def test_refusals_name_the_item_to_correct_from_1(ws):
         "<pubDate>Wed, 30 Jun 2021 09:00:00 +0000</pubDate><description>Text of item 2",
         "<pubDate>Wed, 31 Jun 2021 09:00:00 +0000</pubDate><description>Text of item 2"))
     [error] = _errors(run_cli("list", cwd=ws, check=False).stderr)
-    assert error.startswith("ip5pub: error: sources/news.rss: item 2 (Second story):"), error
+    assert error.startswith("ip5pub: error: sources/news.rss: item 2 (Second story): impossible date"), error
+    assert error.endswith('; add "date: YYYY-MM-DD" under "items: {2: ...}" in sources/news.rss.meta.yaml')
 
 
 def test_drop_leaves_out_the_lines_it_names(tmp_path):

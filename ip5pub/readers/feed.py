@@ -184,17 +184,19 @@ def _draft(ref: SourceRef, i: int, title: str, link: str | None, html: str, date
     if not title:
         raise ReadError(f"item {i} has no title")
     date, error = _date([d for _, d in dates if d])
-    if date is None:
-        raise ReadError(f"item {i} ({title[:40]}): " + (error or "no date"))
     blocks = _html_blocks(html, title)
     body = to_markdown(blocks)
     if not body.strip():
         raise ReadError(f"item {i} ({title[:40]}) has no text")
     office, publisher, origins = _owner(link, channel_link, channel_title)
-    where = next(name for name, value in dates if value and _date([value])[0] == date)
-    origins = origins.set("title", Origin("the item's <title>")).set("date", Origin(where))
-    origins = origins.set("body", Origin(body_from))
-    hints: dict[str, object] = {"title": title, "date": date}
+    origins = origins.set("title", Origin("the item's <title>")).set("body", Origin(body_from))
+    hints: dict[str, object] = {"title": title}
+    if date is None:  # said by normalize, with the sidecar line that dates the item, unless the sidecar has it
+        hints["_date_problem"] = f"item {i} ({title[:40]}): {error or 'no date'}"
+    else:
+        where = next(name for name, value in dates if value and _date([value])[0] == date)
+        origins = origins.set("date", Origin(where))
+        hints["date"] = date
     if office:
         hints["office"] = office
     if publisher:
