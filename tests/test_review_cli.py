@@ -113,6 +113,15 @@ def test_a_failed_source_is_exit_1_and_listed(tmp_path):
     [error] = [line for line in proc.stderr.splitlines() if line.startswith("ip5pub: error:")]
     assert error.startswith("ip5pub: error: sources/broken.txt:")
     assert "Not in the brief: sources that failed" in proc.stdout and "sources/broken.txt:" in proc.stdout
+    assert "\n1 source failed and is not in the brief: listed at the end.\n" in proc.stdout
+
+
+def test_a_field_the_brief_prints_empty_says_none_and_why(tmp_path):
+    ws = make_workspace(tmp_path / "ws", sources=None)
+    (ws / "sources/plain.md").write_text("---\ntitle: A help desk opens\ndate: 2021-06-30\npublisher: Example Firm\n---\n\n"
+                                         "A help desk for applicants opened on 30 June 2021.\n", encoding="utf-8")
+    text = run_cli("review", "--today", TODAY, cwd=ws).stdout
+    assert "\noffices     none (offices the title and text name)\n" in text
 
 
 def test_the_json_review_has_the_shape_scripts_rely_on(corpus):

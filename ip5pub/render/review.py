@@ -54,7 +54,7 @@ def rows(entry: Entry) -> list[Row]:
         if f.value in (None, (), {}, "") and f.origin is None:
             continue
         o = f.origin
-        out.append(Row(LABELS.get(f.name, f.name), "" if f.name == "title" else value_text(f),
+        out.append(Row(LABELS.get(f.name, f.name), "" if f.name == "title" else value_text(f) or "none",
                        o.source if o else "", o.also if o else (),
                        tuple((r.value, r.origin, r.why) for r in (o.rivals if o else ()))))
     return out
