@@ -1,3 +1,3 @@
-from ip5pub.cli import main
+from ip5pub.cli import run
 
-main()
+run()
