@@ -217,11 +217,15 @@ def date_doubts(notice: Notice, date: dt.date, origin: Origin | None, ctx: Conte
 
 
 def furniture(body: str) -> list[str]:
-    """Blocks of the text that read as page furniture by boilerplate's rules."""
+    """Blocks of the text that read as page furniture by boilerplate's rules; a
+    publisher's 'About us' only as the last block, where the readers look for it
+    ('X is a practice that ...' in the middle is prose)."""
     out = []
-    for block in markdown.blocks(body):
+    blocks = markdown.blocks(body)
+    for i, block in enumerate(blocks):
         text = " ".join(block.split())
-        if boilerplate.is_furniture(text) or boilerplate.is_nav_label(text) or boilerplate.is_company_boilerplate(text):
+        if boilerplate.is_furniture(text) or boilerplate.is_nav_label(text) \
+                or i == len(blocks) - 1 and boilerplate.is_company_boilerplate(text):
             out.append(text)
     return out
 

@@ -183,6 +183,17 @@ def test_a_weak_merge_confirmed_with_duplicates_is_no_longer_doubted(tmp_path):
     assert firm.merge is not None and firm.merge.shown == jpo  # still one event, now confirmed
 
 
+def test_an_about_us_paragraph_is_furniture_only_at_the_end_of_the_text(tmp_path):
+    text = ("Example Office opens a help desk\nDate: 2024-06-20 | Source: EPO\n\n"
+            "The Example Office opened a help desk for applicants on 20 June 2024.\n\n"
+            "Mediation is a practice that lets two applicants settle a dispute without a hearing.\n\n"
+            "The desk answers questions in three languages.\n")
+    assert _flags(_review(_workspace(tmp_path / "middle", {"notice.txt": text}), EDITION)) == {}
+    ending = text + "\nExample Filing Services is a leading provider of filing tools for small firms.\n"
+    assert _flags(_review(_workspace(tmp_path / "end", {"notice.txt": ending}), EDITION)) == {
+        "notice.txt": ["furniture-in-body"]}
+
+
 # Corrections that change nothing -------------------------------------------
 
 
