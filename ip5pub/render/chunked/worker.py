@@ -121,11 +121,33 @@ def _nothing() -> None:
     pass
 
 
-def _pool(jobs: int) -> ProcessPoolExecutor:
-    """Worker processes started from a clean server (the build runs threads beside us)."""
+def _context() -> Any:
     context = multiprocessing.get_context("forkserver")
     context.set_forkserver_preload(["ip5pub.render.preload", "ip5pub.render.chunked.worker"])
-    return ProcessPoolExecutor(max_workers=jobs, mp_context=context)
+    return context
+
+
+def _pool(jobs: int) -> ProcessPoolExecutor:
+    """Worker processes started from a clean server (the build runs threads beside us)."""
+    return ProcessPoolExecutor(max_workers=jobs, mp_context=_context())
+
+
+def _start_server() -> None:
+    """Start the fork server and the resource tracker in the calling thread.
+
+    The normalize workers are forked from this process while the layout
+    workers start in a thread: a lock that thread holds at the fork stays
+    held in every child for ever. Starting the server takes the one-time
+    locks (tempfile's, the server's, the tracker's); done here, before any
+    thread, the thread only waits on the server's socket, under no lock a
+    child could need. (A build hung for 24 minutes at zero CPU when the
+    fork fell inside tempfile's lock.)"""
+    from multiprocessing import forkserver, resource_tracker, util
+
+    _context()
+    util.get_temp_dir()
+    resource_tracker.ensure_running()
+    forkserver.ensure_running()
 
 
 _warm: Runner | None = None
@@ -165,6 +187,8 @@ class Runner:
         """Start the workers in the background (the fork server imports
         WeasyPrint, about a second) while this process prepares the HTML."""
         if self.jobs > 1 and self.pool is None and self._starting is None:
+            _start_server()
+
             def start() -> None:
                 self.pool = _pool(self.jobs)
                 self.pool.submit(_nothing)
