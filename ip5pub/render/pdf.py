@@ -175,6 +175,7 @@ def single_pass(brief: Brief, ctx: RenderContext, source: str, base_url: str, pa
     weasy.defer_font_programs()
     weasy.lay_out_running_elements_once()
     weasy.page_references_in_two_layouts()
+    weasy.page_references_set_ahead()
     weasy.subset_fonts_in_threads()
     buffer = io.BytesIO()
     with weasy.collect_warnings() as collect:

@@ -59,6 +59,7 @@ def layout(job: Job) -> tuple[Laid, list[str], list[str]]:
     weasy.defer_font_programs()
     weasy.lay_out_running_elements_once()
     weasy.page_references_in_two_layouts()
+    weasy.page_references_set_ahead()
     weasy.subset_fonts_in_threads()
     buffer = io.BytesIO()
     with weasy.collect_warnings() as collect:
@@ -93,6 +94,7 @@ def whole(job: Job) -> tuple[bytes, list[str], list[str]]:
     weasy.defer_font_programs()
     weasy.lay_out_running_elements_once()
     weasy.page_references_in_two_layouts()
+    weasy.page_references_set_ahead()
     weasy.subset_fonts_in_threads()
     buffer = io.BytesIO()
     with weasy.collect_warnings() as collect:

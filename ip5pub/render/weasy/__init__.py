@@ -9,7 +9,8 @@ tuples); the PDF/UA tagging adds to WeasyPrint's structure tree while it is
 built (`tags`: two private functions of `weasyprint.pdf` wrapped). Every
 layout reads a font's program only when it is needed and lays a page out
 again only when its content may change (`defer_font_programs`,
-`lay_out_running_elements_once`, `page_references_in_two_layouts`). The
+`lay_out_running_elements_once`, `page_references_in_two_layouts`,
+`page_references_set_ahead`). The
 house style relies on one behaviour: `element(name, start)` takes the
 element assigned first on a page when a string of the same name is set
 down the page's first-child chain (brief.css sets one on each notice's
@@ -27,7 +28,6 @@ tests/test_pdf_archive.py and tests/test_pdf_pages.py, and extend VERIFIED.
 from __future__ import annotations
 
 import contextlib
-import copy
 import logging
 import threading
 from collections.abc import Callable, Iterator
@@ -35,6 +35,8 @@ from typing import Any
 
 from tinycss2.serializer import serialize_string_value
 
+from ip5pub.render.weasy.pagerefs import page_references_in_two_layouts as page_references_in_two_layouts
+from ip5pub.render.weasy.pagerefs import page_references_set_ahead as page_references_set_ahead
 from ip5pub.render.weasy.subsets import subset_fonts_in_threads as subset_fonts_in_threads
 
 VERIFIED = ("70.",)  # version prefixes whose internals this module was checked against
@@ -206,107 +208,6 @@ def lay_out_running_elements_once() -> None:
 def _holds_notes(pages: Any) -> bool:
     boxes = next((boxes for boxes in pages.values() if boxes), ())
     return any(getattr(box, "is_note", lambda: False)() for box in boxes)
-
-
-_targets: bool | None = None
-
-
-def page_references_in_two_layouts() -> None:
-    """A page with page references is laid out twice, not three times.
-
-    For `target-counter(attr(href url), page)`, WeasyPrint 70's
-    `compute_content_list` files the counter it misses under the anchor
-    name of the `attr()` token itself, which is None: no target is ever
-    matched, and the page that refers to it is not laid out again when the
-    target's page becomes known. It gets its numbers by another way: one
-    variable holds both the box's own missing counters and the target's,
-    so `page` counts as the box's own counter, and the page is laid out
-    again each time its own counter values change. They change twice (once
-    laid out, once the page count is known): the contents, at a glance and
-    the index were laid out three times, the last with the right numbers.
-    Here each reference is filed under the anchor its `attr()` names, as
-    `lookup_target` resolves it, and a box's own missing counters are those
-    its `content` names with `counter()`/`counters()` and lacks: a page
-    refers forward is laid out again once its targets are laid out, one
-    that refers back once. The same pages, the same bytes. Once per process;
-    on a WeasyPrint that files them otherwise, nothing is changed.
-    """
-    global _targets
-    if _targets is not None:
-        return
-    _targets = False
-    try:
-        import inspect
-
-        from weasyprint.css import targets
-
-        collect = targets.TargetCollector.collect_missing_counters
-        cache = targets.TargetCollector.cache_target_page_counters
-        params = [list(inspect.signature(f).parameters) for f in (collect, cache)]
-        resolve = targets.get_url_tuple, targets.anchor_name_from_token
-        targets.TargetLookupItem().cached_page_counter_values  # noqa: B018 - what cache reads
-    except (ImportError, AttributeError, ValueError):
-        return
-    if params != [["self", "parent_box", "css_token", "parse_again_function", "missing_counters",
-                   "missing_target_counters"],
-                  ["self", "anchor_name", "page_counter_values", "page_maker_index", "page_maker"]]:
-        return
-
-    def collect_missing_counters(self: Any, parent_box: Any, css_token: str, parse_again: Any,
-                                 missing_counters: Any, missing_target_counters: Any) -> Any:
-        if css_token == "content" and None in missing_target_counters:
-            filed = _filed(parent_box, missing_counters, missing_target_counters, *resolve)
-            if filed is not None:
-                missing_counters, missing_target_counters = filed
-        return collect(self, parent_box, css_token, parse_again, missing_counters, missing_target_counters)
-
-    def cache_target_page_counters(self: Any, anchor_name: str, page_counter_values: dict[str, Any],
-                                   page_maker_index: int, page_maker: Any) -> Any:
-        item = self.target_lookup_items.get(anchor_name)
-        if not self.collecting and item is not None and item.state == "up-to-date":
-            cached = item.cached_page_counter_values
-            if cached != page_counter_values and all(
-                    cached.get(name) == page_counter_values.get(name) for lookup in self.counter_lookup_items.values()
-                    for name in lookup.missing_target_counters.get(anchor_name, ())):
-                # Only counters no reference shows changed (the page count, once known).
-                item.page_maker_index = page_maker_index
-                item.cached_page_counter_values = copy.deepcopy(page_counter_values)
-                return None
-        return cache(self, anchor_name, page_counter_values, page_maker_index, page_maker)
-
-    targets.TargetCollector.collect_missing_counters = collect_missing_counters
-    targets.TargetCollector.cache_target_page_counters = cache_target_page_counters
-    _targets = True
-
-
-def _filed(box: Any, own: list[str], by_target: dict[Any, list[str]], url_tuple: Callable[..., Any],
-           anchor_name: Callable[[Any], Any]) -> tuple[list[str], dict[Any, list[str]]] | None:
-    """(the box's own missing counters, the targets' by anchor name) as its
-    `content` names them, or None to leave WeasyPrint's as they are."""
-    try:
-        known = box.cached_counter_values or {}
-        names, anchors = [], []
-        for kind, value in box.style["content"]:
-            if kind in ("counter()", "counters()") and value[-1] != "none":
-                names.append(value[0])
-            elif kind in ("target-counter()", "target-counters()"):
-                token = value[0]
-                if token[0] == "attr()":
-                    attr, type_, fallback = token[1]
-                    found = box.element.get(attr, fallback)
-                    token = ("url", url_tuple(found, box.style.base_url)) if type_ == "url" else ("string", found)
-                anchors.append(anchor_name(token))
-    except (AttributeError, KeyError, TypeError, ValueError, IndexError):
-        return None  # not the content WeasyPrint 70 computes
-    if None in anchors or not anchors:
-        return None
-    shared = by_target[None]
-    if any(own is counters for counters in by_target.values()):
-        own = [name for name in dict.fromkeys(names) if name not in known]
-    filed = {name: counters for name, counters in by_target.items() if name is not None}
-    for name in anchors:
-        filed.setdefault(name, list(shared))
-    return own, filed
 
 
 # ---- documents ---------------------------------------------------------------
