@@ -20,7 +20,7 @@ from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
-from ip5pub import normalize
+from ip5pub import normalize, system
 from ip5pub.cache import Cache, digest, in_threads
 from ip5pub.codec import encode
 from ip5pub.dedup import link_duplicates_cached
@@ -135,7 +135,8 @@ def normalize_sources(paths: list[Path], base: Path | None = None, *, cache: Cac
     if pooled and multiprocessing.get_context().get_start_method() == "fork":
         preload()  # what this process imported, the workers forked from it have
     # The pool stays open for the duplicate check, which parses every new body.
-    with ProcessPoolExecutor(max_workers=workers) if pooled else contextlib.nullcontext() as pool:
+    with (ProcessPoolExecutor(max_workers=workers, initializer=system.outlive_not, initargs=(os.getpid(),)) if pooled
+          else contextlib.nullcontext()) as pool:
         if pool is not None:
             mapped = pool.map(normalize_one, [paths[i] for i in todo], [labels[i] for i in todo], [context] * len(todo),
                               chunksize=max(1, len(todo) // (workers * 8)))

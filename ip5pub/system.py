@@ -15,6 +15,8 @@ import re
 import shutil
 import subprocess
 import sys
+import threading
+import time
 from collections.abc import Iterator
 
 # (shared object WeasyPrint loads, Debian package that ships it)
@@ -99,3 +101,24 @@ def import_weasyprint() -> None:
         return
     with quick_library_lookup():
         import weasyprint  # noqa: F401
+
+
+WATCH_SECONDS = 1.0
+
+
+def outlive_not(build: int) -> None:
+    """A worker pool's initializer: exit when the build's process `build` is gone.
+
+    A pool's worker waits on a queue whose writing end it holds itself, and
+    a layout worker keeps the fork server alive: a build killed (SIGKILL,
+    the OOM killer, a CI timeout) left its workers and the server waiting
+    for ever, with their memory."""
+    def watch() -> None:
+        while True:
+            time.sleep(WATCH_SECONDS)
+            try:
+                os.kill(build, 0)
+            except (ProcessLookupError, PermissionError):  # gone, or its number now another user's
+                os._exit(1)
+
+    threading.Thread(target=watch, daemon=True).start()

@@ -1,4 +1,6 @@
-"""The layout workers start in a thread while normalize forks its workers.
+"""The layout workers: safe to fork beside, and never outliving their build.
+
+They start in a thread while normalize forks its workers.
 
 A lock that thread holds at the moment of a fork stays held in the child
 for ever: a build once hung for 24 minutes at zero CPU, a normalize worker
@@ -9,10 +11,19 @@ the thread starts; the thread is left only waiting on the server's socket.
 
 from __future__ import annotations
 
+import os
 import subprocess
 import sys
+import time
+import uuid
+from pathlib import Path
 
 import pytest
+
+from conftest import ROOT
+
+sys.path.insert(0, str(ROOT / "bench"))
+from generate import realistic
 
 CHECK = """
 import tempfile
@@ -34,3 +45,37 @@ def test_warm_takes_the_fork_locks_in_the_calling_thread():
     proc = subprocess.run([sys.executable, "-c", CHECK], capture_output=True, text=True, timeout=120, check=False)
     assert proc.returncode == 0, proc.stderr
     assert proc.stdout.split() == ["True", "True", "True"]
+
+
+def _marked(mark: str) -> list[int]:
+    """Processes whose environment carries `mark` (the fork server and its workers inherit it)."""
+    found = []
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            try:
+                if mark.encode() in (entry / "environ").read_bytes():
+                    found.append(int(entry.name))
+            except OSError:
+                pass
+    return found
+
+
+@pytest.mark.slow
+def test_a_killed_build_leaves_no_worker_behind(tmp_path):
+    """SIGKILL (the OOM killer, a CI timeout) leaves no fork server or layout
+    worker running: before, both waited for ever, holding their memory."""
+    realistic(tmp_path / "sources", 60)
+    mark = f"IP5PUB_TEST_MARK={uuid.uuid4().hex}"
+    key, value = mark.split("=")
+    build = subprocess.Popen([sys.executable, "-m", "ip5pub", "render", "-q", "-f", "pdf"], cwd=tmp_path,
+                             env={**os.environ, key: value}, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    deadline = time.monotonic() + 90
+    while len(set(_marked(mark)) - {build.pid}) < 3 and build.poll() is None and time.monotonic() < deadline:
+        time.sleep(0.2)
+    assert build.poll() is None, "the build ended before its workers could be seen"
+    build.kill()
+    build.wait()
+    deadline = time.monotonic() + 15
+    while _marked(mark) and time.monotonic() < deadline:
+        time.sleep(0.2)
+    assert _marked(mark) == []

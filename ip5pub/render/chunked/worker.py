@@ -6,6 +6,7 @@ from __future__ import annotations
 import io
 import json
 import multiprocessing
+import os
 import threading
 from collections.abc import Callable
 from concurrent.futures import ProcessPoolExecutor
@@ -13,6 +14,7 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
+from ip5pub import system
 from ip5pub.render import weasy
 from ip5pub.render.weasy import references
 from ip5pub.render.chunked.plan import GOTO, REF, STAND_IN
@@ -131,7 +133,7 @@ def _context() -> Any:
 
 def _pool(jobs: int) -> ProcessPoolExecutor:
     """Worker processes started from a clean server (the build runs threads beside us)."""
-    return ProcessPoolExecutor(max_workers=jobs, mp_context=_context())
+    return ProcessPoolExecutor(max_workers=jobs, mp_context=_context(), initializer=system.outlive_not, initargs=(os.getpid(),))
 
 
 def _start_server() -> None:
