@@ -21,31 +21,53 @@ def merge_programs(programs: list[bytes], kind: str) -> bytes | None:
     they cannot be merged (they are then kept as they are). Glyphs are
     copied as they are stored, never decoded: a CJK subset has tens of
     thousands of glyph slots."""
-    from fontTools.ttLib import TTFont
-
     try:
-        # No recalculation on save: it would decode every glyph. The bounds
-        # and maxima are the subsets' own, joined below.
-        fonts = [TTFont(io.BytesIO(p), recalcTimestamp=False, recalcBBoxes=False) for p in dict.fromkeys(programs)]
-        if len(fonts) == 1:
+        unique = list(dict.fromkeys(programs))
+        if len(unique) == 1:
             return programs[0]
-        fonts.sort(key=lambda f: -len(f.getGlyphOrder()))
-        base, others = fonts[0], fonts[1:]
-        if len({f.getGlyphOrder()[0] for f in fonts}) != 1:
-            return None
-        for other in others:
+        # The subset with the most glyph slots is the base; the others are
+        # read one at a time and let go: a chunked book of 2,000 notices has
+        # a hundred subsets of a CJK face, and all of them read at once took
+        # gigabytes. (maxp is read alone; nothing else is decoded for it.)
+        slots = [_slots(p) for p in unique]
+        order = sorted(range(len(unique)), key=lambda i: -slots[i])
+        base = _read(unique[order[0]])
+        first = base.getGlyphOrder()[0]
+        for i in order[1:]:
+            other = _read(unique[i])
+            if other.getGlyphOrder()[0] != first:
+                return None
             if kind == "glyf":
                 _merge_glyf(base, other)
             else:
                 _merge_cff(base, other)
             _merge_cmap(base, other)
-        _join_bounds(base, others)
+            _join_bounds(base, [other])
+            other.close()
         out = io.BytesIO()
         base.save(out, reorderTables=False)
         return out.getvalue()
     except Exception as exc:  # an unexpected font keeps its subsets: larger, not wrong
         log.debug("font subsets not merged: %s: %s", type(exc).__name__, exc)
         return None
+
+
+def _read(program: bytes) -> Any:
+    from fontTools.ttLib import TTFont
+
+    # No recalculation on save: it would decode every glyph. The bounds
+    # and maxima are the subsets' own, joined below.
+    return TTFont(io.BytesIO(program), recalcTimestamp=False, recalcBBoxes=False)
+
+
+def _slots(program: bytes) -> int:
+    from fontTools.ttLib import TTFont
+
+    font = TTFont(io.BytesIO(program), lazy=True)
+    try:
+        return int(font["maxp"].numGlyphs)
+    finally:
+        font.close()
 
 
 def _join_bounds(base: Any, others: list[Any]) -> None:
