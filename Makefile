@@ -77,6 +77,7 @@ messages: $(VENV)/.installed
 	  --no-fuzzy-matching --ignore-pot-creation-date
 
 bench: $(VENV)/.installed system-deps test-system-deps
+	$(BIN)/pip install --quiet -e '.[bench]'
 	$(BIN)/python bench/bench.py
 
 $(VENV)/bin/python:
