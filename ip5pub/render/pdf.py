@@ -172,11 +172,7 @@ def single_pass(brief: Brief, ctx: RenderContext, source: str, base_url: str, pa
 
     from ip5pub.render.url_fetcher import StylesOnlyFetcher
 
-    weasy.defer_font_programs()
-    weasy.lay_out_running_elements_once()
-    weasy.page_references_in_two_layouts()
-    weasy.page_references_set_ahead()
-    weasy.subset_fonts_in_threads()
+    weasy.install_patches()
     buffer = io.BytesIO()
     with weasy.collect_warnings() as collect:
         # Every load, the stylesheets' included, goes through the fetcher: a

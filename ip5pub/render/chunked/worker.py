@@ -58,11 +58,7 @@ def layout(job: Job) -> tuple[Laid, list[str], list[str]]:
     from ip5pub.render.url_fetcher import StylesOnlyFetcher
 
     weasy.check_version()
-    weasy.defer_font_programs()
-    weasy.lay_out_running_elements_once()
-    weasy.page_references_in_two_layouts()
-    weasy.page_references_set_ahead()
-    weasy.subset_fonts_in_threads()
+    weasy.install_patches()
     buffer = io.BytesIO()
     with weasy.collect_warnings() as collect:
         fetcher = StylesOnlyFetcher(roots=[Path(p) for p in job.styles])
@@ -93,11 +89,7 @@ def whole(job: Job) -> tuple[bytes, list[str], list[str]]:
     from ip5pub.render import pdf_tags
     from ip5pub.render.url_fetcher import StylesOnlyFetcher
 
-    weasy.defer_font_programs()
-    weasy.lay_out_running_elements_once()
-    weasy.page_references_in_two_layouts()
-    weasy.page_references_set_ahead()
-    weasy.subset_fonts_in_threads()
+    weasy.install_patches()
     buffer = io.BytesIO()
     with weasy.collect_warnings() as collect:
         fetcher = StylesOnlyFetcher(roots=[Path(p) for p in job.styles])

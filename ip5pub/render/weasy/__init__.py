@@ -268,3 +268,13 @@ def top_ids(page: Any) -> list[str]:
 def css_string(text: str) -> str:
     """A CSS string token for `text`."""
     return '"' + serialize_string_value(text) + '"'
+
+
+def install_patches() -> None:
+    """Every change ip5pub makes to WeasyPrint's work, before a layout (each
+    installs once; none changes a byte of the PDF: tests/test_weasy_patches.py)."""
+    defer_font_programs()
+    lay_out_running_elements_once()
+    page_references_in_two_layouts()
+    page_references_set_ahead()
+    subset_fonts_in_threads()
