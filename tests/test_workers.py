@@ -79,3 +79,15 @@ def test_a_killed_build_leaves_no_worker_behind(tmp_path):
     while _marked(mark) and time.monotonic() < deadline:
         time.sleep(0.2)
     assert _marked(mark) == []
+
+
+@pytest.mark.slow
+def test_a_pdf_variant_laid_out_beside_idle_workers_exits(tmp_path):
+    """A PDF variant is laid out in the build's own process while the warm
+    layout workers stand idle: the program must still end (it once waited
+    for them for ever after writing the PDF)."""
+    realistic(tmp_path / "sources", 12)
+    proc = subprocess.run([sys.executable, "-m", "ip5pub", "render", "-q", "-f", "pdf", "--pdf-variant", "pdf/a-3b"],
+                          cwd=tmp_path, capture_output=True, text=True, timeout=180, check=False)
+    assert proc.returncode == 0, proc.stderr
+    assert (tmp_path / "build" / "brief.pdf").stat().st_size > 0
