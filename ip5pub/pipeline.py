@@ -30,7 +30,7 @@ from ip5pub.messages import Recorder
 from ip5pub.model import Brief, Notice, SourceError, Window
 from ip5pub.notices import NormalizeResult, Progress, expand, mirror, normalize_sources, quiet, warn_if_empty
 from ip5pub.readers.context import NO_SITES, ReadContext
-from ip5pub.render import Handle, PdfOptions, RenderContext, prepare, start
+from ip5pub.render import Handle, PdfOptions, RenderContext, prepare, release, start
 from ip5pub.render.digest import Digest, Options as DigestLayout, make
 from ip5pub.templates import make_env
 from ip5pub.workspace import Workspace, packaged_styles
@@ -123,6 +123,13 @@ def render(workspace: Workspace, options: RenderOptions, today: dt.date, progres
     Raises edition.ManifestError when `previous` is a file but no manifest;
     a bad source or an output that fails is in the result's errors.
     """
+    try:
+        return _render(workspace, options, today, progress)
+    finally:
+        release()  # warm layout workers no PDF took
+
+
+def _render(workspace: Workspace, options: RenderOptions, today: dt.date, progress: Progress) -> RenderResult:
     started = time.perf_counter()
     config = workspace.config
     result = RenderResult()

@@ -91,3 +91,37 @@ def test_a_pdf_variant_laid_out_beside_idle_workers_exits(tmp_path):
                           cwd=tmp_path, capture_output=True, text=True, timeout=180, check=False)
     assert proc.returncode == 0, proc.stderr
     assert (tmp_path / "build" / "brief.pdf").stat().st_size > 0
+
+
+@pytest.mark.slow
+def test_a_build_leaves_no_warm_worker_running(tmp_path):
+    """Workers started before the sources were read, and taken by no layout
+    (a PDF variant is laid out in the build's own process), are shut down
+    when the build returns: ip5pub leaves without Python's finalization
+    only when no child of its own is left."""
+    realistic(tmp_path / "sources", 12)
+    script = ("import multiprocessing, sys\n"
+              "from click.testing import CliRunner\n"
+              "from ip5pub.cli import main\n"
+              "r = CliRunner().invoke(main, ['render', '-q', '-f', 'pdf', '--pdf-variant', 'pdf/ua-1', '--jobs', '2'])\n"
+              "print(r.exit_code, len(multiprocessing.active_children()))\n")
+    proc = subprocess.run([sys.executable, "-c", script], cwd=tmp_path, capture_output=True, text=True, timeout=180,
+                          check=False)
+    assert proc.returncode == 0, proc.stderr
+    assert proc.stdout.split() == ["0", "0"]
+
+
+def test_the_program_keeps_its_exit_status_and_its_output(tmp_path):
+    """Out past Python's finalization, the status and everything printed
+    still reach the caller: a bad source is exit 1, named on stderr, and
+    the good one's notice path is on stdout."""
+    (tmp_path / "sources").mkdir()
+    (tmp_path / "sources" / "good.md").write_text("---\ntitle: EPO fee change\ndate: 2024-03-01\n"
+                                                   "office: EPO\n---\nThe fees change on 1 April.\n", encoding="utf-8")
+    (tmp_path / "sources" / "bad.md").write_bytes(b"---\ntitle: [unclosed\n---\nbody\n")
+    proc = subprocess.run([sys.executable, "-m", "ip5pub", "normalize", "sources", "-o", "out"], cwd=tmp_path,
+                          capture_output=True, text=True, timeout=60, check=False)
+    assert proc.returncode == 1, proc.stderr
+    assert "bad.md" in proc.stderr
+    assert (tmp_path / "out").is_dir() and any((tmp_path / "out").glob("*.md"))
+    assert proc.stdout.strip(), "what was written is printed"

@@ -15,6 +15,7 @@ from __future__ import annotations
 import datetime as dt
 import importlib
 import os
+import sys
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -89,6 +90,12 @@ def prepare(formats: Sequence[str], jobs: int, sources: Path, output: Path) -> N
     decides what is laid out."""
     if "pdf" in formats and jobs > 1 and not _newer_than_sources(output.glob("brief*.pdf"), sources):
         importlib.import_module("ip5pub.render.pdf").prepare(jobs)
+
+
+def release() -> None:
+    """Whatever `prepare` started and no renderer took, shut down."""
+    if "ip5pub.render.chunked.worker" in sys.modules:
+        sys.modules["ip5pub.render.chunked.worker"].release()
 
 
 def _newer_than_sources(outputs: Iterable[Path], sources: Path) -> bool:

@@ -160,6 +160,16 @@ def warm(jobs: int) -> None:
         _warm.warm()
 
 
+def release() -> None:
+    """Shut down warm workers no layout took (a PDF variant laid out in the
+    build's own process, or every PDF up to date): they must not outlive
+    the build that started them."""
+    global _warm
+    runner, _warm = _warm, None
+    if runner is not None:
+        runner.close()
+
+
 def take(jobs: int) -> Runner:
     """The warm runner if it has `jobs` workers, else a new one; the caller closes it."""
     global _warm
