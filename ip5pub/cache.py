@@ -21,6 +21,7 @@ import dataclasses
 import datetime as dt
 import hashlib
 import json
+import os
 import threading
 from collections.abc import Callable, Iterable
 from concurrent.futures import ThreadPoolExecutor
@@ -78,7 +79,7 @@ def tree_digest(folders: Iterable[Path]) -> str:
         if not folder.is_dir():
             continue
         for path in sorted(p for p in folder.rglob("*") if p.is_file()):
-            h.update(path.relative_to(folder).as_posix().encode() + b"\0")
+            h.update(os.fsencode(path.relative_to(folder).as_posix()) + b"\0")  # any file name, UTF-8 or not
             h.update(hashlib.sha256(path.read_bytes()).digest())
     return h.hexdigest()
 

@@ -21,7 +21,7 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from ip5pub import edition, system
+from ip5pub import buildstamp, edition, system
 from ip5pub.cache import Cache, digest as key_of, fields_key, tree_digest
 from ip5pub.codec import encode
 from ip5pub.collect import future_dated, group_notices, make_brief
@@ -98,6 +98,8 @@ class RenderResult:
     written: list[Path] = field(default_factory=list)
     reused: list[Path] = field(default_factory=list)  # outputs already up to date
     cached: int = 0  # sources taken from the cache
+    notice_count: int = 0  # notices read (`notices` is empty when the build was up to date as a whole)
+    up_to_date: bool = False  # nothing had changed since the last build (ip5pub.buildstamp): nothing read
     timings: dict[str, float] = field(default_factory=dict)
 
 
@@ -138,7 +140,15 @@ def _render(workspace: Workspace, options: RenderOptions, today: dt.date, progre
         digests = any(fmt in ("txt", "md") for fmt in options.formats)
         baseline = edition.find(options.previous, today) if options.previous and digests else None
 
-        # 2. Sources -> notices, through the cache; the PDF's workers start beside.
+        # 2. Nothing to do if nothing the build is made from has changed and
+        # every file it wrote is as it was (ip5pub.buildstamp).
+        epoch = edition_epoch()
+        build_key = buildstamp.key(workspace, options, today.isoformat(), epoch, baseline.key() if baseline else "")
+        done_before = buildstamp.check(options.output, build_key)
+        if done_before is not None:
+            return _up_to_date(result, done_before, options.output, started)
+
+        # 3. Sources -> notices, through the cache; the PDF's workers start beside.
         prepare(options.formats, options.jobs or os.cpu_count() or 1, options.sources, options.output)
         cache = Cache(options.output)
         read = normalize_sources(expand([options.sources]), base=workspace.root, cache=cache, jobs=options.jobs,
@@ -150,14 +160,13 @@ def _render(workspace: Workspace, options: RenderOptions, today: dt.date, progre
             result.warnings.append(SourceError(baseline.looked_in, edition.NOT_FOUND))
         result.timings["normalize"] = time.perf_counter() - started
 
-        # 3. Notices -> briefs -> the outputs that are not up to date.
-        epoch = edition_epoch()
+        # 4. Notices -> briefs -> the outputs that are not up to date.
         ctx = RenderContext(env=make_env(workspace), workspace=workspace, config=config, edition=today, epoch=epoch,
                             pdf=options.pdf, jobs=options.jobs or os.cpu_count() or 1, cache=cache,
                             notices=tuple(read.notices), baseline=baseline)
         jobs = _jobs(options, ctx, cache, result)
 
-        # 4. Render. The first PDF starts: a chunked layout returns once its
+        # 5. Render. The first PDF starts: a chunked layout returns once its
         # documents are with the worker processes. Beside its remaining steps
         # (collecting, the pages' furniture, assembly), a thread of this
         # process writes the notices and the other formats. Outcomes are
@@ -184,6 +193,20 @@ def _render(workspace: Workspace, options: RenderOptions, today: dt.date, progre
         if not result.errors and pdfs:  # pieces of briefs this build did not make
             cache.prune("pdf")
     result.written.sort()
+    result.notice_count = len(result.notices)
+    if not result.errors:
+        buildstamp.save(options.output, build_key, result.written + result.reused, result.warnings, len(result.notices))
+    result.timings["total"] = time.perf_counter() - started
+    return result
+
+
+def _up_to_date(result: RenderResult, record: buildstamp.Record, output: Path, started: float) -> RenderResult:
+    """The result of a build with nothing to do: every output up to date,
+    the warnings of the build that made them said again."""
+    result.up_to_date = True
+    result.reused = [output / name for name in record.outputs]
+    result.warnings = [SourceError(path, reason) for path, reason in record.warnings]
+    result.notice_count = record.notices
     result.timings["total"] = time.perf_counter() - started
     return result
 

@@ -26,9 +26,19 @@ def _reused(output: str) -> set[str]:
 
 def test_no_change_rebuild_reuses_everything(runner, workspace):
     first = _render(runner)
-    sources = len(list(Path("sources").iterdir()))
     assert cached_count(first) == 0 and _reused(first) == set()
     before = {p: p.read_bytes() for p in Path("build").glob("*.*") if p.is_file()}
+    second = _render(runner)
+    assert "nothing changed since the last build" in second  # the build stamp: not a source read
+    assert _reused(second) == {"digest.txt", "brief.html"}
+    assert {p: p.read_bytes() for p in Path("build").glob("*.*") if p.is_file()} == before
+
+
+def test_without_the_build_stamp_every_source_and_output_comes_from_the_cache(runner, workspace):
+    _render(runner)
+    sources = len(list(Path("sources").iterdir()))
+    before = {p: p.read_bytes() for p in Path("build").glob("*.*") if p.is_file()}
+    Path("build/.cache/builds.json").unlink()
     second = _render(runner)
     assert cached_count(second) == sources
     assert _reused(second) == {"digest.txt", "brief.html"}
