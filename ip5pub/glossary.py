@@ -44,7 +44,9 @@ def lower_words(text: str) -> str:
 
 
 def _written(term: str, texts: str) -> bool:
-    return re.search(rf"(?<![\w-]){re.escape(term)}(?![\w-])", texts) is not None
+    # The substring test first: most terms are not in the texts at all, and
+    # it is far cheaper than the search through every body.
+    return term in texts and re.search(rf"(?<![\w-]){re.escape(term)}(?![\w-])", texts) is not None
 
 
 def is_common(expansion: str, definitions: list[str], texts: str) -> bool:
