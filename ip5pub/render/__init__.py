@@ -17,7 +17,7 @@ import importlib
 import os
 import sys
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Protocol
 
@@ -64,6 +64,9 @@ class RenderContext:
     # compared with (None: no --previous, no marks).
     notices: tuple[Notice, ...] = ()
     baseline: Baseline | None = None
+    # What one build's outputs share, made once: the brief's HTML is both
+    # brief.html and the PDF's source (see html.build).
+    shared: dict[int, Any] = field(default_factory=dict, compare=False, repr=False)
 
 
 class Handle(Protocol):
