@@ -306,12 +306,15 @@ def explain(group: list[Notice]) -> list[tuple[str, str, str]]:
     return out
 
 
-def link_duplicates(notices: list[Notice], signatures: list[frozenset[str]] | None = None) -> list[Notice]:
+def link_duplicates(notices: list[Notice], signatures: list[frozenset[str]] | None = None,
+                    anchor_sets: list[frozenset[str]] | None = None) -> list[Notice]:
     """Each notice with `duplicates` = the other members of its event group,
     found by the signals alone: what a notice's own `duplicates` said is a
-    proposal, linked only if the signals agree, and dropped otherwise."""
+    proposal, linked only if the signals agree, and dropped otherwise.
+    `signatures`, `anchor_sets`: each body's signature() and anchors, if the
+    caller has them."""
     sig = signatures if signatures is not None else [signature(n.body) for n in notices]
-    anc = [anchors(markdown.to_plain(n.body)) for n in notices]
+    anc = anchor_sets if anchor_sets is not None else [anchors(markdown.to_plain(n.body)) for n in notices]
     groups = Groups([n.id for n in notices])
     pairs = candidate_pairs(notices, sig, anc)
     _proposed(notices, sig, pairs)
@@ -355,33 +358,43 @@ def link_duplicates_cached(notices: list[Notice], cache: Cache | None, pool_map:
                 return out
         except (ValueError, TypeError):
             pass  # damaged: compare again
-    out = link_duplicates(notices, _signatures(notices, cache, pool_map))
+    out = link_duplicates(notices, *_features(notices, cache, pool_map))
     cache.store_blob("dedup", key, json.dumps({n.id: list(n.duplicates) for n in out}, sort_keys=True).encode())
     cache.prune("dedup")
     return out
 
 
-def _signatures(notices: list[Notice], cache: Cache, pool_map: Mapper | None) -> list[frozenset[str]]:
-    """Each body's signature, through the cache: after one correction, only
-    that notice's body is parsed again (parsing all 500 was most of the
-    comparison's time). Their own kind, pruned only here: a build that
-    reuses the dedup result reads none of them, and must not drop them."""
-    keys = [digest("dedup-signature", n.body) for n in notices]
-    out: list[frozenset[str] | None] = []
+def features(body: str) -> tuple[frozenset[str], frozenset[str]]:
+    """A body's signature() and anchors, from one parse of its Markdown."""
+    plain = markdown.to_plain(body)
+    return shingles(plain), anchors(plain)
+
+
+def _features(notices: list[Notice], cache: Cache,
+              pool_map: Mapper | None) -> tuple[list[frozenset[str]], list[frozenset[str]]]:
+    """Each body's signature and anchors, through the cache: after one
+    correction, only that notice's body is parsed again (parsing all 500 was
+    most of the comparison's time). Their own kind, pruned only here: a
+    build that reuses the dedup result reads none of them, and must not drop
+    them."""
+    keys = [digest("dedup-features", n.body) for n in notices]
+    out: list[tuple[frozenset[str], frozenset[str]] | None] = []
     for key in keys:
-        raw = cache.load_blob("dedup-sig", key)
         try:
-            out.append(frozenset(json.loads(raw)) if raw is not None else None)
+            sig, anc = json.loads(cache.load_blob("dedup-sig", key))  # type: ignore[arg-type]  # None: TypeError
+            out.append((frozenset(sig), frozenset(anc)))
         except (ValueError, TypeError):
-            out.append(None)  # damaged: parse again
-    todo = [i for i, sig in enumerate(out) if sig is None]
+            out.append(None)  # not cached, or damaged: parse again
+    todo = [i for i, found in enumerate(out) if found is None]
     bodies = [notices[i].body for i in todo]
-    made: Iterable[frozenset[str]] = pool_map(signature, bodies, chunksize=max(1, len(todo) // 16)) \
-        if pool_map is not None and len(todo) >= 16 else map(signature, bodies)
+    made: Iterable[tuple[frozenset[str], frozenset[str]]] = \
+        pool_map(features, bodies, chunksize=max(1, len(todo) // 16)) \
+        if pool_map is not None and len(todo) >= 16 else map(features, bodies)
     fresh = list(zip(todo, made))
-    for i, sig in fresh:
-        out[i] = sig
-    in_threads(lambda item: cache.store_blob("dedup-sig", keys[item[0]],
-                                             json.dumps(sorted(item[1]), ensure_ascii=False).encode()), fresh)
+    for i, found in fresh:
+        out[i] = found
+    in_threads(lambda item: cache.store_blob("dedup-sig", keys[item[0]], json.dumps(
+        [sorted(item[1][0]), sorted(item[1][1])], ensure_ascii=False).encode()), fresh)
     cache.prune("dedup-sig")
-    return [sig for sig in out if sig is not None]
+    done = [found for found in out if found is not None]
+    return [sig for sig, _ in done], [anc for _, anc in done]
