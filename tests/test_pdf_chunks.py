@@ -210,6 +210,21 @@ def test_pages_look_the_same(chunked, single, tmp_path):
     assert differ == []
 
 
+def test_each_face_is_the_font_program_a_single_pass_embeds(chunked, single):
+    """The documents' subsets of a face are joined by subsetting the installed
+    face again, with every glyph they drew, as WeasyPrint subsets it: the
+    program a single pass embeds, byte for byte, the CJK faces included."""
+    def by_face(pdf: Path) -> dict[str, set[str]]:
+        found: dict[str, set[str]] = {}
+        for name, digests in font_programs(pdf).items():
+            found.setdefault(name.split("+", 1)[1], set()).update(digests)
+        return found
+
+    mine, theirs = by_face(chunked), by_face(single)
+    assert {"Noto-Sans-CJK-JP", "Noto-Sans-CJK-KR", "Noto-Sans-CJK-SC"} <= set(mine)
+    assert mine == theirs
+
+
 def test_two_chunked_builds_are_identical(ws, chunked):
     again = render(ws, "again", "--pdf-layout", "chunked", "--pdf-chunk-size", str(SIZE), "--jobs", "1")
     assert again.read_bytes() == chunked.read_bytes()

@@ -187,11 +187,11 @@ def _merging(cache: Any, mapper: Callable[..., Any]) -> Callable[..., list[bytes
     a few chunks merges again only the faces whose subsets changed (about a
     second of CPU for each Chinese, Japanese or Korean face). A face that
     could not be merged is cached as no bytes."""
-    def merge(fn: Callable[..., bytes | None], programs: list[list[bytes]], kinds: list[str]) -> list[bytes | None]:
-        keys = [digest("pdf-font", kind, *group) for group, kind in zip(programs, kinds)]
+    def merge(fn: Callable[..., bytes | None], programs: list[list[bytes]], *more: list[Any]) -> list[bytes | None]:
+        keys = [digest("pdf-font", *map(repr, rest), *group) for group, *rest in zip(programs, *more)]
         found = [cache.load_blob("pdf", key) if cache is not None else None for key in keys]
         todo = [i for i, hit in enumerate(found) if hit is None]
-        for i, program in zip(todo, mapper(fn, [programs[i] for i in todo], [kinds[i] for i in todo])):
+        for i, program in zip(todo, mapper(fn, [programs[i] for i in todo], *([m[i] for i in todo] for m in more))):
             found[i] = program or b""
             if cache is not None:
                 cache.store_blob("pdf", keys[i], found[i] or b"")

@@ -4,11 +4,14 @@ Every laid-out document embeds its own subset of each font it uses, named
 after the face alone (WeasyPrint's prefix hashes the font description): an
 assembled book had nine different subsets of Noto Sans under one name. The
 subsets keep the original glyph ids (HarfBuzz's retain-gids, which
-WeasyPrint asks for), so they are merged here glyph by glyph into one
-program per face, with its widths and text mapping joined, under a prefix
-of its own; every page and furniture form then uses that one font. A face
-whose subsets cannot be merged (another font format, an encoding other
-than Identity-H) is left as it was: larger, but drawn the same.
+WeasyPrint asks for), so they make one program per face: the installed face
+subset again with every glyph they drew, as WeasyPrint subsets it (the
+program a single pass embeds, byte for byte), or, where that face is not
+found, the subsets joined glyph by glyph (glyphs.py); its widths and text
+mapping are joined, under a prefix of its own, and every page and furniture
+form then uses that one font. A face whose subsets cannot be merged
+(another font format, an encoding other than Identity-H) is left as it
+was: larger, but drawn the same.
 """
 
 from __future__ import annotations
@@ -40,7 +43,9 @@ def merge_fonts(pdf: Any, mapper: Callable[..., Iterable[bytes | None]] = map) -
     todo = [(key, fonts, [p.read_bytes() for p in _programs(fonts).values()]) for key, fonts in sorted(groups.items())
             if len(fonts) >= 2 or len(_programs(fonts)) >= 2]
     order = sorted(range(len(todo)), key=lambda i: -sum(map(len, todo[i][2])))
-    results = dict(zip(order, mapper(merge_programs, [todo[i][2] for i in order], [todo[i][0][1] for i in order])))
+    drawn = [_drawn(todo[i][1]) for i in order]
+    results = dict(zip(order, mapper(merge_programs, [todo[i][2] for i in order], [todo[i][0][1] for i in order],
+                                     [glyphs for glyphs, _ in drawn], [missing for _, missing in drawn])))
     for i, (key, fonts, _) in enumerate(todo):
         new = _merge(pdf, fonts, key[1], results[i])
         if new is not None:
@@ -49,6 +54,15 @@ def merge_fonts(pdf: Any, mapper: Callable[..., Iterable[bytes | None]] = map) -
         for name, font in list(mapping.items()):
             if font.objgen in merged:
                 mapping[name] = merged[font.objgen]
+
+
+def _drawn(fonts: list[Any]) -> tuple[tuple[int, ...], bool]:
+    """The glyphs the fonts drew (their text maps: WeasyPrint maps every glyph
+    it draws, and subsets its face to exactly those) and whether a .notdef
+    is among them (WeasyPrint gives glyph 0 a width only then)."""
+    glyphs = {gid for font in fonts for gid, _ in _to_unicode(font)}
+    missing = any(gid == 0 for font in fonts for gid, _ in _widths(font.DescendantFonts[0].get("/W", [])))
+    return tuple(sorted(glyphs)), missing
 
 
 def _font_mappings(pdf: Any) -> Iterator[Any]:

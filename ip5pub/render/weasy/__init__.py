@@ -6,7 +6,9 @@ the chunked layout also builds an `HTML` from a tree it has already parsed
 the boxes at its top, and takes its page references out of the layout
 (`references`: box classes, computed `style` values, the computed `content`
 tuples); the PDF/UA tagging adds to WeasyPrint's structure tree while it is
-built (`tags`: two private functions of `weasyprint.pdf` wrapped). Every
+built (`tags`: two private functions of `weasyprint.pdf` wrapped); the
+chunked layout subsets a face again as WeasyPrint does (`resubset`:
+`Font._harfbuzz_subset` on a face opened from its file). Every
 layout reads a font's program only when it is needed and lays a page out
 again only when its content may change (`defer_font_programs`,
 `lay_out_running_elements_once`, `page_references_in_two_layouts`,
