@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 import logging
+import os
 import time
 from collections.abc import Callable, Generator
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from ip5pub import system
 from ip5pub.cache import digest, tree_digest
 from ip5pub.model import Brief
 from ip5pub.render import keepall
@@ -151,6 +154,7 @@ def _steps(brief: Brief, full_html: str, base_url: str, page_css: str, styles: t
         submit(bodies)
         yield  # the workers have every content document: the caller's turn
         step("prepared")
+        system.import_weasyprint()  # for the fonts at the end, while the workers lay out
         front_laid, *back_laid = collect([k for k, _, _ in matter])
         body_keys = [k for k, _, _ in bodies]
         pieces = [front_laid, *collect(body_keys), *back_laid]
@@ -170,8 +174,12 @@ def _steps(brief: Brief, full_html: str, base_url: str, page_css: str, styles: t
         under = collect([k for k, _, _ in furniture])
         step("furniture")
 
-        # 4. Assemble, the fonts merged in the workers.
-        pdf = assemble([p.pdf for p in pieces], [f.pdf for f in under], _merging(cache, runner.map))
+        # 4. Assemble, without the workers: at 2,000 notices the assembly
+        # holds about 300 MB more than the layout did, and the workers as
+        # much again, idle. Each face's program is made in a thread
+        # (HarfBuzz works without Python's lock).
+        runner.close()
+        pdf = assemble([p.pdf for p in pieces], [f.pdf for f in under], _merging(cache, _threaded))
         step("assembled")
     except InternalsChanged as exc:
         raise Unsupported(str(exc)) from exc
@@ -183,21 +191,25 @@ def _steps(brief: Brief, full_html: str, base_url: str, page_css: str, styles: t
 # ---- cache helpers (a missing cache only costs time) ----------------------------
 
 def _merging(cache: Any, mapper: Callable[..., Any]) -> Callable[..., list[bytes | None]]:
-    """`mapper` for the font merges, through the cache: a build that changes
-    a few chunks merges again only the faces whose subsets changed (about a
-    second of CPU for each Chinese, Japanese or Korean face). A face that
-    could not be merged is cached as no bytes."""
-    def merge(fn: Callable[..., bytes | None], programs: list[list[bytes]], *more: list[Any]) -> list[bytes | None]:
-        keys = [digest("pdf-font", *map(repr, rest), *group) for group, *rest in zip(programs, *more)]
+    """`mapper` for the faces' programs (fonts.Program), through the cache: a
+    build that changes a few chunks makes again only the faces whose glyphs
+    changed. A face that could not be made is cached as no bytes."""
+    def merge(fn: Callable[..., bytes | None], jobs: list[Any]) -> list[bytes | None]:
+        keys = [digest("pdf-font", job.key()) for job in jobs]
         found = [cache.load_blob("pdf", key) if cache is not None else None for key in keys]
         todo = [i for i, hit in enumerate(found) if hit is None]
-        for i, program in zip(todo, mapper(fn, [programs[i] for i in todo], *([m[i] for i in todo] for m in more))):
+        for i, program in zip(todo, mapper(fn, [jobs[i] for i in todo])):
             found[i] = program or b""
             if cache is not None:
                 cache.store_blob("pdf", keys[i], found[i] or b"")
         return [hit or None for hit in found]
 
     return merge
+
+
+def _threaded(fn: Callable[[Any], Any], items: list[Any]) -> list[Any]:
+    with ThreadPoolExecutor(max_workers=max(1, min(len(items), os.cpu_count() or 1))) as pool:
+        return list(pool.map(fn, items))
 
 
 def _load(cache: Any, key: str) -> Laid | None:

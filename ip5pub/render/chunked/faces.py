@@ -11,11 +11,20 @@ WeasyPrint embeds otherwise); else the subsets are joined glyph by glyph
 from __future__ import annotations
 
 import io
+import os
 import subprocess
+from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
 
 _SPECIAL = ("fvar", "COLR", "SVG ", "CBDT", "sbix", "EBDT")  # tables of faces WeasyPrint embeds otherwise
+
+
+@dataclass(frozen=True)
+class Face:
+    path: str
+    index: int
+    mark: str  # the face's head and the file's size: another font file under the same name is another key
 
 
 @lru_cache(maxsize=1)
@@ -34,8 +43,8 @@ def installed() -> dict[str, tuple[tuple[str, int], ...]]:
     return {name: tuple(sorted(set(places))) for name, places in found.items()}
 
 
-def original(program: bytes) -> tuple[str, int] | None:
-    """(file, face index) of the installed face `program` is a subset of, or None."""
+def original(program: bytes) -> Face | None:
+    """The installed face `program` (a subset) was cut from, or None."""
     from fontTools.ttLib import TTFont, TTLibError
 
     try:
@@ -48,7 +57,7 @@ def original(program: bytes) -> tuple[str, int] | None:
         try:
             with TTFont(path, fontNumber=index, lazy=True) as face:
                 if _mark(face) == mark and not any(tag in face for tag in _SPECIAL):
-                    return path, index
+                    return Face(path, index, f"{mark!r} {os.path.getsize(path)}")
         except (TTLibError, KeyError, AttributeError, ValueError, OSError):
             continue
     return None

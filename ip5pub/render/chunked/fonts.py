@@ -19,19 +19,54 @@ from __future__ import annotations
 import hashlib
 import re
 from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass
 from typing import Any
+
+from ip5pub.render.chunked.faces import Face, original
 
 _BFCHAR = re.compile(rb"<([0-9a-fA-F]+)>\s*<([0-9a-fA-F]*)>")
 
 
-def merge_fonts(pdf: Any, mapper: Callable[..., Iterable[bytes | None]] = map) -> None:
-    """Merge the subsets of each face in `pdf` (a pikepdf.Pdf), in place.
+@dataclass(frozen=True)
+class Program:
+    """How one face's program is made: the installed face subset again with
+    the glyphs drawn, or, where it is not found, the subsets merged."""
 
-    The programs are merged by `mapper` (like `map`: the layout workers'
-    pool, so that the faces are merged side by side; a Chinese, Japanese or
-    Korean face takes about a second), the largest first."""
+    kind: str  # "glyf" or "cff"
+    glyphs: tuple[int, ...]
+    missing: bool  # a .notdef among the glyphs
+    face: Face | None
+    subsets: tuple[bytes, ...] = ()  # only without a face
+
+    def key(self) -> str:
+        h = hashlib.sha256(repr((self.kind, self.glyphs, self.missing, self.face)).encode())
+        for program in self.subsets:
+            h.update(hashlib.sha256(program).digest())
+        return h.hexdigest()
+
+    def size(self) -> int:
+        return len(self.glyphs) + sum(map(len, self.subsets))
+
+
+def make_program(job: Program) -> bytes | None:
+    """The face's one program (in a layout worker); None: its subsets stay as they are."""
+    if job.face is not None:
+        from ip5pub.render.weasy.resubset import subset
+
+        return subset(job.face.path, job.face.index, job.glyphs, job.missing)
     from ip5pub.render.chunked.glyphs import merge_programs
 
+    return merge_programs(list(job.subsets), job.kind)
+
+
+def merge_fonts(pdf: Any, mapper: Callable[..., Iterable[bytes | None]] = map) -> None:
+    """One program for the subsets of each face in `pdf` (a pikepdf.Pdf), in place.
+
+    The programs are made by `mapper` (like `map`: the layout workers'
+    pool, so that the faces are made side by side), the largest first. Of a
+    face found installed, one subset is read, to know which face it is: a
+    book of 2,000 notices has a hundred subsets of each CJK face, tens of
+    megabytes each once read."""
     groups: dict[tuple[str, ...], list[Any]] = {}
     mappings = list(_font_mappings(pdf))
     for mapping in mappings:
@@ -40,13 +75,11 @@ def merge_fonts(pdf: Any, mapper: Callable[..., Iterable[bytes | None]] = map) -
             if key is not None and all(font.objgen != f.objgen for f in groups.setdefault(key, [])):
                 groups[key].append(font)
     merged: dict[tuple[int, int], Any] = {}  # font dict (number, generation) -> its replacement
-    todo = [(key, fonts, [p.read_bytes() for p in _programs(fonts).values()]) for key, fonts in sorted(groups.items())
-            if len(fonts) >= 2 or len(_programs(fonts)) >= 2]
-    order = sorted(range(len(todo)), key=lambda i: -sum(map(len, todo[i][2])))
-    drawn = [_drawn(todo[i][1]) for i in order]
-    results = dict(zip(order, mapper(merge_programs, [todo[i][2] for i in order], [todo[i][0][1] for i in order],
-                                     [glyphs for glyphs, _ in drawn], [missing for _, missing in drawn])))
-    for i, (key, fonts, _) in enumerate(todo):
+    todo = [(key, fonts) for key, fonts in sorted(groups.items()) if len(fonts) >= 2 or len(_programs(fonts)) >= 2]
+    jobs = [_job(key[1], fonts) for key, fonts in todo]
+    order = sorted(range(len(jobs)), key=lambda i: -jobs[i].size())
+    results = dict(zip(order, mapper(make_program, [jobs[i] for i in order])))
+    for i, (key, fonts) in enumerate(todo):
         new = _merge(pdf, fonts, key[1], results[i])
         if new is not None:
             merged.update((f.objgen, new) for f in fonts)
@@ -54,6 +87,15 @@ def merge_fonts(pdf: Any, mapper: Callable[..., Iterable[bytes | None]] = map) -
         for name, font in list(mapping.items()):
             if font.objgen in merged:
                 mapping[name] = merged[font.objgen]
+
+
+def _job(kind: str, fonts: list[Any]) -> Program:
+    glyphs, missing = _drawn(fonts)
+    programs = list(_programs(fonts).values())
+    face = original(programs[0].read_bytes()) if glyphs else None
+    if face is not None:
+        return Program(kind, glyphs, missing, face)
+    return Program(kind, glyphs, missing, None, tuple(p.read_bytes() for p in programs))
 
 
 def _drawn(fonts: list[Any]) -> tuple[tuple[int, ...], bool]:

@@ -16,23 +16,16 @@ from typing import Any
 log = logging.getLogger("ip5pub.pdf")
 
 
-def merge_programs(programs: list[bytes], kind: str, glyphs: tuple[int, ...] = (), missing: bool = False) -> bytes | None:
+def merge_programs(programs: list[bytes], kind: str) -> bytes | None:
     """One program with the glyphs of all (`kind`: "glyf" or "cff"); None if
-    they cannot be merged (they are then kept as they are).
-
-    With the glyphs the documents drew (`missing`: a .notdef among them),
-    the installed face they were cut from is subset again as WeasyPrint
-    subsets it (ip5pub.render.weasy.resubset: hundredths of a second). If
-    that face is not found, the subsets are joined here: glyphs are copied
-    as they are stored, never decoded (a CJK subset has tens of thousands
-    of glyph slots), about a second for a CJK face."""
+    they cannot be merged (they are then kept as they are). Glyphs are
+    copied as they are stored, never decoded: a CJK subset has tens of
+    thousands of glyph slots (about a second for a CJK face). Used where the
+    installed face the subsets were cut from is not found (fonts.py)."""
     try:
         unique = list(dict.fromkeys(programs))
         if len(unique) == 1:
             return programs[0]
-        again = _subset_again(max(unique, key=len), glyphs, missing) if glyphs else None
-        if again is not None:
-            return again
         # The subset with the most glyph slots is the base; the others are
         # read one at a time and let go: a chunked book of 2,000 notices has
         # a hundred subsets of a CJK face, and all of them read at once took
@@ -58,14 +51,6 @@ def merge_programs(programs: list[bytes], kind: str, glyphs: tuple[int, ...] = (
     except Exception as exc:  # an unexpected font keeps its subsets: larger, not wrong
         log.debug("font subsets not merged: %s: %s", type(exc).__name__, exc)
         return None
-
-
-def _subset_again(program: bytes, glyphs: tuple[int, ...], missing: bool) -> bytes | None:
-    from ip5pub.render.chunked.faces import original
-    from ip5pub.render.weasy.resubset import subset
-
-    found = original(program)
-    return subset(found[0], found[1], glyphs, missing) if found else None
 
 
 def _read(program: bytes) -> Any:
