@@ -322,7 +322,11 @@ def run() -> None:
 
 
 def _running() -> bool:
-    """Whether a thread or a child process of ours is still at work."""
+    """Whether a thread or a child process of ours is still at work, or a
+    profiler or tracer (python -m cProfile writes its figures after the
+    program returns)."""
+    if sys.getprofile() is not None or sys.gettrace() is not None:
+        return True
     threads = [t for t in threading.enumerate() if t is not threading.main_thread() and not t.daemon]
     if threads:
         return True

@@ -125,3 +125,15 @@ def test_the_program_keeps_its_exit_status_and_its_output(tmp_path):
     assert "bad.md" in proc.stderr
     assert (tmp_path / "out").is_dir() and any((tmp_path / "out").glob("*.md"))
     assert proc.stdout.strip(), "what was written is printed"
+
+
+def test_a_profiled_run_still_writes_its_profile(tmp_path):
+    """python -m cProfile writes its figures after the program returns: with
+    a profiler on, ip5pub leaves through Python's own exit."""
+    (tmp_path / "sources").mkdir()
+    (tmp_path / "sources" / "note.md").write_text("---\ntitle: EPO fee change\ndate: 2024-03-01\noffice: EPO\n---\n"
+                                                   "The fees change on 1 April.\n", encoding="utf-8")
+    proc = subprocess.run([sys.executable, "-m", "cProfile", "-o", "run.prof", "-m", "ip5pub", "normalize", "sources",
+                           "-o", "out"], cwd=tmp_path, capture_output=True, text=True, timeout=60, check=False)
+    assert proc.returncode == 0, proc.stderr
+    assert (tmp_path / "run.prof").stat().st_size > 0
