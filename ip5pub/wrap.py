@@ -47,6 +47,8 @@ def char_width(ch: str) -> int:
 
 
 def width(text: str) -> int:
+    if text.isascii():  # no combining or wide character: most words of a digest
+        return len(text)
     return sum(char_width(c) for c in text)
 
 
@@ -60,15 +62,26 @@ def _breaks_anywhere(ch: str) -> bool:
     return _is_wide(ch) and not is_hangul(ch)
 
 
+_RUNS = re.compile(rf"({_SPACE}+)|(?:(?!{_SPACE}).)+")
+
+
 def _units(text: str) -> list[str]:
     """Unbreakable units: Latin words (with trailing space) or CJK characters
     joined to the punctuation that may not be separated from them."""
-    tokens = re.findall(rf"{_SPACE}+|(?:(?!{_SPACE}).)", text)
     units: list[str] = []
-    for tok in tokens:
-        if re.fullmatch(f"{_SPACE}+", tok):
+    for run in _RUNS.finditer(text):
+        if run.group(1):
             units.append(" ")
-            continue
+        elif run.group().isascii() or not any(map(_breaks_anywhere, run.group())):
+            units.append(run.group())  # a word: every character glued to the one before
+        else:
+            _glue(run.group(), units)
+    return units
+
+
+def _glue(run: str, units: list[str]) -> None:
+    """The units of a run without spaces that has characters a line may break between."""
+    for tok in run:
         prev = units[-1] if units else ""
         glue = prev and prev != " " and (
             not (_breaks_anywhere(tok) or _breaks_anywhere(prev[-1]))  # inside a Latin or Korean word
@@ -78,7 +91,6 @@ def _units(text: str) -> list[str]:
             units[-1] += tok
         else:
             units.append(tok)
-    return units
 
 
 def wrap(text: str, columns: int, indent: str = "", first_indent: str | None = None) -> list[str]:
