@@ -238,6 +238,7 @@ def head_keyword(css: str) -> str:
     return "first" if used == {"first"} else "start"
 
 
+@lru_cache(maxsize=16)  # every furniture document has the same stylesheet
 def heads_first(css: str) -> str:
     """element(notice-head, start) as `first`: each furniture page holds the
     head it shows, or none to keep the previous page's."""
