@@ -12,6 +12,7 @@
 #   libpango-1.0-0 libpangoft2-1.0-0 text layout for the PDF (WeasyPrint)
 #   fonts-noto-core fonts-noto-cjk   real glyphs for Latin and CJK notices
 #   libharfbuzz-subset0              fast font subsetting (CJK PDFs in < 1 s)
+#   fontconfig                       fc-list: which installed font a chunked PDF's subsets come from
 #   default-jre-headless             Java for EPUBCheck (`ip5pub check`)
 # and for the tests only (`make test`):
 #   poppler-utils                    pdftotext/pdftoppm, to read the PDFs the tests make
@@ -21,7 +22,7 @@
 PYTHON ?= python3
 VENV ?= .venv
 BIN := $(VENV)/bin
-SYSTEM_PACKAGES := libpango-1.0-0 libpangoft2-1.0-0 fonts-noto-core fonts-noto-cjk libharfbuzz-subset0 default-jre-headless
+SYSTEM_PACKAGES := libpango-1.0-0 libpangoft2-1.0-0 fontconfig fonts-noto-core fonts-noto-cjk libharfbuzz-subset0 default-jre-headless
 TEST_SYSTEM_PACKAGES := poppler-utils qpdf
 PYTEST_ARGS ?=
 DIR ?= .
@@ -111,6 +112,7 @@ _packages:
 	    libpango-1.0-0) has_lib libpango-1.0.so.0 ;; \
 	    libpangoft2-1.0-0) has_lib libpangoft2-1.0.so.0 ;; \
 	    libharfbuzz-subset0) has_lib libharfbuzz-subset.so.0 ;; \
+	    fontconfig) command -v fc-list >/dev/null ;; \
 	    fonts-noto-cjk) fc-list 2>/dev/null | grep -q "Noto Sans CJK" ;; \
 	    fonts-noto-core) fc-list 2>/dev/null | grep -q "NotoSerif-Regular" ;; \
 	    poppler-utils) command -v pdftotext >/dev/null ;; \

@@ -47,6 +47,6 @@ def test_make_brief_installs_what_rendering_needs_and_make_test_the_test_tools(t
     assert "pip install --quiet -e '.[test]'" in test
     probed = lambda out: [line.split(" in ", 1)[1].split(";")[0].split()  # noqa: E731
                           for line in out.splitlines() if line.startswith("for pkg in ")]
-    assert probed(brief) == [["libpango-1.0-0", "libpangoft2-1.0-0", "fonts-noto-core", "fonts-noto-cjk",
+    assert probed(brief) == [["libpango-1.0-0", "libpangoft2-1.0-0", "fontconfig", "fonts-noto-core", "fonts-noto-cjk",
                               "libharfbuzz-subset0", "default-jre-headless"]]
     assert probed(test) == probed(brief) + [["poppler-utils", "qpdf"]]
