@@ -225,6 +225,26 @@ def test_each_face_is_the_font_program_a_single_pass_embeds(chunked, single):
     assert mine == theirs
 
 
+def test_faces_not_found_installed_are_merged_and_drawn_the_same(ws, single, tmp_path, monkeypatch):
+    """Where fontconfig lists no face by a subset's name, the subsets are
+    merged glyph by glyph: one program per face still, the pages the same
+    pixels as a single pass (the fonts are made in the main process)."""
+    from ip5pub.render.chunked import faces
+
+    monkeypatch.setattr(faces, "installed", lambda: {})
+    merged = render(ws, "merged", "--pdf-layout", "chunked", "--pdf-chunk-size", str(SIZE))
+    programs = font_programs(merged)
+    names = [name.split("+", 1)[1] for name in programs]
+    assert sorted(names) == sorted(set(names)) and "Noto-Sans-CJK-KR" in names
+    theirs = {name.split("+", 1)[1]: digests for name, digests in font_programs(single).items()}
+    assert any(theirs[name.split("+", 1)[1]] != digests for name, digests in programs.items())  # merged, not made again
+    for name, pdf in (("m", merged), ("s", single)):
+        subprocess.run(["pdftoppm", "-png", "-r", "40", str(pdf), str(tmp_path / name)], check=True)
+    drawn_m, drawn_s = sorted(tmp_path.glob("m-*.png")), sorted(tmp_path.glob("s-*.png"))
+    assert len(drawn_m) == len(drawn_s)
+    assert [p.name for p, q in zip(drawn_m, drawn_s) if p.read_bytes() != q.read_bytes()] == []
+
+
 def test_two_chunked_builds_are_identical(ws, chunked):
     again = render(ws, "again", "--pdf-layout", "chunked", "--pdf-chunk-size", str(SIZE), "--jobs", "1")
     assert again.read_bytes() == chunked.read_bytes()
