@@ -64,17 +64,21 @@ def _bytes(path: Path) -> bytes:
         return b""
 
 
-def files(output: Path) -> dict[str, str]:
+def files(output: Path) -> dict[str, str] | None:
     """Every file in the output folder but the cache, the lock and temporary
-    files: relative path -> SHA-256."""
+    files: relative path -> SHA-256; None if one cannot be read (then no
+    stamp is trusted or written: the build runs, and says what it cannot write)."""
     found: dict[str, str] = {}
     if not output.is_dir():
         return found
-    for path in sorted(output.rglob("*")):
-        rel = path.relative_to(output)
-        if rel.parts[0] == CACHE_DIR or any(part.startswith(".") for part in rel.parts) or not path.is_file():
-            continue
-        found[rel.as_posix()] = hashlib.sha256(path.read_bytes()).hexdigest()
+    try:
+        for path in sorted(output.rglob("*")):
+            rel = path.relative_to(output)
+            if rel.parts[0] == CACHE_DIR or any(part.startswith(".") for part in rel.parts) or not path.is_file():
+                continue
+            found[rel.as_posix()] = hashlib.sha256(path.read_bytes()).hexdigest()
+    except OSError:
+        return None
     return found
 
 
@@ -88,15 +92,22 @@ def check(output: Path, build_key: str) -> Record | None:
                        [(str(p), str(r)) for p, r in record["warnings"]], int(record["notices"]))
     except (KeyError, TypeError, ValueError):
         return None  # damaged: the build runs
-    return found if files(output) == found.files else None
+    now = files(output)
+    return found if now is not None and now == found.files else None
 
 
 def save(output: Path, build_key: str, outputs: list[Path], warnings: list[SourceError], notices: int) -> None:
+    """Record a build without errors (nothing, if its files cannot all be read back)."""
+    left = files(output)
+    try:
+        names = sorted(p.relative_to(output).as_posix() for p in outputs)
+    except ValueError:  # an output outside the folder: nothing to vouch for
+        return
+    if left is None:
+        return
     table = _table(output)
     table.pop(build_key, None)
-    table[build_key] = dataclasses.asdict(Record(
-        files(output), sorted(p.relative_to(output).as_posix() for p in outputs),
-        [(w.path, w.reason) for w in warnings], notices))
+    table[build_key] = dataclasses.asdict(Record(left, names, [(w.path, w.reason) for w in warnings], notices))
     kept = dict(list(table.items())[-KEEP:])
     with contextlib.suppress(OSError):  # a stamp that cannot be written only costs the next build time
         atomic_write(output / CACHE_DIR / TABLE, json.dumps(kept, indent=1), durable=False)

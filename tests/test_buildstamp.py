@@ -113,3 +113,22 @@ def test_a_build_with_a_bad_source_is_never_taken_as_done(ws):
 def test_the_number_of_jobs_changes_nothing_and_so_does_not_count(ws):
     _build(ws, "--jobs", "1")
     assert _nothing_to_do(_build(ws, "--jobs", "2"))
+
+
+
+def test_a_file_in_the_output_folder_it_cannot_read_makes_it_run_not_fail(ws, monkeypatch):
+    """An unreadable file beside the outputs (a permission, a disk error) is
+    no stamp trusted or written: the build runs, and exits as it would."""
+    _build(ws)
+    (ws / "build" / "private.txt").write_text("not ours\n", encoding="utf-8")
+    read = Path.read_bytes
+
+    def refuse(path: Path) -> bytes:
+        if path.name == "private.txt":
+            raise PermissionError(13, "Permission denied", str(path))
+        return read(path)
+
+    monkeypatch.setattr(Path, "read_bytes", refuse)
+    for _ in range(2):
+        out = _build(ws)
+        assert out.returncode == 0 and not _nothing_to_do(out)
