@@ -31,7 +31,7 @@ from typing import Any
 from ip5pub.cache import CACHE_DIR, digest, fields_key, tree_digest
 from ip5pub.model import SourceError
 from ip5pub.output import atomic_write
-from ip5pub.workspace import Workspace, packaged_styles
+from ip5pub.workspace import Workspace
 
 TABLE = "builds.json"
 KEEP = 8  # stamps kept: one per set of options used in this output folder lately
@@ -47,14 +47,14 @@ class Record:
     notices: int = 0
 
 
-def key(workspace: Workspace, options: Any, edition: str, epoch: int, baseline_key: str) -> str:
-    """Everything a build's outputs are made from, hashed (see the module's notes)."""
+def key(workspace: Workspace, options: Any, edition: str, epoch: int, baseline_key: str, styles_key: str) -> str:
+    """Everything a build's outputs are made from, hashed (see the module's notes;
+    `styles_key`: the styles folders' tree_digest)."""
     settings = workspace.root / "ip5pub.toml"
     sources = Path(options.sources)
     return digest("build", fields_key(workspace.config), _bytes(settings), str(workspace.root.resolve()),
                   fields_key(dataclasses.replace(options, jobs=None)), edition, str(epoch), baseline_key,
-                  tree_digest([sources]) if sources.is_dir() else _bytes(sources),
-                  tree_digest([packaged_styles(), workspace.styles]))
+                  tree_digest([sources]) if sources.is_dir() else _bytes(sources), styles_key)
 
 
 def _bytes(path: Path) -> bytes:

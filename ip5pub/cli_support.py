@@ -184,7 +184,7 @@ def timings(result: Any) -> None:
     """What -v adds: the cache's share and each step's time (through the message channel, at INFO)."""
     from ip5pub.messages import log
 
-    if getattr(result, "up_to_date", False):
+    if result.up_to_date:
         log.info("%d notice(s); nothing changed since the last build", result.notice_count)
     else:
         log.info("%d notice(s), %d source(s) from the cache", len(result.notices), result.cached)

@@ -143,7 +143,9 @@ def _render(workspace: Workspace, options: RenderOptions, today: dt.date, progre
         # 2. Nothing to do if nothing the build is made from has changed and
         # every file it wrote is as it was (ip5pub.buildstamp).
         epoch = edition_epoch()
-        build_key = buildstamp.key(workspace, options, today.isoformat(), epoch, baseline.key() if baseline else "")
+        styles_key = tree_digest([packaged_styles(), workspace.styles])  # the stamp's and every output's
+        build_key = buildstamp.key(workspace, options, today.isoformat(), epoch, baseline.key() if baseline else "",
+                                   styles_key)
         done_before = buildstamp.check(options.output, build_key)
         if done_before is not None:
             return _up_to_date(result, done_before, options.output, started)
@@ -164,7 +166,7 @@ def _render(workspace: Workspace, options: RenderOptions, today: dt.date, progre
         ctx = RenderContext(env=make_env(workspace), workspace=workspace, config=config, edition=today, epoch=epoch,
                             pdf=options.pdf, jobs=options.jobs or os.cpu_count() or 1, cache=cache,
                             notices=tuple(read.notices), baseline=baseline)
-        jobs = _jobs(options, ctx, cache, result)
+        jobs = _jobs(options, ctx, cache, result, styles_key)
 
         # 5. Render. The first PDF starts: a chunked layout returns once its
         # documents are with the worker processes. Beside its remaining steps
@@ -211,13 +213,12 @@ def _up_to_date(result: RenderResult, record: buildstamp.Record, output: Path, s
     return result
 
 
-def _jobs(options: RenderOptions, ctx: RenderContext, cache: Cache, result: RenderResult) -> list[_Job]:
+def _jobs(options: RenderOptions, ctx: RenderContext, cache: Cache, result: RenderResult, styles_key: str) -> list[_Job]:
     """Each output to make, with its cache key; the ones up to date go to `result.reused`."""
     # A digest's marks also depend on the baseline and on every notice of the
     # sources (one gone from them is listed), not only on the brief's.
     baseline = ctx.baseline
     edition_key = key_of(baseline.key(), *(f"{n.id} {n.source.path}" for n in ctx.notices)) if baseline else ""
-    styles_key = tree_digest([packaged_styles(), ctx.workspace.styles])
     chosen = [n for n in ctx.notices if options.window.accepts(n)]
     groups = group_notices(chosen, options.group_by) if options.group_by else [(None, chosen)]
     jobs = []

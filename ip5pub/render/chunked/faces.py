@@ -48,9 +48,9 @@ def original(program: bytes) -> Face | None:
     from fontTools.ttLib import TTFont, TTLibError
 
     try:
-        subset = TTFont(io.BytesIO(program), lazy=True)
-        name = subset["name"].getDebugName(6)
-        mark = _mark(subset)
+        with TTFont(io.BytesIO(program), lazy=True) as subset:
+            name = subset["name"].getDebugName(6)
+            mark = _mark(subset)
     except (TTLibError, KeyError, AttributeError, ValueError, OSError):
         return None
     for path, index in installed().get(name or "", ()):

@@ -12,6 +12,7 @@ by glyph takes about a second for each Chinese, Japanese or Korean face.
 from __future__ import annotations
 
 from collections.abc import Iterable
+from functools import lru_cache
 from types import SimpleNamespace
 from typing import Any
 
@@ -52,27 +53,22 @@ def subset(path: str, index: int, glyphs: Iterable[int], missing: bool) -> bytes
     return font.file_content if isinstance(font.file_content, bytes) else None
 
 
-_HARFBUZZ: tuple[Any, Any] | None | bool = False
-
-
+@lru_cache(maxsize=1)
 def _own_harfbuzz() -> tuple[Any, Any] | None:
-    """(our FFI, HarfBuzz) with the four calls WeasyPrint's FFI lacks; None without the library."""
-    global _HARFBUZZ
-    if _HARFBUZZ is False:
-        try:
-            from cffi import FFI
+    """(our FFI, HarfBuzz) with the five calls WeasyPrint's FFI lacks; None without the library."""
+    try:
+        from cffi import FFI
 
-            own = FFI()
-            own.cdef("""
-                typedef struct hb_blob_t hb_blob_t;
-                typedef struct hb_face_t hb_face_t;
-                hb_blob_t *hb_blob_create_from_file (const char *file_name);
-                void hb_blob_destroy (hb_blob_t *blob);
-                hb_face_t *hb_face_create (hb_blob_t *blob, unsigned int index);
-                void hb_face_destroy (hb_face_t *face);
-                unsigned int hb_face_get_glyph_count (const hb_face_t *face);
-            """)
-            _HARFBUZZ = (own, own.dlopen("libharfbuzz.so.0"))
-        except (ImportError, OSError, AttributeError):
-            _HARFBUZZ = None
-    return _HARFBUZZ if isinstance(_HARFBUZZ, tuple) else None
+        own = FFI()
+        own.cdef("""
+            typedef struct hb_blob_t hb_blob_t;
+            typedef struct hb_face_t hb_face_t;
+            hb_blob_t *hb_blob_create_from_file (const char *file_name);
+            void hb_blob_destroy (hb_blob_t *blob);
+            hb_face_t *hb_face_create (hb_blob_t *blob, unsigned int index);
+            void hb_face_destroy (hb_face_t *face);
+            unsigned int hb_face_get_glyph_count (const hb_face_t *face);
+        """)
+        return own, own.dlopen("libharfbuzz.so.0")
+    except (ImportError, OSError, AttributeError):
+        return None
