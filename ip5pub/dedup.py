@@ -42,22 +42,15 @@ notices it names, also through a third notice: it can only show more.
 from __future__ import annotations
 
 import datetime as dt
-import json
 import re
 from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import replace
 from itertools import combinations
-from typing import Any
 
 from ip5pub import markdown
-from ip5pub.cache import Cache, digest, in_threads
-from ip5pub.codec import encode
 from ip5pub.model import OFFICES, Notice
 from ip5pub.extract.scripts import HAN, HANGUL, KANA
-
-# map(fn, items) in worker processes: a ProcessPoolExecutor's map, when the build has one open
-Mapper = Callable[..., Iterator[Any]]
 
 TEXT_CONTAINMENT = 0.5
 COPY_WINDOW_DAYS = 365
@@ -174,16 +167,18 @@ def _shared(postings: dict[str, list[int]], counts: Counter[tuple[int, int]]) ->
             counts.update(combinations(members, 2))  # counted in C: half a million pairs at 500 notices
 
 
-def candidate_pairs(notices: list[Notice], signatures: list[frozenset[str]] | None = None,
-                    anchor_sets: list[frozenset[str]] | None = None) -> dict[tuple[int, int], float]:
-    """Pairs worth comparing, with the shingle containment of each (0 when none shared).
+def window_pairs(members: list[int]) -> Iterator[tuple[int, int]]:
+    """The pairs signal 2 compares in one block (same event dates, one office), its
+    members in date order: each notice and its next MAX_PARTNERS (linking is transitive)."""
+    for pos, i in enumerate(members):
+        for j in members[pos + 1:pos + 1 + MAX_PARTNERS]:
+            yield (min(i, j), max(i, j))
 
-    Signal 1 needs shared shingles, signal 3 shared anchors, signal 2 the same
-    event dates and a shared office: only pairs that have one of these are
-    candidates. `signatures`, `anchor_sets`: each notice's signature() and
-    anchors, if the caller has them."""
-    sig = signatures if signatures is not None else [signature(n.body) for n in notices]
-    anc = anchor_sets if anchor_sets is not None else [anchors(markdown.to_plain(n.body)) for n in notices]
+
+def pair_counts(notices: list[Notice], sig: list[frozenset[str]],
+                anc: list[frozenset[str]]) -> tuple[Counter[tuple[int, int]], Counter[tuple[int, int]]]:
+    """(shingles shared, everything shared) by each pair that shares something:
+    uncommon shingles and anchors, and a block of signal 2."""
     shingle_index: dict[str, list[int]] = defaultdict(list)
     anchor_index: dict[str, list[int]] = defaultdict(list)
     for i, (s, x) in enumerate(zip(sig, anc)):
@@ -195,8 +190,6 @@ def candidate_pairs(notices: list[Notice], signatures: list[frozenset[str]] | No
     _shared(shingle_index, shingles_shared)
     counts = Counter(shingles_shared)
     _shared(anchor_index, counts)
-    # Same event dates and a shared office (signal 2): each notice and its next
-    # MAX_PARTNERS in date order within the block (linking is transitive).
     blocks: dict[tuple[object, str], list[int]] = defaultdict(list)
     for i, n in enumerate(notices):
         if n.event is not None:
@@ -204,19 +197,41 @@ def candidate_pairs(notices: list[Notice], signatures: list[frozenset[str]] | No
                 blocks[(n.event, code)].append(i)
     for members in blocks.values():
         members.sort(key=lambda i: notices[i].date)
-        for pos, i in enumerate(members):
-            for j in members[pos + 1:pos + 1 + MAX_PARTNERS]:
-                pair = (min(i, j), max(i, j))
-                counts[pair] = counts.get(pair, 0) + 1
+        counts.update(window_pairs(members))
+    return shingles_shared, counts
+
+
+def ranked(counts: Counter[tuple[int, int]]) -> dict[int, list[tuple[int, int]]]:
+    """Each notice's partners, (-count, index), unsorted: the first MAX_PARTNERS once sorted are its candidates."""
     partners: dict[int, list[tuple[int, int]]] = defaultdict(list)
     for (i, j), c in counts.items():
         partners[i].append((-c, j))
         partners[j].append((-c, i))
+    return partners
+
+
+def containment(pairs: Iterable[tuple[int, int]], shared: Callable[[tuple[int, int]], int],
+                sig: list[frozenset[str]]) -> dict[tuple[int, int], float]:
+    return {p: shared(p) / (min(len(sig[p[0]]), len(sig[p[1]])) or 1) for p in pairs}
+
+
+def candidate_pairs(notices: list[Notice], signatures: list[frozenset[str]] | None = None,
+                    anchor_sets: list[frozenset[str]] | None = None) -> dict[tuple[int, int], float]:
+    """Pairs worth comparing, with the shingle containment of each (0 when none shared).
+
+    Signal 1 needs shared shingles, signal 3 shared anchors, signal 2 the same
+    event dates and a shared office: only pairs that have one of these are
+    candidates, and of those each notice's MAX_PARTNERS that share most.
+    `signatures`, `anchor_sets`: each notice's signature() and anchors, if the
+    caller has them."""
+    sig = signatures if signatures is not None else [signature(n.body) for n in notices]
+    anc = anchor_sets if anchor_sets is not None else [anchors(markdown.to_plain(n.body)) for n in notices]
+    shingles_shared, counts = pair_counts(notices, sig, anc)
     kept: set[tuple[int, int]] = set()
-    for i, found in partners.items():
+    for i, found in ranked(counts).items():
         for _, j in sorted(found)[:MAX_PARTNERS]:
             kept.add((min(i, j), max(i, j)))
-    return {p: shingles_shared.get(p, 0) / (min(len(sig[p[0]]), len(sig[p[1]])) or 1) for p in kept}
+    return containment(kept, lambda p: shingles_shared.get(p, 0), sig)
 
 
 class Groups:
@@ -314,13 +329,18 @@ def link_duplicates(notices: list[Notice], signatures: list[frozenset[str]] | No
     caller has them."""
     sig = signatures if signatures is not None else [signature(n.body) for n in notices]
     anc = anchor_sets if anchor_sets is not None else [anchors(markdown.to_plain(n.body)) for n in notices]
+    return link_pairs(notices, sig, anc, candidate_pairs(notices, sig, anc))
+
+
+def link_pairs(notices: list[Notice], sig: list[frozenset[str]], anc: list[frozenset[str]],
+               pairs: dict[tuple[int, int], float]) -> list[Notice]:
+    """`link_duplicates`, given candidate_pairs' result (which this extends with the proposed pairs)."""
     groups = Groups([n.id for n in notices])
-    pairs = candidate_pairs(notices, sig, anc)
     _proposed(notices, sig, pairs)
     kept = _kept_apart(notices)
-    for (i, j), containment in sorted(pairs.items()):
+    for (i, j), shared in sorted(pairs.items()):
         a, b = notices[i], notices[j]
-        if groups.root(a.id) != groups.root(b.id) and same_event(a, b, containment, anc[i], anc[j]) \
+        if groups.root(a.id) != groups.root(b.id) and same_event(a, b, shared, anc[i], anc[j]) \
                 and not groups.apart(a.id, b.id, kept):
             groups.union(a.id, b.id)
     members = groups.members()
@@ -331,69 +351,7 @@ def link_duplicates(notices: list[Notice], signatures: list[frozenset[str]] | No
     return out
 
 
-# Through the cache -----------------------------------------------------------
-
-
-def link_duplicates_cached(notices: list[Notice], cache: Cache | None, pool_map: Mapper | None = None) -> list[Notice]:
-    """`link_duplicates`, taken from the cache when no notice changed.
-
-    Comparing every pair costs seconds at hundreds of notices; a rebuild
-    with nothing changed must not pay it again. `pool_map` parses new
-    bodies in the build's worker processes.
-    """
-    if cache is None:
-        return link_duplicates(notices)
-    key = digest("dedup", json.dumps([encode(n) for n in notices], default=str, sort_keys=True))
-    raw = cache.load_blob("dedup", key)
-    if raw is not None:
-        try:
-            found = json.loads(raw)
-            well_typed = isinstance(found, dict) and all(
-                isinstance(v, list) and all(isinstance(x, str) for x in v) for v in found.values())
-            if well_typed and set(found) == {n.id for n in notices}:
-                out = [n if tuple(found[n.id]) == n.duplicates else replace(n, duplicates=tuple(found[n.id]))
-                       for n in notices]
-                cache.prune("dedup")
-                return out
-        except (ValueError, TypeError):
-            pass  # damaged: compare again
-    out = link_duplicates(notices, *_features(notices, cache, pool_map))
-    cache.store_blob("dedup", key, json.dumps({n.id: list(n.duplicates) for n in out}, sort_keys=True).encode())
-    cache.prune("dedup")
-    return out
-
-
 def features(body: str) -> tuple[frozenset[str], frozenset[str]]:
     """A body's signature() and anchors, from one parse of its Markdown."""
     plain = markdown.to_plain(body)
     return shingles(plain), anchors(plain)
-
-
-def _features(notices: list[Notice], cache: Cache,
-              pool_map: Mapper | None) -> tuple[list[frozenset[str]], list[frozenset[str]]]:
-    """Each body's signature and anchors, through the cache: after one
-    correction, only that notice's body is parsed again (parsing all 500 was
-    most of the comparison's time). Their own kind, pruned only here: a
-    build that reuses the dedup result reads none of them, and must not drop
-    them."""
-    keys = [digest("dedup-features", n.body) for n in notices]
-    out: list[tuple[frozenset[str], frozenset[str]] | None] = []
-    for key in keys:
-        try:
-            sig, anc = json.loads(cache.load_blob("dedup-sig", key))  # type: ignore[arg-type]  # None: TypeError
-            out.append((frozenset(sig), frozenset(anc)))
-        except (ValueError, TypeError):
-            out.append(None)  # not cached, or damaged: parse again
-    todo = [i for i, found in enumerate(out) if found is None]
-    bodies = [notices[i].body for i in todo]
-    made: Iterable[tuple[frozenset[str], frozenset[str]]] = \
-        pool_map(features, bodies, chunksize=max(1, len(todo) // 16)) \
-        if pool_map is not None and len(todo) >= 16 else map(features, bodies)
-    fresh = list(zip(todo, made))
-    for i, found in fresh:
-        out[i] = found
-    in_threads(lambda item: cache.store_blob("dedup-sig", keys[item[0]], json.dumps(
-        [sorted(item[1][0]), sorted(item[1][1])], ensure_ascii=False).encode()), fresh)
-    cache.prune("dedup-sig")
-    done = [found for found in out if found is not None]
-    return [sig for sig, _ in done], [anc for _, anc in done]

@@ -23,7 +23,7 @@ from pathlib import Path
 from ip5pub import normalize, system
 from ip5pub.cache import Cache, digest, in_threads
 from ip5pub.codec import encode
-from ip5pub.dedup import link_duplicates_cached
+from ip5pub.dedup_cache import link_duplicates_cached
 from ip5pub.extract.ids import disambiguate
 from ip5pub.model import Notice, SourceError
 from ip5pub.output import atomic_write, inside

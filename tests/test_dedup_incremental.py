@@ -1,0 +1,194 @@
+"""The duplicate check after a few changes: updated from the last build, and
+exactly what link_duplicates finds on the whole list, whatever the history."""
+
+from __future__ import annotations
+
+import datetime as dt
+import random
+from dataclasses import replace
+
+import pytest
+
+from ip5pub import dedup, dedup_cache
+from ip5pub.cache import Cache
+from ip5pub.dedup import candidate_pairs, link_duplicates
+from ip5pub.model import OFFICES, Event, Notice, SourceRef
+
+EVENTS = [Event(dt.date(2024, 3, 4), dt.date(2024, 3, 6)), Event(dt.date(2024, 4, 1), dt.date(2024, 4, 1)),
+          Event(dt.date(2024, 5, 20), dt.date(2024, 5, 22))]
+WORDS = ("office fee filing search examination grant renewal priority claim drawing applicant agent "
+         "deadline hearing appeal opposition translation register portal form payment notice rule").split()
+
+
+def _phrases(rng: random.Random, n: int) -> list[str]:
+    """Short phrases that several notices share: their shingles are held by a handful of notices each."""
+    return [" ".join(rng.choice(WORDS) for _ in range(6)) + f" {rng.choice(['PCT', 'PPH', 'ISA', '2,500', '3,000', '275,900'])}."
+            for _ in range(n)]
+
+
+class World:
+    """A list of notices, edited at random the ways a workspace is: bodies, dates, events, offices,
+    notices added and removed, a person's not_duplicates, a copy of another notice."""
+
+    def __init__(self, seed: int, size: int, phrases: int):
+        self.rng = random.Random(seed)
+        self.phrases = _phrases(self.rng, phrases)
+        self.made = 0
+        self.notices = [self._new() for _ in range(size)]
+
+    def _body(self) -> str:
+        return " ".join(self.rng.sample(self.phrases, 5)) + f" Reference {self.rng.randrange(10_000):04d}."
+
+    def _new(self) -> Notice:
+        self.made += 1
+        id_ = f"n{self.made:04d}-{self.rng.randrange(1000):03d}"  # ids not in list order
+        return Notice(id=id_, title=id_, date=dt.date(2024, 3, 1) + dt.timedelta(days=self.rng.randrange(90)),
+                      office=self.rng.choice([None, "EPO", "JPO"]), publisher="P", language="en", summary="",
+                      source=SourceRef(id_, "", "text"), body=self._body(),
+                      offices=tuple(sorted(self.rng.sample(OFFICES[:5], 2))),
+                      event=self.rng.choice([None, *EVENTS]))
+
+    def edit(self) -> str:
+        rng, ns = self.rng, self.notices
+        i = rng.randrange(len(ns))
+        kind = rng.choice(["append", "body", "copy", "date", "event", "offices", "add", "remove", "apart", "swap",
+                           "many"])
+        if kind == "append":
+            ns[i] = replace(ns[i], body=ns[i].body + " " + rng.choice(self.phrases))
+        elif kind == "body":
+            ns[i] = replace(ns[i], body=self._body())
+        elif kind == "copy":  # a republication: the same text, another date
+            ns[i] = replace(ns[i], body=rng.choice(ns).body + " Republished.")
+        elif kind == "date":
+            ns[i] = replace(ns[i], date=ns[i].date + dt.timedelta(days=rng.choice([-3, 0, 2, 40])))
+        elif kind == "event":
+            ns[i] = replace(ns[i], event=rng.choice([None, *EVENTS]))
+        elif kind == "offices":
+            ns[i] = replace(ns[i], offices=tuple(sorted(rng.sample(OFFICES[:5], rng.randrange(1, 4)))))
+        elif kind == "add":
+            ns.insert(i, self._new())
+        elif kind == "remove" and len(ns) > 2:
+            ns.pop(i)
+        elif kind == "apart":  # a person's correction: kept apart from another notice
+            ns[i] = replace(ns[i], not_duplicates=(*ns[i].not_duplicates, rng.choice(ns).id))
+        elif kind == "swap":  # two notices change places: positions break ties
+            j = rng.randrange(len(ns))
+            ns[i], ns[j] = ns[j], ns[i]
+        elif kind == "many":  # most of the list is new
+            ns[:] = [self._new() if rng.random() < 0.5 else n for n in ns]
+        return kind
+
+
+@pytest.fixture
+def spied(monkeypatch):
+    """How many times all pairs were counted (pair_counts), how many rows were counted one by one, and
+    the candidates each build linked from: the real functions, called through."""
+    seen = {"all": 0, "rows": 0, "pairs": []}
+
+    def pair_counts(*args):
+        seen["all"] += 1
+        return dedup.pair_counts(*args)
+
+    def row(*args):
+        seen["rows"] += 1
+        return real_row(*args)
+
+    def link_pairs(notices, sig, anc, pairs):
+        seen["pairs"].append(dict(pairs))
+        return dedup.link_pairs(notices, sig, anc, pairs)
+
+    real_row = dedup_cache._row
+    monkeypatch.setattr(dedup_cache, "pair_counts", pair_counts)
+    monkeypatch.setattr(dedup_cache, "_row", row)
+    monkeypatch.setattr(dedup_cache, "link_pairs", link_pairs)
+    return seen
+
+
+def _check(notices: list[Notice], cache: Cache, spied: dict) -> None:
+    out = dedup_cache.link_duplicates_cached(notices, cache)
+    assert [n.duplicates for n in out] == [n.duplicates for n in link_duplicates(notices)]
+    assert [replace(n, duplicates=()) for n in out] == [replace(n, duplicates=()) for n in notices]
+    if spied["pairs"]:
+        assert spied["pairs"].pop() == candidate_pairs(notices)
+
+
+@pytest.mark.parametrize("seed", [s if s < 4 else pytest.param(s, marks=pytest.mark.slow) for s in range(40)])
+def test_random_edits_give_what_the_whole_list_gives(tmp_path, monkeypatch, spied, seed):
+    """Small bounds (a feature is common past 4 holders, 3 partners per notice, 2 kept
+    beyond) so that 40 notices cross them all the time: counts crossing COMMON, rows
+    running out of known partners, blocks of signal 2 longer than a window."""
+    monkeypatch.setattr(dedup, "COMMON", 4)
+    monkeypatch.setattr(dedup, "MAX_PARTNERS", 3)
+    monkeypatch.setattr(dedup_cache, "MARGIN", 2)
+    world = World(seed, 40, 45)
+    cache = Cache(tmp_path)
+    _check(world.notices, cache, spied)
+    assert spied["all"] == 1
+    updated = 0
+    for _ in range(30):
+        kind = world.edit()
+        before = spied["all"]
+        _check(world.notices, cache, spied)
+        updated += spied["all"] == before
+        assert kind not in ("append", "apart") or spied["all"] == before  # one change: never all pairs again
+    assert updated >= 15
+
+
+def test_history_of_other_lists_and_damage_is_harmless(tmp_path, spied):
+    """The rows kept are those of whatever build ran last; a damaged entry is counted again."""
+    a, b = World(1, 60, 80), World(2, 60, 80)
+    cache = Cache(tmp_path)
+    _check(a.notices, cache, spied)
+    _check(b.notices, cache, spied)
+    a.edit()
+    _check(a.notices, cache, spied)
+    for entry in (tmp_path / ".cache" / "dedup-rows").rglob("*"):
+        if entry.is_file():
+            entry.write_bytes(entry.read_bytes()[:-3] + b"]]}")
+    b.edit()
+    _check(b.notices, cache, spied)
+    assert spied["all"] == 4
+
+
+def _big(seed: int) -> World:
+    """160 notices, each with more than MAX_PARTNERS partners, built from phrases that a few dozen
+    notices share, some of them by about COMMON notices."""
+    world = World(seed, 160, 16)
+    assert max(len(row) for row in dedup.ranked(dedup.pair_counts(
+        world.notices, *zip(*[dedup.features(n.body) for n in world.notices]))[1]).values()) > dedup.MAX_PARTNERS
+    return world
+
+
+@pytest.mark.parametrize("edit", ["append", "body", "add", "remove"])
+def test_one_change_counts_one_row_at_the_real_bounds(tmp_path, spied, edit):
+    """With the shipped bounds: after one notice changed, only its own row is counted
+    (others are merged from what they kept), never all pairs, and the result is exact."""
+    world = _big(3)
+    cache = Cache(tmp_path)
+    _check(world.notices, cache, spied)
+    ns = world.notices
+    if edit == "append":
+        ns[7] = replace(ns[7], body=ns[7].body + " The office added one more sentence today.")
+    elif edit == "body":
+        ns[7] = replace(ns[7], body=world._body())
+    elif edit == "add":
+        ns.insert(7, world._new())
+    else:
+        ns.pop(7)
+    spied["rows"] = 0
+    _check(ns, cache, spied)
+    assert spied["all"] == 1
+    assert spied["rows"] <= (0 if edit == "remove" else 1) + 2  # its own, and at most a couple run short
+
+
+def test_a_correction_of_not_duplicates_counts_nothing_again(tmp_path, spied):
+    world = _big(4)
+    cache = Cache(tmp_path)
+    _check(world.notices, cache, spied)
+    linked = link_duplicates(world.notices)
+    i = next(k for k, n in enumerate(linked) if n.duplicates)
+    ns = world.notices
+    ns[i] = replace(ns[i], not_duplicates=linked[i].duplicates[:1])
+    spied["rows"] = 0
+    _check(ns, cache, spied)
+    assert spied["all"] == 1 and spied["rows"] == 0
