@@ -204,6 +204,11 @@ class Cache:
         with self._lock:
             self.used.add(path)
 
+    def keep(self, kind: str, key: str) -> None:
+        """Keep a blob through this build's prune without reading it."""
+        with self._lock:
+            self.used.add(self.root / kind / key[:2] / key)
+
     def prune(self, kind: str) -> None:
         """Drop the entries of one kind that this build did not use."""
         for path in (self.root / kind).glob("*/*"):

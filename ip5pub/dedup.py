@@ -211,8 +211,9 @@ def ranked(counts: Counter[tuple[int, int]]) -> dict[int, list[tuple[int, int]]]
 
 
 def containment(pairs: Iterable[tuple[int, int]], shared: Callable[[tuple[int, int]], int],
-                sig: list[frozenset[str]]) -> dict[tuple[int, int], float]:
-    return {p: shared(p) / (min(len(sig[p[0]]), len(sig[p[1]])) or 1) for p in pairs}
+                sizes: list[int]) -> dict[tuple[int, int], float]:
+    """pair -> shingles shared / the smaller notice's shingles (`sizes`)."""
+    return {p: shared(p) / (min(sizes[p[0]], sizes[p[1]]) or 1) for p in pairs}
 
 
 def candidate_pairs(notices: list[Notice], signatures: list[frozenset[str]] | None = None,
@@ -231,7 +232,7 @@ def candidate_pairs(notices: list[Notice], signatures: list[frozenset[str]] | No
     for i, found in ranked(counts).items():
         for _, j in sorted(found)[:MAX_PARTNERS]:
             kept.add((min(i, j), max(i, j)))
-    return containment(kept, lambda p: shingles_shared.get(p, 0), sig)
+    return containment(kept, lambda p: shingles_shared.get(p, 0), [len(s) for s in sig])
 
 
 class Groups:
@@ -282,15 +283,15 @@ class Groups:
         return out
 
 
-def _proposed(notices: list[Notice], sig: list[frozenset[str]], pairs: dict[tuple[int, int], float]) -> None:
+def _proposed(notices: list[Notice], overlap: Callable[[int, int], float],
+              pairs: dict[tuple[int, int], float]) -> None:
     """Add the pairs the notices' own `duplicates` name, to be judged like any other."""
     where = {n.id: i for i, n in enumerate(notices)}
     for i, n in enumerate(notices):
         for other in n.duplicates:
             j = where.get(other)
             if j is not None and j != i and (min(i, j), max(i, j)) not in pairs:
-                shared = len(sig[i] & sig[j]) / (min(len(sig[i]), len(sig[j])) or 1)
-                pairs[(min(i, j), max(i, j))] = shared
+                pairs[(min(i, j), max(i, j))] = overlap(i, j)
 
 
 def _kept_apart(notices: list[Notice]) -> dict[str, set[str]]:
@@ -329,14 +330,16 @@ def link_duplicates(notices: list[Notice], signatures: list[frozenset[str]] | No
     caller has them."""
     sig = signatures if signatures is not None else [signature(n.body) for n in notices]
     anc = anchor_sets if anchor_sets is not None else [anchors(markdown.to_plain(n.body)) for n in notices]
-    return link_pairs(notices, sig, anc, candidate_pairs(notices, sig, anc))
+    return link_pairs(notices, anc, candidate_pairs(notices, sig, anc),
+                      lambda i, j: len(sig[i] & sig[j]) / (min(len(sig[i]), len(sig[j])) or 1))
 
 
-def link_pairs(notices: list[Notice], sig: list[frozenset[str]], anc: list[frozenset[str]],
-               pairs: dict[tuple[int, int], float]) -> list[Notice]:
-    """`link_duplicates`, given candidate_pairs' result (which this extends with the proposed pairs)."""
+def link_pairs(notices: list[Notice], anc: list[frozenset[str]], pairs: dict[tuple[int, int], float],
+               overlap: Callable[[int, int], float]) -> list[Notice]:
+    """`link_duplicates`, given candidate_pairs' result, which this extends with the
+    pairs the notices propose: `overlap(i, j)` is their shingle containment."""
     groups = Groups([n.id for n in notices])
-    _proposed(notices, sig, pairs)
+    _proposed(notices, overlap, pairs)
     kept = _kept_apart(notices)
     for (i, j), shared in sorted(pairs.items()):
         a, b = notices[i], notices[j]

@@ -1,62 +1,32 @@
 """The duplicate check through the build cache: reused when no notice changed,
-updated when a few did.
+updated when a few did (ip5pub.dedup_rows says how, exactly).
 
-Comparing 500 notices costs most of a second, nearly all of it in finding the
-candidate pairs (ip5pub.dedup.candidate_pairs): counting what every pair
-shares and ranking each notice's partners. After one correction nearly all of
-that is what it was, but not all: a shingle or anchor counts only while at
-most COMMON notices hold it, and a notice's candidates are the MAX_PARTNERS
-that share most with it, so one changed notice can move the counts of pairs
-it is not in and push a pair out of another notice's list. So the last
-build's rows are kept (each notice's first MAX_PARTNERS + MARGIN partners, best first, with
-what they share; `meta` says what they were computed from) and a build where
-few notices changed (body, date, event dates or offices; an added or removed
-notice counts as changed) recomputes exactly what those can move:
-
-- the changed notices' own rows, from the postings of their features;
-- pairs of unchanged notices that share a feature whose number of holders
-  crossed COMMON, or a block of signal 2 a changed notice entered or left:
-  their counts move by a known step;
-- every other row, merged from what it kept and its new entries, as far as it
-  is still known: past its last unchanged entry it is not, and a row left
-  with fewer than MAX_PARTNERS known entries, or where a partner it did not
-  keep now shares more, is counted again.
-
-The candidates are then candidate_pairs' own (tests compare them after random
-edits), and the links are made from them by ip5pub.dedup.link_pairs.
+Three kinds of entry: `dedup`, the last result, reused when nothing
+link_duplicates reads has changed; `dedup-sig`, each body's features, so that
+a changed body is parsed once; `dedup-rows`, what the last build compared (its
+notices' shingles as numbers into a vocabulary, their anchors and their rows
+of partners), from which a build where few notices changed reads nothing but
+the changed bodies' features.
 """
 
 from __future__ import annotations
 
 import json
-from collections import Counter, defaultdict
+import sys
+from array import array
 from collections.abc import Callable, Iterable, Iterator
-from dataclasses import dataclass, replace
-from itertools import combinations
+from dataclasses import replace
 from typing import Any
 
-from ip5pub import dedup
+from ip5pub import dedup_rows
 from ip5pub.cache import Cache, digest, in_threads
-from ip5pub.dedup import containment, features, link_duplicates, link_pairs, pair_counts, ranked, window_pairs
+from ip5pub.dedup import features, link_duplicates, link_pairs
+from ip5pub.dedup_rows import Rows, State
 from ip5pub.model import Notice
 
 # map(fn, items) in worker processes: a ProcessPoolExecutor's map, when the build has one open
 Mapper = Callable[..., Iterator[Any]]
-
-MARGIN = 25  # partners kept per row beyond MAX_PARTNERS: after a few changes its first MAX_PARTNERS are still known
-MAX_CHANGED = 0.25  # share of changed notices above which all pairs are counted again (as fast, and simpler)
-
-Pair = tuple[int, int]
-Entry = tuple[int, int, int]  # (-count, partner's position, shingles shared): sorted, the best first
 Features = tuple[frozenset[str], frozenset[str]]
-
-
-@dataclass
-class Rows:
-    """Each notice's first partners, best first, and whether they are all its partners."""
-    entries: list[list[Entry]]
-    complete: list[bool]
-
 
 def link_duplicates_cached(notices: list[Notice], cache: Cache | None, pool_map: Mapper | None = None) -> list[Notice]:
     """`link_duplicates`: taken from the cache when no notice changed, updated
@@ -70,9 +40,30 @@ def link_duplicates_cached(notices: list[Notice], cache: Cache | None, pool_map:
     if found is not None:
         cache.prune("dedup")
         return found
-    sig, anc = _features(notices, fkeys, cache, pool_map)
-    out = link_pairs(notices, sig, anc, _candidates(notices, fkeys, sig, anc, cache))
-    cache.prune("dedup-sig")  # after _candidates, which read the changed bodies' old features
+    meta = [_meta(n, k) for n, k in zip(notices, fkeys)]
+    # An office named twice puts a notice twice in one block (a pair with itself), and rows are
+    # matched by id: then count all again and keep no rows (the last ones still describe their notices).
+    plain = all(len(set(n.offices)) == len(n.offices) for n in notices) and len({m[0] for m in meta}) == len(meta)
+    old = _load_state(cache) if plain else None
+    made = None
+    if old is not None:
+        try:
+            made = _updated(old, meta, notices, fkeys, cache, pool_map)
+        except (ValueError, TypeError, KeyError, IndexError):
+            made = None  # not what this version writes: count again
+    if made is None:
+        sig, anc = _features(notices, fkeys, cache, pool_map)
+        vocab, codes = dedup_rows.coded(sig)
+        made = State(meta, anc, codes, vocab, len(vocab), dedup_rows.cold_rows(notices, sig, anc))
+    codes = made.codes
+    out = link_pairs(notices, made.anchors, dedup_rows.pairs_of(made.rows, [len(c) for c in codes]),
+                     lambda i, j: len(frozenset(codes[i]) & frozenset(codes[j])) / (min(len(codes[i]), len(codes[j])) or 1))
+    if plain:
+        data = _dump(made)
+        if data is not None:
+            cache.store_blob("dedup-rows", _state_key(), data)
+            cache.prune("dedup-rows")
+    cache.prune("dedup-sig")
     cache.store_blob("dedup", key, json.dumps({n.id: list(n.duplicates) for n in out}, sort_keys=True).encode())
     cache.prune("dedup")
     return out
@@ -136,241 +127,82 @@ def _features(notices: list[Notice], keys: list[str], cache: Cache,
     return [sig for sig, _ in done], [anc for _, anc in done]
 
 
-def _peek_features(cache: Cache, key: str) -> Features | None:
-    """A body's features read without keeping them: this build's prune still drops them."""
-    used = set(cache.used)
-    found = _decode_features(cache.load_blob("dedup-sig", key))
-    cache.used = used
-    return found
-
-
-# The candidates, counted or updated --------------------------------------------
-
-
 def _state_key() -> str:
     return digest("dedup-rows")  # one entry, made again by a new version of the code
 
 
-def _candidates(notices: list[Notice], fkeys: list[str], sig: list[frozenset[str]], anc: list[frozenset[str]],
-                cache: Cache) -> dict[Pair, float]:
-    """candidate_pairs' result, updated from the last build's rows when few notices changed."""
-    meta = [_meta(n, k) for n, k in zip(notices, fkeys)]
-    # An office named twice puts a notice twice in one block (a pair with itself): count all
-    # again, and keep no rows (the last kept ones still describe their own notices exactly).
-    plain = all(len(set(n.offices)) == len(n.offices) for n in notices)
-    rows = None
-    if plain:
-        try:
-            raw = cache.load_blob("dedup-rows", _state_key())
-            rows = None if raw is None else update(json.loads(raw), meta, sig, anc,
-                                                   lambda key: _peek_features(cache, key))
-        except (ValueError, TypeError, KeyError, IndexError):
-            rows = None  # not what this version writes: count again
-    if rows is None:
-        rows = cold_rows(notices, sig, anc)
-    if plain:
-        flat = [[done, [x for entry in entries for x in entry]] for done, entries in zip(rows.complete, rows.entries)]
-        cache.store_blob("dedup-rows", _state_key(), json.dumps({"meta": meta, "rows": flat}, ensure_ascii=False,
-                                                                separators=(",", ":")).encode())
-        cache.prune("dedup-rows")
-    return pairs_of(rows, sig)
-
-
-def cold_rows(notices: list[Notice], sig: list[frozenset[str]], anc: list[frozenset[str]]) -> Rows:
-    """Every notice's first partners, counted as candidate_pairs counts them."""
-    shared, counts = pair_counts(notices, sig, anc)
-    partners = ranked(counts)
-    rows = Rows([], [])
-    for i in range(len(notices)):
-        found = sorted(partners.get(i, ()))
-        entries, complete = _trim(found)
-        rows.entries.append([(c, j, shared.get((min(i, j), max(i, j)), 0)) for c, j in entries])
-        rows.complete.append(complete)
-    return rows
-
-
-def _trim(ranking: list[Any], complete: bool = True) -> tuple[list[Any], bool]:
-    """The first entries of a row worth keeping, and whether they are all of it."""
-    keep = dedup.MAX_PARTNERS + MARGIN
-    return ranking[:keep], complete and len(ranking) <= keep
-
-
-def pairs_of(rows: Rows, sig: list[frozenset[str]]) -> dict[Pair, float]:
-    """candidate_pairs' result: each notice's first MAX_PARTNERS, with their containment."""
-    shared = {(min(i, j), max(i, j)): s for i, entries in enumerate(rows.entries) for _, j, s in entries[:dedup.MAX_PARTNERS]}
-    return containment(shared, shared.__getitem__, sig)
-
-
-def update(state: dict[str, Any], meta: list[list[Any]], sig: list[frozenset[str]], anc: list[frozenset[str]],
-           old_features: Callable[[str], Features | None]) -> Rows | None:
-    """The rows of the notices `meta` describes, from `state` (the rows and meta of
-    another build); None when it is simpler to count all again."""
-    old_meta, old_rows = state["meta"], state["rows"]
-    where = {m[0]: q for q, m in enumerate(old_meta)}
-    moved_to: dict[int, int] = {}  # old position -> new, of the notices that did not change
-    changed = []
-    for p, m in enumerate(meta):
-        q = where.get(m[0])
-        if q is not None and old_meta[q] == m:
-            moved_to[q] = p
-        else:
-            changed.append(p)
-    gone = [q for q in range(len(old_meta)) if q not in moved_to]
-    kept = sorted(moved_to)
-    if len(where) != len(old_meta) or len(old_rows) != len(old_meta) or len({m[0] for m in meta}) != len(meta) or \
-            len(changed) + len(gone) > MAX_CHANGED * len(meta) or \
-            any(moved_to[a] > moved_to[b] for a, b in zip(kept, kept[1:])):
-        return None  # ties are broken by position: the unchanged must keep their order
-    olds = [old_features(old_meta[q][1]) for q in gone]
-    if any(found is None for found in olds):
+def _updated(old: State, meta: list[list[Any]], notices: list[Notice], fkeys: list[str], cache: Cache,
+             pool_map: Mapper | None) -> State | None:
+    """This build's state from the last one, reading only the changed bodies' features."""
+    plan = dedup_rows.plan(old, meta)
+    if plan is None:
         return None
-    same = [False] * len(meta)
+    moved_to, changed, gone = plan
     for p in moved_to.values():
-        same[p] = True
-    old_sig = [found[0] for found in olds if found is not None]
-    old_anc = [found[1] for found in olds if found is not None]
-    post_s = _postings(set().union(*(sig[p] for p in changed), *old_sig), sig)
-    post_a = _postings(set().union(*(anc[p] for p in changed), *old_anc), anc)
-    step: dict[Pair, list[int]] = defaultdict(lambda: [0, 0])  # unchanged pairs: count and shingles, moved by
-    _crossed(post_s, old_sig, same, len(changed), len(gone), step, shingle=True)
-    _crossed(post_a, old_anc, same, len(changed), len(gone), step, shingle=False)
-    touched = _block_keys(meta[p] for p in changed) | _block_keys(old_meta[q] for q in gone)
-    blocks = _block_counts(meta, touched)
-    for (a, b), k in blocks.items():
-        if same[a] and same[b]:
-            step[(a, b)][0] += k
-    for (a, b), k in _block_counts(old_meta, touched).items():
-        if a in moved_to and b in moved_to:
-            step[(min(moved_to[a], moved_to[b]), max(moved_to[a], moved_to[b]))][0] -= k
-    rows = Rows([[] for _ in meta], [True] * len(meta))
-    fresh = {x: _row(x, sig, anc, post_s, post_a, _adjacent(blocks)) for x in changed}
-    news: dict[int, dict[int, tuple[int, int]]] = defaultdict(dict)  # unchanged -> changed partner -> (count, shingles)
-    for x, row in fresh.items():
-        for j, (c, s) in row.items():
-            if same[j]:
-                news[j][x] = (c, s)
-    steps: dict[int, dict[int, list[int]]] = defaultdict(dict)
-    for (a, b), d in step.items():
-        if d != [0, 0]:
-            steps[a][b] = steps[b][a] = d
-    again = []
+        cache.keep("dedup-sig", fkeys[p])  # not read, but the features of a body that may change back
+    sig, anc = _features([notices[p] for p in changed], [fkeys[p] for p in changed], cache, pool_map)
+    codes: list[array[int]] = [array("i")] * len(meta)
+    anchor_sets: list[frozenset[str]] = [frozenset()] * len(meta)
     for q, p in moved_to.items():
-        merged = _merge(old_rows[q], moved_to, steps.get(p, {}), news.get(p, {}))
-        if merged is None:
-            again.append(p)
-        else:
-            rows.entries[p], rows.complete[p] = merged
-    if again:  # counted again in full, from the postings of all their features
-        post_s.update(_postings(set().union(*(sig[p] for p in again)) - post_s.keys(), sig))
-        post_a.update(_postings(set().union(*(anc[p] for p in again)) - post_a.keys(), anc))
-        near = _adjacent(_block_counts(meta, _block_keys(meta[p] for p in again)))
-        fresh.update((p, _row(p, sig, anc, post_s, post_a, near)) for p in again)
-    for x in changed + again:
-        full = sorted((-c, j, s) for j, (c, s) in fresh[x].items())
-        rows.entries[x], rows.complete[x] = _trim(full)
-    return rows
+        codes[p], anchor_sets[p] = old.codes[q], old.anchors[q]
+    vocab = old.vocab
+    ids = dict(zip(vocab, range(len(vocab)))) if changed else {}
+    for p, held, x in zip(changed, sig, anc):
+        for f in held:
+            if f not in ids:
+                ids[f] = len(vocab)
+                vocab.append(f)
+        codes[p], anchor_sets[p] = array("i", map(ids.__getitem__, held)), x
+    rows = dedup_rows.update(old, meta, plan, codes, anchor_sets)
+    made = State(meta, anchor_sets, codes, vocab, old.live, rows)
+    return dedup_rows.recoded(made) if len(vocab) > 2 * old.live else made
 
 
-def _postings(wanted: set[str], feats: list[frozenset[str]]) -> dict[str, list[int]]:
-    """feature -> positions of the notices that hold it, for the `wanted` features."""
-    out: dict[str, list[int]] = defaultdict(list)
-    for p, held in enumerate(feats):
-        for f in held & wanted:
-            out[f].append(p)
-    return out
+# The state in the cache ---------------------------------------------------------
 
 
-def _crossed(post: dict[str, list[int]], olds: list[frozenset[str]], same: list[bool], n_changed: int,
-             n_gone: int, step: dict[Pair, list[int]], *, shingle: bool) -> None:
-    """Step the pairs of unchanged notices that share a feature whose number of holders crossed COMMON."""
-    for f, members in post.items():
-        if not dedup.COMMON - n_gone < len(members) <= dedup.COMMON + n_changed:
-            continue  # the old number of holders is within n_gone below and n_changed above: same side
-        unchanged = [p for p in members if same[p]]
-        before = len(unchanged) + sum(1 for held in olds if f in held)
-        if (before <= dedup.COMMON) == (len(members) <= dedup.COMMON):
-            continue
-        d = 1 if len(members) <= dedup.COMMON else -1
-        for pair in combinations(unchanged, 2):
-            step[pair][0] += d
-            step[pair][1] += d if shingle else 0
+def _dump(state: State) -> bytes | None:
+    """A JSON line of what is small, then the vocabulary, the shingles' numbers and the rows' entries."""
+    text = "\x00".join(state.vocab)
+    if text.count("\x00") != max(0, len(state.vocab) - 1):
+        return None  # a shingle holding the separator: keep no state
+    vocab = text.encode()
+    entries = array("i", [x for row in state.rows.entries for entry in row for x in entry])
+    head = {"meta": state.meta, "anchors": [sorted(x) for x in state.anchors], "complete": state.rows.complete,
+            "rows": [len(row) for row in state.rows.entries], "codes": [len(c) for c in state.codes],
+            "vocab": len(state.vocab), "vocab_bytes": len(vocab), "live": state.live,
+            "order": sys.byteorder, "itemsize": entries.itemsize}
+    return b"".join([json.dumps(head, ensure_ascii=False, separators=(",", ":")).encode(), b"\n", vocab,
+                     *(c.tobytes() for c in state.codes), entries.tobytes()])
 
 
-def _block_keys(metas: Iterable[list[Any]]) -> set[tuple[str, str, str]]:
-    return {(m[3][0], m[3][1], code) for m in metas if m[3] is not None for code in m[4]}
-
-
-def _block_counts(meta: list[list[Any]], keys: set[tuple[str, str, str]]) -> Counter[Pair]:
-    """The pairs signal 2 compares in the blocks `keys` (event dates and an office), as pair_counts counts them."""
-    blocks: dict[tuple[str, str, str], list[int]] = defaultdict(list)
-    for p, m in enumerate(meta):
-        if m[3] is not None:
-            for code in m[4]:
-                if (m[3][0], m[3][1], code) in keys:
-                    blocks[(m[3][0], m[3][1], code)].append(p)
-    out: Counter[Pair] = Counter()
-    for members in blocks.values():
-        members.sort(key=lambda p: meta[p][2])  # ISO dates: in date order, ties in list order
-        out.update(window_pairs(members))
-    return out
-
-
-def _adjacent(blocks: Counter[Pair]) -> dict[int, Counter[int]]:
-    out: dict[int, Counter[int]] = defaultdict(Counter)
-    for (a, b), k in blocks.items():
-        out[a][b] += k
-        out[b][a] += k
-    return out
-
-
-def _row(x: int, sig: list[frozenset[str]], anc: list[frozenset[str]], post_s: dict[str, list[int]],
-         post_a: dict[str, list[int]], near: dict[int, Counter[int]]) -> dict[int, tuple[int, int]]:
-    """partner -> (count, shingles shared) of notice `x`, all of them: `post_s`, `post_a` hold
-    the postings of its features, `near` its block partners."""
-    shingles: Counter[int] = Counter()
-    for f in sig[x]:
-        if len(post_s[f]) <= dedup.COMMON:
-            shingles.update(post_s[f])
-    found = Counter(shingles)
-    for f in anc[x]:
-        if len(post_a[f]) <= dedup.COMMON:
-            found.update(post_a[f])
-    found.update(near.get(x, {}))
-    found.pop(x, None)
-    return {j: (c, shingles[j]) for j, c in found.items()}
-
-
-def _merge(old: list[Any], moved_to: dict[int, int], steps: dict[int, list[int]],
-           news: dict[int, tuple[int, int]]) -> tuple[list[Entry], bool] | None:
-    """An unchanged notice's new row from its old one, the steps of its unchanged partners'
-    counts and its changed partners' counts; None when it cannot be known."""
-    complete, flat = old
-    known: list[Entry] = []
-    cut: tuple[int, int] | None = None  # the last unchanged entry: past it, other unchanged ones may lie
-    seen = set()
-    for k in range(0, len(flat), 3):
-        c, j, s = flat[k], moved_to.get(flat[k + 1]), flat[k + 2]
-        if j is None:
-            continue  # a changed partner: its entry is in `news`, or gone
-        seen.add(j)
-        d = steps.get(j)
-        if d is None:
-            known.append((c, j, s))
-            cut = (c, j)
-        else:
-            known.append((c - d[0], j, s + d[1]))
-    for j, d in steps.items():
-        if j not in seen:
-            if complete and d[0] > 0:
-                known.append((-d[0], j, d[1]))  # shared nothing counted before
-            elif complete or d[0] > 0:
-                return None  # not kept, and may now be among the first
-    known.extend((-c, x, s) for x, (c, s) in news.items())
-    known = sorted(entry for entry in known if entry[0] < 0)
-    if not complete:
-        if cut is None:
+def _load_state(cache: Cache) -> State | None:
+    raw = cache.load_blob("dedup-rows", _state_key())
+    if raw is None:
+        return None
+    try:
+        line, _, rest = raw.partition(b"\n")
+        head = json.loads(line)
+        size = head["vocab_bytes"]
+        vocab = rest[:size].decode().split("\x00") if head["vocab"] else []
+        numbers = array("i")
+        numbers.frombytes(rest[size:])
+        if head["order"] != sys.byteorder:
+            numbers.byteswap()
+        lengths, rows = head["codes"], head["rows"]
+        n = len(head["meta"])
+        if len(vocab) != head["vocab"] or head["itemsize"] != numbers.itemsize or \
+                len(numbers) != sum(lengths) + 3 * sum(rows) or not n == len(lengths) == len(rows) == \
+                len(head["anchors"]) == len(head["complete"]):
             return None
-        known = [entry for entry in known if entry[:2] <= cut]
-        if len(known) < dedup.MAX_PARTNERS:
-            return None
-    return _trim(known, complete)
+        codes, at = [], 0
+        for k in lengths:
+            codes.append(numbers[at:at + k])
+            at += k
+        starts = [at]
+        for k in rows:
+            starts.append(starts[-1] + 3 * k)
+        return State(head["meta"], [frozenset(x) for x in head["anchors"]], codes, vocab, head["live"],
+                     Rows([], head["complete"]), numbers, starts)
+    except (ValueError, TypeError, KeyError, UnicodeDecodeError):
+        return None  # not what this version writes: count again

@@ -9,7 +9,7 @@ from dataclasses import replace
 
 import pytest
 
-from ip5pub import dedup, dedup_cache
+from ip5pub import dedup, dedup_cache, dedup_rows
 from ip5pub.cache import Cache
 from ip5pub.dedup import candidate_pairs, link_duplicates
 from ip5pub.model import OFFICES, Event, Notice, SourceRef
@@ -93,14 +93,15 @@ def spied(monkeypatch):
         seen["rows"] += 1
         return real_row(*args)
 
-    def link_pairs(notices, sig, anc, pairs):
+    def pairs_of(*args):
+        pairs = real_pairs_of(*args)
         seen["pairs"].append(dict(pairs))
-        return dedup.link_pairs(notices, sig, anc, pairs)
+        return pairs
 
-    real_row = dedup_cache._row
-    monkeypatch.setattr(dedup_cache, "pair_counts", pair_counts)
-    monkeypatch.setattr(dedup_cache, "_row", row)
-    monkeypatch.setattr(dedup_cache, "link_pairs", link_pairs)
+    real_row, real_pairs_of = dedup_rows._row, dedup_rows.pairs_of
+    monkeypatch.setattr(dedup_rows, "pair_counts", pair_counts)
+    monkeypatch.setattr(dedup_rows, "_row", row)
+    monkeypatch.setattr(dedup_rows, "pairs_of", pairs_of)
     return seen
 
 
@@ -119,7 +120,7 @@ def test_random_edits_give_what_the_whole_list_gives(tmp_path, monkeypatch, spie
     running out of known partners, blocks of signal 2 longer than a window."""
     monkeypatch.setattr(dedup, "COMMON", 4)
     monkeypatch.setattr(dedup, "MAX_PARTNERS", 3)
-    monkeypatch.setattr(dedup_cache, "MARGIN", 2)
+    monkeypatch.setattr(dedup_rows, "MARGIN", 2)
     world = World(seed, 40, 45)
     cache = Cache(tmp_path)
     _check(world.notices, cache, spied)
@@ -192,3 +193,39 @@ def test_a_correction_of_not_duplicates_counts_nothing_again(tmp_path, spied):
     spied["rows"] = 0
     _check(ns, cache, spied)
     assert spied["all"] == 1 and spied["rows"] == 0
+
+
+def test_the_vocabulary_of_shingles_is_made_again_when_half_of_it_is_gone(tmp_path, spied):
+    """Bodies rewritten in new words, one build at a time: the numbers kept for the shingles
+    stay right after the vocabulary is made again, and it does not grow without end."""
+    world = World(5, 40, 45)
+    cache = Cache(tmp_path)
+    _check(world.notices, cache, spied)
+    rng = random.Random(9)
+    sizes = []
+    for k in range(40):
+        i = rng.randrange(len(world.notices))
+        words = " ".join(f"{rng.choice(WORDS)}{k}x{rng.randrange(50)}" for _ in range(60))
+        world.notices[i] = replace(world.notices[i], body=words + " " + world._body())
+        _check(world.notices, cache, spied)
+        state = dedup_cache._load_state(cache)
+        assert state is not None
+        sizes.append(len(state.vocab))
+        held = set().union(*state.codes)
+        assert max(held) < len(state.vocab) <= 2 * state.live
+    assert spied["all"] == 1  # never counted all again
+    assert any(b < a for a, b in zip(sizes, sizes[1:]))  # made again at least once
+
+
+def test_an_update_keeps_the_unchanged_bodies_features_and_drops_the_old_ones(tmp_path, spied):
+    world = World(6, 40, 45)
+    cache = Cache(tmp_path)
+    _check(world.notices, cache, spied)
+    folder = tmp_path / ".cache" / "dedup-sig"
+    before = {p.name for p in folder.rglob("*") if p.is_file()}
+    assert len(before) == len({n.body for n in world.notices})
+    world.notices[3] = replace(world.notices[3], body=world._body())
+    _check(world.notices, Cache(tmp_path), spied)  # a new build: nothing read is remembered
+    assert spied["all"] == 1
+    after = {p.name for p in folder.rglob("*") if p.is_file()}
+    assert len(after - before) == 1 and len(before - after) == 1
