@@ -154,7 +154,12 @@ def _steps(brief: Brief, full_html: str, base_url: str, page_css: str, styles: t
         submit(bodies)
         yield  # the workers have every content document: the caller's turn
         step("prepared")
-        system.import_weasyprint()  # for the fonts at the end, while the workers lay out
+        if len(pending) > jobs:
+            # The fonts at the end need WeasyPrint here: imported while this
+            # process would only wait for the workers. With few documents to
+            # lay out it would slow this process's own work (the other
+            # formats, beside); the faces' programs are often all cached then.
+            system.import_weasyprint()
         front_laid, *back_laid = collect([k for k, _, _ in matter])
         body_keys = [k for k, _, _ in bodies]
         pieces = [front_laid, *collect(body_keys), *back_laid]
