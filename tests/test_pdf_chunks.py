@@ -228,11 +228,12 @@ def test_each_face_is_the_font_program_a_single_pass_embeds(chunked, single):
 def test_faces_not_found_installed_are_merged_and_drawn_the_same(ws, single, tmp_path, monkeypatch):
     """Where fontconfig lists no face by a subset's name, the subsets are
     merged glyph by glyph: one program per face still, the pages the same
-    pixels as a single pass (the fonts are made in the main process)."""
+    pixels as a single pass. One job: the layout runs in this process, so
+    that it too finds no face installed (and embeds subsets, not stand-ins)."""
     from ip5pub.render.chunked import faces
 
     monkeypatch.setattr(faces, "installed", lambda: {})
-    merged = render(ws, "merged", "--pdf-layout", "chunked", "--pdf-chunk-size", str(SIZE))
+    merged = render(ws, "merged", "--pdf-layout", "chunked", "--pdf-chunk-size", str(SIZE), "--jobs", "1")
     programs = font_programs(merged)
     names = [name.split("+", 1)[1] for name in programs]
     assert sorted(names) == sorted(set(names)) and "Noto-Sans-CJK-KR" in names
@@ -243,6 +244,44 @@ def test_faces_not_found_installed_are_merged_and_drawn_the_same(ws, single, tmp
     drawn_m, drawn_s = sorted(tmp_path.glob("m-*.png")), sorted(tmp_path.glob("s-*.png"))
     assert len(drawn_m) == len(drawn_s)
     assert [p.name for p, q in zip(drawn_m, drawn_s) if p.read_bytes() != q.read_bytes()] == []
+
+
+def test_the_documents_embed_stand_ins_for_installed_faces():
+    """A layout worker embeds a few-kilobyte stand-in, not a subset, for a
+    face installed here; the stand-in names the installed face, from which
+    the assembly makes the face's program."""
+    import io
+
+    import pikepdf
+
+    from ip5pub.render.chunked import faces
+
+    html = ("<html lang=en><body style='font-family: Noto Sans, Noto Sans CJK KR'>"
+            "<p>Filing fees</p><p lang=ko>디자인 심사 기간 단축</p></body></html>")
+    laid, _, _ = layout(Job(tree.parse(html), str(ROOT / "styles") + "/", "@page { size: A4; }", ()))
+    pdf = pikepdf.open(io.BytesIO(laid.pdf))
+    programs = [obj.read_bytes() for obj in pdf.objects
+                if isinstance(obj, pikepdf.Stream) and ("/Length1" in obj or obj.get("/Subtype") == "/OpenType")]
+    assert len(programs) >= 2  # a Latin face and a Korean one
+    assert all(faces.is_stand_in(p) and len(p) < 8192 for p in programs)
+    found = [faces.original(p) for p in programs]
+    assert all(f is not None and Path(f.path).is_file() for f in found)
+    assert any("CJK" in Path(f.path).name for f in found if f is not None)
+
+
+def test_a_stand_in_whose_face_is_gone_at_assembly_lays_out_in_one_pass(ws, single, tmp_path, monkeypatch, caplog):
+    """The workers (other processes) find the faces installed and embed
+    stand-ins; here none is found when the book is joined: the build says
+    so and lays the brief out in one pass, never a PDF drawn with stand-ins."""
+    from ip5pub.render.chunked import faces
+
+    monkeypatch.setattr(faces, "installed", lambda: {})
+    with caplog.at_level(logging.WARNING, logger="ip5pub"):
+        out = render(ws, "gone", "--pdf-layout", "chunked", "--pdf-chunk-size", str(SIZE), "--jobs", "2")
+    assert "could not be made again from its installed file" in caplog.text
+    assert "laying it out in one pass" in caplog.text
+    programs = font_programs(out)
+    assert programs == font_programs(single)
 
 
 def test_two_chunked_builds_are_identical(ws, chunked):

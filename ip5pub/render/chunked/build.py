@@ -17,6 +17,7 @@ from ip5pub.model import Brief
 from ip5pub.render import keepall
 from ip5pub.render.chunked import css, plan, tree
 from ip5pub.render.chunked.assemble import assemble
+from ip5pub.render.chunked.fonts import StandInLeft
 from ip5pub.render.chunked.furniture import furniture_document
 from ip5pub.render.chunked.worker import LAYOUTS, Job, Laid, layout, take
 from ip5pub.render.weasy import InternalsChanged
@@ -186,7 +187,7 @@ def _steps(brief: Brief, full_html: str, base_url: str, page_css: str, styles: t
         runner.close()
         pdf = assemble([p.pdf for p in pieces], [f.pdf for f in under], _merging(cache, _threaded))
         step("assembled")
-    except InternalsChanged as exc:
+    except (InternalsChanged, StandInLeft) as exc:
         raise Unsupported(str(exc)) from exc
     finally:
         runner.close()

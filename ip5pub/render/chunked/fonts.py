@@ -22,7 +22,11 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from typing import Any
 
-from ip5pub.render.chunked.faces import Face, original
+from ip5pub.render.chunked.faces import Face, is_stand_in, original
+
+class StandInLeft(RuntimeError):
+    """A face embedded as a stand-in whose program could not be made."""
+
 
 _BFCHAR = re.compile(rb"<([0-9a-fA-F]+)>\s*<([0-9a-fA-F]*)>")
 
@@ -75,18 +79,28 @@ def merge_fonts(pdf: Any, mapper: Callable[..., Iterable[bytes | None]] = map) -
             if key is not None and all(font.objgen != f.objgen for f in groups.setdefault(key, [])):
                 groups[key].append(font)
     merged: dict[tuple[int, int], Any] = {}  # font dict (number, generation) -> its replacement
-    todo = [(key, fonts) for key, fonts in sorted(groups.items()) if len(fonts) >= 2 or len(_programs(fonts)) >= 2]
+    standing = {key for key, fonts in groups.items() if any(_standing(p) for p in _programs(fonts).values())}
+    todo = [(key, fonts) for key, fonts in sorted(groups.items())
+            if len(fonts) >= 2 or len(_programs(fonts)) >= 2 or key in standing]
     jobs = [_job(key[1], fonts) for key, fonts in todo]
     order = sorted(range(len(jobs)), key=lambda i: -jobs[i].size())
     results = dict(zip(order, mapper(make_program, [jobs[i] for i in order])))
     for i, (key, fonts) in enumerate(todo):
-        new = _merge(pdf, fonts, key[1], results[i])
+        new = _merge(pdf, fonts, key[1], results[i] if jobs[i].face or key not in standing else None)
         if new is not None:
             merged.update((f.objgen, new) for f in fonts)
+        elif key in standing:
+            raise StandInLeft(f"the font {key[0]} could not be made again from its installed file")
     for mapping in mappings:
         for name, font in list(mapping.items()):
             if font.objgen in merged:
                 mapping[name] = merged[font.objgen]
+
+
+def _standing(program: Any) -> bool:
+    """Whether a font's program is a layout worker's stand-in (faces.stand_in:
+    a few kilobytes; a subset may be tens of megabytes, and is not read)."""
+    return int(program.get("/Length", 0)) < 65536 and is_stand_in(program.read_bytes())
 
 
 def _job(kind: str, fonts: list[Any]) -> Program:

@@ -16,7 +16,8 @@ from typing import Any
 
 from ip5pub import system
 from ip5pub.render import weasy
-from ip5pub.render.weasy import references
+from ip5pub.render.weasy import references, subsets
+from ip5pub.render.chunked import faces
 from ip5pub.render.chunked.plan import GOTO, REF, STAND_IN
 from ip5pub.render.chunked.tree import serialize
 
@@ -74,7 +75,10 @@ def layout(job: Job) -> tuple[Laid, list[str], list[str]]:
             stuck.extend(left)
         laid = Laid(b"", len(document.pages), names=[weasy.page_name(page) for page in document.pages],
                     anchors=anchors, refs=refs, tops=[weasy.top_ids(page) for page in document.pages], stuck=stuck)
-        document.write_pdf(buffer)  # after take_references took the stand-in numbers out
+        # After take_references took the stand-in numbers out; installed
+        # faces are embedded as stand-ins, made once at assembly (faces.py).
+        with subsets.stand_ins(faces.stand_in):
+            document.write_pdf(buffer)
     laid.pdf = buffer.getvalue()
     return laid, list(collect.missing), list(collect.other)
 
