@@ -37,6 +37,7 @@ if sys.argv[1] == "patched":
     weasy.page_references_in_two_layouts()
     weasy.page_references_set_ahead()
     weasy.subset_fonts_in_threads()
+    weasy.subset_in_one_pass()
 layouts = []
 class Count(logging.Handler):
     def emit(self, record):

@@ -40,6 +40,7 @@ from tinycss2.serializer import serialize_string_value
 from ip5pub.render.weasy.pagerefs import page_references_in_two_layouts as page_references_in_two_layouts
 from ip5pub.render.weasy.pagerefs import page_references_set_ahead as page_references_set_ahead
 from ip5pub.render.weasy.subsets import subset_fonts_in_threads as subset_fonts_in_threads
+from ip5pub.render.weasy.subsets import subset_in_one_pass as subset_in_one_pass
 
 VERIFIED = ("70.",)  # version prefixes whose internals this module was checked against
 
@@ -280,3 +281,4 @@ def install_patches() -> None:
     page_references_in_two_layouts()
     page_references_set_ahead()
     subset_fonts_in_threads()
+    subset_in_one_pass()

@@ -28,6 +28,8 @@ def subset(path: str, index: int, glyphs: Iterable[int], missing: bool) -> bytes
         from weasyprint import DEFAULT_OPTIONS
         from weasyprint.pdf.fonts import Font
         from weasyprint.text.ffi import ffi, harfbuzz, harfbuzz_subset
+
+        from ip5pub.render.weasy.subsets import subset_in_one_pass
     except ImportError:
         return None
     wanted = sorted(set(glyphs))
@@ -46,6 +48,7 @@ def subset(path: str, index: int, glyphs: Iterable[int], missing: bool) -> bytes
         theirs = ffi.cast("hb_face_t *", int(own_ffi.cast("uintptr_t", face)))
         # What _harfbuzz_subset reads of the Font it belongs to; it sets file_content.
         font = SimpleNamespace(hb_face=theirs, missing={0: 0} if missing else {}, family=path, file_content=None)
+        subset_in_one_pass()  # as the layouts subset (weasy.install_patches)
         Font._harfbuzz_subset(font, dict.fromkeys(wanted), DEFAULT_OPTIONS["hinting"])
     finally:
         hb.hb_face_destroy(face)

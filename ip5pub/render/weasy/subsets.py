@@ -8,6 +8,13 @@ faces are subset in threads first, each as WeasyPrint would (the same
 glyphs, the same flags), and WeasyPrint then writes them in its own order.
 The same bytes, in less time on two cores.
 
+`subset_in_one_pass` makes each subset with one HarfBuzz call where
+WeasyPrint makes two: its second call cuts the glyphs after the last one
+drawn, which the first (retaining glyph ids) mostly left none of, and
+drops the hinting. Asked for in the first, and the second made only when
+there are glyphs to cut: the same bytes, in a third of the time for a CJK
+face (0.02 s against 0.04-0.07 s).
+
 Within `stand_ins(make)`, a face for which `make` gives a program is not
 subset at all: the chunked layout embeds a stand-in for a face it will
 subset again from the installed file when it joins the documents
@@ -70,6 +77,69 @@ def subset_fonts_in_threads() -> None:
 
     pdf.build_fonts_dictionary = build_fonts_dictionary
     _threads = True
+
+
+_one_pass: bool | None = None
+_DROPPED = (b"BASE", b"DSIG", b"EBDT", b"EBLC", b"EBSC", b"GPOS", b"GSUB", b"JSTF", b"LTSH", b"PCLT", b"SVG ")
+
+
+def subset_in_one_pass() -> None:
+    """Install `harfbuzz_subset` as WeasyPrint's Font._harfbuzz_subset; once per process."""
+    global _one_pass
+    if _one_pass is not None:
+        return
+    _one_pass = False
+    try:
+        import inspect
+
+        from weasyprint.pdf import fonts
+        from weasyprint.text.ffi import harfbuzz_subset as hb_subset
+
+        params = list(inspect.signature(fonts.Font._harfbuzz_subset).parameters)
+    except (ImportError, AttributeError, ValueError):
+        return
+    if params != ["self", "to_unicode", "hinting"] or not hb_subset:
+        return
+    fonts.Font._harfbuzz_subset = harfbuzz_subset
+    _one_pass = True
+
+
+def harfbuzz_subset(font: Any, to_unicode: dict[int, Any], hinting: bool) -> None:
+    """WeasyPrint's Font._harfbuzz_subset, its second HarfBuzz call made only
+    when it changes something: `font`'s face (`hb_face`) subset to the
+    glyphs `to_unicode` maps, their ids kept, the same tables dropped and
+    the same flags; sets `font.file_content`."""
+    from weasyprint.pdf.fonts import LOGGER
+    from weasyprint.text.ffi import ffi, harfbuzz, harfbuzz_subset as hb
+    from weasyprint.text.fonts import get_hb_object_data
+
+    def add(into: Any, values: list[int]) -> None:
+        harfbuzz.hb_set_add_sorted_array(into, ffi.new(f"hb_codepoint_t[{len(values)}]", values), len(values))
+
+    request = ffi.gc(hb.hb_subset_input_create_or_fail(), hb.hb_subset_input_destroy)
+    glyphs = sorted(to_unicode)
+    add(hb.hb_subset_input_glyph_set(request), glyphs)
+    add(hb.hb_subset_input_set(request, hb.HB_SUBSET_SETS_DROP_TABLE_TAG),
+        [harfbuzz.hb_tag_from_string(tag, -1) for tag in _DROPPED])
+    flags = hb.HB_SUBSET_FLAGS_PASSTHROUGH_UNRECOGNIZED | hb.HB_SUBSET_FLAGS_DESUBROUTINIZE
+    if not hinting:
+        flags |= hb.HB_SUBSET_FLAGS_NO_HINTING
+    if font.missing:
+        flags |= hb.HB_SUBSET_FLAGS_NOTDEF_OUTLINE
+    hb.hb_subset_input_set_flags(request, flags | hb.HB_SUBSET_FLAGS_RETAIN_GIDS)
+    face = ffi.gc(hb.hb_subset_or_fail(font.hb_face, request), harfbuzz.hb_face_destroy)
+    last = max(to_unicode) if to_unicode else 0
+    if face and harfbuzz.hb_face_get_glyph_count(face) > last + 1:
+        # Glyphs the layout tables reach beyond the last one drawn: cut, as WeasyPrint does.
+        add(hb.hb_subset_input_glyph_set(request), list(range(last + 1)))
+        hb.hb_subset_input_set_flags(request, flags)
+        face = ffi.gc(hb.hb_subset_or_fail(face, request), harfbuzz.hb_face_destroy)
+    if face:
+        program = get_hb_object_data(face)
+        if program:
+            font.file_content = program
+            return
+    LOGGER.warning('Unable to subset "%s" with HarfBuzz', font.family)
 
 
 def _cleaned(fonts: dict[Any, Any], subset: bool, hinting: bool) -> list[Any]:
