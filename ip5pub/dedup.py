@@ -330,16 +330,15 @@ def link_duplicates(notices: list[Notice], signatures: list[frozenset[str]] | No
     caller has them."""
     sig = signatures if signatures is not None else [signature(n.body) for n in notices]
     anc = anchor_sets if anchor_sets is not None else [anchors(markdown.to_plain(n.body)) for n in notices]
-    return link_pairs(notices, anc, candidate_pairs(notices, sig, anc),
-                      lambda i, j: len(sig[i] & sig[j]) / (min(len(sig[i]), len(sig[j])) or 1))
+    pairs = candidate_pairs(notices, sig, anc)
+    _proposed(notices, lambda i, j: len(sig[i] & sig[j]) / (min(len(sig[i]), len(sig[j])) or 1), pairs)
+    return link_pairs(notices, anc, pairs)
 
 
-def link_pairs(notices: list[Notice], anc: list[frozenset[str]], pairs: dict[tuple[int, int], float],
-               overlap: Callable[[int, int], float]) -> list[Notice]:
-    """`link_duplicates`, given candidate_pairs' result, which this extends with the
-    pairs the notices propose: `overlap(i, j)` is their shingle containment."""
+def link_pairs(notices: list[Notice], anc: list[frozenset[str]], pairs: dict[tuple[int, int], float]) -> list[Notice]:
+    """`link_duplicates`, given the pairs to judge (the candidates and the proposed pairs)
+    with their containment: those the signals link are joined, in order, unless kept apart."""
     groups = Groups([n.id for n in notices])
-    _proposed(notices, overlap, pairs)
     kept = _kept_apart(notices)
     for (i, j), shared in sorted(pairs.items()):
         a, b = notices[i], notices[j]

@@ -5,8 +5,8 @@ Three kinds of entry: `dedup`, the last result, reused when nothing
 link_duplicates reads has changed; `dedup-sig`, each body's features, so that
 a changed body is parsed once; `dedup-rows`, what the last build compared (its
 notices' shingles as numbers into a vocabulary, their anchors and their rows
-of partners), from which a build where few notices changed reads nothing but
-the changed bodies' features.
+of partners with the verdicts), from which a build where few notices changed
+reads nothing but the changed bodies' features.
 """
 
 from __future__ import annotations
@@ -20,8 +20,8 @@ from typing import Any
 
 from ip5pub import dedup_rows
 from ip5pub.cache import Cache, digest, in_threads
-from ip5pub.dedup import features, link_duplicates, link_pairs
-from ip5pub.dedup_rows import Rows, State
+from ip5pub.dedup import features, link_duplicates, link_pairs, same_event
+from ip5pub.dedup_rows import WIDTH, Rows, State
 from ip5pub.model import Notice
 
 # map(fn, items) in worker processes: a ProcessPoolExecutor's map, when the build has one open
@@ -55,9 +55,7 @@ def link_duplicates_cached(notices: list[Notice], cache: Cache | None, pool_map:
         sig, anc = _features(notices, fkeys, cache, pool_map)
         vocab, codes = dedup_rows.coded(sig)
         made = State(meta, anc, codes, vocab, len(vocab), dedup_rows.cold_rows(notices, sig, anc))
-    codes = made.codes
-    out = link_pairs(notices, made.anchors, dedup_rows.pairs_of(made.rows, [len(c) for c in codes]),
-                     lambda i, j: len(frozenset(codes[i]) & frozenset(codes[j])) / (min(len(codes[i]), len(codes[j])) or 1))
+    out = link_pairs(notices, made.anchors, _pairs(notices, made))
     if plain:
         data = _dump(made)
         if data is not None:
@@ -70,15 +68,37 @@ def link_duplicates_cached(notices: list[Notice], cache: Cache | None, pool_map:
 
 
 def _meta(n: Notice, fkey: str) -> list[Any]:
-    """What candidate_pairs reads of a notice (its body through `fkey`, its features' key)."""
+    """What candidate_pairs and same_event read of a notice (its body through `fkey`, its
+    features' key): a notice whose meta is unchanged keeps its row and its verdicts."""
     event = None if n.event is None else [n.event.start.isoformat(), n.event.end.isoformat()]
-    return [n.id, fkey, n.date.isoformat(), event, list(n.offices)]
+    return [n.id, fkey, n.date.isoformat(), event, list(n.offices), n.language, n.office, list(n.not_duplicates)]
 
 
 def _result_key(notices: list[Notice], fkeys: list[str]) -> str:
-    """What link_duplicates reads of the notices, in order: candidate_pairs' fields and the signals'."""
-    return digest("dedup", json.dumps([_meta(n, k) + [n.language, n.office, list(n.duplicates), list(n.not_duplicates)]
-                                       for n, k in zip(notices, fkeys)], ensure_ascii=False))
+    """What link_duplicates reads of the notices, in order: the meta and the proposed duplicates."""
+    return digest("dedup", json.dumps([_meta(n, k) + [list(n.duplicates)] for n, k in zip(notices, fkeys)],
+                                      ensure_ascii=False))
+
+
+def _pairs(notices: list[Notice], made: State) -> dict[tuple[int, int], float]:
+    """The pairs link_duplicates would link or judge as proposed, with their containment: the
+    candidate pairs the signals link, and the proposed pairs that are not candidates."""
+    codes, anc = made.codes, made.anchors
+    sizes = [len(c) for c in codes]
+
+    def ratio(i: int, j: int, shared: int) -> float:
+        return shared / (min(sizes[i], sizes[j]) or 1)
+
+    pairs = {(i, j): ratio(i, j, s) for (i, j), s in dedup_rows.judged(made.rows, lambda i, j, s: same_event(
+        notices[i], notices[j], ratio(i, j, s), anc[i], anc[j])).items()}
+    where = {n.id: i for i, n in enumerate(notices)}
+    for i, n in enumerate(notices):
+        for other in n.duplicates:
+            j = where.get(other)
+            if j is not None and j != i and (min(i, j), max(i, j)) not in pairs and \
+                    not dedup_rows.kept(made.rows, i, j):
+                pairs[(min(i, j), max(i, j))] = ratio(i, j, len(frozenset(codes[i]) & frozenset(codes[j])))
+    return pairs
 
 
 def _load_result(cache: Cache, key: str, notices: list[Notice]) -> list[Notice] | None:
@@ -192,7 +212,7 @@ def _load_state(cache: Cache) -> State | None:
         lengths, rows = head["codes"], head["rows"]
         n = len(head["meta"])
         if len(vocab) != head["vocab"] or head["itemsize"] != numbers.itemsize or \
-                len(numbers) != sum(lengths) + 3 * sum(rows) or not n == len(lengths) == len(rows) == \
+                len(numbers) != sum(lengths) + WIDTH * sum(rows) or not n == len(lengths) == len(rows) == \
                 len(head["anchors"]) == len(head["complete"]):
             return None
         codes, at = [], 0
@@ -201,7 +221,7 @@ def _load_state(cache: Cache) -> State | None:
             at += k
         starts = [at]
         for k in rows:
-            starts.append(starts[-1] + 3 * k)
+            starts.append(starts[-1] + WIDTH * k)
         return State(head["meta"], [frozenset(x) for x in head["anchors"]], codes, vocab, head["live"],
                      Rows([], head["complete"]), numbers, starts)
     except (ValueError, TypeError, KeyError, UnicodeDecodeError):

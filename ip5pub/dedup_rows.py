@@ -24,7 +24,9 @@ move:
   keep now shares more, is counted again.
 
 The candidates are then candidate_pairs' own (tests compare them after random
-edits), and the links are made from them by ip5pub.dedup.link_pairs.
+edits). Each entry also keeps its pair's verdict (same_event) while neither
+notice changes (what same_event reads is part of `meta`) and the shingles they
+share do not move, so that only pairs with a changed notice are judged again.
 """
 
 from __future__ import annotations
@@ -32,7 +34,7 @@ from __future__ import annotations
 import bisect
 from array import array
 from collections import Counter, defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field, replace
 from itertools import combinations
 from typing import Any, TypeVar
@@ -45,7 +47,11 @@ MARGIN = 25  # partners kept per row beyond MAX_PARTNERS: after a few changes it
 MAX_CHANGED = 0.25  # share of changed notices above which all pairs are counted again (as fast, and simpler)
 
 Pair = tuple[int, int]
-Entry = tuple[int, int, int]  # (-count, partner's position, shingles shared): sorted, the best first
+# (-count, partner's position, shingles shared, verdict): sorted, the best first; the verdict
+# (same_event: 1 linked, 0 not, UNJUDGED) is kept with the entry while neither notice changes
+Entry = tuple[int, int, int, int]
+WIDTH = 4  # numbers per entry
+UNJUDGED = -1
 H = TypeVar("H", int, str)  # a shingle's number, or an anchor
 
 
@@ -66,7 +72,7 @@ class State:
     vocab: list[str]
     live: int  # distinct shingles when `vocab` was made: at twice as many it is made again
     rows: Rows
-    flat: array[int] = field(default_factory=lambda: array("i"))  # as read: the entries, three numbers each
+    flat: array[int] = field(default_factory=lambda: array("i"))  # as read: the entries, WIDTH numbers each
     starts: list[int] = field(default_factory=list)  # where each row's entries start in `flat`
 
     def row(self, q: int) -> list[int]:
@@ -81,7 +87,7 @@ def cold_rows(notices: list[Notice], sig: list[frozenset[str]], anc: list[frozen
     for i in range(len(notices)):
         found = sorted(partners.get(i, ()))
         entries, complete = _trim(found)
-        rows.entries.append([(c, j, shared.get((min(i, j), max(i, j)), 0)) for c, j in entries])
+        rows.entries.append([(c, j, shared.get((min(i, j), max(i, j)), 0), UNJUDGED) for c, j in entries])
         rows.complete.append(complete)
     return rows
 
@@ -92,9 +98,34 @@ def _trim(ranking: list[Any], complete: bool = True) -> tuple[list[Any], bool]:
     return ranking[:keep], complete and len(ranking) <= keep
 
 
+def judged(rows: Rows, judge: Callable[[int, int, int], bool]) -> dict[Pair, int]:
+    """The candidate pairs the signals link, with the shingles they share: `judge(i, j, shared)`
+    says (i < j), for each candidate not judged since neither notice changed."""
+    found: dict[Pair, int] = {}
+    linked = {}
+    for i, entries in enumerate(rows.entries):
+        for k, (c, j, s, v) in enumerate(entries[:dedup.MAX_PARTNERS]):
+            pair = (min(i, j), max(i, j))
+            if v == UNJUDGED:
+                v = found.get(pair, UNJUDGED)
+                if v == UNJUDGED:
+                    v = found[pair] = int(judge(*pair, s))
+                entries[k] = (c, j, s, v)
+            if v:
+                linked[pair] = s
+    return linked
+
+
+def kept(rows: Rows, i: int, j: int) -> bool:
+    """Is (i, j) a candidate pair?"""
+    return any(e[1] == j for e in rows.entries[i][:dedup.MAX_PARTNERS]) or \
+        any(e[1] == i for e in rows.entries[j][:dedup.MAX_PARTNERS])
+
+
 def pairs_of(rows: Rows, sizes: list[int]) -> dict[Pair, float]:
     """candidate_pairs' result: each notice's first MAX_PARTNERS, with their containment."""
-    shared = {(min(i, j), max(i, j)): s for i, entries in enumerate(rows.entries) for _, j, s in entries[:dedup.MAX_PARTNERS]}
+    shared = {(min(i, j), max(i, j)): e[2] for i, entries in enumerate(rows.entries) for e in entries[:dedup.MAX_PARTNERS]
+              for j in (e[1],)}
     return containment(shared, shared.__getitem__, sizes)
 
 
@@ -166,7 +197,7 @@ def update(old: State, meta: list[list[Any]], plan: tuple[dict[int, int], list[i
         near = _adjacent(_block_counts(meta, _block_keys(meta[p] for p in again)))
         fresh.update((p, _row(p, sig, anc, post_s, post_a, near)) for p in again)
     for x in changed + again:
-        full = sorted((-c, j, s) for j, (c, s) in fresh[x].items())
+        full = sorted((-c, j, s, UNJUDGED) for j, (c, s) in fresh[x].items())
         rows.entries[x], rows.complete[x] = _trim(full)
     return rows
 
@@ -248,39 +279,39 @@ def _row(x: int, sig: list[array[int]], anc: list[frozenset[str]], post_s: dict[
 
 def _merge(complete: bool, flat: list[int], moved_to: dict[int, int], steps: dict[int, list[int]],
            news: dict[int, tuple[int, int]]) -> tuple[list[Entry], bool] | None:
-    """An unchanged notice's new row from its old one (`flat`: its entries, three numbers each),
+    """An unchanged notice's new row from its old one (`flat`: its entries, WIDTH numbers each),
     the steps of its unchanged partners' counts and its changed partners' counts; None when it
     cannot be known."""
     if not steps:  # the usual case, in C as far as it goes: only changed partners' entries move
-        known = [e for e in zip(flat[0::3], map(moved_to.get, flat[1::3]), flat[2::3]) if e[1] is not None]
+        known = [e for e in zip(flat[0::4], map(moved_to.get, flat[1::4]), flat[2::4], flat[3::4]) if e[1] is not None]
         cut = known[-1][:2] if known else None
         for x, (c, s) in news.items():
             if complete or (cut is not None and (-c, x) <= cut):
-                bisect.insort(known, (-c, x, s))
+                bisect.insort(known, (-c, x, s, UNJUDGED))
         if not complete and (cut is None or len(known) < dedup.MAX_PARTNERS):
             return None
         return _trim(known, complete)
     known = []
     cut = None  # the last unchanged entry: past it, other unchanged ones may lie
     seen = set()
-    for k in range(0, len(flat), 3):
-        c, j, s = flat[k], moved_to.get(flat[k + 1]), flat[k + 2]
+    for k in range(0, len(flat), WIDTH):
+        c, j, s, v = flat[k], moved_to.get(flat[k + 1]), flat[k + 2], flat[k + 3]
         if j is None:
             continue  # a changed partner: its entry is in `news`, or gone
         seen.add(j)
         d = steps.get(j)
         if d is None:
-            known.append((c, j, s))
+            known.append((c, j, s, v))
             cut = (c, j)
         else:
-            known.append((c - d[0], j, s + d[1]))
+            known.append((c - d[0], j, s + d[1], UNJUDGED))
     for j, d in steps.items():
         if j not in seen:
             if complete and d[0] > 0:
-                known.append((-d[0], j, d[1]))  # shared nothing counted before
+                known.append((-d[0], j, d[1], UNJUDGED))  # shared nothing counted before
             elif complete or d[0] > 0:
                 return None  # not kept, and may now be among the first
-    known.extend((-c, x, s) for x, (c, s) in news.items())
+    known.extend((-c, x, s, UNJUDGED) for x, (c, s) in news.items())
     known = sorted(entry for entry in known if entry[0] < 0)
     if not complete:
         if cut is None:

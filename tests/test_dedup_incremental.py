@@ -52,7 +52,7 @@ class World:
         rng, ns = self.rng, self.notices
         i = rng.randrange(len(ns))
         kind = rng.choice(["append", "body", "copy", "date", "event", "offices", "add", "remove", "apart", "swap",
-                           "many"])
+                           "many", "language", "office"])
         if kind == "append":
             ns[i] = replace(ns[i], body=ns[i].body + " " + rng.choice(self.phrases))
         elif kind == "body":
@@ -65,6 +65,10 @@ class World:
             ns[i] = replace(ns[i], event=rng.choice([None, *EVENTS]))
         elif kind == "offices":
             ns[i] = replace(ns[i], offices=tuple(sorted(rng.sample(OFFICES[:5], rng.randrange(1, 4)))))
+        elif kind == "language":  # what the signals read, not the candidates
+            ns[i] = replace(ns[i], language=rng.choice(["en", "de"]))
+        elif kind == "office":
+            ns[i] = replace(ns[i], office=rng.choice([None, "EPO", "JPO", "KIPO"]))
         elif kind == "add":
             ns.insert(i, self._new())
         elif kind == "remove" and len(ns) > 2:
@@ -81,9 +85,9 @@ class World:
 
 @pytest.fixture
 def spied(monkeypatch):
-    """How many times all pairs were counted (pair_counts), how many rows were counted one by one, and
-    the candidates each build linked from: the real functions, called through."""
-    seen = {"all": 0, "rows": 0, "pairs": []}
+    """How many times all pairs were counted (pair_counts), how many rows were counted one by
+    one, how many candidate pairs were judged: the real functions, called through."""
+    seen = {"all": 0, "rows": 0, "judged": 0}
 
     def pair_counts(*args):
         seen["all"] += 1
@@ -93,24 +97,36 @@ def spied(monkeypatch):
         seen["rows"] += 1
         return real_row(*args)
 
-    def pairs_of(*args):
-        pairs = real_pairs_of(*args)
-        seen["pairs"].append(dict(pairs))
-        return pairs
+    def same_event(*args):
+        seen["judged"] += 1
+        return dedup.same_event(*args)
 
-    real_row, real_pairs_of = dedup_rows._row, dedup_rows.pairs_of
+    real_row = dedup_rows._row
+    monkeypatch.setattr(dedup_cache, "same_event", same_event)
     monkeypatch.setattr(dedup_rows, "pair_counts", pair_counts)
     monkeypatch.setattr(dedup_rows, "_row", row)
-    monkeypatch.setattr(dedup_rows, "pairs_of", pairs_of)
     return seen
 
 
 def _check(notices: list[Notice], cache: Cache, spied: dict) -> None:
+    """The result is link_duplicates'; the rows kept for the next build give candidate_pairs'
+    candidates, and every verdict they keep is same_event's."""
     out = dedup_cache.link_duplicates_cached(notices, cache)
     assert [n.duplicates for n in out] == [n.duplicates for n in link_duplicates(notices)]
     assert [replace(n, duplicates=()) for n in out] == [replace(n, duplicates=()) for n in notices]
-    if spied["pairs"]:
-        assert spied["pairs"].pop() == candidate_pairs(notices)
+    state = dedup_cache._load_state(cache)
+    assert state is not None
+    width = dedup_rows.WIDTH
+    rows = dedup_rows.Rows([[tuple(flat[k:k + width]) for k in range(0, len(flat), width)]
+                            for flat in map(state.row, range(len(notices)))], state.rows.complete)
+    candidates = candidate_pairs(notices)
+    assert dedup_rows.pairs_of(rows, [len(c) for c in state.codes]) == candidates
+    anc = [dedup.features(n.body)[1] for n in notices]
+    for i, entries in enumerate(rows.entries):
+        for _, j, _, verdict in entries[:dedup.MAX_PARTNERS]:
+            a, b = min(i, j), max(i, j)
+            if verdict != dedup_rows.UNJUDGED:
+                assert verdict == dedup.same_event(notices[a], notices[b], candidates[(a, b)], anc[a], anc[b])
 
 
 @pytest.mark.parametrize("seed", [s if s < 4 else pytest.param(s, marks=pytest.mark.slow) for s in range(40)])
@@ -176,13 +192,14 @@ def test_one_change_counts_one_row_at_the_real_bounds(tmp_path, spied, edit):
         ns.insert(7, world._new())
     else:
         ns.pop(7)
-    spied["rows"] = 0
+    spied["rows"] = spied["judged"] = 0
     _check(ns, cache, spied)
     assert spied["all"] == 1
     assert spied["rows"] <= (0 if edit == "remove" else 1) + 2  # its own, and at most a couple run short
+    assert spied["judged"] <= len(ns)  # the pairs with it, not the ~4,000 candidates: the others keep their verdict
 
 
-def test_a_correction_of_not_duplicates_counts_nothing_again(tmp_path, spied):
+def test_a_correction_of_not_duplicates_judges_that_notice_again_and_unlinks(tmp_path, spied):
     world = _big(4)
     cache = Cache(tmp_path)
     _check(world.notices, cache, spied)
@@ -192,7 +209,8 @@ def test_a_correction_of_not_duplicates_counts_nothing_again(tmp_path, spied):
     ns[i] = replace(ns[i], not_duplicates=linked[i].duplicates[:1])
     spied["rows"] = 0
     _check(ns, cache, spied)
-    assert spied["all"] == 1 and spied["rows"] == 0
+    assert spied["all"] == 1 and spied["rows"] == 1
+    assert linked[i].duplicates[0] not in dedup_cache.link_duplicates_cached(ns, cache)[i].duplicates
 
 
 def test_the_vocabulary_of_shingles_is_made_again_when_half_of_it_is_gone(tmp_path, spied):
@@ -229,3 +247,27 @@ def test_an_update_keeps_the_unchanged_bodies_features_and_drops_the_old_ones(tm
     assert spied["all"] == 1
     after = {p.name for p in folder.rglob("*") if p.is_file()}
     assert len(after - before) == 1 and len(before - after) == 1
+
+
+def test_a_proposed_pair_that_is_a_candidate_is_judged_as_one(tmp_path, monkeypatch, spied):
+    """Two copies whose shared words are all common (more than COMMON notices hold them) are a
+    candidate pair through one rare number, with no shingle counted: a `duplicates` proposal does
+    not judge them again on their whole text, in the update as in link_duplicates."""
+    monkeypatch.setattr(dedup, "COMMON", 4)
+    monkeypatch.setattr(dedup, "MAX_PARTNERS", 3)
+    text = "the fee for a late renewal of the register entry is paid through the portal form"
+    ns = [_plain(f"c{k}", f"{text} then item {k}{k}{k}{k} follows") for k in range(4)]
+    ns += [_plain("a", f"{text} case 4242"), _plain("b", f"{text} 4242 here", duplicates=("a",))]
+    ns += [_plain(f"z{k}", f"an unrelated notice on hearing number {k} of the appeal board") for k in range(4)]
+    cache = Cache(tmp_path)
+    _check(ns, cache, spied)
+    candidates = candidate_pairs(ns)
+    assert candidates[(4, 5)] == 0 and link_duplicates(ns)[4].duplicates == ()
+    ns[0] = replace(ns[0], body=ns[0].body + " and more")
+    _check(ns, cache, spied)
+    assert spied["all"] == 1
+
+
+def _plain(id_: str, body: str, duplicates: tuple[str, ...] = ()) -> Notice:
+    return Notice(id=id_, title=id_, date=dt.date(2024, 3, 1), office=None, publisher="P", language="en", summary="",
+                  source=SourceRef(id_, "", "text"), body=body, offices=("EPO",), duplicates=duplicates)
