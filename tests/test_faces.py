@@ -1,0 +1,63 @@
+"""Which installed face a font program was cut from (ip5pub.render.chunked.faces).
+
+The chunked layout subsets each face again from its installed file, found
+by the PostScript name and `head` that a HarfBuzz subset keeps. Read with
+fontTools here, independently of the few bytes faces.py reads itself.
+"""
+
+from __future__ import annotations
+
+import io
+import struct
+import subprocess
+
+import pytest
+from fontTools.ttLib import TTFont
+
+from ip5pub.render.chunked import faces
+from ip5pub.render.weasy.resubset import subset
+
+
+def installed(name: str) -> tuple[str, int]:
+    out = subprocess.run(["fc-list", "--format", "%{postscriptname}\t%{index}\t%{file}\n"], capture_output=True,
+                         text=True, check=True).stdout
+    for line in out.splitlines():
+        ps, index, path = line.split("\t", 2)
+        if ps == name:
+            return path, int(index)
+    pytest.skip(f"{name} is not installed")
+
+
+@pytest.mark.parametrize("name", ["NotoSans-Regular", "NotoSerif-Bold", "NotoSansCJKkr-Regular", "NotoSansCJKjp-Regular"])
+def test_a_subset_is_traced_to_its_installed_face(name):
+    path, index = installed(name)
+    program = subset(path, index, [1, 2, 3, 40], False)
+    assert program is not None
+    with TTFont(io.BytesIO(program)) as font:
+        assert font["name"].getDebugName(6) == name  # what the subset keeps, read by fontTools
+    face = faces.original(program)
+    assert face is not None and (face.path, face.index) == (path, index)
+
+
+def test_a_program_whose_head_differs_is_not_taken_for_the_installed_face():
+    path, index = installed("NotoSans-Regular")
+    program = bytearray(subset(path, index, [1, 2, 3], False) or b"")
+    count = struct.unpack(">H", program[4:6])[0]
+    head = next(struct.unpack(">I", program[12 + 16 * i + 8:12 + 16 * i + 12])[0]
+                for i in range(count) if program[12 + 16 * i:16 + 16 * i] == b"head")
+    program[head + 4] ^= 1  # another fontRevision: another release of the font under the same name
+    assert faces.original(bytes(program)) is None
+    assert faces.original(b"not a font") is None
+
+
+def test_a_stand_in_is_told_from_a_subset_and_names_its_face():
+    path, index = installed("NotoSans-Regular")
+    real = subset(path, index, [1, 2, 3], False) or b""
+    with TTFont(path, fontNumber=index) as font:
+        tables = {tag.encode(): font.getTableData(tag) for tag in ("head", "name")}
+    stand_in = faces._sfnt(b"\0\1\0\0", {**tables, faces.STAND_IN: b"ip5pub"})
+    assert faces.is_stand_in(stand_in) and not faces.is_stand_in(real)
+    face = faces.original(stand_in)
+    assert face is not None and face.path == path
+    with TTFont(io.BytesIO(stand_in)) as font:  # a well-formed file for fontTools too
+        assert sorted(font.keys()) == ["GlyphOrder", "IP5s", "head", "name"]
