@@ -271,3 +271,20 @@ def test_a_proposed_pair_that_is_a_candidate_is_judged_as_one(tmp_path, monkeypa
 def _plain(id_: str, body: str, duplicates: tuple[str, ...] = ()) -> Notice:
     return Notice(id=id_, title=id_, date=dt.date(2024, 3, 1), office=None, publisher="P", language="en", summary="",
                   source=SourceRef(id_, "", "text"), body=body, offices=("EPO",), duplicates=duplicates)
+
+
+def test_an_office_named_twice_or_one_id_twice_is_counted_in_full(tmp_path, spied):
+    """Such a list puts a notice twice in a block, or makes rows ambiguous: counted as
+    link_duplicates counts it, and no rows kept from it."""
+    world = World(7, 30, 45)
+    cache = Cache(tmp_path)
+    _check(world.notices, cache, spied)
+    kept = dedup_cache._load_state(cache)
+    ns = list(world.notices)
+    ns[2] = replace(ns[2], offices=("EPO", "EPO"), event=EVENTS[0])
+    ns[3] = replace(ns[3], event=EVENTS[0], offices=("EPO",))
+    for odd in (ns, [*world.notices, replace(world.notices[0], body="another text")]):
+        out = dedup_cache.link_duplicates_cached(odd, cache)
+        assert [n.duplicates for n in out] == [n.duplicates for n in link_duplicates(odd)]
+        assert dedup_cache._load_state(cache).meta == kept.meta
+    assert spied["all"] == 3
