@@ -7,6 +7,8 @@ import os
 import subprocess
 import sys
 
+import pytest
+
 from ip5pub.annotations import github, source_error
 
 from conftest import EPOCH, make_workspace
@@ -28,6 +30,7 @@ def test_values_are_escaped_as_the_runner_expects():
         "in a sidecar sources/x.html.meta.yaml, or remove the file; the other notices were still published")
 
 
+@pytest.mark.slow
 def test_a_bad_source_and_a_future_date_become_annotations(tmp_path):
     ws = make_workspace(tmp_path / "ws", sources=None)
     (ws / "sources/good.md").write_text("---\ntitle: Good\ndate: 2021-06-29\noffice: EPO\n---\n\nThe EPO said so.\n")
@@ -46,6 +49,7 @@ def test_a_bad_source_and_a_future_date_become_annotations(tmp_path):
                 if line.startswith("::")]
 
 
+@pytest.mark.slow
 def test_annotations_leave_a_digest_on_stdout_alone(tmp_path):
     ws = make_workspace(tmp_path / "ws", sources=None)
     (ws / "sources/bad.txt").write_text("A title only\nUpdated: 13 45,2021\n\nBody text here.\n")

@@ -76,6 +76,7 @@ def test_any_change_to_what_the_build_is_made_from_makes_it_run(ws, change):
     assert not _nothing_to_do(_build(ws, *args))
 
 
+@pytest.mark.slow
 def test_another_source_date_epoch_makes_it_run(ws):
     """The epoch is in every output's dates: another one is another build."""
     env = {**os.environ, "SOURCE_DATE_EPOCH": "1625097600"}

@@ -138,6 +138,7 @@ def test_builds_are_identical_whatever_the_time_zone_locale_and_listing(tmp_path
     assert notices_a == notices_b
 
 
+@pytest.mark.slow
 def test_duplicate_links_are_reused_only_for_the_same_notices(runner, workspace):
     """dedup compares every pair; a no-change build takes its result from the cache."""
     _render(runner)

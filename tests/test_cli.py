@@ -6,6 +6,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 from ip5pub import __version__
 from ip5pub.cli import main
 
@@ -40,6 +42,7 @@ def test_normalize_writes_one_file_per_notice(runner, workspace):
     assert result.output.splitlines() == [f"out/{n}" for n in names]
 
 
+@pytest.mark.slow
 def test_bad_source_is_one_line_and_others_still_written(workspace):
     Path("sources/broken.txt").write_text("A title only\nUpdated: 13 45,2021\n\nBody text here.\n")
     proc = subprocess.run([sys.executable, "-m", "ip5pub", "normalize", "sources", "-o", "out"],

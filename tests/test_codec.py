@@ -90,6 +90,7 @@ def test_every_field_round_trips_through_the_front_matter():
                            "body": n.body, "extra": {k: data[k] for k in n.extra}}) == n
 
 
+@pytest.mark.slow
 def test_every_corpus_notice_round_trips_through_the_cache(corpus, tmp_path):
     loaded = _cache_round_trip(corpus, tmp_path)
     assert loaded == corpus

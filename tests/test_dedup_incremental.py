@@ -151,6 +151,7 @@ def test_random_edits_give_what_the_whole_list_gives(tmp_path, monkeypatch, spie
     assert updated >= 15
 
 
+@pytest.mark.slow
 def test_history_of_other_lists_and_damage_is_harmless(tmp_path, spied):
     """The rows kept are those of whatever build ran last; a damaged entry is counted again."""
     a, b = World(1, 60, 80), World(2, 60, 80)
@@ -199,6 +200,7 @@ def test_one_change_counts_one_row_at_the_real_bounds(tmp_path, spied, edit):
     assert spied["judged"] <= len(ns)  # the pairs with it, not the ~4,000 candidates: the others keep their verdict
 
 
+@pytest.mark.slow
 def test_a_correction_of_not_duplicates_judges_that_notice_again_and_unlinks(tmp_path, spied):
     world = _big(4)
     cache = Cache(tmp_path)
@@ -213,6 +215,7 @@ def test_a_correction_of_not_duplicates_judges_that_notice_again_and_unlinks(tmp
     assert linked[i].duplicates[0] not in dedup_cache.link_duplicates_cached(ns, cache)[i].duplicates
 
 
+@pytest.mark.slow
 def test_the_vocabulary_of_shingles_is_made_again_when_half_of_it_is_gone(tmp_path, spied):
     """Bodies rewritten in new words, one build at a time: the numbers kept for the shingles
     stay right after the vocabulary is made again, and it does not grow without end."""

@@ -154,6 +154,7 @@ def test_render_txt_writes_the_same_digest_and_manifest(ws):
     assert Path("build/digest.txt").read_text() == run_cli("digest", "-o", "-", cwd=ws).stdout
 
 
+@pytest.mark.slow
 def test_render_and_digest_are_one_path_with_window_and_previous_edition(ws):
     """render -f txt -f md gives the digests `ip5pub digest` gives: same window, same marks."""
     run_cli("digest", "--since", "2021-06-01", "-o", "old/digest.txt", cwd=ws)
@@ -170,6 +171,7 @@ def test_render_and_digest_are_one_path_with_window_and_previous_edition(ws):
     assert window == {"since": "2021-06-26", "until": "2021-06-30"}
 
 
+@pytest.mark.slow
 def test_two_builds_are_byte_identical(tmp_path):
     outputs = []
     for name in ("one", "two"):

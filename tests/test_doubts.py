@@ -257,6 +257,7 @@ def _corpus(folder: Path) -> dict[str, list[str]]:
             for e in result.entries if e.flags}
 
 
+@pytest.mark.slow
 def test_the_shipped_samples_are_clean_but_for_their_real_doubt():
     flagged = _corpus(ROOT / "sources")
     # The one real doubt: a Korean notice alone in an English brief has no English title.

@@ -165,6 +165,7 @@ def test_every_expected_notice_is_covered(folder, expected):
     assert named <= shipped, f"{folder.name}: expected entries without a source: {sorted(named - shipped)}"
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("field", sorted(FLOORS))
 def test_field_accuracy_floor(results, field, capsys):
     scores, misses = results

@@ -28,6 +28,7 @@ def installed(name: str) -> tuple[str, int]:
     pytest.skip(f"{name} is not installed")
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("name", ["NotoSans-Regular", "NotoSerif-Bold", "NotoSansCJKkr-Regular", "NotoSansCJKjp-Regular"])
 def test_a_subset_is_traced_to_its_installed_face(name):
     path, index = installed(name)

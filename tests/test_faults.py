@@ -26,6 +26,7 @@ def _hashes(folder: Path) -> dict[str, str]:
     return {p.name: hashlib.sha256(p.read_bytes()).hexdigest() for p in sorted(folder.iterdir()) if p.is_file()}
 
 
+@pytest.mark.slow
 def test_second_run_waits_then_fails_clearly_and_a_killed_holder_frees_the_lock(tmp_path):
     holder = subprocess.Popen([sys.executable, "-c",
                                "import sys, time; from pathlib import Path; from ip5pub.lock import workspace_lock\n"

@@ -247,6 +247,7 @@ def test_the_brief_and_digest_made_from_the_fetched_workspace(ws, site):
     assert "The reduction applies to requests" not in digest  # a digest shows the lead only
 
 
+@pytest.mark.slow
 def test_at_most_a_hundred_new_items_from_one_source_in_one_run(tmp_path, monkeypatch, site):
     items = [{"title": f"Office notice {n:03d}", "guid": f"g{n}", "pubDate": "Mon, 28 Jun 2021 09:00:00 GMT",
               "description": f"The office published notice {n}."} for n in range(105)]

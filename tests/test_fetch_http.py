@@ -57,6 +57,7 @@ def _saved(ws: Path) -> list[str]:
     return sorted(p.name for p in folder.iterdir()) if folder.is_dir() else []
 
 
+@pytest.mark.slow
 def test_429_with_retry_after_is_waited_for_then_the_page_is_saved(ws, site):
     site["/rss.xml"] = feed(site, "/a.html")
     site["/a.html"] = [Response(b"slow down", 429, "text/plain", headers={"Retry-After": "1"}),
@@ -68,6 +69,7 @@ def test_429_with_retry_after_is_waited_for_then_the_page_is_saved(ws, site):
     assert _saved(ws) == ["2021-06-28-office-opens-a-help-desk.html"]
 
 
+@pytest.mark.slow
 def test_500_then_success(ws, site):
     site["/rss.xml"] = feed(site, "/a.html")
     site["/a.html"] = [Response(b"oops", 500, "text/plain"), Response(notice("Office opens a help desk"))]
@@ -77,6 +79,7 @@ def test_500_then_success(ws, site):
     assert _saved(ws) == ["2021-06-28-office-opens-a-help-desk.html"]
 
 
+@pytest.mark.slow
 def test_a_server_that_keeps_failing_is_tried_three_times_and_the_rest_is_saved(ws, site):
     site["/rss.xml"] = feed(site, "/down.html", "/a.html", "/later.html")
     site["/down.html"] = Response(b"down", 503, "text/plain")
@@ -100,6 +103,7 @@ def test_a_server_that_keeps_failing_is_tried_three_times_and_the_rest_is_saved(
     assert len(_saved(ws)) == 3
 
 
+@pytest.mark.slow
 def test_a_slow_server_times_out_and_the_other_pages_are_saved(ws, site):
     site["/rss.xml"] = feed(site, "/slow.html", "/a.html")
     site["/slow.html"] = Response(notice("Never seen"), delay=3)
@@ -233,6 +237,7 @@ def test_robots_txt_is_honoured(ws, site):
     assert again.exit_code == 0 and again.stdout == "" and "robots" not in again.stderr  # said once
 
 
+@pytest.mark.slow
 def test_robots_txt_for_our_agent_and_an_unreachable_one(ws, site):
     site["/robots.txt"] = Response(b"User-agent: ip5pub-test\nDisallow: /\n\nUser-agent: *\nAllow: /\n",
                                    content_type="text/plain")

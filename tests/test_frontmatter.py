@@ -44,6 +44,7 @@ def test_dump_equals_pyyaml(data):
     assert frontmatter.load(frontmatter.dump(data)) == data
 
 
+@pytest.mark.slow
 def test_dump_equals_pyyaml_for_every_shipped_notice():
     from ip5pub.codec import front_matter
     from ip5pub.pipeline import normalize

@@ -26,6 +26,7 @@ def heavy() -> bytes:
     return heavy_docx()
 
 
+@pytest.mark.slow
 def test_a_zip_that_under_declares_its_sizes_is_refused_before_pandoc(tmp_path):
     ws = seed_workspace(tmp_path, lying_docx=lying_docx())
     proc, seconds, rss = measured(["normalize", "sources", "-o", "out"], ws)
@@ -101,6 +102,7 @@ def test_a_feed_of_same_day_items_is_normalized_in_bounded_time_and_memory(tmp_p
     assert took < seconds and rss < 1024, (took, rss)
 
 
+@pytest.mark.slow
 def test_candidate_pairs_grow_with_the_notices_not_their_square():
     """3,000 notices of one day that share their offices, anchors and most words: each keeps a bounded list."""
     import datetime as dt
@@ -123,6 +125,7 @@ def test_candidate_pairs_grow_with_the_notices_not_their_square():
 # Pages, titles --------------------------------------------------------------------------------
 
 
+@pytest.mark.slow
 def test_a_page_of_ten_megabytes_of_text_is_refused_before_extraction(tmp_path):
     """9.9 MB of short paragraphs took 238 s of extraction before its article was found too long."""
     ws = seed_workspace(tmp_path, **{"long.html": text_page()})

@@ -55,6 +55,7 @@ def test_a_20_mib_notice_is_refused_at_once(tmp_path):
     assert time.monotonic() - start < 20
 
 
+@pytest.mark.slow
 def test_article_text_over_the_limit_is_refused_with_its_size(tmp_path):
     from ip5pub.readers import MAX_TEXT
 
@@ -93,18 +94,21 @@ def test_a_notice_just_under_the_limit_takes_under_a_minute_and_a_gib(tmp_path, 
 # Structure ----------------------------------------------------------------------
 
 
+@pytest.mark.slow
 def test_ten_thousand_nested_html_elements(tmp_path):
     page = ("<html><head><title>Deep page</title></head><body><h1>Deep page</h1><p>Updated: 2021-06-29</p>"
             + "<div>" * 10_000 + "<p>The article sentence is deep inside.</p>" + "</div>" * 10_000 + "</body></html>")
     _rejected_alone(tmp_path, "deep.html", page.encode(), "no article text")
 
 
+@pytest.mark.slow
 def test_ten_thousand_nested_elements_in_a_feed(tmp_path):
     feed = (f"<rss version='2.0'><channel><title>T</title><item><title>Deep</title><pubDate>{DATE}</pubDate>"
             "<description>Text.</description>" + "<x>" * 10_000 + "</x>" * 10_000 + "</item></channel></rss>")
     _rejected_alone(tmp_path, "deep.rss", feed.encode(), "not well-formed")
 
 
+@pytest.mark.slow
 def test_deeply_nested_markdown_is_read_without_recursion_errors(tmp_path):
     md = ("# Deep quote\n\nDate: 2021-06-29\n\n" + "> " * 10_000 + "A quoted sentence.\n\n"
           + "".join("  " * i + "- item\n" for i in range(300)) + "\n" + "[" * 10_000 + "x" + "]" * 10_000
@@ -121,6 +125,7 @@ def test_deeply_nested_markdown_is_read_without_recursion_errors(tmp_path):
     assert (tmp_path / "again" / first.name).read_bytes() == first.read_bytes()
 
 
+@pytest.mark.slow
 def test_html_cut_off_before_the_article(tmp_path):
     page = (b'<html><head><title>Cut off page | EPO</title></head><body><nav><a href="/">Home</a></nav>'
             b'<h1>Cut off page</h1><p>Updated: 2021-06-29</p><div class="art')
@@ -130,10 +135,12 @@ def test_html_cut_off_before_the_article(tmp_path):
 # Encodings ------------------------------------------------------------------------
 
 
+@pytest.mark.slow
 def test_bytes_in_no_supported_encoding(tmp_path):
     _rejected_alone(tmp_path, "noise.txt", bytes(range(0x80, 0x100)) * 20, "do not decode")
 
 
+@pytest.mark.slow
 def test_partly_invalid_utf8_is_rejected_with_the_offset(tmp_path):
     head = "Title here\nDate: 2021-06-29\n\nA sentence with café and 知识产权 and ".encode()
     line = _rejected_alone(tmp_path, "broken-utf8.txt", head + b"\xff\xfe bytes.\n", "do not decode")
@@ -143,6 +150,7 @@ def test_partly_invalid_utf8_is_rejected_with_the_offset(tmp_path):
 # Feeds: XML bombs and external entities ------------------------------------------------
 
 
+@pytest.mark.slow
 def test_billion_laughs_is_refused_quickly(tmp_path):
     levels = ['<!ENTITY a "lol">'] + [f'<!ENTITY {chr(98 + i)} "{("&" + chr(97 + i) + ";") * 10}">' for i in range(9)]
     feed = (f'<?xml version="1.0"?><!DOCTYPE rss [{"".join(levels)}]><rss version="2.0"><channel><title>T</title>'
@@ -182,6 +190,7 @@ def test_docx_that_is_not_a_zip(tmp_path):
     _rejected_alone(tmp_path, "fake.docx", b"This is plain text saved with a .docx name.\n", "not a readable .docx")
 
 
+@pytest.mark.slow
 def test_docx_zip_bomb_is_refused_from_declared_sizes_before_inflating(tmp_path):
     buf = io.BytesIO()
     with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED, compresslevel=9) as z:
@@ -255,6 +264,7 @@ def test_a_bad_feed_item_costs_that_item_only(tmp_path):
         SEED_OUT, "2021-06-29-example-news-good-item.md"]
 
 
+@pytest.mark.slow
 def test_a_feed_with_only_bad_items_is_one_line(tmp_path):
     line = _rejected_alone(tmp_path, "bad.rss", _feed(BAD_DATE, NO_TITLE), "item 1 (Bad date): impossible date")
     assert "and 1 more bad items" in line

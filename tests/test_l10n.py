@@ -68,6 +68,7 @@ def catalog(language: str):
         return read_po(f)
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("language", [lang for lang in l10n.LANGUAGES if lang != l10n.SOURCE_LANGUAGE])
 def test_every_message_is_translated_with_its_placeholders(language):
     messages = extracted()

@@ -82,6 +82,7 @@ def _check_offline(tmp_path: Path, server: RecordingServer, commands: list[list[
     assert server.hits == []
 
 
+@pytest.mark.slow
 def test_the_guard_itself_refuses_and_records(tmp_path):
     """The harness can fail: fetch, which does use the network, is caught by it."""
     with RecordingServer() as server:
@@ -93,6 +94,7 @@ def test_the_guard_itself_refuses_and_records(tmp_path):
     assert server.hits == []
 
 
+@pytest.mark.slow
 def test_normalize_digest_and_list_stay_offline(tmp_path):
     with RecordingServer() as server:
         _check_offline(tmp_path, server, [["normalize", "sources"], ["list"], ["digest", "--since", "2021-01-01"]])

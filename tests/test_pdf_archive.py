@@ -239,6 +239,7 @@ def test_the_finished_file_depends_on_the_content_not_on_the_writers_identifier(
         assert b"\x01" * 16 not in {bytes(part) for part in pdf.trailer.ID}
 
 
+@pytest.mark.slow
 def test_tagging_on_a_weasyprint_not_checked_is_left_out_with_one_warning():
     """The tagging additions share the adapter's version check (render/weasy)."""
     code = ("import logging, ip5pub.render.weasy as w; logging.basicConfig(format='%(message)s');"

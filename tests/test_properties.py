@@ -6,6 +6,8 @@ import datetime as dt
 import tempfile
 from pathlib import Path
 
+import pytest
+
 from hypothesis import HealthCheck, assume, event, given, settings
 from hypothesis import strategies as st
 
@@ -47,6 +49,7 @@ def _source(kind: str, title: str, date: dt.date, paras: list[str]) -> tuple[str
 @settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(kind=st.sampled_from(["txt", "html", "rss"]), title=LATIN_SENTENCE.map(lambda s: s.rstrip(".!?")),
        date=DATE, paras=st.lists(PARAGRAPH, min_size=1, max_size=5))
+@pytest.mark.slow
 def test_normalizing_is_idempotent_and_keeps_every_sentence(kind, title, date, paras):
     # A paragraph that only repeats the headline is the headline, not article text.
     assume(all(p.rstrip(".!?") != title for p in paras))
@@ -116,6 +119,7 @@ FRAGMENT = st.recursive(HTML_TEXT, lambda inner: st.builds(
 @FUZZ
 @given(title=st.one_of(LATIN_SENTENCE, TEXTY), date=st.one_of(DATE.map(str), TEXTY), parts=st.lists(FRAGMENT, max_size=6),
        whole=st.booleans())
+@pytest.mark.slow
 def test_html_fragments(title, date, parts, whole):
     body = "".join(parts)
     page = f"<html><head><title>{title}</title></head><body><h1>{title}</h1><p>{date}</p>{body}</body></html>" if whole else body
@@ -159,6 +163,7 @@ RAW_YAML = st.sampled_from(["title: !!python/object/apply:os.system ['touch /tmp
                                   optional={k: YAML_VALUE for k in KEYS.elements if k not in ("title", "date")}),
        raw=st.one_of(st.none(), st.none(), RAW_YAML),
        body=st.lists(st.one_of(LATIN_SENTENCE, LATIN_SENTENCE, TEXTY), max_size=4).map("\n\n".join))
+@pytest.mark.slow
 def test_front_matter(meta, raw, body):
     import yaml
 

@@ -78,6 +78,7 @@ ORIGINS = [
 ]
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("source,item,field,origin", ORIGINS, ids=lambda v: v if isinstance(v, str) else "")
 def test_each_field_says_where_it_came_from(corpus, source, item, field, origin):
     assert corpus[(source, item)].provenance.source(field) == origin
@@ -149,6 +150,7 @@ def test_provenance_is_kept_in_the_cache_and_out_of_the_front_matter(tmp_path):
     assert "provenance" not in text and "h1 named" not in text and "og:site_name" not in text
 
 
+@pytest.mark.slow
 def test_provenance_is_the_same_in_every_build(corpus):
     again = normalize_sources(expand(CORPUS), base=ROOT)
     assert {(Path(n.provenance.file).name, n.provenance.item): n.provenance for n in again.notices} == \

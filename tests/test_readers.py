@@ -327,6 +327,7 @@ def test_aggregator_feed_linking_to_an_office_page_is_not_the_office(tmp_path):
     assert (n.office, n.publisher, n.source.url) == (None, "Patent News Digest", "https://www.epo.org/en/news/annual-review")
 
 
+@pytest.mark.slow
 def test_paragraph_recovery_is_linear_and_keeps_page_order():
     """Every other paragraph missing from the extraction is put back in place,
     on a page of 16,000 paragraphs, in linear time (each leaf is compared with

@@ -69,6 +69,7 @@ def _shown_lines(text: str) -> list[str]:
             and not line.strip().startswith("fix, in ")]
 
 
+@pytest.mark.slow
 def test_the_text_review_lists_every_notice_in_80_columns(corpus):
     proc = run_cli("review", "--today", TODAY, cwd=corpus)
     assert proc.returncode == 0, proc.stderr  # a report: doubts are no failure

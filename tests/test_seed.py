@@ -68,6 +68,7 @@ def _normalized_texts(folder_or_files) -> dict[str, str]:
     return {n.id: normalize.to_markdown(n) for n in outcome.notices}
 
 
+@pytest.mark.slow
 def test_normalizing_normalized_notices_changes_nothing(tmp_path):
     first = _normalized_texts(source_files(SOURCES))
     for notice_id, text in first.items():

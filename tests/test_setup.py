@@ -6,6 +6,8 @@ from __future__ import annotations
 import subprocess
 import sys
 
+import pytest
+
 from ip5pub import system
 
 from conftest import EPOCH, ROOT, make_workspace
@@ -22,6 +24,7 @@ def test_the_pdf_libraries_are_found_here_and_an_absent_one_is_named():
                     "install them with: sudo apt-get install libip5pub-absent0")
 
 
+@pytest.mark.slow
 def test_render_without_a_system_library_says_which_package_and_writes_the_rest(tmp_path):
     ws = make_workspace(tmp_path / "ws")
     # The command as a user runs it, on a machine where one library the PDF needs is absent.

@@ -8,6 +8,8 @@ from __future__ import annotations
 import ast
 from pathlib import Path
 
+import pytest
+
 from conftest import ROOT
 
 PACKAGE = ROOT / "ip5pub"
@@ -73,6 +75,7 @@ def _cycles(graph: dict[str, set[str]]) -> list[list[str]]:
     return out
 
 
+@pytest.mark.slow
 def test_no_import_cycles_among_ip5pub_modules():
     modules = _modules()
     graph = {name: _imports(name, path, modules) for name, path in modules.items()}

@@ -127,6 +127,7 @@ def test_the_program_keeps_its_exit_status_and_its_output(tmp_path):
     assert proc.stdout.strip(), "what was written is printed"
 
 
+@pytest.mark.slow
 def test_a_profiled_run_still_writes_its_profile(tmp_path):
     """python -m cProfile writes its figures after the program returns: with
     a profiler on, ip5pub leaves through Python's own exit."""
