@@ -61,8 +61,8 @@ def original(program: bytes) -> Face | None:
 
 @lru_cache(maxsize=256)
 def _installed_face(name: str, mark: bytes, places: tuple[tuple[str, int], ...]) -> Face | None:
-    """The face among `places` (installed under `name`) whose head is `mark`:
-    a layout worker asks once per face and document."""
+    """The face among `places` (installed under `name`) whose head is `mark`
+    (cached: a layout worker asks for every face of every document)."""
     for path, index in places:
         try:
             with open(path, "rb") as fh:
@@ -121,7 +121,7 @@ def stand_in(font: Any) -> bytes | None:
     face is installed and a plain outline font (else None: it is subset as
     usual): its `head` and `name` tables, which `original` reads, and the
     STAND_IN mark. Read from its HarfBuzz face: the file is not copied."""
-    if any(tag.encode() in _SPECIAL for tag in font.tables) or font.bitmap:
+    if any(tag in _SPECIAL for tag in font.tables) or font.bitmap:
         return None
     try:
         from weasyprint.text.ffi import ffi, harfbuzz

@@ -1,15 +1,16 @@
 """One font per face in an assembled PDF, as a single pass embeds it.
 
-Every laid-out document embeds its own subset of each font it uses, named
-after the face alone (WeasyPrint's prefix hashes the font description): an
-assembled book had nine different subsets of Noto Sans under one name. The
-subsets keep the original glyph ids (HarfBuzz's retain-gids, which
-WeasyPrint asks for), so they make one program per face: the installed face
-subset again with every glyph they drew, as WeasyPrint subsets it (the
-program a single pass embeds, byte for byte), or, where that face is not
-found, the subsets joined glyph by glyph (glyphs.py); its widths and text
-mapping are joined, under a prefix of its own, and every page and furniture
-form then uses that one font. A face whose subsets cannot be merged
+Every laid-out document embeds each font it uses under a name of the face
+alone (WeasyPrint's prefix hashes the font description): an assembled book
+had nine different subsets of Noto Sans under one name. For an installed
+face the documents embed a stand-in (faces.stand_in), for any other their
+own subset, which keeps the original glyph ids (HarfBuzz's retain-gids,
+which WeasyPrint asks for). Either way they make one program per face: the
+installed face subset again with every glyph they drew, as WeasyPrint
+subsets it (the program a single pass embeds, byte for byte), or, where
+that face is not found, the subsets joined glyph by glyph (glyphs.py); its
+widths and text mapping are joined, under a prefix of its own, and every
+page and furniture form then uses that one font. A face whose subsets cannot be merged
 (another font format, an encoding other than Identity-H) is left as it
 was: larger, but drawn the same.
 """
@@ -23,6 +24,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from ip5pub.render.chunked.faces import Face, is_stand_in, original
+
 
 class StandInLeft(RuntimeError):
     """A face embedded as a stand-in whose program could not be made."""
@@ -53,7 +55,7 @@ class Program:
 
 
 def make_program(job: Program) -> bytes | None:
-    """The face's one program (in a layout worker); None: its subsets stay as they are."""
+    """The face's one program; None: its subsets stay as they are."""
     if job.face is not None:
         from ip5pub.render.weasy.resubset import subset
 
@@ -66,8 +68,8 @@ def make_program(job: Program) -> bytes | None:
 def merge_fonts(pdf: Any, mapper: Callable[..., Iterable[bytes | None]] = map) -> None:
     """One program for the subsets of each face in `pdf` (a pikepdf.Pdf), in place.
 
-    The programs are made by `mapper` (like `map`: the layout workers'
-    pool, so that the faces are made side by side), the largest first. Of a
+    The programs are made by `mapper` (like `map`: threads, so that the
+    faces are made side by side), the largest first. Of a
     face found installed, one subset is read, to know which face it is: a
     book of 2,000 notices has a hundred subsets of each CJK face, tens of
     megabytes each once read."""
@@ -83,10 +85,13 @@ def merge_fonts(pdf: Any, mapper: Callable[..., Iterable[bytes | None]] = map) -
     todo = [(key, fonts) for key, fonts in sorted(groups.items())
             if len(fonts) >= 2 or len(_programs(fonts)) >= 2 or key in standing]
     jobs = [_job(key[1], fonts) for key, fonts in todo]
+    for (key, _), job in zip(todo, jobs):
+        if key in standing and job.face is None:  # stand-ins cannot be joined: their face is gone
+            raise StandInLeft(f"the font {key[0]} could not be made again from its installed file")
     order = sorted(range(len(jobs)), key=lambda i: -jobs[i].size())
     results = dict(zip(order, mapper(make_program, [jobs[i] for i in order])))
     for i, (key, fonts) in enumerate(todo):
-        new = _merge(pdf, fonts, key[1], results[i] if jobs[i].face or key not in standing else None)
+        new = _merge(pdf, fonts, key[1], results[i])
         if new is not None:
             merged.update((f.objgen, new) for f in fonts)
         elif key in standing:

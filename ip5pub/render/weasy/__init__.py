@@ -8,11 +8,14 @@ the boxes at its top, and takes its page references out of the layout
 tuples); the PDF/UA tagging adds to WeasyPrint's structure tree while it is
 built (`tags`: two private functions of `weasyprint.pdf` wrapped); the
 chunked layout subsets a face again as WeasyPrint does (`resubset`:
-`Font._harfbuzz_subset` on a face opened from its file). Every
-layout reads a font's program only when it is needed and lays a page out
-again only when its content may change (`defer_font_programs`,
+`Font._harfbuzz_subset` on a face opened from its file), and its parts
+embed stand-ins for installed faces (`subsets.stand_ins`). Every layout
+reads a font's program only when it is needed, lays a page out again only
+when its content may change, and subsets each face with one HarfBuzz call
+where two give the same bytes (`defer_font_programs`,
 `lay_out_running_elements_once`, `page_references_in_two_layouts`,
-`page_references_set_ahead`). The
+`page_references_set_ahead`, `subset_fonts_in_threads`,
+`subset_in_one_pass`). The
 house style relies on one behaviour: `element(name, start)` takes the
 element assigned first on a page when a string of the same name is set
 down the page's first-child chain (brief.css sets one on each notice's

@@ -1,12 +1,12 @@
 """A face subset again from its font file, as WeasyPrint subsets it.
 
-The chunked layout joins the subsets its documents embedded of one face.
-Given the face's file and every glyph the documents drew, WeasyPrint's own
-HarfBuzz subsetting (`Font._harfbuzz_subset`: retain the glyph ids, drop
-the layout tables, cut the empty slots after the last glyph) of the
+The chunked layout embeds each face once in the book. Given the face's
+file and every glyph the documents drew, WeasyPrint's HarfBuzz subsetting
+(`Font._harfbuzz_subset`, as the layouts run it: retain the glyph ids,
+drop the layout tables, cut the empty slots after the last glyph) of the
 original makes the program a single pass would have embedded for those
-glyphs, in a few hundredths of a second, where joining the subsets glyph
-by glyph takes about a second for each Chinese, Japanese or Korean face.
+glyphs, in a few hundredths of a second, where joining subsets glyph by
+glyph takes about a second for each Chinese, Japanese or Korean face.
 """
 
 from __future__ import annotations

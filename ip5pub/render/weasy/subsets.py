@@ -158,14 +158,15 @@ def _cleaned(fonts: dict[Any, Any], subset: bool, hinting: bool) -> list[Any]:
             for other in same:
                 to_unicode = {**to_unicode, **other.to_unicode}
         work.append((font, to_unicode))
-    standing = []
-    if _stand_in is not None:
-        for font, to_unicode in work:
-            program = _stand_in(font) if to_unicode else None
-            if program is not None:
-                font.file_content = program
-                standing.append(font)
-        work = [(font, to_unicode) for font, to_unicode in work if all(font is not f for f in standing)]
+    standing, rest = [], []
+    for font, to_unicode in work:
+        program = _stand_in(font) if _stand_in is not None and to_unicode else None
+        if program is None:
+            rest.append((font, to_unicode))
+        else:
+            font.file_content = program
+            standing.append(font)
+    work = rest
     if len(work) >= 2:
         # The largest subsets first, so that the last thread to finish is not
         # the one that started the largest last.
