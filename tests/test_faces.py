@@ -1,8 +1,8 @@
 """Which installed face a font program was cut from (ip5pub.render.chunked.faces).
 
 The chunked layout subsets each face again from its installed file, found
-by the PostScript name and `head` that a HarfBuzz subset keeps. Read with
-fontTools here, independently of the few bytes faces.py reads itself.
+by the PostScript name and `head` that a HarfBuzz subset, or a layout
+worker's stand-in, keeps.
 """
 
 from __future__ import annotations

@@ -15,10 +15,10 @@ the assembly makes the face's program from the installed file.
 
 from __future__ import annotations
 
+import io
 import os
 import struct
 import subprocess
-from collections.abc import Callable
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
@@ -51,69 +51,37 @@ def installed() -> dict[str, tuple[tuple[str, int], ...]]:
 
 
 def original(program: bytes) -> Face | None:
-    """The installed face `program` (a subset) was cut from, or None."""
+    """The installed face `program` (a subset or a stand-in) was cut from, or None."""
+    from fontTools.ttLib import TTFont, TTLibError
+
     try:
-        name, mark, _ = _identity(lambda at, n: program[at:at + n])
-    except (ValueError, KeyError, struct.error):
+        with TTFont(io.BytesIO(program), lazy=True) as subset:
+            name = subset["name"].getDebugName(6) or ""
+            mark = _mark(subset)
+    except (TTLibError, KeyError, AttributeError, ValueError, OSError, struct.error):
         return None
     return _installed_face(name, mark, installed().get(name, ()))
 
 
 @lru_cache(maxsize=256)
-def _installed_face(name: str, mark: bytes, places: tuple[tuple[str, int], ...]) -> Face | None:
+def _installed_face(name: str, mark: tuple[Any, ...], places: tuple[tuple[str, int], ...]) -> Face | None:
     """The face among `places` (installed under `name`) whose head is `mark`
     (cached: a layout worker asks for every face of every document)."""
+    from fontTools.ttLib import TTFont, TTLibError
+
     for path, index in places:
         try:
-            with open(path, "rb") as fh:
-                def read(at: int, n: int) -> bytes:
-                    fh.seek(at)
-                    return fh.read(n)
-
-                _, found, tags = _identity(read, index)
-        except (OSError, ValueError, KeyError, struct.error):
+            with TTFont(path, fontNumber=index, lazy=True) as face:
+                if _mark(face) == mark and not any(tag in face for tag in _SPECIAL):
+                    return Face(path, index, f"{mark!r} {os.path.getsize(path)}")
+        except (TTLibError, KeyError, AttributeError, ValueError, OSError):
             continue
-        if found == mark and not tags & set(_SPECIAL):
-            return Face(path, index, f"{mark.hex()} {os.path.getsize(path)}")
     return None
 
 
-# The few bytes `original` reads of a font, read here: fontTools' name table
-# alone imports a quarter of a second of modules, in every layout worker.
-
-def _identity(read: Callable[[int, int], bytes], index: int = 0) -> tuple[str, bytes, set[str]]:
-    """(PostScript name, head mark, table tags) of face `index` of the font
-    that `read(offset, size)` reads: a font file, or a collection (.ttc)."""
-    start = 0
-    if read(0, 4) == b"ttcf":
-        start = struct.unpack(">I", read(12 + 4 * index, 4))[0]
-    count = struct.unpack(">H", read(start + 4, 2))[0]
-    directory = read(start + 12, 16 * count)
-    tables = {directory[i:i + 4].decode("latin-1"): struct.unpack(">II", directory[i + 8:i + 16])
-              for i in range(0, 16 * count, 16)}
-    head_at, _ = tables["head"]
-    head = read(head_at, 36)
-    # fontRevision, magicNumber, unitsPerEm, created, modified: what a subset keeps of its face's head
-    mark = head[4:8] + head[12:16] + head[18:36]
-    if len(mark) != 26:
-        raise ValueError("a head table too short")
-    return _postscript_name(read(*tables["name"])), mark, set(tables)
-
-
-def _postscript_name(table: bytes) -> str:
-    """Name 6 of a `name` table: Windows Unicode English first, then Macintosh Roman, then any."""
-    count, strings = struct.unpack(">HH", table[2:6])
-    found: dict[tuple[int, int, int], str] = {}
-    for k in range(count):
-        platform, encoding, language, name_id, length, offset = struct.unpack(">6H", table[6 + 12 * k:18 + 12 * k])
-        if name_id == 6:
-            raw = table[strings + offset:strings + offset + length]
-            text = raw.decode("utf-16-be", "replace") if platform in (0, 3) else raw.decode("latin-1")
-            found.setdefault((platform, encoding, language), text)
-    for key in ((3, 1, 0x409), (1, 0, 0)):
-        if key in found:
-            return found[key]
-    return next(iter(found.values()), "")
+def _mark(font: Any) -> tuple[Any, ...]:
+    head = font["head"]
+    return head.fontRevision, head.created, head.modified, head.unitsPerEm, head.magicNumber
 
 
 def stand_in(font: Any) -> bytes | None:
