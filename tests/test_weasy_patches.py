@@ -38,6 +38,7 @@ if sys.argv[1] == "patched":
     weasy.page_references_set_ahead()
     weasy.subset_fonts_in_threads()
     weasy.subset_in_one_pass()
+    weasy.draw_leaders_once()
 layouts = []
 class Count(logging.Handler):
     def emit(self, record):
@@ -48,18 +49,21 @@ progress = logging.getLogger("weasyprint.progress")
 progress.addHandler(Count())
 progress.setLevel(logging.INFO)
 from weasyprint import HTML
-Path(sys.argv[3]).write_bytes(HTML(filename=sys.argv[2]).write_pdf())
+options = json.loads(sys.argv[4]) if len(sys.argv) > 4 else {}
+Path(sys.argv[3]).write_bytes(HTML(filename=sys.argv[2]).write_pdf(**options))
 # VmHWM, not ru_maxrss: Linux keeps ru_maxrss across execve, so a child
 # started from a large pytest process would report the parent's peak.
 hwm = next(int(line.split()[1]) for line in open("/proc/self/status") if line.startswith("VmHWM:"))
 most = max(layouts.count(m) for m in layouts)  # "... Page N": the layouts of the page laid out most
 last = layouts.count(max(layouts, key=lambda m: int(m.rsplit(" ", 1)[1])))  # the index's last page
-print(json.dumps({"layouts": len(layouts), "most": most, "last": last, "rss": hwm}))
+from ip5pub.render.weasy import leaders
+print(json.dumps({"layouts": len(layouts), "most": most, "last": last, "rss": hwm, "leaders": leaders._installed}))
 """
 
 
-def lay_out(html: Path, out: Path, mode: str) -> dict:
-    proc = subprocess.run([sys.executable, "-c", LAY_OUT, mode, str(html), str(out)], capture_output=True, text=True,
+def lay_out(html: Path, out: Path, mode: str, options: dict | None = None) -> dict:
+    proc = subprocess.run([sys.executable, "-c", LAY_OUT, mode, str(html), str(out), json.dumps(options or {})],
+                          capture_output=True, text=True,
                           env={**os.environ, "SOURCE_DATE_EPOCH": EPOCH}, cwd=out.parent, check=False)
     assert proc.returncode == 0, proc.stderr
     return json.loads(proc.stdout.splitlines()[-1])
@@ -87,3 +91,36 @@ def test_patched_layout_is_byte_identical_and_cheaper(tmp_path):
     assert (original["most"], patched["most"]) == (3, 2)
     assert (original["last"], patched["last"]) == (3, 1)
     assert patched["rss"] < original["rss"] - 50_000  # kB: the CJK font files are not copied whole
+    assert patched["leaders"] is True and original["leaders"] is None
+
+
+LEADERS = """<!doctype html><html lang="en"><head><style>
+@page { size: A6; margin: 12mm; }
+body { font: 10pt serif; }
+a::after { content: leader(". ") target-counter(attr(href), page); }
+.r { direction: rtl; } .u a::after { text-decoration: underline; color: #a33; }
+.dash::after { content: leader("-") " " attr(href); }
+h2 { break-before: page; }
+</style></head><body>%s%s</body></html>"""
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("options", [{}, {"pdf_variant": "pdf/ua-1"}], ids=["plain", "tagged"])
+def test_compact_leaders_draw_the_same_bytes(tmp_path, options):
+    """Leaders in many shapes (short and long lines, two leaders in a line,
+    right to left, underlined, one character wide, in a tagged PDF whose
+    every dot is a span) are drawn as WeasyPrint draws them."""
+    entries = []
+    for k in range(24):
+        title = "Notice " * (1 + k % 9)
+        cls = ["", "r", "u", ""][k % 4]
+        entries.append(f'<p class="{cls}"><a href="#s{k}">{title}{k}</a> <a class="dash" href="#s{k}">x</a></p>')
+    sections = "".join(f'<h2 id="s{k}">Section {k}</h2><p>Text.</p>' for k in range(24))
+    html = tmp_path / "leaders.html"
+    html.write_text(LEADERS % ("".join(entries), sections), encoding="utf-8")
+    original = lay_out(html, tmp_path / "original.pdf", "original", options)
+    patched = lay_out(html, tmp_path / "patched.pdf", "patched", options)
+    assert patched["leaders"] is True and original["leaders"] is None
+    assert (tmp_path / "original.pdf").read_bytes() == (tmp_path / "patched.pdf").read_bytes()
+    text = PdfReader(tmp_path / "patched.pdf").pages[0].extract_text()
+    assert ". . . ." in text and "Notice" in text
