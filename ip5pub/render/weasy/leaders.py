@@ -35,6 +35,7 @@ def draw_leaders_once() -> None:
     try:
         import inspect
 
+        import pydyf
         from weasyprint import document, draw
         from weasyprint.draw import text
         from weasyprint.formatting_structure import boxes
@@ -47,6 +48,7 @@ def draw_leaders_once() -> None:
                   list(inspect.signature(draw_page).parameters))
         Matrix(d=-1, e=0, f=0).values  # noqa: B018 - what the drawing reads
         leader.leader_index  # noqa: B018
+        pydyf._to_bytes  # noqa: B018
     except (ImportError, AttributeError, ValueError):
         return
     if (handle is not leader.handle_leader or draw_text is not text.draw_text or draw_page is not draw.draw_page
@@ -92,7 +94,7 @@ def draw_leaders_once() -> None:
                     draw_text(stream, textbox, offset_x + dx, text_overflow,
                               block_ellipsis if k == len(offsets) - 1 else "none")
                 return
-            y = textbox.position_y + textbox.baseline
+            at_x = _text_matrix(Matrix, textbox.position_y + textbox.baseline)
             textbox.position_x = x + offsets[0]
             draw_text(stream, textbox, offset_x + offsets[0], text_overflow, block_ellipsis)
             model: list[Any] | None = None
@@ -100,15 +102,15 @@ def draw_leaders_once() -> None:
             for k in range(1, len(offsets)):
                 dx = offsets[k]
                 if model is not None:
-                    _splice(stream, [*model[:at], _text_matrix(Matrix, x + dx, y), *model[at + 1:]])
+                    _splice(stream, [*model[:at], at_x(x + dx), *model[at + 1:]])
                     continue
                 textbox.position_x = x + dx
                 ops = _drawn(stream, lambda dx=dx: draw_text(stream, textbox, offset_x + dx, text_overflow,
                                                              block_ellipsis))
                 if k == 1:
-                    first, first_at = ops, _find(ops, _text_matrix(Matrix, x + dx, y))
+                    first, first_at = ops, _find(ops, at_x(x + dx))
                 elif k == 2 and first_at >= 0:
-                    at = _find(ops, _text_matrix(Matrix, x + dx, y))
+                    at = _find(ops, at_x(x + dx))
                     if at == first_at and ops[:at] == first[:at] and ops[at + 1:] == first[at + 1:]:
                         model = ops  # the third dot is the second moved: the rest are too
         finally:
@@ -161,10 +163,13 @@ def _find(ops: list[Any], op: bytes) -> int:
     return found[0] if len(found) == 1 else -1
 
 
-def _text_matrix(matrix: Any, x: float, y: float) -> bytes:
-    """The `Tm` operator draw_text writes for a line at (x, y)."""
+def _text_matrix(matrix: Any, y: float) -> Any:
+    """The `Tm` operator draw_text writes for a line at (x, y), as a
+    function of x (pydyf's own number format: a dot whose operator is not
+    found so is drawn as WeasyPrint draws it)."""
     import pydyf
 
-    scratch = pydyf.Stream()
-    scratch.set_text_matrix(*matrix(d=-1, e=x, f=y).values)
-    return bytes(scratch.stream[0])
+    a, b, c, d, _, f = (pydyf._to_bytes(v) for v in matrix(d=-1, e=0, f=y).values)
+    head, tail = b" ".join((a, b, c, d)) + b" ", b" " + f + b" Tm"
+    number = pydyf._to_bytes
+    return lambda x: head + number(x) + tail
