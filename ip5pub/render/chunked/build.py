@@ -165,7 +165,7 @@ def _steps(brief: Brief, full_html: str, base_url: str, page_css: str, styles: t
         body_keys = [k for k, _, _ in bodies]
         pieces = [front_laid, *collect(body_keys), *back_laid]
         laid_out = sum(1 for k in set(body_keys) if k in fresh)
-        step(f"front, back and {len(ranges)} chunks")
+        step(f"front, back and {len(ranges)} chunks ({len(fresh)} documents laid out)")
 
         # 2. Where everything is in the book; 3. the furniture of every page.
         total, anchors = plan.place([(piece.pages, piece.anchors) for piece in pieces])
@@ -178,7 +178,7 @@ def _steps(brief: Brief, full_html: str, base_url: str, page_css: str, styles: t
                      for a, b in plan.even(total, plan.FURNITURE_PAGES)]
         submit(furniture)
         under = collect([k for k, _, _ in furniture])
-        step("furniture")
+        step(f"furniture ({sum(1 for k, _, _ in furniture if k in fresh)} of {len(furniture)} documents laid out)")
 
         # 4. Assemble, without the workers: at 2,000 notices the assembly
         # holds about 300 MB more than the layout did, and the workers as
