@@ -1,8 +1,8 @@
 """Leaders laid out as one box and drawn by repeating one dot's operators.
 
 WeasyPrint fills a leader (`content: leader(". ")`) with a copy of its text
-box per dot: a contents line holds about forty, and the contents and
-at-a-glance of 500 notices about 20,000. Each copy is then walked for
+box per dot: a contents line holds about forty, the contents of 500
+notices about 20,000. Each copy is then walked for
 backgrounds, anchors and stacking, and drawn on its own (a Pango layout
 set up again, its glyphs written out): two fifths of the front matter's
 layout. Here a leader keeps its rightmost dot's box, with where the
