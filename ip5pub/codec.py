@@ -128,24 +128,27 @@ def _decoder(kind: Any) -> Decoder:
 
 def _dataclass_decoder(kind: type) -> Decoder:
     known = {name for name, *_ in _fields(kind)}
-    made: list[list[tuple[str, Decoder, bool]]] = []  # the fields' decoders, made on first use: a Notice holds a Notice
 
     def a_dataclass(data: Any, where: str) -> Any:
-        if not made:
-            made.append([(name, _decoder(hint), has_default) for name, hint, has_default, _ in _fields(kind)])
-        fields = made[0]
         if not isinstance(data, dict):
             raise CodecError(f"{where} must be a mapping")
         if not known.issuperset(data):
             raise CodecError(f"{where} has unknown keys {sorted(set(data) - known)}")
         values = {}
-        for name, field, has_default in fields:
+        for name, field, has_default in _field_decoders(kind):
             if name in data:
                 values[name] = field(data[name], f"{where}.{name}")
             elif not has_default:
                 raise CodecError(f"{where} lacks {name}")
         return kind(**values)
     return a_dataclass
+
+
+@cache
+def _field_decoders(kind: type) -> tuple[tuple[str, Decoder, bool], ...]:
+    """(name, decoder, has a default) per field; made on first use, not with
+    the dataclass's decoder: a Notice holds a Notice."""
+    return tuple((name, _decoder(hint), has_default) for name, hint, has_default, _ in _fields(kind))
 
 
 # The views of a notice ---------------------------------------------------
