@@ -32,6 +32,15 @@ def test_help_does_not_import_heavy_libraries():
     assert out.strip().endswith("[]"), out
 
 
+def test_rendering_imports_pikepdf_only_for_what_needs_it():
+    # Only a PDF variant's finishing and the chunked assembly use pikepdf
+    # (6 MB of a 10-notice build's 200, 30 ms to import); a single pass
+    # has the library API import it for nothing.
+    code = "import sys, ip5pub.cli, ip5pub.pipeline, ip5pub.render.pdf; print('pikepdf' in sys.modules)"
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
+    assert out.strip() == "False"
+
+
 def test_normalize_writes_one_file_per_notice(runner, workspace):
     result = runner.invoke(main, ["normalize", "sources/cnipa-2021-06-29-ip5-heads-meeting.txt",
                                   "sources/md-kipo-2021-07-02-ai-examination.md", "-o", "out"])

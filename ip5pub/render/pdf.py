@@ -12,7 +12,7 @@ from typing import Any
 from ip5pub import system
 from ip5pub.model import Brief, Notice
 from ip5pub.output import atomic_write
-from ip5pub.render import Handle, Later, RenderContext, chunked, html, keepall, pdf_archive, pdf_tags, weasy
+from ip5pub.render import Handle, Later, RenderContext, chunked, html, keepall, pdf_tags, weasy
 from ip5pub.render.chunked import tree, worker
 from ip5pub.templates import stylesheet
 from ip5pub.workspace import style_roots
@@ -136,6 +136,7 @@ def _whole(brief: Brief, ctx: RenderContext, source: str, base_url: str, page_cs
     other outputs meanwhile); with one job, here when its result is asked for."""
     runner = worker.take(max(1, ctx.jobs))
     try:
+        runner.settle()  # one call: the one warm worker takes it
         result = runner.submit(worker.whole, worker.Job(_single_root(brief, source, size), base_url, page_css,
                                                         tuple(str(r) for r in style_roots(ctx.workspace))))
     except BaseException:
@@ -190,6 +191,8 @@ def single_pass(brief: Brief, ctx: RenderContext, source: str, base_url: str, pa
             options["attachments"] = attachments(brief, ctx, fetcher)
         document.write_pdf(buffer, stylesheets=sheets, **options)
     _warn(out, list(collect.missing), list(collect.other), brief)
+    from ip5pub.render import pdf_archive  # pikepdf: only a variant needs it (6 MB, 30 ms to import)
+
     return pdf_archive.finish(buffer.getvalue(), ctx.pdf.variant)
 
 
