@@ -141,13 +141,12 @@ def test_a_profiled_run_still_writes_its_profile(tmp_path):
 
 
 ONE_CALL = """
-import gc, os
+import gc
 from ip5pub.render.chunked import worker
 
 runner = worker.Runner(2)
 runner.warm()
 runner.settle()
-pid = runner.submit(os.getpid)()
 frozen = runner.submit(gc.get_freeze_count)()
 print(len(runner.pool._processes), frozen)  # the pool's own count: no other way to see its idle workers
 runner.close()
@@ -158,7 +157,7 @@ runner.close()
 def test_one_call_after_warming_takes_the_warm_worker():
     # A single pass is one call. Submitted while the warm-up call still waits
     # for the fork server (it imports WeasyPrint first), it made the pool
-    # start a second worker, about 20 MB of a 10-notice build's peak.
+    # start a second worker for nothing.
     out = subprocess.run([sys.executable, "-c", ONE_CALL], capture_output=True, text=True, check=True,
                          cwd=ROOT).stdout.split()
     workers, frozen = int(out[0]), int(out[1])
