@@ -1,7 +1,7 @@
 """Cutting the brief's HTML tree into the documents the chunked layout lays out.
 
-The tree is the brief's HTML parsed as WeasyPrint parses it (tinyhtml5,
-into ElementTree). Content documents (the front matter, each chunk of
+The tree is the brief's HTML parsed as WeasyPrint parses it (the tree
+tinyhtml5 builds in ElementTree, built by lexbor where it can, see parse). Content documents (the front matter, each chunk of
 notices, the back matter) carry no page furniture and draw each page
 reference as a stand-in; `Parts` cuts the tree once into what chunk and
 furniture documents need. The class names used here are the template
@@ -30,7 +30,66 @@ NO_MARGIN_BOXES = "@page { " + " ".join(f"@{box} {{ content: none !important; }}
 
 
 def parse(html_text: str) -> Element:
-    """The HTML parsed as WeasyPrint parses it (tinyhtml5), into ElementTree."""
+    """The HTML parsed as WeasyPrint parses it, into ElementTree: the tree
+    tinyhtml5 (WeasyPrint's parser) builds. Both follow the HTML standard's
+    parsing; lexbor (selectolax, C) builds it about ten times faster (0.03 s
+    against 0.3 s for 500 notices). What lexbor's nodes do not tell apart
+    (SVG and MathML elements, which tinyhtml5 puts in their namespaces, and
+    a template's contents) and what it cannot take (text with lone
+    surrogates) is parsed by tinyhtml5."""
+    try:
+        return _lexbor(html_text)
+    except _NotLexbor:
+        return _tinyhtml5(html_text)
+
+
+class _NotLexbor(Exception):
+    """The lexbor tree would not be tinyhtml5's."""
+
+
+_FOREIGN = frozenset({"svg", "math", "template"})
+
+
+def _lexbor(html_text: str) -> Element:
+    from selectolax.lexbor import LexborHTMLParser
+
+    try:
+        html_text.encode("utf-8")
+    except UnicodeEncodeError as exc:
+        raise _NotLexbor from exc
+    top: Any = LexborHTMLParser(html_text).root  # its nodes typed loosely: text and tag may be None
+    if top is None or top.tag != "html":
+        raise _NotLexbor
+    root = ET.Element("html", _attributes(top))
+    todo: list[tuple[Any, Element]] = [(top, root)]
+    while todo:
+        node, el = todo.pop()
+        last: Element | None = None  # the element whose tail the next text is
+        child = node.child
+        while child is not None:
+            if child.is_text_node:
+                text = child.text_content
+                if last is None:
+                    el.text = (el.text or "") + text
+                else:
+                    last.tail = (last.tail or "") + text
+            elif child.is_comment_node:
+                last = ET.Comment(child.html[4:-3])  # "<!--" data "-->", unescaped
+                el.append(last)
+            elif child.is_element_node:
+                if child.tag in _FOREIGN:
+                    raise _NotLexbor
+                last = ET.SubElement(el, child.tag, _attributes(child))
+                todo.append((child, last))
+            child = child.next
+    return root
+
+
+def _attributes(node: Any) -> dict[str, str]:
+    return {name: "" if value is None else value for name, value in node.attributes.items()}
+
+
+def _tinyhtml5(html_text: str) -> Element:
     import tinyhtml5
     from tinyhtml5 import inputstream
 
