@@ -24,6 +24,7 @@ import contextlib
 import dataclasses
 import hashlib
 import json
+import os
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -67,16 +68,24 @@ def _bytes(path: Path) -> bytes:
 def files(output: Path) -> dict[str, str] | None:
     """Every file in the output folder but the cache, the lock and temporary
     files: relative path -> SHA-256; None if one cannot be read (then no
-    stamp is trusted or written: the build runs, and says what it cannot write)."""
+    stamp is trusted or written: the build runs, and says what it cannot write).
+    The cache and hidden folders are not walked at all: the cache holds
+    thousands of files (most of the time this took through Path.rglob)."""
     found: dict[str, str] = {}
     if not output.is_dir():
         return found
+    top = str(output)
+    walked: list[tuple[tuple[str, ...], str]] = []
+    for folder, dirs, names in os.walk(top):
+        rel = os.path.relpath(folder, top)
+        parts = () if rel == "." else tuple(rel.split(os.sep))
+        dirs[:] = [d for d in dirs if not d.startswith(".") and (parts or d != CACHE_DIR)]
+        walked.extend((parts + (name,), os.path.join(folder, name)) for name in names
+                      if not name.startswith(".") and (parts or name != CACHE_DIR))
     try:
-        for path in sorted(output.rglob("*")):
-            rel = path.relative_to(output)
-            if rel.parts[0] == CACHE_DIR or any(part.startswith(".") for part in rel.parts) or not path.is_file():
-                continue
-            found[rel.as_posix()] = hashlib.sha256(path.read_bytes()).hexdigest()
+        for parts, path in sorted(walked):  # the order Path.rglob's paths sort in
+            if os.path.isfile(path):
+                found["/".join(parts)] = hashlib.sha256(Path(path).read_bytes()).hexdigest()
     except OSError:
         return None
     return found

@@ -103,6 +103,17 @@ def test_a_file_the_build_wrote_that_changed_is_made_again(ws, damage):
     assert _outputs(ws) == made
 
 
+@pytest.mark.parametrize("extra, counts", [
+    (".cache/pdf/extra.bin", False), (".partial-brief.pdf", False), (".hidden/deep/file.txt", False),
+    ("notices/.swap", False), ("extra/new.txt", True), ("notices/extra.md", True)])
+def test_files_beside_the_outputs_count_unless_hidden_or_in_the_cache(ws, extra, counts):
+    _build(ws)
+    path = ws / "build" / extra
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text("not the build's\n", encoding="utf-8")
+    assert _nothing_to_do(_build(ws)) is not counts
+
+
 def test_a_build_with_a_bad_source_is_never_taken_as_done(ws):
     (ws / "sources" / "bad.md").write_bytes(b"---\ntitle: [unclosed\n---\nbody\n")
     for _ in range(2):
