@@ -176,6 +176,9 @@ def front_matter(notice: Notice) -> dict[str, Any]:
 
 
 def summary(notice: Notice, keys: tuple[str, ...]) -> dict[str, Any]:
-    """Some of the notice's encoded fields, dates in ISO form (for JSON files people read)."""
-    data = encode(notice)
-    return {k: data[k].isoformat() if isinstance(data[k], dt.date) else data[k] for k in keys}
+    """Some of the notice's encoded fields, dates in ISO form (for JSON files
+    people read). Only these are encoded: a digest's manifest lists every
+    notice of the brief, and encoding each whole (its body, its events) was
+    a third of writing the digest."""
+    data = {k: encode(getattr(notice, k)) for k in keys}
+    return {k: v.isoformat() if isinstance(v, dt.date) else v for k, v in data.items()}
