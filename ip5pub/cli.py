@@ -117,13 +117,18 @@ def render(sources, output, formats, since, until, today, offices, group_by, pap
       ip5pub render --since 1m --office EPO --group-by month
       ip5pub render -f all --since 7d --until 1d --previous editions/   # the weekly edition
     """
+    from ip5pub import layoutserver
+
+    if not sources.exists():
+        raise click.UsageError(f"no sources folder {sources} (run 'ip5pub init' or pass -s)")
+    # Before the pipeline is imported: the workers' server imports WeasyPrint meanwhile.
+    pdf = not formats or "all" in formats or "pdf" in formats
+    layoutserver.start_early(("pdf",) if pdf else (), jobs or os.cpu_count() or 1, pdf_variant, sources, output)
     from ip5pub import edition, pipeline
 
     workspace = open_workspace_here()
     workspace = replace(workspace, config=workspace.config.with_overrides(paper=paper, title=title))
     day = today_or(today)
-    if not sources.exists():
-        raise click.UsageError(f"no sources folder {sources} (run 'ip5pub init' or pass -s)")
     options = pipeline.RenderOptions(
         sources=sources, output=output,
         formats=pipeline.FORMATS if "all" in formats else (tuple(dict.fromkeys(formats)) or ("pdf",)),

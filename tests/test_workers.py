@@ -93,6 +93,37 @@ def test_a_pdf_variant_laid_out_beside_idle_workers_exits(tmp_path):
     assert (tmp_path / "build" / "brief.pdf").stat().st_size > 0
 
 
+FIRST_SERVER_START = """
+import os, sys
+from multiprocessing import forkserver
+
+def first_start():
+    print("started; pipeline imported:", "ip5pub.pipeline" in sys.modules, flush=True)
+    os._exit(0)
+
+forkserver.ensure_running = first_start
+sys.argv = ["ip5pub", *sys.argv[1:]]
+from ip5pub.cli import run
+run()
+"""
+
+
+@pytest.mark.parametrize("args, said", [
+    (["-f", "all"], "started; pipeline imported: False"),  # before the pipeline is even imported
+    (["-f", "pdf", "--pdf-variant", "pdf/a-3b"], "started; pipeline imported: True"),  # laid out in-process
+    (["-f", "epub"], ""),  # no PDF, no workers
+])
+def test_render_starts_the_layout_server_before_it_imports_the_pipeline(tmp_path, args, said):
+    """A 10-notice build's single pass waited for the workers' server to
+    import WeasyPrint: `ip5pub render` starts it first, when it will lay a
+    PDF out in workers."""
+    realistic(tmp_path / "sources", 3)
+    proc = subprocess.run([sys.executable, "-c", FIRST_SERVER_START, "render", "-q", "--jobs", "2", *args],
+                          cwd=tmp_path, capture_output=True, text=True, timeout=120, check=False)
+    assert proc.returncode == 0, proc.stderr
+    assert proc.stdout.strip() == said
+
+
 @pytest.mark.slow
 def test_a_build_leaves_no_warm_worker_running(tmp_path):
     """Workers started before the sources were read, and taken by no layout

@@ -14,15 +14,15 @@ from __future__ import annotations
 
 import datetime as dt
 import importlib
-import os
 import sys
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Protocol
 
 from jinja2 import Environment
 
+from ip5pub import layoutserver
 from ip5pub.cache import Cache
 from ip5pub.edition import Baseline
 from ip5pub.model import Brief, Notice
@@ -87,11 +87,8 @@ class Later:
 
 def prepare(formats: Sequence[str], jobs: int, sources: Path, output: Path) -> None:
     """What a renderer starts before the sources are read: the PDF's layout
-    workers, unless every PDF in `output` is newer than everything in
-    `sources` (then the build will likely find them up to date, and the
-    workers would cost it more than it takes). A hint only: the cache
-    decides what is laid out."""
-    if "pdf" in formats and jobs > 1 and not _newer_than_sources(output.glob("brief*.pdf"), sources):
+    workers, if the build will likely want them (ip5pub.layoutserver.wanted)."""
+    if layoutserver.wanted(formats, jobs, sources, output):
         importlib.import_module("ip5pub.render.pdf").prepare(jobs)
 
 
@@ -99,18 +96,6 @@ def release() -> None:
     """Whatever `prepare` started and no renderer took, shut down."""
     if "ip5pub.render.chunked.worker" in sys.modules:
         sys.modules["ip5pub.render.chunked.worker"].release()
-
-
-def _newer_than_sources(outputs: Iterable[Path], sources: Path) -> bool:
-    try:
-        made = [p.stat().st_mtime for p in outputs]
-        if not made or not sources.is_dir():
-            return False
-        from ip5pub.readers import source_files
-
-        return max(os.lstat(p).st_mtime for p in [sources, *source_files(sources)]) < min(made)
-    except OSError:
-        return False  # the build says what is wrong
 
 
 def start(fmt: str, brief: Brief, ctx: RenderContext, out: Path) -> Handle:

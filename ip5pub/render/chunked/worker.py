@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import io
 import json
-import multiprocessing
 import os
 import threading
 from collections.abc import Callable
@@ -14,7 +13,7 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
-from ip5pub import system
+from ip5pub import layoutserver, system
 from ip5pub.render import weasy
 from ip5pub.render.weasy import references, subsets
 from ip5pub.render.chunked import faces
@@ -121,33 +120,10 @@ def _nothing() -> None:
     pass
 
 
-def _context() -> Any:
-    context = multiprocessing.get_context("forkserver")
-    context.set_forkserver_preload(["ip5pub.render.preload", "ip5pub.render.chunked.worker"])
-    return context
-
-
 def _pool(jobs: int) -> ProcessPoolExecutor:
     """Worker processes started from a clean server (the build runs threads beside us)."""
-    return ProcessPoolExecutor(max_workers=jobs, mp_context=_context(), initializer=system.outlive_not, initargs=(os.getpid(),))
-
-
-def _start_server() -> None:
-    """Start the fork server and the resource tracker in the calling thread.
-
-    The normalize workers are forked from this process while the layout
-    workers start in a thread: a lock that thread holds at the fork stays
-    held in every child for ever. Starting the server takes the one-time
-    locks (tempfile's, the server's, the tracker's); done here, before any
-    thread, the thread only waits on the server's socket, under no lock a
-    child could need. (A build hung for 24 minutes at zero CPU when the
-    fork fell inside tempfile's lock.)"""
-    from multiprocessing import forkserver, resource_tracker, util
-
-    _context()
-    util.get_temp_dir()
-    resource_tracker.ensure_running()
-    forkserver.ensure_running()
+    return ProcessPoolExecutor(max_workers=jobs, mp_context=layoutserver.context(), initializer=system.outlive_not,
+                               initargs=(os.getpid(),))
 
 
 _warm: Runner | None = None
@@ -198,7 +174,7 @@ class Runner:
         """Start the workers in the background (the fork server imports
         WeasyPrint, about a second) while this process prepares the HTML."""
         if self.jobs > 1 and self.pool is None and self._starting is None:
-            _start_server()
+            layoutserver.start()
 
             def start() -> None:
                 self.pool = _pool(self.jobs)
