@@ -1,10 +1,11 @@
 """Cutting the brief's HTML tree into the documents the chunked layout lays out.
 
 The tree is the brief's HTML parsed as WeasyPrint parses it (the tree
-tinyhtml5 builds in ElementTree, built by lexbor where it can, see parse). Content documents (the front matter, each chunk of
-notices, the back matter) carry no page furniture and draw each page
-reference as a stand-in; `Parts` cuts the tree once into what chunk and
-furniture documents need. The class names used here are the template
+tinyhtml5 builds in ElementTree, built by lexbor where it can, see parse).
+Content documents (the front matter, each chunk of notices, the back
+matter) carry no page furniture and draw each page reference as a
+stand-in; `Parts` cuts the tree once into what chunk and furniture
+documents need. The class names used here are the template
 contract (ip5pub.render.contract).
 """
 
