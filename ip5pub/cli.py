@@ -121,9 +121,10 @@ def render(sources, output, formats, since, until, today, offices, group_by, pap
 
     if not sources.exists():
         raise click.UsageError(f"no sources folder {sources} (run 'ip5pub init' or pass -s)")
+    chosen = tuple(dict.fromkeys(formats)) or ("pdf",)
     # Before the pipeline is imported: the workers' server imports WeasyPrint meanwhile.
-    pdf = not formats or "all" in formats or "pdf" in formats
-    layoutserver.start_early(("pdf",) if pdf else (), jobs or os.cpu_count() or 1, pdf_variant, sources, output)
+    layoutserver.start_early(("pdf",) if "all" in chosen else chosen, jobs or os.cpu_count() or 1, pdf_variant,
+                             sources, output)
     from ip5pub import edition, pipeline
 
     workspace = open_workspace_here()
@@ -131,7 +132,7 @@ def render(sources, output, formats, since, until, today, offices, group_by, pap
     day = today_or(today)
     options = pipeline.RenderOptions(
         sources=sources, output=output,
-        formats=pipeline.FORMATS if "all" in formats else (tuple(dict.fromkeys(formats)) or ("pdf",)),
+        formats=pipeline.FORMATS if "all" in chosen else chosen,
         window=window_of(since, until, day, offices), group_by=group_by, jobs=jobs, previous=previous,
         pdf=pipeline.PdfOptions(variant=pdf_variant, layout=pdf_layout, chunk_size=pdf_chunk_size))
     lock(output)

@@ -5,9 +5,9 @@ The layout workers are forked from a server that imports WeasyPrint first
 (about a third of a second of CPU, ip5pub.render.preload). A build starts
 it before it reads the sources, so that the import runs beside the reading;
 `ip5pub render` starts it even before it imports the pipeline, for which a
-10-notice build otherwise made its single pass wait. Standard library only
-(ip5pub.readers and ip5pub.system are small), so that starting early costs
-the command nothing else.
+10-notice build otherwise made its single pass wait. It imports the
+standard library, and ip5pub.system and ip5pub.readers (both small) when
+asked, so that starting early costs the command nothing else.
 """
 
 from __future__ import annotations
