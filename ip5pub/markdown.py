@@ -8,10 +8,11 @@ cannot inject markup, scripts or resource loads.
 
 from __future__ import annotations
 
+import hashlib
 import html
 import ipaddress
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from functools import cache
 from typing import Any
 from urllib.parse import urlsplit
@@ -134,6 +135,46 @@ def to_html(body: str, demote: int = 0, anchor: Callable[[str], str | None] | No
             tok.children = kept
     return md.renderer.render(tokens, md.options, {})
 
+
+
+class Bodies:
+    """Bodies' HTML as `to_html` makes it without demotion, made once per body
+    and language: the PDF's HTML and the EPUB share it within a build, and the
+    pipeline keeps a build's bodies in the cache for the next (`known`, by
+    `key`), so that a correction renders one body again, not every one (at
+    500 notices about a tenth of a second before the PDF's layout can start).
+    Safe to share between threads: a body made twice is made the same."""
+
+    def __init__(self, known: Mapping[str, str] | None = None):
+        self._known = dict(known or {})
+        self._used: dict[str, str] = {}
+
+    @staticmethod
+    def key(body: str, language: str | None) -> str:
+        return hashlib.sha256(f"{language or ''}\0{body}".encode()).hexdigest()
+
+    def html(self, body: str, language: str | None = None,
+             anchor: Callable[[str], str | None] | None = None) -> str:
+        """to_html(body, anchor=anchor, language=language). `anchor` changes
+        only links to "#id", and a body without one renders the same without it."""
+        key = self.key(body, language)
+        made = self._used.get(key)
+        if made is None:
+            made = self._known.get(key)
+            if made is None:
+                made = to_html(body, language=language)
+            self._used[key] = made
+        if anchor is not None and 'href="#' in made:
+            return to_html(body, anchor=anchor, language=language)
+        return made
+
+    def changed(self) -> bool:
+        """Whether the bodies this build asked for differ from the ones it was given."""
+        return self._used.keys() != self._known.keys()
+
+    def used(self) -> dict[str, str]:
+        """The bodies this build asked for, by key: what the next build is given."""
+        return dict(sorted(self._used.items()))
 
 # Inline links (one level of parentheses inside the target), autolinks and
 # reference definitions, as written in the source: the target is judged after

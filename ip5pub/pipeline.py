@@ -26,6 +26,7 @@ from ip5pub.cache import Cache, digest as key_of, fields_key, tree_digest
 from ip5pub.codec import encode
 from ip5pub.collect import future_dated, group_notices, make_brief
 from ip5pub.extract.ids import slug
+from ip5pub.markdown import Bodies
 from ip5pub.messages import Recorder
 from ip5pub.model import Brief, Notice, SourceError, Window
 from ip5pub.notices import NormalizeResult, Progress, expand, mirror, normalize_sources, quiet, warn_if_empty
@@ -163,9 +164,10 @@ def _render(workspace: Workspace, options: RenderOptions, today: dt.date, progre
         result.timings["normalize"] = time.perf_counter() - started
 
         # 4. Notices -> briefs -> the outputs that are not up to date.
-        ctx = RenderContext(env=make_env(workspace), workspace=workspace, config=config, edition=today, epoch=epoch,
-                            pdf=options.pdf, jobs=options.jobs or os.cpu_count() or 1, cache=cache,
-                            notices=tuple(read.notices), baseline=baseline)
+        bodies = _known_bodies(cache)
+        ctx = RenderContext(env=make_env(workspace, bodies), workspace=workspace, config=config, edition=today,
+                            epoch=epoch, pdf=options.pdf, jobs=options.jobs or os.cpu_count() or 1, cache=cache,
+                            notices=tuple(read.notices), baseline=baseline, bodies=bodies)
         jobs = _jobs(options, ctx, cache, result, styles_key)
 
         # 5. Render. The first PDF starts: a chunked layout returns once its
@@ -194,12 +196,38 @@ def _render(workspace: Workspace, options: RenderOptions, today: dt.date, progre
                 result.timings[job.out.name] = seconds
         if not result.errors and pdfs:  # pieces of briefs this build did not make
             cache.prune("pdf")
+        _keep_bodies(cache, bodies)
     result.written.sort()
     result.notice_count = len(result.notices)
     if not result.errors:
         buildstamp.save(options.output, build_key, result.written + result.reused, result.warnings, len(result.notices))
     result.timings["total"] = time.perf_counter() - started
     return result
+
+
+_BODIES = "markdown"  # the cache's kind for the bodies' HTML (one entry)
+
+
+def _known_bodies(cache: Cache) -> Bodies:
+    """The bodies' HTML the last build made (markdown.Bodies), from the cache;
+    an entry that is not a table of strings is none."""
+    raw = cache.load_blob(_BODIES, key_of("bodies"))
+    try:
+        known = json.loads(raw) if raw is not None else {}
+    except ValueError:
+        known = {}
+    if not (isinstance(known, dict) and all(isinstance(v, str) for v in known.values())):
+        known = {}
+    return Bodies(known)
+
+
+def _keep_bodies(cache: Cache, bodies: Bodies) -> None:
+    """Keep the bodies this build rendered for the next one. A build that
+    rendered none (every output with a body up to date) leaves the entry be."""
+    used = bodies.used()
+    if used and bodies.changed():
+        cache.store_blob(_BODIES, key_of("bodies"), json.dumps(used, ensure_ascii=False).encode("utf-8"))
+        cache.prune(_BODIES)  # the entry of another version of the code
 
 
 def _up_to_date(result: RenderResult, record: buildstamp.Record, output: Path, started: float) -> RenderResult:

@@ -121,7 +121,10 @@ def link_notes(body_html: str) -> Markup:
     return Markup(_LINK.sub(note, str(body_html)))
 
 
-def make_env(workspace: Workspace | None = None) -> Environment:
+def make_env(workspace: Workspace | None = None, bodies: markdown.Bodies | None = None) -> Environment:
+    """The one template environment of a build; `bodies` makes the notices'
+    body HTML once (markdown.Bodies: the EPUB and the next build share it)."""
+    bodies = bodies if bodies is not None else markdown.Bodies()
     packaged = packaged_styles()
     loaders = [FileSystemLoader(str(packaged))]
     if workspace is not None and workspace.styles.is_dir():
@@ -156,7 +159,7 @@ def make_env(workspace: Workspace | None = None) -> Environment:
         md=markdown.escape_inline,
         # A notice's own language sets its quotation marks ("…", « … », „…“).
         quotes=lambda text, language=None: markdown.smartquotes(text, language),
-        body_html=lambda body, language=None: Markup(markdown.to_html(body, language=language)),
+        body_html=lambda body, language=None: Markup(bodies.html(body, language)),
         width=wrap.width,
         clip=wrap.clip,
         fill=lambda text, columns, indent='', first=None: wrap.fill(text, columns, indent, first),

@@ -184,3 +184,34 @@ def test_output_keys_come_from_the_fields_an_output_depends_on():
     assert fields_key(replace(base, fetch=FetchSettings(user_agent="someone else"))) == fields_key(base)
     assert fields_key(PdfOptions(chunk_size=8)) != fields_key(PdfOptions(chunk_size=9))
     assert fields_key(PdfOptions(variant="pdf/ua-1")) != fields_key(PdfOptions())
+
+
+def test_a_corrected_body_is_the_only_one_rendered_again(runner, workspace, monkeypatch):
+    from ip5pub import markdown
+
+    runner.invoke(main, ["render", "-f", "html", "-f", "epub", "-q"])
+    rendered = []
+    real = markdown.to_html
+    monkeypatch.setattr(markdown, "to_html", lambda body, *a, **k: rendered.append(body) or real(body, *a, **k))
+    path = Path("sources/plain-uspto-2021-06-29-pph-statistics.txt")
+    path.write_text(path.read_text().replace("quarterly", "every month"))
+    result = runner.invoke(main, ["render", "-f", "html", "-f", "epub", "-q"])
+    assert result.exit_code == 0, result.output
+    assert len(rendered) == 1 and "every month" in rendered[0]  # for brief.html and the EPUB both
+    assert "every month" in Path("build/brief.html").read_text()
+
+
+def test_bodies_entry_of_another_shape_is_rendered_again(runner, workspace):
+    runner.invoke(main, ["render", "-f", "html", "-q"])
+    expected = Path("build/brief.html").read_bytes()
+    entries = list(Path("build/.cache/markdown").glob("*/*"))
+    assert len(entries) == 1
+    data = json.dumps({key: "<p>not this notice</p>" for key in ("a", "b")}).encode()
+    entries[0].write_bytes(cache_module._seal(json.dumps(["a", "list"]).encode()))
+    Path("build/brief.html").unlink()
+    assert runner.invoke(main, ["render", "-f", "html", "-q"]).exit_code == 0
+    assert Path("build/brief.html").read_bytes() == expected
+    entries[0].write_bytes(data)  # not sealed: damaged
+    Path("build/brief.html").unlink()
+    assert runner.invoke(main, ["render", "-f", "html", "-q"]).exit_code == 0
+    assert Path("build/brief.html").read_bytes() == expected

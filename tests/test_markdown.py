@@ -70,3 +70,56 @@ def test_quotes_leave_code_urls_and_markup_alone():
     assert "<code>&quot;x&quot;</code>" in html and 'href="https://example.org/c"' in html and "the “page”" in html
     # Plain text keeps every character that is not a quote: Markdown syntax is not read in a title.
     assert markdown.smartquotes('R&D "*not* emphasis" [x](y) <b> \\ #1', "en") == 'R&D “*not* emphasis” [x](y) <b> \\ #1'
+
+
+BODIES = [
+    ("The KIPO fee schedule changes on 1 July.\n\n## Fees\n\n| a | b |\n|---|---|\n| 1 | 2 |\n", "en"),
+    ("Voir [l'avis](https://www.inpi.fr/avis) et \"la note\".", "fr"),
+    ("Siehe [die Mitteilung](#2024-05-02-dpma-gebuehren) und ![Logo](logo.png).", "de"),
+    ("見る [通知](#2024-05-02-jpo-fees) と [web](https://www.jpo.go.jp/).", "ja"),
+    ("`href=\"#x\"` in code, and [nothing](#nowhere).", None),
+    ("", None),
+]
+
+
+@pytest.mark.parametrize("body, language", BODIES)
+def test_bodies_give_what_to_html_gives(body, language):
+    where = {"2024-05-02-dpma-gebuehren": "ch002.xhtml#top", "2024-05-02-jpo-fees": "ch003.xhtml#top"}.get
+    bodies = markdown.Bodies()
+    assert bodies.html(body, language) == markdown.to_html(body, language=language)
+    # Asked again with links to ids mapped (the EPUB), then without.
+    assert bodies.html(body, language, anchor=where) == markdown.to_html(body, anchor=where, language=language)
+    assert bodies.html(body, language) == markdown.to_html(body, language=language)
+
+
+def test_bodies_render_each_body_once_and_take_known_ones_as_given(monkeypatch):
+    rendered = []
+    real = markdown.to_html
+    monkeypatch.setattr(markdown, "to_html", lambda body, *a, **k: rendered.append(body) or real(body, *a, **k))
+    first = markdown.Bodies()
+    for body, language in BODIES[:3] * 2:
+        first.html(body, language)
+    assert rendered == [body for body, _ in BODIES[:3]]
+    assert first.changed()
+
+    # The next build is given the first one's bodies: only a new one is rendered.
+    rendered.clear()
+    second = markdown.Bodies(first.used())
+    for body, language in BODIES[:2]:
+        assert second.html(body, language) == real(body, language=language)
+    assert rendered == []
+    assert second.changed()  # the third is no longer asked for
+    second.html("A corrected body.", "en")
+    assert rendered == ["A corrected body."]
+    assert set(second.used()) == {markdown.Bodies.key(b, lang) for b, lang in BODIES[:2]} | {
+        markdown.Bodies.key("A corrected body.", "en")}
+    again = markdown.Bodies(second.used())
+    for body, language in [*BODIES[:2], ("A corrected body.", "en")]:
+        again.html(body, language)
+    assert not again.changed()
+
+
+def test_a_body_is_known_by_its_language_too():
+    assert markdown.Bodies.key("It's here.", "en") != markdown.Bodies.key("It's here.", "fr")
+    bodies = markdown.Bodies()
+    assert bodies.html("It's \"here\".", "en") != bodies.html("It's \"here\".", "fr")

@@ -25,6 +25,7 @@ from jinja2 import Environment
 from ip5pub import layoutserver
 from ip5pub.cache import Cache
 from ip5pub.edition import Baseline
+from ip5pub.markdown import Bodies
 from ip5pub.model import Brief, Notice
 from ip5pub.render.contract import CLASSES
 from ip5pub.workspace import Config, Workspace
@@ -67,6 +68,9 @@ class RenderContext:
     # What one build's outputs share, made once: the brief's HTML is both
     # brief.html and the PDF's source (see html.build).
     shared: dict[int, Any] = field(default_factory=dict, compare=False, repr=False)
+    # The notices' body HTML, made once (the PDF's HTML, brief.html and the
+    # EPUB); the pipeline gives the same to the template environment.
+    bodies: Bodies = field(default_factory=Bodies, compare=False, repr=False)
 
 
 class Handle(Protocol):

@@ -215,7 +215,7 @@ def build(brief: Brief, ctx: RenderContext) -> bytes:
             files.append(page("epub/glossary.xhtml", name, root="../", chapter=c))
         else:
             n = c.story.notice
-            body = Markup(heading_levels(markdown.to_html(n.body, anchor=where.get, language=n.language), under=1))
+            body = Markup(heading_levels(ctx.bodies.html(n.body, n.language, anchor=where.get), under=1))
             files.append(page("epub/chapter.xhtml", name, root="../", chapter=c, story=c.story, notice=n, body=body))
     return pack(files, ctx.epoch)
 
