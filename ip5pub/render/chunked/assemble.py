@@ -10,6 +10,18 @@ from ip5pub.render.chunked.fonts import merge_fonts
 from ip5pub.render.chunked.plan import GOTO
 
 
+def preload() -> None:
+    """What the assembly imports and asks of the system first (pikepdf,
+    fontTools, fontconfig's list of installed faces): about a tenth of a
+    second, which the build spends while it waits for the layout workers."""
+    import pikepdf  # noqa: F401
+    from fontTools.ttLib import TTFont  # noqa: F401
+
+    from ip5pub.render.chunked import faces
+
+    faces.installed()
+
+
 def assemble(pieces: list[bytes], furniture: list[bytes], mapper: Callable[..., Iterable[Any]] = map) -> bytes:
     """One PDF: the content documents one after another (front, chunks, back),
     each page with its furniture drawn over it. Metadata and /Lang come from
