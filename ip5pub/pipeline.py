@@ -21,7 +21,7 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from ip5pub import buildstamp, edition, system
+from ip5pub import buildstamp, edition, layoutserver, system
 from ip5pub.cache import Cache, digest as key_of, fields_key, tree_digest
 from ip5pub.codec import encode
 from ip5pub.collect import future_dated, group_notices, make_brief
@@ -196,6 +196,8 @@ def _render(workspace: Workspace, options: RenderOptions, today: dt.date, progre
                 result.timings[job.out.name] = seconds
         if not result.errors and pdfs:  # pieces of briefs this build did not make
             cache.prune("pdf")
+        if pdfs:  # the next build's layout workers read these languages' hyphenation patterns first
+            layoutserver.remember_languages(options.output, {lang for job in pdfs for lang in _languages(job.brief)})
         _keep_bodies(cache, bodies)
     result.written.sort()
     result.notice_count = len(result.notices)
@@ -203,6 +205,11 @@ def _render(workspace: Workspace, options: RenderOptions, today: dt.date, progre
         buildstamp.save(options.output, build_key, result.written + result.reused, result.warnings, len(result.notices))
     result.timings["total"] = time.perf_counter() - started
     return result
+
+
+def _languages(brief: Brief) -> set[str]:
+    """The languages a brief's PDF is laid out in: its own and its notices'."""
+    return {brief.language, *(n.language for n in brief.all_notices if n.language)}
 
 
 _BODIES = "markdown"  # the cache's kind for the bodies' HTML (one entry)

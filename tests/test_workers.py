@@ -202,3 +202,54 @@ def test_one_call_after_warming_takes_the_warm_worker():
     import pyphen
 
     assert read == [str(pyphen.LANGUAGES[pyphen.language_fallback("en")])]
+
+
+GERMAN = """---
+title: "Europäisches Patentamt senkt Gebühren für Kleinstunternehmen"
+date: 2023-11-10
+office: EPO
+language: de
+---
+
+Das Europäische Patentamt hat eine Gebührenermäßigung für Kleinstunternehmen und
+gemeinnützige Organisationen angekündigt; sie gilt für Anmeldegebühren und
+Jahresgebühren bis zur Erteilung.
+"""
+
+SERVER_LANGUAGES = """
+import sys
+from pathlib import Path
+from ip5pub import layoutserver
+from ip5pub.render.chunked import worker
+
+layoutserver.start(Path(sys.argv[1]))
+runner = worker.Runner(2)
+runner.warm()
+runner.settle()
+print(" ".join(runner.submit(eval, "sorted(map(str, __import__('pyphen').hdcache))")()))
+runner.close()
+"""
+
+
+@pytest.mark.slow  # lays a PDF out and starts the fork server
+def test_the_server_reads_the_hyphenation_patterns_of_the_last_builds_languages(tmp_path):
+    import pyphen
+
+    def patterns(lang: str) -> str:
+        return str(pyphen.LANGUAGES[pyphen.language_fallback(lang)])
+
+    def server_read(output: Path) -> list[str]:
+        return subprocess.run([sys.executable, "-c", SERVER_LANGUAGES, str(output)], capture_output=True, text=True,
+                              check=True, cwd=ROOT).stdout.split()
+
+    # A folder no build has written to: English, the house default.
+    assert server_read(tmp_path / "nothing") == [patterns("en")]
+
+    realistic(tmp_path / "sources", 4)
+    (tmp_path / "sources" / "epo-gebuehren.md").write_text(GERMAN, encoding="utf-8")
+    proc = subprocess.run([sys.executable, "-m", "ip5pub", "render", "-f", "pdf", "-q"], cwd=tmp_path,
+                          capture_output=True, text=True, check=False)
+    assert proc.returncode == 0, proc.stderr
+    assert "de" in (tmp_path / "build/.cache/hyphenation.json").read_text(encoding="utf-8")
+    # The next build's workers find German read before their first line.
+    assert server_read(tmp_path / "build") == sorted([patterns("de"), patterns("en")])

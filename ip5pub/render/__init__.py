@@ -93,6 +93,7 @@ def prepare(formats: Sequence[str], jobs: int, sources: Path, output: Path) -> N
     """What a renderer starts before the sources are read: the PDF's layout
     workers, if the build will likely want them (ip5pub.layoutserver.wanted)."""
     if layoutserver.wanted(formats, jobs, sources, output):
+        layoutserver.start(output)  # the server's languages are the last build's (a started server stays)
         importlib.import_module("ip5pub.render.pdf").prepare(jobs)
 
 

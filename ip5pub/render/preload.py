@@ -1,8 +1,9 @@
 """What the layout workers' fork server imports before it forks them:
 WeasyPrint, loaded without the slow library lookups (ip5pub.system), and
-English hyphenation patterns (most notices are in English): pyphen reads a
-language's patterns once per process, 0.09 s for English, which every
-worker paid again before its first English line.
+the hyphenation patterns of the languages the build is likely to lay out
+(ip5pub.layoutserver passes them in IP5PUB_PRELOAD_LANGUAGES): pyphen
+reads a language's patterns once per process, and every worker paid them
+again before its first line in that language.
 
 Then everything it holds is frozen out of the garbage collector: a
 worker's collections would otherwise write to every imported object's
@@ -11,11 +12,15 @@ layout worker held about 10 MB less with them frozen, and its full
 collections skip those objects)."""
 
 import gc
+import os
 
 import pyphen
 
 from ip5pub.system import import_weasyprint
 
 import_weasyprint()
-pyphen.Pyphen(lang="en")  # kept in pyphen.hdcache, which WeasyPrint's dictionaries read
+for _tag in os.environ.get("IP5PUB_PRELOAD_LANGUAGES", "en").split(",")[:8]:
+    _found = pyphen.language_fallback(_tag) if _tag else None  # as WeasyPrint looks a language up
+    if _found:
+        pyphen.Pyphen(lang=_found)  # kept in pyphen.hdcache, which WeasyPrint's dictionaries read
 gc.freeze()
