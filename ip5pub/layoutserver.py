@@ -19,6 +19,7 @@ half a second slower).
 
 from __future__ import annotations
 
+import contextlib
 import os
 from collections.abc import Iterable, Sequence
 from pathlib import Path
@@ -87,6 +88,8 @@ def remember_languages(output: Path, languages: Iterable[str]) -> None:
     hint, whose loss only costs time."""
     import json
 
+    from ip5pub.output import atomic_write
+
     path = output / LANGUAGES_HINT
     text = json.dumps(sorted(set(languages))[:MAX_LANGUAGES])
     try:
@@ -94,13 +97,8 @@ def remember_languages(output: Path, languages: Iterable[str]) -> None:
             return
     except (OSError, ValueError):
         pass
-    try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-        tmp.write_text(text, encoding="utf-8")
-        os.replace(tmp, path)
-    except OSError:
-        pass
+    with contextlib.suppress(OSError):
+        atomic_write(path, text, durable=False)
 
 
 def wanted(formats: Sequence[str], jobs: int, sources: Path, output: Path) -> bool:
