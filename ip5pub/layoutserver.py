@@ -29,6 +29,7 @@ PRELOAD = ["ip5pub.render.preload", "ip5pub.render.chunked.worker"]
 LANGUAGES_HINT = Path(".cache") / "hyphenation.json"  # in the output folder (ip5pub.cache.CACHE_DIR)
 LANGUAGES_VARIABLE = "IP5PUB_PRELOAD_LANGUAGES"  # how the server is told (ip5pub.render.preload)
 MAX_LANGUAGES = 8
+DEFAULT_LANGUAGES = ("en",)  # without a hint: the language most notices are in
 
 
 def context() -> Any:
@@ -59,7 +60,8 @@ def start(output: Path | None = None) -> None:
     util.get_temp_dir()
     resource_tracker.ensure_running()
     told = os.environ.get(LANGUAGES_VARIABLE)
-    os.environ[LANGUAGES_VARIABLE] = ",".join(remembered_languages(output) if output is not None else ["en"])
+    os.environ[LANGUAGES_VARIABLE] = ",".join(remembered_languages(output) if output is not None
+                                              else DEFAULT_LANGUAGES)
     try:
         forkserver.ensure_running()  # the server inherits the variable; this process's environment is kept
     finally:
@@ -70,17 +72,16 @@ def start(output: Path | None = None) -> None:
 
 
 def remembered_languages(output: Path) -> list[str]:
-    """The languages the last build into `output` laid out, or English."""
+    """The languages the last build into `output` laid out, or DEFAULT_LANGUAGES."""
     import json
 
     try:
         found = json.loads((output / LANGUAGES_HINT).read_text(encoding="utf-8"))
     except (OSError, ValueError):
-        return ["en"]
-    if not isinstance(found, list):
-        return ["en"]
-    tags = [tag for tag in found if isinstance(tag, str) and 0 < len(tag) <= 35 and tag.replace("-", "").isalnum()]
-    return tags[:MAX_LANGUAGES] or ["en"]
+        found = None
+    tags = [tag for tag in found if isinstance(tag, str) and 0 < len(tag) <= 35 and tag.replace("-", "").isalnum()] \
+        if isinstance(found, list) else []
+    return tags[:MAX_LANGUAGES] or list(DEFAULT_LANGUAGES)
 
 
 def remember_languages(output: Path, languages: Iterable[str]) -> None:

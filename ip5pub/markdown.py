@@ -136,7 +136,6 @@ def to_html(body: str, demote: int = 0, anchor: Callable[[str], str | None] | No
     return md.renderer.render(tokens, md.options, {})
 
 
-
 class Bodies:
     """Bodies' HTML as `to_html` makes it without demotion, made once per body
     and language: the PDF's HTML and the EPUB share it within a build, and the
@@ -175,6 +174,7 @@ class Bodies:
     def used(self) -> dict[str, str]:
         """The bodies this build asked for, by key: what the next build is given."""
         return dict(sorted(self._used.items()))
+
 
 # Inline links (one level of parentheses inside the target), autolinks and
 # reference definitions, as written in the source: the target is judged after

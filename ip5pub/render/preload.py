@@ -1,7 +1,7 @@
 """What the layout workers' fork server imports before it forks them:
 WeasyPrint, loaded without the slow library lookups (ip5pub.system), and
 the hyphenation patterns of the languages the build is likely to lay out
-(ip5pub.layoutserver passes them in IP5PUB_PRELOAD_LANGUAGES): pyphen
+(ip5pub.layoutserver passes them in an environment variable): pyphen
 reads a language's patterns once per process, and every worker paid them
 again before its first line in that language.
 
@@ -16,10 +16,11 @@ import os
 
 import pyphen
 
+from ip5pub.layoutserver import DEFAULT_LANGUAGES, LANGUAGES_VARIABLE, MAX_LANGUAGES
 from ip5pub.system import import_weasyprint
 
 import_weasyprint()
-for _tag in os.environ.get("IP5PUB_PRELOAD_LANGUAGES", "en").split(",")[:8]:
+for _tag in os.environ.get(LANGUAGES_VARIABLE, ",".join(DEFAULT_LANGUAGES)).split(",")[:MAX_LANGUAGES]:
     _found = pyphen.language_fallback(_tag) if _tag else None  # as WeasyPrint looks a language up
     if _found:
         pyphen.Pyphen(lang=_found)  # kept in pyphen.hdcache, which WeasyPrint's dictionaries read
