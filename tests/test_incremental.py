@@ -16,9 +16,11 @@ import re
 import shutil
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import pytest
+from pypdf import PdfReader
 
 from conftest import ROOT
 
@@ -86,3 +88,35 @@ def test_changed_and_restored_sources_rebuild_to_the_cold_bytes(tmp_path):
     assert sorted(got) == sorted(expected)
     for name in expected:
         assert got[name] == expected[name], f"{name} differs from the cold build's"
+
+
+@pytest.mark.slow
+def test_a_build_dated_by_the_clock_lays_out_only_what_changed(tmp_path):
+    """Without SOURCE_DATE_EPOCH the brief is dated to the second: the date
+    goes into the assembled PDF, not into every document it is laid out
+    from, or each build would lay out every chunk again."""
+    ws = tmp_path / "ws"
+    realistic(ws / "sources", N)
+    env = {k: v for k, v in os.environ.items() if k != "SOURCE_DATE_EPOCH"}
+    command = [sys.executable, "-m", "ip5pub", "render", "-f", "pdf", "-f", "html", "-v", "--jobs", "2", "--pdf-layout", "chunked",
+               "--pdf-chunk-size", "8"]
+
+    def dated_build() -> tuple[str, str]:
+        proc = subprocess.run(command, cwd=ws, env=env, capture_output=True, text=True, check=False)
+        assert proc.returncode == 0, proc.stderr
+        created = re.search(r'name="dcterms.created" content="([^"]+)"',
+                            (ws / "build" / "brief.html").read_text(encoding="utf-8"))
+        assert created is not None
+        return proc.stderr, created.group(1)
+
+    first, first_date = dated_build()
+    assert re.search(r"laid out (\d+) of \1 chunks", first), first
+    time.sleep(1.1)  # the next build's date is another second
+    md = sorted((ws / "sources").glob("*.md"))[0]
+    md.write_text(md.read_text(encoding="utf-8").rstrip() + " A correction followed.\n", encoding="utf-8")
+    second, second_date = dated_build()
+    assert second_date != first_date
+    assert re.search(r"laid out 1 of \d+ chunks", second), second
+    info = PdfReader(ws / "build" / "brief.pdf").metadata
+    expected = "D:" + re.sub(r"\D", "", second_date) + "Z"  # 2026-12-06T22:53:56Z -> D:20261206225356Z
+    assert (info["/CreationDate"], info["/ModDate"]) == (expected, expected)

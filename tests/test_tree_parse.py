@@ -106,3 +106,32 @@ def test_each_pattern_is_compiled_once():
     # The cache was hit: no pattern was made again for the same characters.
     assert dict(inputstream.characters_until_regex) == patterns
     assert all(not isinstance(key[0], type(patterns[key])) for key in patterns)
+
+
+@pytest.mark.parametrize("text", ["2026-12-06T22:53:56Z", "1999-01-31T00:00:00+05:30", "2024-02-29T23:59:59-08:00",
+                                  "2026-12-06T22:53:56-00:00"])
+def test_a_date_becomes_the_pdf_date_weasyprint_writes(text):
+    from weasyprint.pdf import _w3c_date_to_pdf
+
+    assert tree.pdf_date(text) == _w3c_date_to_pdf(text, "created")
+
+
+@pytest.mark.parametrize("text", ["2026-12-06", "2026-12", "2026-12-06T22:53Z", "2026-12-06T22:53:56.5Z",
+                                  " 2026-12-06T22:53:56Z", "2026-13-06T22:53:56Z", "2026-12-06T22:53:56", "today"])
+def test_a_date_in_another_form_is_left_to_weasyprint(text):
+    assert tree.pdf_date(text) is None
+
+
+def test_the_dates_are_taken_out_of_the_head_once_each():
+    root = tree.parse('<html><head><meta name="dcterms.created" content="2026-12-06T22:53:56Z">'
+                      '<meta name="DCTERMS.modified" content="2026-12-07T01:02:03+01:00"><title>T</title></head>'
+                      '<body><p>x</p></body></html>')
+    assert tree.take_dates(root) == {"/CreationDate": "D:20261206225356Z", "/ModDate": "D:20261207010203+01'00"}
+    assert [el.tag for el in root.find("head")] == ["title"]
+
+    # Given twice, or in another form: left for WeasyPrint, which reads the first.
+    root = tree.parse('<html><head><meta name="dcterms.created" content="2026-12-06T22:53:56Z">'
+                      '<meta name="dcterms.created" content="2020-01-01T00:00:00Z">'
+                      '<meta name="dcterms.modified" content="2026-12-07"></head><body></body></html>')
+    assert tree.take_dates(root) == {}
+    assert len(root.find("head")) == 3

@@ -126,6 +126,7 @@ def _steps(brief: Brief, full_html: str, base_url: str, page_css: str, styles: t
     try:
         runner.warm()
         full_root = keepall.apply(tree.parse(full_html))  # Korean words unbroken, as a single pass
+        dates = tree.take_dates(full_root)  # set at assembly: the documents do not change with the clock
         roots = [Path(s) for s in styles]
         sheet = css.document_css(full_root, base_url, roots, page_css)
         problems = css.unsupported(sheet)
@@ -186,7 +187,7 @@ def _steps(brief: Brief, full_html: str, base_url: str, page_css: str, styles: t
         # much again, idle. Each face's program is made in a thread
         # (HarfBuzz works without Python's lock).
         runner.close()
-        pdf = assemble([p.pdf for p in pieces], [f.pdf for f in under], _merging(cache, _threaded))
+        pdf = assemble([p.pdf for p in pieces], [f.pdf for f in under], _merging(cache, _threaded), dates)
         step("assembled")
     except (InternalsChanged, StandInLeft) as exc:
         raise Unsupported(str(exc)) from exc

@@ -293,6 +293,43 @@ def _cut(full_root: Element, keep: str) -> Element:
     return root
 
 
+# The brief's dates as the template writes them (html.w3c_timestamp), and
+# the PDF info field WeasyPrint writes each of them to.
+_DATE = re.compile(r"(\d{4})-(0\d|1[012])-([012]\d|3[01])T([01]\d|2[0-3]):([0-5]\d):([0-5]\d)(Z|([+-]\d\d):([0-5]\d))")
+_DATE_FIELDS = {"dcterms.created": "/CreationDate", "dcterms.modified": "/ModDate"}
+
+
+def pdf_date(text: str) -> str | None:
+    """A W3C date and time to the second (2026-12-06T22:53:56Z, or with an
+    offset) as a PDF date, as WeasyPrint writes it (D:20261206225356Z);
+    None for any other form."""
+    found = _DATE.fullmatch(text)
+    if found is None:
+        return None
+    *fields, zone, hours, minutes = found.groups()
+    offset = "Z" if zone == "Z" else f"{int(hours):+03d}'{minutes}"
+    return "D:" + "".join(fields) + offset
+
+
+def take_dates(full_root: Element) -> dict[str, str]:
+    """The brief's creation and modification dates, taken out of its head,
+    as the PDF info fields the assembly sets: a build without
+    SOURCE_DATE_EPOCH dates the brief to the second, and every document cut
+    from it would otherwise differ from the last build's and be laid out
+    again. A date in another form, or given twice, stays where it is
+    (WeasyPrint writes it, each build lays every document out again)."""
+    head = full_root.find("head")
+    metas = [el for el in (head if head is not None else ()) if el.tag == "meta"]
+    taken: dict[str, str] = {}
+    for name, field in _DATE_FIELDS.items():
+        found = [el for el in metas if (el.get("name") or "").lower() == name]
+        value = pdf_date(found[0].get("content") or "") if len(found) == 1 else None
+        if value is not None:
+            head.remove(found[0])
+            taken[field] = value
+    return taken
+
+
 def front_document(full_root: Element, number: int) -> Element:
     """Cover, contents and at a glance, as a content document."""
     root = _cut(full_root, "before")
