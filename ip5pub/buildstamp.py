@@ -8,7 +8,8 @@ notices). The build stamp answers it from the inputs themselves:
 
 - key: the code fingerprint, the settings (ip5pub.toml, read and as
   bytes), the render options (all but the number of jobs, which changes no
-  byte), the edition date and SOURCE_DATE_EPOCH, the previous edition's
+  byte), the edition date and SOURCE_DATE_EPOCH (without it, not the
+  clock's time of day: pipeline.stamped_epoch), the previous edition's
   key, every file under the sources and styles folders (names and bytes);
 - record: the SHA-256 of every file in the output folder (the cache aside)
   after a build without errors, the warnings it reported (said again when
@@ -48,13 +49,13 @@ class Record:
     notices: int = 0
 
 
-def key(workspace: Workspace, options: Any, edition: str, epoch: int, baseline_key: str, styles_key: str) -> str:
+def key(workspace: Workspace, options: Any, edition: str, epoch: str, baseline_key: str, styles_key: str) -> str:
     """Everything a build's outputs are made from, hashed (see the module's notes;
     `styles_key`: the styles folders' tree_digest)."""
     settings = workspace.root / "ip5pub.toml"
     sources = Path(options.sources)
     return digest("build", fields_key(workspace.config), _bytes(settings), str(workspace.root.resolve()),
-                  fields_key(dataclasses.replace(options, jobs=None)), edition, str(epoch), baseline_key,
+                  fields_key(dataclasses.replace(options, jobs=None)), edition, epoch, baseline_key,
                   tree_digest([sources]) if sources.is_dir() else _bytes(sources), styles_key)
 
 

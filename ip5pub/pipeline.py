@@ -58,6 +58,14 @@ def edition_epoch() -> int:
     return int(time.time())
 
 
+def stamped_epoch(epoch: int) -> str:
+    """What the build's stamps hash of its epoch: SOURCE_DATE_EPOCH whole,
+    the clock not at all (the edition date, which the outputs show, is
+    hashed beside it). Sources built again on the same day find the first
+    build's outputs up to date, dated when they were made."""
+    return str(epoch) if os.environ.get("SOURCE_DATE_EPOCH", "").strip() else "clock"
+
+
 def edition_date(epoch: int | None = None) -> dt.date:
     return dt.datetime.fromtimestamp(edition_epoch() if epoch is None else epoch, dt.UTC).date()
 
@@ -145,8 +153,8 @@ def _render(workspace: Workspace, options: RenderOptions, today: dt.date, progre
         # every file it wrote is as it was (ip5pub.buildstamp).
         epoch = edition_epoch()
         styles_key = tree_digest([packaged_styles(), workspace.styles])  # the stamp's and every output's
-        build_key = buildstamp.key(workspace, options, today.isoformat(), epoch, baseline.key() if baseline else "",
-                                   styles_key)
+        build_key = buildstamp.key(workspace, options, today.isoformat(), stamped_epoch(epoch),
+                                   baseline.key() if baseline else "", styles_key)
         done_before = buildstamp.check(options.output, build_key)
         if done_before is not None:
             return _up_to_date(result, done_before, options.output, started)
@@ -263,7 +271,7 @@ def _jobs(options: RenderOptions, ctx: RenderContext, cache: Cache, result: Rend
         for fmt in options.formats:
             out = options.output / output_name(fmt, group)
             key = key_of(fmt, fields_key(ctx.config, options.window), fields_key(options.pdf) if fmt == "pdf" else "",
-                         styles_key, ctx.edition.isoformat(), str(ctx.epoch), str(group), content,
+                         styles_key, ctx.edition.isoformat(), stamped_epoch(ctx.epoch), str(group), content,
                          edition_key if fmt in ("txt", "md") else "")
             if cache.fresh(out, key):
                 result.reused.append(out)

@@ -6,6 +6,7 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import pytest
@@ -86,6 +87,25 @@ def test_another_source_date_epoch_makes_it_run(ws):
         env["SOURCE_DATE_EPOCH"] = epoch
         outs.append(subprocess.run(command, cwd=ws, env=env, capture_output=True, text=True, check=True, timeout=60))
     assert [_nothing_to_do(o) for o in outs] == [False, True, False]
+
+
+@pytest.mark.slow
+def test_without_a_source_date_epoch_the_time_of_day_makes_no_build_run(ws):
+    """Dated by the clock, the outputs show the time they were made; built
+    again the same day from the same sources, they are up to date."""
+    env = {k: v for k, v in os.environ.items() if k != "SOURCE_DATE_EPOCH"}
+    command = [sys.executable, "-m", "ip5pub", "render", "-f", "txt", "-f", "html", "-v", "--today", "2021-07-01"]
+    first = subprocess.run(command, cwd=ws, env=env, capture_output=True, text=True, check=True, timeout=60)
+    made = _outputs(ws)
+    time.sleep(1.1)  # another second on the clock
+    second = subprocess.run(command, cwd=ws, env=env, capture_output=True, text=True, check=True, timeout=60)
+    assert (_nothing_to_do(first), _nothing_to_do(second)) == (False, True)
+    assert _outputs(ws) == made
+    path = ws / "sources" / "note.md"
+    path.write_text(path.read_text(encoding="utf-8").replace("1 July", "2 July"), encoding="utf-8")
+    third = subprocess.run(command, cwd=ws, env=env, capture_output=True, text=True, check=True, timeout=60)
+    assert not _nothing_to_do(third)
+    assert _outputs(ws)["build/brief.html"] != made["build/brief.html"]
 
 
 @pytest.mark.parametrize("damage", ["output edited", "output deleted", "notice copy deleted"])
