@@ -135,7 +135,8 @@ def render(workspace: Workspace, options: RenderOptions, today: dt.date, progres
     a bad source or an output that fails is in the result's errors.
     """
     try:
-        return _render(workspace, options, today, progress)
+        with system.no_cycle_collection():
+            return _render(workspace, options, today, progress)
     finally:
         release()  # warm layout workers no PDF took
 

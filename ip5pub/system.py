@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import contextlib
 import ctypes
+import gc
 import os
 import re
 import shutil
@@ -106,13 +107,36 @@ def import_weasyprint() -> None:
 WATCH_SECONDS = 1.0
 
 
+@contextlib.contextmanager
+def no_cycle_collection() -> Iterator[None]:
+    """Python's cycle collector off while a build runs, as it was after.
+
+    The build leaves no reference cycles worth collecting (a cold
+    500-notice build's process peaks at 236 MB with the collector or
+    without), while the collector traversed its objects, the notices
+    among them, again and again: 0.45 s of that build's process, 0.14 s of
+    a one-notice correction. Worker processes forked from it collect as
+    usual (outlive_not)."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
+
+
 def outlive_not(build: int) -> None:
-    """A worker pool's initializer: exit when the build's process `build` is gone.
+    """A worker pool's initializer: exit when the build's process `build` is
+    gone; collect reference cycles, which a build forked from does not
+    (no_cycle_collection).
 
     A pool's worker waits on a queue whose writing end it holds itself, and
     a layout worker keeps the fork server alive: a build killed (SIGKILL,
     the OOM killer, a CI timeout) left its workers and the server waiting
     for ever, with their memory."""
+    gc.enable()
+
     def watch() -> None:
         while True:
             time.sleep(WATCH_SECONDS)

@@ -253,3 +253,40 @@ def test_the_server_reads_the_hyphenation_patterns_of_the_last_builds_languages(
     assert "de" in (tmp_path / "build/.cache/hyphenation.json").read_text(encoding="utf-8")
     # The next build's workers find German read before their first line.
     assert server_read(tmp_path / "build") == sorted([patterns("de"), patterns("en")])
+
+
+def _collecting() -> bool:
+    import gc
+
+    return gc.isenabled()
+
+
+def test_a_build_runs_without_the_cycle_collector_and_its_workers_with_it(tmp_path, monkeypatch):
+    """The build's process makes no cycles worth the collector's passes over
+    its objects; a worker forked from it (the normalize pool) collects as usual."""
+    import gc
+    from concurrent.futures import ProcessPoolExecutor
+
+    from ip5pub import pipeline, system
+
+    seen = []
+    normalize = pipeline.normalize_sources
+
+    def watched(*args, **kwargs):
+        seen.append(gc.isenabled())
+        with ProcessPoolExecutor(max_workers=1, initializer=system.outlive_not, initargs=(os.getpid(),)) as pool:
+            seen.append(pool.submit(_collecting).result())
+        return normalize(*args, **kwargs)
+
+    monkeypatch.setattr(pipeline, "normalize_sources", watched)
+    ws = tmp_path / "ws"
+    realistic(ws / "sources", 3)
+    monkeypatch.chdir(ws)
+    assert gc.isenabled()
+    from ip5pub.cli import main
+
+    with pytest.raises(SystemExit) as done:
+        main(["render", "-f", "txt", "-q"])
+    assert done.value.code == 0
+    assert seen == [False, True]  # off in the build, on in its worker
+    assert gc.isenabled()  # and on again after it
