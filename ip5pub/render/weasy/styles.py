@@ -5,7 +5,7 @@ WeasyPrint 70's own stylesheet has universal rules for six pseudo-elements
 `::note-marker`, `::note-callback`), so its cascade gives every element six
 pseudo-element styles and computes each of them, though only a list item
 draws a marker and only a footnote or a note its calls: 19,000 styles for
-the 3,169 elements of a 500-notice brief's front matter. This patch changes
+the 3,169 elements of a 500-notice brief's back matter. This patch changes
 when they are computed, never what (tests/test_weasy_patches.py compares
 the bytes).
 """
