@@ -47,9 +47,13 @@ class RenderError(RuntimeError):
     """An output that could not be written; the message names the file."""
 
 
+def _source_date_epoch() -> str:
+    return os.environ.get("SOURCE_DATE_EPOCH", "").strip()
+
+
 def edition_epoch() -> int:
     """SOURCE_DATE_EPOCH when set (reproducible builds), else the clock."""
-    value = os.environ.get("SOURCE_DATE_EPOCH", "").strip()
+    value = _source_date_epoch()
     if value:
         try:
             return int(value)
@@ -63,7 +67,7 @@ def stamped_epoch(epoch: int) -> str:
     the clock not at all (the edition date, which the outputs show, is
     hashed beside it). Sources built again on the same day find the first
     build's outputs up to date, dated when they were made."""
-    return str(epoch) if os.environ.get("SOURCE_DATE_EPOCH", "").strip() else "clock"
+    return str(epoch) if _source_date_epoch() else "clock"
 
 
 def edition_date(epoch: int | None = None) -> dt.date:
