@@ -114,7 +114,7 @@ def no_cycle_collection() -> Iterator[None]:
     The build leaves no reference cycles worth collecting (a cold
     500-notice build's process peaks at 236 MB with the collector or
     without), while the collector traversed its objects, the notices
-    among them, again and again: 0.45 s of that build's process, 0.14 s of
+    among them, again and again: 0.45 s of that build's process, 0.14-0.21 s of
     a one-notice correction. Worker processes forked from it collect as
     usual (outlive_not)."""
     enabled = gc.isenabled()
