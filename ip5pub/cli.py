@@ -98,7 +98,7 @@ def normalize(sources: tuple[Path, ...], output: Path) -> None:
 @click.option("--pdf-variant", type=click.Choice(["pdf/a-3b", "pdf/ua-1"]),
               help="Archival PDF/A-3b (notices attached as Markdown) or accessible PDF/UA-1.")
 @click.option("--pdf-layout", type=click.Choice(["auto", "single", "chunked"]), default="auto", show_default=True,
-              help="Lay the PDF out in one pass, or in cached chunks in parallel (auto: chunks for large briefs).")
+              help="Lay the PDF out in one pass, or in cached chunks in parallel (auto: chunked from 25 stories).")
 @click.option("--pdf-chunk-size", type=click.IntRange(min=1),
               help="Notices per PDF chunk (40 stories or more); each chunk starts a page, in either layout.")
 @click.option("--previous", type=click.Path(path_type=Path), help=PREVIOUS_HELP)

@@ -106,12 +106,14 @@ def test_furniture_pages_number_the_references_and_drop_unknown_targets():
         ("front", "a", [("a", 1)]), ("", None, []), ("", "c", [("c", 3)])]
 
 
-@pytest.mark.parametrize("n, most", [(0, 150), (1, 150), (150, 150), (151, 150), (509, 150)])
-def test_even_cuts_into_few_near_equal_parts(n, most):
+@pytest.mark.parametrize("n, most, count", [(0, 150, 1), (1, 150, 1), (74, 150, 1), (75, 150, 2), (150, 150, 2),
+                                            (151, 150, 2), (300, 150, 2), (301, 150, 3), (509, 150, 4)])
+def test_even_cuts_into_few_near_equal_parts_and_two_from_half_of_most(n, most, count):
     parts = plan.even(n, most)
     assert [i for a, b in parts for i in range(a, b)] == list(range(n))
     assert all(b - a <= most for a, b in parts)
-    assert len(parts) == max(1, -(-n // most))
+    assert len(parts) == count
+    assert max(b - a for a, b in parts) - min(b - a for a, b in parts) <= 1
 
 
 def test_a_document_key_changes_with_the_style_files():

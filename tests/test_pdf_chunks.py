@@ -478,3 +478,65 @@ def test_each_face_is_embedded_once_under_a_name_of_its_own(brief_120):
     assert sorted(faces) == sorted(name.split("+", 1)[1] for name in font_programs(single))
     # The furniture drawn over each page costs some, the fonts no longer.
     assert chunked.stat().st_size < 1.2 * single.stat().st_size
+
+
+# ---- a brief of SIDE_BY_SIDE to THRESHOLD stories: one chunk, side by side ----
+
+@pytest.fixture(scope="module")
+def side_by_side(tmp_path_factory) -> Path:
+    ws = tmp_path_factory.mktemp("side")
+    generate(ws / "sources", plan.SIDE_BY_SIDE + 4)  # a few generated notices are duplicates of others
+    return ws
+
+
+def test_auto_lays_a_brief_from_side_by_side_stories_out_as_one_chunk_with_a_single_pass_s_pages(side_by_side,
+                                                                                                   tmp_path):
+    ws = side_by_side
+    auto = run_cli("render", "-v", "-o", "auto", "--jobs", "2", cwd=ws)
+    assert "brief.pdf: laid out 1 of 1 chunks" in auto.stderr, auto.stderr
+    single = render(ws, "one", "--pdf-layout", "single")
+    stories = [title for title, _ in outline(PdfReader(single)) if "(notice" in title]
+    assert plan.SIDE_BY_SIDE <= len(stories) < plan.THRESHOLD
+    assert_same_layout(ws / "auto/brief.pdf", single)
+    for name, pdf in (("a", ws / "auto/brief.pdf"), ("s", single)):
+        subprocess.run(["pdftoppm", "-png", "-r", "40", str(pdf), str(tmp_path / name)], check=True)
+    drawn = sorted(tmp_path.glob("a-*.png")), sorted(tmp_path.glob("s-*.png"))
+    assert len(drawn[0]) == len(drawn[1]) > len(stories)
+    assert [p.name for p, q in zip(*drawn) if p.read_bytes() != q.read_bytes()] == []
+    # One job: the same bytes (the layout is not chosen by --jobs).
+    assert render(ws, "one-job", "--jobs", "1").read_bytes() == (ws / "auto/brief.pdf").read_bytes()
+
+
+def test_one_chunk_goes_to_the_workers_before_the_front_and_back_matter_and_two_share_the_furniture(
+        side_by_side, tmp_path, monkeypatch):
+    """The chunk holding every story is the longest document: sent first, the
+    front and back matter are laid out beside it, not before it. The
+    furniture of a book of 20 to 40 pages is two documents, one per worker."""
+    from ip5pub.render.chunked import worker
+
+    sent: list[str] = []
+    submit = worker.Runner.submit
+
+    def record(self, fn, *args):
+        sent.append(fn.__name__)
+        return submit(self, fn, *args)
+
+    monkeypatch.setattr(worker.Runner, "submit", record)
+    shutil.copytree(side_by_side / "sources", tmp_path / "sources")
+    run_cli("render", "-q", "--jobs", "2", cwd=tmp_path)
+    assert sent == ["layout", "layout_matter", "layout_matter", "layout_furniture", "layout_furniture"], sent
+    assert 20 <= len(PdfReader(tmp_path / "build/brief.pdf").pages) <= plan.FURNITURE_PAGES
+
+
+def test_a_brief_auto_would_lay_out_side_by_side_but_cannot_gets_one_pass_without_a_warning(side_by_side, tmp_path):
+    ws = tmp_path / "ws"
+    shutil.copytree(side_by_side / "sources", ws / "sources")
+    (ws / "styles").mkdir()
+    (ws / "styles/brief.html").write_text(TEMPLATE.replace("CSS", STYLES["target-text"][0]), encoding="utf-8")
+    auto = run_cli("render", "-o", "auto", cwd=ws)
+    assert "cannot draw" not in auto.stderr and "one pass" not in auto.stderr, auto.stderr
+    verbose = run_cli("render", "-v", "-o", "told", cwd=ws)
+    assert "cannot draw this brief as one pass would (target-text()" in verbose.stderr, verbose.stderr
+    assert (ws / "auto/brief.pdf").read_bytes() == render(ws, "one", "--pdf-layout", "single").read_bytes()
+    explicit = run_cli("render", "-o", "asked", "--pdf-layout", "chunked", cwd=ws)
+    assert "cannot draw this brief as one pass would" in explicit.stderr  # asked for: a warning, as before

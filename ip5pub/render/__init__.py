@@ -40,7 +40,7 @@ class PdfOptions:
     """How the PDF is made; every field is part of its cache key."""
 
     variant: str | None = None  # "pdf/a-3b" (archival, notices attached) or "pdf/ua-1" (accessible)
-    layout: str = "auto"  # "single", "chunked" or "auto" (chunked for large briefs)
+    layout: str = "auto"  # "single", "chunked" or "auto" (chunked from chunked.SIDE_BY_SIDE stories)
     chunk_size: int | None = None  # stories per chunk (None: the default)
 
     def __post_init__(self) -> None:

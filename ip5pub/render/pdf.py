@@ -68,14 +68,16 @@ def attachments(brief: Brief, ctx: RenderContext, fetcher) -> list:
 
 
 def layout_mode(brief: Brief, ctx: RenderContext) -> str:
-    """"chunked" or "single": how this brief is laid out (see ip5pub.render.chunked)."""
+    """"chunked" or "single": how this brief is laid out (see ip5pub.render.chunked).
+    auto: chunked from SIDE_BY_SIDE stories (one chunk under THRESHOLD: the
+    same pages as one pass, sooner with two workers)."""
     if ctx.pdf.variant is not None or len(brief.stories) <= 1:
         # Tags, XMP and attachments belong to one document; nothing to cut; a
         # story under a masthead does not start a page as a chunk would.
         return "single"
     if ctx.pdf.layout in ("single", "chunked"):
         return ctx.pdf.layout
-    return "chunked" if len(brief.stories) >= chunked.THRESHOLD else "single"
+    return "chunked" if len(brief.stories) >= chunked.SIDE_BY_SIDE else "single"
 
 
 def prepare(jobs: int) -> None:
@@ -100,18 +102,21 @@ def start(brief: Brief, ctx: RenderContext, out: Path) -> Handle:
 
     if layout_mode(brief, ctx) != "chunked":
         return Later(one_pass) if ctx.pdf.variant else _whole(brief, ctx, source, base_url, page_css, size, out)
+    # Under THRESHOLD stories auto chose the chunked layout for speed only: a
+    # brief it cannot draw gets the one pass it had always got, said with -v.
+    chosen = ctx.pdf.layout == "auto" and len(brief.stories) < chunked.THRESHOLD
     try:
         pending = chunked.start(brief, source, base_url, page_css, tuple(str(r) for r in style_roots(ctx.workspace)),
                                 cache=ctx.cache, jobs=max(1, ctx.jobs), size=size)
     except chunked.Unsupported as exc:
-        _fall_back(out, exc)
+        _fall_back(out, exc, chosen)
         return Later(one_pass)
 
     def finish() -> Path:
         try:
             result = pending.result()
         except chunked.Unsupported as exc:
-            _fall_back(out, exc)
+            _fall_back(out, exc, chosen)
             return one_pass()
         log.info("%s: laid out %d of %d chunks (the rest from the cache)", out.name, result.laid_out, result.chunks)
         _warn(out, result.missing, result.other, brief)
@@ -124,9 +129,10 @@ def render(brief: Brief, ctx: RenderContext, out: Path) -> Path:
     return start(brief, ctx, out).result()
 
 
-def _fall_back(out: Path, exc: Exception) -> None:
-    log.warning("%s: the chunked layout cannot draw this brief as one pass would (%s); "
-                "laying it out in one pass (slower)", out.name, exc)
+def _fall_back(out: Path, exc: Exception, quietly: bool = False) -> None:
+    log.log(logging.INFO if quietly else logging.WARNING,
+            "%s: the chunked layout cannot draw this brief as one pass would (%s); "
+            "laying it out in one pass (slower)", out.name, exc)
 
 
 def _whole(brief: Brief, ctx: RenderContext, source: str, base_url: str, page_css: str, size: int,

@@ -26,6 +26,7 @@ breaks (plan.page_breaks_css), so both paginate alike.
 """
 
 from ip5pub.render.chunked.build import Pending, Result, Unsupported, render, start
-from ip5pub.render.chunked.plan import CHUNK_SIZE, THRESHOLD, page_breaks_css
+from ip5pub.render.chunked.plan import CHUNK_SIZE, SIDE_BY_SIDE, THRESHOLD, page_breaks_css
 
-__all__ = ["CHUNK_SIZE", "THRESHOLD", "Pending", "Result", "Unsupported", "page_breaks_css", "render", "start"]
+__all__ = ["CHUNK_SIZE", "SIDE_BY_SIDE", "THRESHOLD", "Pending", "Result", "Unsupported", "page_breaks_css", "render",
+           "start"]

@@ -139,12 +139,16 @@ def _steps(brief: Brief, full_html: str, base_url: str, page_css: str, styles: t
         number = plan.stand_in(brief)
 
         # 1. Every content document, side by side, each sent to the workers
-        # as soon as its HTML is made: the front and back matter first.
+        # as soon as its HTML is made: the front and back matter first, as
+        # they list every story and so take longer than a chunk of them; but
+        # after the one chunk of a brief under THRESHOLD stories, which holds
+        # them all (a 30-story brief's took 1.5 s, its front and back matter 0.9 s).
         matter = [keyed("pdf-front", tree.front_document(full_root, number))]
         back = tree.back_document(full_root, number)
         if back is not None:
             matter.append(keyed("pdf-back", back))
-        submit(matter)
+        if len(ranges) > 1:
+            submit(matter)
         parts = tree.Parts(full_root)
         footnotes = 0
         bodies = []
@@ -154,6 +158,7 @@ def _steps(brief: Brief, full_html: str, base_url: str, page_css: str, styles: t
             bodies.append(keyed("pdf-chunk-body", root))
             footnotes += tree.footnotes(root)
         submit(bodies)
+        submit(matter)  # sent already unless the brief is one chunk
         yield  # the workers have every content document: the caller's turn
         step("prepared")
         if len(pending) > jobs:
