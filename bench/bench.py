@@ -1,8 +1,9 @@
 """Benchmark: ip5pub render -f all against a plain pandoc + WeasyPrint pipeline.
 
-Usage: python bench/bench.py [N ...] [--no-profile] [--profile=N] [--keep]
-       (default: 10 30 100 500 2000; the profile is taken at N=500 when 500
-       is run, or at the N given; --keep leaves the workspaces in /tmp)
+Usage: python bench/bench.py [N ...] [--repeats=K] [--no-profile] [--profile=N] [--keep]
+       (default: 10 30 100 500 2000, 3 repeats; the profile is taken at
+       N=500 when 500 is run, or at the N given; --keep leaves the
+       workspaces in /tmp)
 
 For each N it generates N realistic notices (bench/generate.py `realistic`,
 fixed seed: text, Markdown, saved HTML pages and feeds, one in ten Chinese,
@@ -17,6 +18,11 @@ stories, then runs, each in a fresh process on the same input:
               pandoc md->epub, pandoc md->plain, one after another, on the
               same notices (their normalized Markdown: the plain pipeline is
               not charged for reading HTML pages and feeds)
+Up to N=500 each case runs K times (the cold builds and the plain
+pipelines alternated, so that the machine's drift falls on both) and the
+table shows the medians, the runs of cold, plain and the edits beside; the
+same code's builds spread by 10-30% on a shared machine, and one run of
+each made a ratio of the spread. Above 500, once.
 Each is timed in wall seconds and in CPU seconds (user + system of the
 whole process tree: this process is the subreaper of everything the build
 starts, fork server and layout workers included, and reaps it all). Peak
@@ -36,6 +42,7 @@ import os
 import platform
 import re
 import shutil
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -50,6 +57,7 @@ from generate import realistic
 EPOCH = "1700000000"
 ROOT = Path(__file__).resolve().parent.parent
 PROFILED = 500
+REPEATS = 3
 
 
 @dataclass
@@ -191,26 +199,41 @@ def edit_title(path: Path) -> None:
                            text, count=1, flags=re.M), encoding="utf-8")
 
 
-def bench(n: int, root: Path) -> dict[str, Run]:
+def median(runs: list[Run]) -> Run:
+    """The median wall time and, on its own, the median CPU time."""
+    return Run(statistics.median(r.wall for r in runs), statistics.median(r.cpu for r in runs))
+
+
+def bench(n: int, root: Path, repeats: int) -> tuple[dict[str, Run], dict[str, list[Run]]]:
+    """The medians of each case, and every run of it."""
     ws = root / f"n{n}"
     realistic(ws / "sources", n)
-    out = {"cold": run(RENDER, ws)}
-    if stories(ws) != n:
-        raise SystemExit(f"N={n}: the brief has {stories(ws)} stories, not {n}: the generator made duplicates")
-    out["nochange"] = run(RENDER, ws)
+    runs: dict[str, list[Run]] = {key: [] for key in ("cold", "plain", "nochange", "body", "title")}
+    for k in range(repeats):
+        shutil.rmtree(ws / "build", ignore_errors=True)
+        runs["cold"].append(run(RENDER, ws))
+        if k == 0 and stories(ws) != n:
+            raise SystemExit(f"N={n}: the brief has {stories(ws)} stories, not {n}: the generator made duplicates")
+        runs["plain"].append(plain_pipeline(ws))  # on the notices the cold build wrote
+    for _ in range(repeats):
+        runs["nochange"].append(run(RENDER, ws))
     path = victim(ws)
     original = path.read_bytes()
-    edit_body(path)
-    out["body"] = run(RENDER, ws)
-    edit_title(path)
-    out["title"] = run(RENDER, ws)
+    for k in range(repeats):
+        if k:  # back to the sources' state first (not timed)
+            path.write_bytes(original)
+            run(RENDER, ws)
+        edit_body(path)
+        runs["body"].append(run(RENDER, ws))
+        edit_title(path)
+        runs["title"].append(run(RENDER, ws))
     path.write_bytes(original)
-    out["plain"] = plain_pipeline(ws)
+    out = {key: median(found) for key, found in runs.items()}
     # Memory, in runs of its own: a cold build, the plain pipeline.
     shutil.rmtree(ws / "build")
     out["cold"].peak_mb = run(RENDER, ws, memory=True).peak_mb
     out["plain"].peak_mb = plain_pipeline(ws, memory=True).peak_mb
-    return out
+    return out, runs
 
 
 def profile(n: int, root: Path) -> str:
@@ -245,9 +268,12 @@ def main(argv: list[str]) -> None:
               "peak MiB", "plain peak MiB")
     print("| " + " | ".join(header) + " |")
     print("|" + "---|" * len(header))
+    repeats = next((int(a.split("=", 1)[1]) for a in argv if a.startswith("--repeats=")), REPEATS)
+    every: list[tuple[int, dict[str, list[Run]]]] = []
     try:
         for n in sizes:
-            r = bench(n, root)
+            r, runs = bench(n, root, repeats if n <= 500 else 1)
+            every.append((n, runs))
             c, p = r["cold"], r["plain"]
 
             def share(key: str, r: dict[str, Run] = r, c: Run = c) -> str:
@@ -256,6 +282,12 @@ def main(argv: list[str]) -> None:
             print(f"| {n} | {c.wall:.2f} ({c.cpu:.2f}) | {p.wall:.2f} ({p.cpu:.2f}) | "
                   f"{c.wall / p.wall:.2f} ({c.cpu / p.cpu:.2f}) | {share('nochange')} | {share('body')} | "
                   f"{share('title')} | {c.peak_mb:.0f} | {p.peak_mb:.0f} |", flush=True)
+        print("\nEvery run, wall seconds in the order run:\n")
+        print("| N | cold | plain | no-change | body edit | title edit |")
+        print("|---|---|---|---|---|---|")
+        for n, runs in every:
+            print(f"| {n} | " + " | ".join(", ".join(f"{r.wall:.2f}" for r in runs[key])
+                                         for key in ("cold", "plain", "nochange", "body", "title")) + " |")
         at = next((int(a.split("=", 1)[1]) for a in argv if a.startswith("--profile=")), PROFILED)
         if at in sizes and "--no-profile" not in argv:
             print(f"\nWhere a cold build of {at} notices spends its CPU (py-spy, every process):\n")
