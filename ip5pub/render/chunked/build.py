@@ -142,7 +142,7 @@ def _steps(brief: Brief, full_html: str, base_url: str, page_css: str, styles: t
         # as soon as its HTML is made: the front and back matter first, as
         # they list every story and so take longer than a chunk of them; but
         # after the one chunk of a brief under THRESHOLD stories, which holds
-        # them all (a 30-story brief's took 1.5 s, its front and back matter 0.9 s).
+        # them all (a 30-story brief's took 1.5 s, its front and back matter 0.9-1.1 s).
         matter = [keyed("pdf-front", tree.front_document(full_root, number))]
         back = tree.back_document(full_root, number)
         if back is not None:

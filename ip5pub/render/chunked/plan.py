@@ -30,7 +30,7 @@ SIDE_BY_SIDE = 25
 # A document costs about 0.04 s to start and 9 ms a page: 40-page documents
 # take no more CPU than 150-page ones, and a change that leaves the page
 # count alone (a new headline) lays out 40 pages again around it, not 150.
-# A book of fewer pages still gets two, so that two workers share them.
+# A book of 20 to 40 pages still gets two, so that two workers share them.
 FURNITURE_PAGES = 40
 GOTO = "ip5pub-goto:"  # internal links are laid out as this + the target id
 REF = "ip5pub-ref"  # the counter a page reference is laid out with
