@@ -104,19 +104,19 @@ def start(brief: Brief, ctx: RenderContext, out: Path) -> Handle:
         return Later(one_pass) if ctx.pdf.variant else _whole(brief, ctx, source, base_url, page_css, size, out)
     # Under THRESHOLD stories auto chose the chunked layout for speed only: a
     # brief it cannot draw gets the one pass it had always got, said with -v.
-    chosen = ctx.pdf.layout == "auto" and len(brief.stories) < chunked.THRESHOLD
+    for_speed = ctx.pdf.layout == "auto" and len(brief.stories) < chunked.THRESHOLD
     try:
         pending = chunked.start(brief, source, base_url, page_css, tuple(str(r) for r in style_roots(ctx.workspace)),
                                 cache=ctx.cache, jobs=max(1, ctx.jobs), size=size)
     except chunked.Unsupported as exc:
-        _fall_back(out, exc, chosen)
+        _fall_back(out, exc, quietly=for_speed)
         return Later(one_pass)
 
     def finish() -> Path:
         try:
             result = pending.result()
         except chunked.Unsupported as exc:
-            _fall_back(out, exc, chosen)
+            _fall_back(out, exc, quietly=for_speed)
             return one_pass()
         log.info("%s: laid out %d of %d chunks (the rest from the cache)", out.name, result.laid_out, result.chunks)
         _warn(out, result.missing, result.other, brief)
