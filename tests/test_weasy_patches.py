@@ -40,9 +40,11 @@ def splice(stream, written):  # counts the dots drawn by repeating another's ope
 leaders._splice = splice
 from weasyprint import css
 pseudo = [0]
+page_styles = [0]
 _compute = css.StyleFor.set_computed_styles
 def compute(self, element, parent, root=None, pseudo_type=None, base_url=None, target_collector=None):
     pseudo[0] += pseudo_type in ("marker", "footnote-call", "note-call")  # counts the styles computed
+    page_styles[0] += pseudo_type is None and type(element).__name__ == "PageType"
     _compute(self, element, parent, root, pseudo_type, base_url, target_collector)
 css.StyleFor.set_computed_styles = compute
 if sys.argv[1] == "patched":
@@ -54,6 +56,7 @@ if sys.argv[1] == "patched":
     weasy.subset_in_one_pass()
     weasy.draw_leaders_once()
     weasy.pseudo_styles_when_asked()
+    weasy.page_styles_by_kind()
 layouts = []
 class Count(logging.Handler):
     def emit(self, record):
@@ -72,7 +75,7 @@ hwm = next(int(line.split()[1]) for line in open("/proc/self/status") if line.st
 most = max(layouts.count(m) for m in layouts)  # "... Page N": the layouts of the page laid out most
 last = layouts.count(max(layouts, key=lambda m: int(m.rsplit(" ", 1)[1])))  # the index's last page
 print(json.dumps({"layouts": len(layouts), "most": most, "last": last, "rss": hwm, "leaders": leaders._installed,
-                  "repeated": repeated[0], "pseudo": pseudo[0]}))
+                  "repeated": repeated[0], "pseudo": pseudo[0], "page_styles": page_styles[0]}))
 """
 
 
@@ -111,6 +114,56 @@ def test_patched_layout_is_byte_identical_and_cheaper(tmp_path):
     # during the cascade; now only those a box shows (the list's markers, the
     # link notes' calls).
     assert 0 < patched["pseudo"] < original["pseudo"] // 20, (patched, original)
+    # A page style for every layout of every page; now one for each kind of
+    # page (cover, front matter, story pages, back matter; right and left).
+    assert original["page_styles"] == original["layouts"]
+    assert 0 < patched["page_styles"] <= 8, patched
+
+
+PAGES = """<!doctype html><html lang="en"><head><style>
+@page { size: A6; margin: 14mm 12mm; counter-increment: page 2;
+  @top-center { content: "Folio " counter(page) " of " counter(pages); font: 8pt sans-serif; }
+  @bottom-right { content: string(part); font: 8pt serif; } }
+@page :first { @top-center { content: none; } }
+@page :left { margin-left: 20mm; @bottom-left { content: "left " counter(page); } }
+@page :right { @bottom-left { content: "right"; color: #a33; } }
+@page :blank { @top-center { content: "This page is left blank"; } }
+@page appendix { counter-reset: page 100; background: #eef;
+  @top-left { content: "Appendix " counter(page, upper-roman); } }
+%s
+h1 { string-set: part content(); break-before: right; }
+.appendix { page: appendix; }
+body { font: 10pt serif; }
+</style></head><body>%s</body></html>"""
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("nth", ["", "@page :nth(3n+1) { @top-right { content: 'every third'; } }"],
+                         ids=["kinds", "nth"])
+def test_page_styles_by_kind_draw_the_same_bytes(tmp_path, nth):
+    """Pages of every kind (first, left, right, blank, named, with page
+    counters changed in @page rules) are drawn as WeasyPrint draws them; an
+    :nth() page selector makes every page's styles computed anew."""
+    parts = []
+    for k in range(5):
+        paragraphs = "".join(f"<p>Paragraph {j} of part {k}. " + "Words to fill the page. " * 12 + "</p>"
+                             for j in range(3 + 2 * k))
+        parts.append(f'<section{" class=appendix" if k == 4 else ""}><h1>Part {k}</h1>{paragraphs}</section>')
+    html = tmp_path / "pages.html"
+    html.write_text(PAGES % (nth, "".join(parts)), encoding="utf-8")
+    original = lay_out(html, tmp_path / "original.pdf", "original")
+    patched = lay_out(html, tmp_path / "patched.pdf", "patched")
+    assert (tmp_path / "original.pdf").read_bytes() == (tmp_path / "patched.pdf").read_bytes()
+    pages = PdfReader(tmp_path / "patched.pdf").pages
+    assert len(pages) > 12
+    texts = [page.extract_text() for page in pages]
+    assert "This page is left blank" in "".join(texts) and "Appendix CI" in "".join(texts)
+    assert ("every third" in texts[3]) == bool(nth)
+    if nth:
+        assert patched["page_styles"] == original["page_styles"] == original["layouts"]
+    else:
+        assert original["page_styles"] == original["layouts"] >= len(pages)
+        assert patched["page_styles"] <= 6, patched  # first; right, left, blank; appendix right and left
 
 
 LEADERS = """<!doctype html><html lang="en"><head><style>
