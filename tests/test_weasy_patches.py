@@ -57,6 +57,7 @@ if sys.argv[1] == "patched":
     weasy.draw_leaders_once()
     weasy.pseudo_styles_when_asked()
     weasy.page_styles_by_kind()
+    weasy.stylesheets_parsed_once()
 layouts = []
 class Count(logging.Handler):
     def emit(self, record):
@@ -200,3 +201,66 @@ def test_compact_leaders_draw_the_same_bytes(tmp_path, options):
     # Dots drawn by repeating another's operators (or by the first dots'
     # drawing, a few dozen); none in a tagged PDF, where every dot is a box.
     assert patched["repeated"] > 500 if not options else patched["repeated"] == 0, patched
+
+
+SHEETS = """
+import hashlib, json, logging, sys
+from ip5pub import system
+from ip5pub.render import weasy
+system.import_weasyprint()
+import weasyprint
+from weasyprint import HTML
+parses = [0]
+_preprocess = weasyprint.preprocess_stylesheet  # the name CSS() calls
+def preprocess(*args, **kwargs):
+    parses[0] += 1
+    return _preprocess(*args, **kwargs)
+weasyprint.preprocess_stylesheet = preprocess
+if sys.argv[1] == "patched":
+    weasy.stylesheets_parsed_once()
+class Keep(logging.Handler):
+    def emit(self, record):
+        said.append(record.getMessage())
+logging.getLogger("weasyprint").addHandler(Keep(logging.WARNING))
+logging.getLogger("weasyprint").setLevel(logging.WARNING)
+house = sys.argv[2]
+found = []
+for k in range(4):
+    said = []
+    own = f"<style>h1 {{ color: #{k}{k}3; }}</style>" if k % 2 else ""
+    html = (f'<!doctype html><html lang="en"><head><style>{house}</style>{own}</head><body>'
+            f'<h1>Document {k}</h1><p class="side">Aside</p><p>' + "Words in a paragraph. " * (40 * (k + 1)) +
+            "</p></body></html>")
+    pdf = HTML(string=html, base_url="file:///nowhere/").write_pdf()
+    found.append([hashlib.sha256(pdf).hexdigest(), sorted(said)])
+print(json.dumps({"documents": found, "parses": parses[0]}))
+"""
+
+HOUSE = """:root { --gap: 4mm; }
+@page { size: A6; margin: 14mm 10mm; @bottom-center { content: "Page " counter(page) " of " counter(pages); } }
+@page wide { size: A6 landscape; @top-left { content: "Wide"; } }
+@media print { h1 { page: wide; margin-bottom: var(--gap); } }
+@media screen { h1 { color: red; } }
+.side { color: nonsense; float: right; width: 30%; }
+body { font: 9pt serif; hyphens: auto; }
+"""
+
+
+@pytest.mark.slow
+def test_stylesheets_parsed_once_draw_the_same_bytes(tmp_path):
+    """Four documents in one process with the same <style> sheet (@page
+    rules, named pages, media rules, a custom property, an invalid
+    declaration), two with a sheet of their own: the same bytes and the same
+    warnings for each as when every sheet is parsed, with fewer parses."""
+    runs = {}
+    for mode in ("original", "patched"):
+        proc = subprocess.run([sys.executable, "-c", SHEETS, mode, HOUSE], capture_output=True, text=True,
+                              env={**os.environ, "SOURCE_DATE_EPOCH": EPOCH}, cwd=tmp_path, check=False)
+        assert proc.returncode == 0, proc.stderr
+        runs[mode] = json.loads(proc.stdout.splitlines()[-1])
+    assert runs["patched"]["documents"] == runs["original"]["documents"]
+    assert len({pdf for pdf, _ in runs["patched"]["documents"]}) == 4
+    for _, said in runs["patched"]["documents"]:
+        assert any("nonsense" in line for line in said), said  # said for every document, as a parse says it
+    assert runs["original"]["parses"] == 6
+    assert runs["patched"]["parses"] == 3  # the house sheet once, each document's own sheet
