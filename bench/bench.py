@@ -252,6 +252,9 @@ def profile(n: int, root: Path) -> str:
 
 
 def main(argv: list[str]) -> None:
+    if {"-h", "--help"} & set(argv):
+        print(__doc__)
+        return
     sizes = [int(a) for a in argv if a.isdigit()] or [10, 30, 100, 500, 2000]
     _subreaper()
     # The package as installed (make install compiles it): not its modules
