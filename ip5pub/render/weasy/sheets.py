@@ -22,6 +22,9 @@ from typing import Any
 # layers): such a sheet is parsed every time, as WeasyPrint does.
 _EFFECTS = re.compile(r"@(?:import|font-face|counter-style|color-profile|layer)\b|\blayer\(", re.IGNORECASE)
 _KEEP = 16  # sheets kept: a build uses a handful
+# The keywords weasyprint.css.find_stylesheets passes for a <style> sheet.
+_FIND_STYLESHEETS = frozenset(("string", "base_url", "url_fetcher", "media_type", "font_config", "counter_style",
+                               "page_rules", "color_profiles", "layers"))
 
 _installed: bool | None = None
 
@@ -85,9 +88,9 @@ def stylesheets_parsed_once() -> None:
                     parsed.popitem(last=False)
             return sheet
         parsed.move_to_end(key)
-        base_url, matcher, rules, records_ = entry
+        base_url, matcher, rules, said = entry
         progress.info("Step 2 - Fetching and parsing CSS - %s", "CSS string")
-        for record in records_:
+        for record in said:
             if logger.isEnabledFor(record.levelno):
                 logger.handle(record)
         sheet = original.__new__(original)
@@ -98,7 +101,3 @@ def stylesheets_parsed_once() -> None:
     found.CSS = make
     _installed = True
 
-
-# The keywords weasyprint.css.find_stylesheets passes for a <style> sheet.
-_FIND_STYLESHEETS = frozenset(("string", "base_url", "url_fetcher", "media_type", "font_config", "counter_style",
-                               "page_rules", "color_profiles", "layers"))
