@@ -147,7 +147,8 @@ def _steps(brief: Brief, full_html: str, base_url: str, page_css: str, styles: t
         back = tree.back_document(full_root, number)
         if back is not None:
             matter.append(keyed("pdf-back", back))
-        if len(ranges) > 1:
+        matter_first = len(ranges) > 1
+        if matter_first:
             submit(matter)
         parts = tree.Parts(full_root)
         footnotes = 0
@@ -158,7 +159,8 @@ def _steps(brief: Brief, full_html: str, base_url: str, page_css: str, styles: t
             bodies.append(keyed("pdf-chunk-body", root))
             footnotes += tree.footnotes(root)
         submit(bodies)
-        submit(matter)  # sent already unless the brief is one chunk
+        if not matter_first:
+            submit(matter)
         yield  # the workers have every content document: the caller's turn
         step("prepared")
         if len(pending) > jobs:
