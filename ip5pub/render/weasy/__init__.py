@@ -13,14 +13,16 @@ embed stand-ins for installed faces (`subsets.stand_ins`). Every layout
 reads a font's program only when it is needed, lays a page out again only
 when its content may change, subsets each face with one HarfBuzz call
 where two give the same bytes, lays a leader out as one box whose
-dots are drawn by repeating one dot's operators, computes an element's
-marker, footnote and note styles only when a box asks for them, a
-page's styles once for all pages of its kind, and a document's style
-sheet once per process (`defer_font_programs`,
+dots are drawn by repeating one dot's operators, computes equal styles
+once (elements of one language, pseudo-elements of one style), an
+element's marker, footnote and note styles only when a box asks for
+them, a page's styles once for all pages of its kind, and a document's
+style sheet once per process (`defer_font_programs`,
 `lay_out_running_elements_once`, `page_references_in_two_layouts`,
 `page_references_set_ahead`, `subset_fonts_in_threads`,
-`subset_in_one_pass`, `draw_leaders_once`, `pseudo_styles_when_asked`,
-`page_styles_by_kind`, `stylesheets_parsed_once`). The
+`subset_in_one_pass`, `draw_leaders_once`, `equal_styles_shared`,
+`pseudo_styles_when_asked`, `page_styles_by_kind`,
+`stylesheets_parsed_once`). The
 house style relies on one behaviour: `element(name, start)` takes the
 element assigned first on a page when a string of the same name is set
 down the page's first-child chain (brief.css sets one on each notice's
@@ -49,6 +51,7 @@ from ip5pub.render.weasy.leaders import draw_leaders_once as draw_leaders_once
 from ip5pub.render.weasy.pagerefs import page_references_in_two_layouts as page_references_in_two_layouts
 from ip5pub.render.weasy.pagerefs import page_references_set_ahead as page_references_set_ahead
 from ip5pub.render.weasy.pagestyles import page_styles_by_kind as page_styles_by_kind
+from ip5pub.render.weasy.sharing import equal_styles_shared as equal_styles_shared
 from ip5pub.render.weasy.sheets import stylesheets_parsed_once as stylesheets_parsed_once
 from ip5pub.render.weasy.styles import pseudo_styles_when_asked as pseudo_styles_when_asked
 from ip5pub.render.weasy.subsets import subset_fonts_in_threads as subset_fonts_in_threads
@@ -295,6 +298,7 @@ def install_patches() -> None:
     subset_fonts_in_threads()
     subset_in_one_pass()
     draw_leaders_once()
+    equal_styles_shared()  # before: the marker, footnote and note styles left for later skip it
     pseudo_styles_when_asked()
     page_styles_by_kind()
     stylesheets_parsed_once()
