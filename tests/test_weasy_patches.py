@@ -126,8 +126,9 @@ def test_patched_layout_is_byte_identical_and_cheaper(tmp_path):
     assert original["page_styles"] == original["layouts"]
     assert 0 < patched["page_styles"] <= 8, patched
     # Every title in the contents and the at-a-glance table carries its
-    # notice's language, and each had styles of its own, as had every
-    # leader and page reference after them; now shared.
+    # notice's language, every story is an article with an id and a
+    # language, and each had styles of its own, as had everything inside
+    # them and every leader and page reference; now shared.
     assert patched["element_styles"] < original["element_styles"] - 100, (patched, original)
     assert patched["before_after"] < original["before_after"] // 2, (patched, original)
 
@@ -150,10 +151,9 @@ h2 { break-before: page; }
 @pytest.mark.slow
 def test_equal_styles_shared_draw_the_same_bytes(tmp_path):
     """Elements with a language, alone and with a style attribute or an id
-    of their own, in lists of other colours, with markers, counters, page
-    references and attr() in their ::before and ::after (one setting an
-    anchor): the same bytes as when each has its own styles, with fewer
-    styles computed."""
+    of their own, in lists of other colours, with counters, page references
+    and attr() in their ::before and ::after (one setting an anchor): the
+    same bytes as when each has its own styles, with fewer styles computed."""
     words = {"en": "hyphenation of the international applications",
              "de": "Donaudampfschifffahrtsgesellschaft und Patentanmeldungen",
              "fr": "les demandes internationales de brevets d'invention"}
@@ -170,21 +170,25 @@ def test_equal_styles_shared_draw_the_same_bytes(tmp_path):
         lists.append(f'<ol class="{cls}">{"".join(items)}</ol>')
     paragraphs = "".join(f'<p lang="{lang}" id="p{k}">{words[lang]} <a href="#s{k}">s{k}</a></p>'
                          for k, lang in enumerate(words))
+    stories = "".join(f'<section id="q{k}" lang="{list(words)[k % 3]}"><p>Story {k} <a href="#s{k % 5}">on</a></p>'
+                      "</section>" for k in range(6))
     sections = "".join(f'<h2 id="s{k}">Section {k}</h2><p>Text.</p>' for k in range(5))
     html = tmp_path / "shared.html"
-    html.write_text(SHARED % ("".join(lists) + paragraphs + sections), encoding="utf-8")
+    html.write_text(SHARED % ("".join(lists) + paragraphs + stories + sections), encoding="utf-8")
     original = lay_out(html, tmp_path / "original.pdf", "original")
     patched = lay_out(html, tmp_path / "patched.pdf", "patched")
     assert (tmp_path / "original.pdf").read_bytes() == (tmp_path / "patched.pdf").read_bytes()
     text = "".join(page.extract_text() for page in PdfReader(tmp_path / "patched.pdf").pages)
-    assert "m17" in text and "[#s1]" in text and "(p. 8)" in text and "\u00a7" in text
+    assert "m17" in text and "[#s1]" in text and "(p. 8)" in text and "\u00a7" in text and "Story 5" in text
     # In each list, the six items without a style attribute are two of each
     # language: three of them, with their name and link, take the styles of
     # the other three (18), as do those items' ::before and their links'
-    # ::after (12). Every other element is its own: its style attribute,
-    # its id, or a parent of its own.
-    assert patched["element_styles"] == original["element_styles"] - 18, (patched, original)
-    assert patched["before_after"] == original["before_after"] - 12, (patched, original)
+    # ::after (12). Each story has an id of its own, but three of them
+    # are another's equals: their paragraphs and links take that one's
+    # (6), as do their links' ::after (3). Every other element is its own:
+    # its style attribute, its id, or a parent of its own.
+    assert patched["element_styles"] == original["element_styles"] - 24, (patched, original)
+    assert patched["before_after"] == original["before_after"] - 15, (patched, original)
 
 
 PAGES = """<!doctype html><html lang="en"><head><style>

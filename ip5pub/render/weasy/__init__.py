@@ -13,11 +13,11 @@ embed stand-ins for installed faces (`subsets.stand_ins`). Every layout
 reads a font's program only when it is needed, lays a page out again only
 when its content may change, subsets each face with one HarfBuzz call
 where two give the same bytes, lays a leader out as one box whose
-dots are drawn by repeating one dot's operators, computes equal styles
-once (elements of one language, pseudo-elements of one style), an
-element's marker, footnote and note styles only when a box asks for
-them, a page's styles once for all pages of its kind, and a document's
-style sheet once per process (`defer_font_programs`,
+dots are drawn by repeating one dot's operators, computes the equal
+styles of elements and pseudo-elements once, an element's marker,
+footnote and note styles only when a box asks for them, a page's styles
+once for all pages of its kind, and a document's style sheet once per
+process (`defer_font_programs`,
 `lay_out_running_elements_once`, `page_references_in_two_layouts`,
 `page_references_set_ahead`, `subset_fonts_in_threads`,
 `subset_in_one_pass`, `draw_leaders_once`, `equal_styles_shared`,
