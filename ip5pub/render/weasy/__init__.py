@@ -17,16 +17,15 @@ dots are drawn by repeating one dot's operators, computes the equal
 styles of elements and pseudo-elements once, an element's marker,
 footnote and note styles only when a box asks for them, a page's styles
 once for all pages of its kind, and a document's style sheet once per
-process (`defer_font_programs`,
-`lay_out_running_elements_once`, `page_references_in_two_layouts`,
-`page_references_set_ahead`, `subset_fonts_in_threads`,
-`subset_in_one_pass`, `draw_leaders_once`, `equal_styles_shared`,
-`pseudo_styles_when_asked`, `page_styles_by_kind`,
-`stylesheets_parsed_once`). The
-house style relies on one behaviour: `element(name, start)` takes the
-element assigned first on a page when a string of the same name is set
-down the page's first-child chain (brief.css sets one on each notice's
-header; tests/test_pdf_pages.py checks every page's head).
+process (`defer_font_programs`, `lay_out_running_elements_once`,
+`page_references_in_two_layouts`, `page_references_set_ahead`,
+`subset_fonts_in_threads`, `subset_in_one_pass`, `draw_leaders_once`,
+`equal_styles_shared`, `pseudo_styles_when_asked`, `page_styles_by_kind`,
+`stylesheets_parsed_once`). The house style relies on one behaviour:
+`element(name, start)` takes the element assigned first on a page when a
+string of the same name is set down the page's first-child chain
+(brief.css sets one on each notice's header; tests/test_pdf_pages.py
+checks every page's head).
 
 These were checked against WeasyPrint VERIFIED (pyproject.toml bounds the
 version to match). On another version, or when one of them is not what it
@@ -298,7 +297,9 @@ def install_patches() -> None:
     subset_fonts_in_threads()
     subset_in_one_pass()
     draw_leaders_once()
-    equal_styles_shared()  # before: the marker, footnote and note styles left for later skip it
+    # Before the next, which then sees a marker, footnote or note style
+    # first: one it leaves for later is not looked up by kind for nothing.
+    equal_styles_shared()
     pseudo_styles_when_asked()
     page_styles_by_kind()
     stylesheets_parsed_once()
