@@ -181,7 +181,7 @@ def test_equal_styles_shared_draw_the_same_bytes(tmp_path):
     text = "".join(page.extract_text() for page in PdfReader(tmp_path / "patched.pdf").pages)
     assert "m17" in text and "[#s1]" in text and "(p. 8)" in text and "\u00a7" in text and "Story 5" in text
     # In each list, the six items without a style attribute are two of each
-    # language: three of them, with their name and link, take the styles of
+    # language: three of them, with their span and link, take the styles of
     # the other three (18), as do those items' ::before and their links'
     # ::after (12). Each story has an id of its own, but three of them
     # are another's equals: their paragraphs and links take that one's
