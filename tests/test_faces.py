@@ -8,6 +8,7 @@ worker's stand-in, keeps.
 from __future__ import annotations
 
 import io
+import re
 import struct
 import subprocess
 
@@ -62,3 +63,40 @@ def test_a_stand_in_is_told_from_a_subset_and_names_its_face():
     assert face is not None and face.path == path
     with TTFont(io.BytesIO(stand_in)) as font:  # a well-formed file for fontTools too
         assert sorted(font.keys()) == ["GlyphOrder", "IP5s", "head", "name"]
+
+
+def test_a_face_s_program_is_made_compressed_and_kept_so_in_the_cache(tmp_path):
+    """The assembly embeds each face's program as it was made: compressed as
+    qpdf compresses a stream (zlib's defaults), so that it is compressed once,
+    beside the other faces, and a correction's assembly neither compresses
+    nor reads whole the programs it takes from the cache. An entry of another
+    form is made again, never embedded."""
+    import zlib
+
+    from ip5pub.cache import Cache, digest
+    from ip5pub.render.chunked.build import _merging
+    from ip5pub.render.chunked.fonts import Made
+
+    program = bytes(range(256)) * 64
+    made = Made.of(program)
+    assert zlib.decompress(made.deflated) == program and len(made.deflated) < len(program) // 10
+    assert made.length == len(program) and re.fullmatch("[A-Z]{6}", made.prefix)
+    assert Made.of(program + b"\0").prefix != made.prefix  # one name per program
+    assert Made.unpack(made.pack()) == made
+    assert Made.unpack(b"") is None and Made.unpack(b"\x00\x01glyf" + bytes(32)) is None
+
+    class Job:
+        def key(self) -> str:
+            return "one face, its glyphs"
+
+    calls: list[Job] = []
+
+    def make(job: Job) -> Made:
+        calls.append(job)
+        return made
+
+    cache = Cache(tmp_path)
+    assert _merging(cache, map)(make, [Job()]) == [made] and len(calls) == 1
+    assert _merging(cache, map)(make, [Job()]) == [made] and len(calls) == 1  # from the cache
+    cache.store_blob("pdf", digest("pdf-font-made", Job().key()), program)  # a program as an older build kept it
+    assert _merging(cache, map)(make, [Job()]) == [made] and len(calls) == 2

@@ -17,7 +17,7 @@ from ip5pub.model import Brief
 from ip5pub.render import keepall
 from ip5pub.render.chunked import css, plan, tree
 from ip5pub.render.chunked.assemble import assemble, preload
-from ip5pub.render.chunked.fonts import StandInLeft
+from ip5pub.render.chunked.fonts import Made, StandInLeft
 from ip5pub.render.chunked.furniture import furniture_document
 from ip5pub.render.chunked.worker import LAYOUTS, Job, Laid, layout, take
 from ip5pub.render.weasy import InternalsChanged
@@ -205,19 +205,20 @@ def _steps(brief: Brief, full_html: str, base_url: str, page_css: str, styles: t
 
 # ---- cache helpers (a missing cache only costs time) ----------------------------
 
-def _merging(cache: Any, mapper: Callable[..., Any]) -> Callable[..., list[bytes | None]]:
+def _merging(cache: Any, mapper: Callable[..., Any]) -> Callable[..., list[Made | None]]:
     """`mapper` for the faces' programs (fonts.Program), through the cache: a
     build that changes a few chunks makes again only the faces whose glyphs
     changed. A face that could not be made is cached as no bytes."""
-    def merge(fn: Callable[..., bytes | None], jobs: list[Any]) -> list[bytes | None]:
-        keys = [digest("pdf-font", job.key()) for job in jobs]
-        found = [cache.load_blob("pdf", key) if cache is not None else None for key in keys]
-        todo = [i for i, hit in enumerate(found) if hit is None]
-        for i, program in zip(todo, mapper(fn, [jobs[i] for i in todo])):
-            found[i] = program or b""
+    def merge(fn: Callable[..., Made | None], jobs: list[Any]) -> list[Made | None]:
+        keys = [digest("pdf-font-made", job.key()) for job in jobs]
+        blobs = [cache.load_blob("pdf", key) if cache is not None else None for key in keys]
+        found: list[Made | None] = [Made.unpack(blob) if blob else None for blob in blobs]
+        todo = [i for i, blob in enumerate(blobs) if blob is None or blob and found[i] is None]
+        for i, made in zip(todo, mapper(fn, [jobs[i] for i in todo])):
+            found[i] = made
             if cache is not None:
-                cache.store_blob("pdf", keys[i], found[i] or b"")
-        return [hit or None for hit in found]
+                cache.store_blob("pdf", keys[i], made.pack() if made is not None else b"")
+        return found
 
     return merge
 

@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import hashlib
 import re
+import zlib
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from typing import Any
@@ -54,18 +55,47 @@ class Program:
         return len(self.glyphs) + sum(map(len, self.subsets))
 
 
-def make_program(job: Program) -> bytes | None:
-    """The face's one program; None: its subsets stay as they are."""
+@dataclass(frozen=True)
+class Made:
+    """A face's one program as the book embeds it: compressed as qpdf would
+    compress it when saving (zlib's defaults, the same bytes), so that the
+    assembly neither compresses it nor, from the cache, reads it whole; with
+    what the font's dictionaries take from the program itself."""
+
+    deflated: bytes
+    length: int  # of the program: a TrueType program's /Length1
+    prefix: str  # the font's name prefix, from the program (_prefix)
+
+    @classmethod
+    def of(cls, program: bytes) -> Made:
+        return cls(zlib.compress(program), len(program), _prefix(program))
+
+    def pack(self) -> bytes:
+        return self.prefix.encode("ascii") + self.length.to_bytes(8, "big") + self.deflated
+
+    @classmethod
+    def unpack(cls, blob: bytes) -> Made | None:
+        """What `pack` wrote; None for anything else (a damaged cache entry)."""
+        prefix = blob[:6].decode("ascii", "replace")
+        if len(blob) < 15 or not re.fullmatch("[A-Z]{6}", prefix):
+            return None
+        return cls(blob[14:], int.from_bytes(blob[6:14], "big"), prefix)
+
+
+def make_program(job: Program) -> Made | None:
+    """The face's one program, compressed; None: its subsets stay as they are."""
     if job.face is not None:
         from ip5pub.render.weasy.resubset import subset
 
-        return subset(job.face.path, job.face.index, job.glyphs, job.missing)
-    from ip5pub.render.chunked.glyphs import merge_programs
+        program = subset(job.face.path, job.face.index, job.glyphs, job.missing)
+    else:
+        from ip5pub.render.chunked.glyphs import merge_programs
 
-    return merge_programs(list(job.subsets), job.kind)
+        program = merge_programs(list(job.subsets), job.kind)
+    return Made.of(program) if program is not None else None
 
 
-def merge_fonts(pdf: Any, mapper: Callable[..., Iterable[bytes | None]] = map) -> None:
+def merge_fonts(pdf: Any, mapper: Callable[..., Iterable[Made | None]] = map) -> None:
     """One program for the subsets of each face in `pdf` (a pikepdf.Pdf), in place.
 
     The programs are made by `mapper` (like `map`: threads, so that the
@@ -75,23 +105,24 @@ def merge_fonts(pdf: Any, mapper: Callable[..., Iterable[bytes | None]] = map) -
     megabytes each once read."""
     groups: dict[tuple[str, ...], list[Any]] = {}
     mappings = list(_font_mappings(pdf))
+    read = _Read()
     for mapping in mappings:
         for _, font in mapping.items():
-            key = _face_key(font)
+            key = _face_key(font, read)
             if key is not None and all(font.objgen != f.objgen for f in groups.setdefault(key, [])):
                 groups[key].append(font)
     merged: dict[tuple[int, int], Any] = {}  # font dict (number, generation) -> its replacement
     standing = {key for key, fonts in groups.items() if any(_standing(p) for p in _programs(fonts).values())}
     todo = [(key, fonts) for key, fonts in sorted(groups.items())
             if len(fonts) >= 2 or len(_programs(fonts)) >= 2 or key in standing]
-    jobs = [_job(key[1], fonts) for key, fonts in todo]
+    jobs = [_job(key[1], fonts, read) for key, fonts in todo]
     for (key, _), job in zip(todo, jobs):
         if key in standing and job.face is None:  # stand-ins cannot be joined: their face is gone
             raise StandInLeft(f"the font {key[0]} could not be made again from its installed file")
     order = sorted(range(len(jobs)), key=lambda i: -jobs[i].size())
     results = dict(zip(order, mapper(make_program, [jobs[i] for i in order])))
     for i, (key, fonts) in enumerate(todo):
-        new = _merge(pdf, fonts, key[1], results[i])
+        new = _merge(pdf, fonts, key[1], results[i], read)
         if new is not None:
             merged.update((f.objgen, new) for f in fonts)
         elif key in standing:
@@ -108,8 +139,27 @@ def _standing(program: Any) -> bool:
     return int(program.get("/Length", 0)) < 65536 and is_stand_in(program.read_bytes())
 
 
-def _job(kind: str, fonts: list[Any]) -> Program:
-    glyphs, missing = _drawn(fonts)
+class _Read:
+    """Each font's widths and text map, read from the PDF once: the face's
+    key, the glyphs drawn and the merged font each need them."""
+
+    def __init__(self) -> None:
+        self._widths: dict[tuple[int, int], list[tuple[int, float]]] = {}
+        self._text: dict[tuple[int, int], list[tuple[int, bytes]]] = {}
+
+    def widths(self, font: Any) -> list[tuple[int, float]]:
+        if font.objgen not in self._widths or not font.is_indirect:
+            self._widths[font.objgen] = list(_widths(font.DescendantFonts[0].get("/W", [])))
+        return self._widths[font.objgen]
+
+    def text(self, font: Any) -> list[tuple[int, bytes]]:
+        if font.objgen not in self._text or not font.is_indirect:
+            self._text[font.objgen] = list(_to_unicode(font))
+        return self._text[font.objgen]
+
+
+def _job(kind: str, fonts: list[Any], read: _Read) -> Program:
+    glyphs, missing = _drawn(fonts, read)
     programs = list(_programs(fonts).values())
     face = original(programs[0].read_bytes()) if glyphs else None
     if face is not None:
@@ -117,12 +167,12 @@ def _job(kind: str, fonts: list[Any]) -> Program:
     return Program(kind, glyphs, missing, None, tuple(p.read_bytes() for p in programs))
 
 
-def _drawn(fonts: list[Any]) -> tuple[tuple[int, ...], bool]:
+def _drawn(fonts: list[Any], read: _Read) -> tuple[tuple[int, ...], bool]:
     """The glyphs the fonts drew (their text maps: WeasyPrint maps every glyph
     it draws, and subsets its face to exactly those) and whether a .notdef
     is among them (WeasyPrint gives glyph 0 a width only then)."""
-    glyphs = {gid for font in fonts for gid, _ in _to_unicode(font)}
-    missing = any(gid == 0 for font in fonts for gid, _ in _widths(font.DescendantFonts[0].get("/W", [])))
+    glyphs = {gid for font in fonts for gid, _ in read.text(font)}
+    missing = any(gid == 0 for font in fonts for gid, _ in read.widths(font))
     return tuple(sorted(glyphs)), missing
 
 
@@ -154,7 +204,7 @@ def _once(obj: Any, seen: set[Any]) -> bool:
     return True
 
 
-def _face_key(font: Any) -> tuple[str, ...] | None:
+def _face_key(font: Any, read: _Read) -> tuple[str, ...] | None:
     """What makes two font dictionaries subsets of one face (None: not mergeable)."""
     if font.get("/Subtype") != "/Type0" or font.get("/Encoding") != "/Identity-H":
         return None
@@ -169,7 +219,7 @@ def _face_key(font: Any) -> tuple[str, ...] | None:
     else:
         return None
     return str(font.BaseFont).split("+", 1)[-1], kind, str(descriptor.get("/FontFamily", "")), \
-        str(_flags(font))
+        str(_flags(font, read))
 
 
 def _fixed(widths: list[float]) -> bool:
@@ -177,9 +227,9 @@ def _fixed(widths: list[float]) -> bool:
     return len(widths) > 1 and len(set(widths)) == 1
 
 
-def _flags(font: Any) -> int:
+def _flags(font: Any, read: _Read) -> int:
     """The descriptor's flags without the FixedPitch bit WeasyPrint set from this subset's widths."""
-    widths = [w for _, w in _widths(font.DescendantFonts[0].get("/W", []))]
+    widths = [w for _, w in read.widths(font)]
     return int(font.DescendantFonts[0].FontDescriptor.Flags) - _fixed(widths)
 
 
@@ -192,28 +242,30 @@ def _programs(fonts: list[Any]) -> dict[Any, Any]:
     return {_program(f).objgen: _program(f) for f in fonts}
 
 
-def _merge(pdf: Any, fonts: list[Any], kind: str, program: bytes | None) -> Any | None:
+def _merge(pdf: Any, fonts: list[Any], kind: str, program: Made | None, read: _Read) -> Any | None:
     """One font for `fonts`, drawn with `program` (their programs merged; None: they could not be)."""
-    from pikepdf import Array, Dictionary, Name
+    from pikepdf import Array, Dictionary, Name, Stream
 
     if program is None:
         return None
     widths: dict[int, float] = {}
     text: dict[int, bytes] = {}
     for font in fonts:
-        for gid, width in _widths(font.DescendantFonts[0].get("/W", [])):
+        for gid, width in read.widths(font):
             widths.setdefault(gid, width)
-        for gid, chars in _to_unicode(font):
+        for gid, chars in read.text(font):
             text.setdefault(gid, chars)
     first = fonts[0]
-    name = _prefix(program) + "+" + str(first.BaseFont).split("+", 1)[-1].lstrip("/")
+    name = program.prefix + "+" + str(first.BaseFont).split("+", 1)[-1].lstrip("/")
+    fontfile = Stream(pdf, b"")
+    fontfile.write(program.deflated, filter=Name.FlateDecode)
     if kind == "glyf":
-        fontfile = pdf.make_stream(program, Length1=len(program))
+        fontfile.Length1 = program.length
     else:
-        fontfile = pdf.make_stream(program, Subtype=Name.OpenType)
+        fontfile.Subtype = Name.OpenType
     descriptor = Dictionary(dict(first.DescendantFonts[0].FontDescriptor.items()))
     descriptor.FontName = Name("/" + name)
-    descriptor.Flags = _flags(first) + _fixed(list(widths.values()))
+    descriptor.Flags = _flags(first, read) + _fixed(list(widths.values()))
     boxes = [list(f.DescendantFonts[0].FontDescriptor.FontBBox) for f in fonts]
     descriptor.FontBBox = Array([min(b[0] for b in boxes), min(b[1] for b in boxes), max(b[2] for b in boxes),
                                  max(b[3] for b in boxes)])
