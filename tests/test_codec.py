@@ -113,6 +113,11 @@ def test_encode_follows_the_dataclass_fields(corpus):
         data = encode(n)
         assert set(data) >= {f.name for f in dataclasses.fields(Notice)} - {"translated_from", "attribution", "event"}
         assert decode(Notice, json.loads(json.dumps(data, default=str), object_hook=_dates)) == n
+        assert type(data["source"]) is dict  # plain data all the way down
+    data = encode(dataclasses.replace(corpus[0], office=None, offices=("EPO", "JPO"), translated_from=None))
+    assert "office" in data and data["office"] is None  # a required field is written, null or not
+    assert "translated_from" not in data  # None by default: left out
+    assert type(data["offices"]) is list and data["offices"] == ["EPO", "JPO"]
 
 
 def _dates(obj: dict) -> dict:
