@@ -80,7 +80,7 @@ Path(sys.argv[3]).write_bytes(HTML(filename=sys.argv[2]).write_pdf(**options))
 hwm = next(int(line.split()[1]) for line in open("/proc/self/status") if line.startswith("VmHWM:"))
 most = max(layouts.count(m) for m in layouts)  # "... Page N": the layouts of the page laid out most
 last = layouts.count(max(layouts, key=lambda m: int(m.rsplit(" ", 1)[1])))  # the index's last page
-print(json.dumps({"layouts": len(layouts), "most": most, "last": last, "rss": hwm, "leaders": leaders._installed,
+print(json.dumps({"layouts": len(layouts), "most": most, "last": last, "rss": hwm, "leaders": leaders.draw_leaders_once.installed,
                   "repeated": repeated[0], "pseudo": pseudo[0], "page_styles": page_styles[0],
                   "element_styles": element_styles[0], "before_after": before_after[0]}))
 """
@@ -334,3 +334,29 @@ def test_stylesheets_parsed_once_draw_the_same_bytes(tmp_path):
         assert any("nonsense" in line for line in said), said  # said for every document, as a parse says it
     assert runs["original"]["parses"] == 6
     assert runs["patched"]["parses"] == 3  # the house sheet once, each document's own sheet
+
+
+def test_a_change_is_installed_by_the_first_call_only():
+    """weasy.installer.Installer: the installer runs once, whatever it
+    returns or raises; `installed` says whether it changed WeasyPrint."""
+    from ip5pub.render.weasy.installer import Installer
+
+    runs: list[str] = []
+
+    def outcome(result: bool | None) -> Installer:
+        def install() -> bool:
+            runs.append("run")
+            if result is None:
+                raise RuntimeError("half made")
+            return result
+
+        return Installer(install)
+
+    changed, refused, failed = outcome(True), outcome(False), outcome(None)
+    assert changed.installed is None and changed.__name__ == "install"
+    changed(), changed(), refused(), refused()
+    assert (changed.installed, refused.installed) == (True, False) and len(runs) == 2
+    with pytest.raises(RuntimeError):
+        failed()
+    failed()  # not made twice
+    assert failed.installed is False and len(runs) == 3

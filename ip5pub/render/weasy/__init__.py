@@ -21,7 +21,9 @@ process (`defer_font_programs`, `lay_out_running_elements_once`,
 `page_references_in_two_layouts`, `page_references_set_ahead`,
 `subset_fonts_in_threads`, `subset_in_one_pass`, `draw_leaders_once`,
 `equal_styles_shared`, `pseudo_styles_when_asked`, `page_styles_by_kind`,
-`stylesheets_parsed_once`). The house style relies on one behaviour:
+`stylesheets_parsed_once`; each an `installer.Installer`: made by its
+first call, and only on the internals it was written for, which it checks
+first). The house style relies on one behaviour:
 `element(name, start)` takes the element assigned first on a page when a
 string of the same name is set down the page's first-child chain
 (brief.css sets one on each notice's header; tests/test_pdf_pages.py
@@ -46,6 +48,7 @@ from typing import Any
 
 from tinycss2.serializer import serialize_string_value
 
+from ip5pub.render.weasy.installer import Installer
 from ip5pub.render.weasy.leaders import draw_leaders_once as draw_leaders_once
 from ip5pub.render.weasy.pagerefs import page_references_in_two_layouts as page_references_in_two_layouts
 from ip5pub.render.weasy.pagerefs import page_references_set_ahead as page_references_set_ahead
@@ -112,7 +115,6 @@ def collect_warnings() -> Iterator[Collect]:
 # ---- fonts ---------------------------------------------------------------------
 
 _reading = threading.local()  # set while WeasyPrint's Font is being made
-_deferring: bool | None = None
 
 
 class _Deferred:
@@ -124,7 +126,8 @@ class _Deferred:
         self.face = face
 
 
-def defer_font_programs() -> None:
+@Installer
+def defer_font_programs() -> bool:
     """Read a font's whole file into memory only when something needs it.
 
     WeasyPrint copies every font file it draws with into a bytes object
@@ -135,18 +138,14 @@ def defer_font_programs() -> None:
     WeasyPrint whose fonts are made otherwise nothing is changed: the PDF is
     the same, the memory higher. Once per process.
     """
-    global _deferring
-    if _deferring is not None:
-        return
-    _deferring = False
     try:
         from weasyprint.pdf import fonts
 
         make, read = fonts.Font.__init__, fonts.get_hb_object_data
     except (ImportError, AttributeError):
-        return
+        return False
     if "file_content" in vars(fonts.Font):
-        return
+        return False
 
     def get_data(obj: Any, *args: Any, **kwargs: Any) -> Any:
         if getattr(_reading, "font", False) and not args and not kwargs:
@@ -172,15 +171,14 @@ def defer_font_programs() -> None:
     fonts.get_hb_object_data = get_data
     fonts.Font.__init__ = init
     fonts.Font.file_content = property(program, set_program)
-    _deferring = True
+    return True
 
 
 # ---- pagination ------------------------------------------------------------------
 
-_once: bool | None = None
 
-
-def lay_out_running_elements_once() -> None:
+@Installer
+def lay_out_running_elements_once() -> bool:
     """A page is laid out again only when its content may change.
 
     WeasyPrint marks every page for a second layout when a running element
@@ -195,10 +193,6 @@ def lay_out_running_elements_once() -> None:
     second layout does matter, are left as they are. Once per process; on
     a WeasyPrint paginated otherwise, nothing is changed.
     """
-    global _once
-    if _once is not None:
-        return
-    _once = False
     try:
         import inspect
 
@@ -207,9 +201,9 @@ def lay_out_running_elements_once() -> None:
         make = paged.make_page
         params = list(inspect.signature(make).parameters)[:5]
     except (ImportError, AttributeError, ValueError):
-        return
+        return False
     if params != ["context", "root_box", "page_type", "resume_at", "page_number"]:
-        return
+        return False
 
     def make_page(context: Any, root_box: Any, page_type: Any, resume_at: Any, page_number: int,
                   *args: Any, **kwargs: Any) -> Any:
@@ -219,7 +213,7 @@ def lay_out_running_elements_once() -> None:
         return make(context, root_box, page_type, resume_at, page_number, *args, **kwargs)
 
     paged.make_page = make_page
-    _once = True
+    return True
 
 
 def _holds_notes(pages: Any) -> bool:

@@ -21,17 +21,15 @@ from __future__ import annotations
 
 from typing import Any
 
+from ip5pub.render.weasy.installer import Installer
+
 _DOTS = "_ip5pub_dots"  # on the kept dot: every dot's x, relative to it, rightmost first
-_installed: bool | None = None
 
 
-def draw_leaders_once() -> None:
+@Installer
+def draw_leaders_once() -> bool:
     """Install the compact leaders; once per process. On a WeasyPrint whose
     leaders are laid out or drawn otherwise, nothing is changed."""
-    global _installed
-    if _installed is not None:
-        return
-    _installed = False
     try:
         import inspect
 
@@ -50,13 +48,13 @@ def draw_leaders_once() -> None:
         leader.leader_index  # noqa: B018
         pydyf._to_bytes  # noqa: B018
     except (ImportError, AttributeError, ValueError):
-        return
+        return False
     if (handle is not leader.handle_leader or draw_text is not text.draw_text or draw_page is not draw.draw_page
             or "_tags" not in inspect.getsource(Stream.__init__)
             or shapes != (["context", "line", "containing_block"],
                           ["stream", "textbox", "offset_x", "text_overflow", "block_ellipsis"],
                           ["page", "stream"])):
-        return
+        return False
 
     def handle_leader(context: Any, line: Any, containing_block: Any) -> None:
         handle(context, line, containing_block)
@@ -119,7 +117,7 @@ def draw_leaders_once() -> None:
     inline.handle_leader = handle_leader
     document.draw_page = draw_tagged_page
     draw.draw_text = draw_leader
-    _installed = True
+    return True
 
 
 def _expanded(kept: Any) -> list[Any]:

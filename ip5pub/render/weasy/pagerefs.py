@@ -12,10 +12,11 @@ import copy
 from collections.abc import Callable
 from typing import Any
 
-_targets: bool | None = None
+from ip5pub.render.weasy.installer import Installer
 
 
-def page_references_in_two_layouts() -> None:
+@Installer
+def page_references_in_two_layouts() -> bool:
     """A page with page references is laid out twice, not three times.
 
     For `target-counter(attr(href url), page)`, WeasyPrint 70's
@@ -35,10 +36,6 @@ def page_references_in_two_layouts() -> None:
     that refers back once. The same pages, the same bytes. Once per process;
     on a WeasyPrint that files them otherwise, nothing is changed.
     """
-    global _targets
-    if _targets is not None:
-        return
-    _targets = False
     try:
         import inspect
 
@@ -50,11 +47,11 @@ def page_references_in_two_layouts() -> None:
         resolve = targets.get_url_tuple, targets.anchor_name_from_token
         targets.TargetLookupItem().cached_page_counter_values  # noqa: B018 - what cache reads
     except (ImportError, AttributeError, ValueError):
-        return
+        return False
     if params != [["self", "parent_box", "css_token", "parse_again_function", "missing_counters",
                    "missing_target_counters"],
                   ["self", "anchor_name", "page_counter_values", "page_maker_index", "page_maker"]]:
-        return
+        return False
 
     def collect_missing_counters(self: Any, parent_box: Any, css_token: str, parse_again: Any,
                                  missing_counters: Any, missing_target_counters: Any) -> Any:
@@ -80,13 +77,11 @@ def page_references_in_two_layouts() -> None:
 
     targets.TargetCollector.collect_missing_counters = collect_missing_counters
     targets.TargetCollector.cache_target_page_counters = cache_target_page_counters
-    _targets = True
+    return True
 
 
-_ahead: bool | None = None
-
-
-def page_references_set_ahead() -> None:
+@Installer
+def page_references_set_ahead() -> bool:
     """A page that refers back is laid out once, with its numbers.
 
     When a target is laid out, WeasyPrint marks the references to it on
@@ -101,13 +96,9 @@ def page_references_set_ahead() -> None:
     `page_references_in_two_layouts` (which files references under their
     anchors); once per process.
     """
-    global _ahead
-    if _ahead is not None:
-        return
-    _ahead = False
     page_references_in_two_layouts()
-    if not _targets:
-        return
+    if not page_references_in_two_layouts.installed:
+        return False
     from weasyprint.css import targets
     from weasyprint.layout import page as paged
 
@@ -130,7 +121,7 @@ def page_references_set_ahead() -> None:
 
     targets.TargetCollector.cache_target_page_counters = cache_target_page_counters
     paged.make_page = make_page
-    _ahead = True
+    return True
 
 
 def _filed(box: Any, own: list[str], by_target: dict[Any, list[str]], url_tuple: Callable[..., Any],

@@ -16,12 +16,13 @@ from __future__ import annotations
 
 from typing import Any
 
+from ip5pub.render.weasy.installer import Installer
+
 _SHARED = "_ip5pub_page_styles"  # on a StyleFor: kind of page -> {pseudo type: computed style}, or None
 
-_installed: bool | None = None
 
-
-def page_styles_by_kind() -> None:
+@Installer
+def page_styles_by_kind() -> bool:
     """Pages of one kind share the styles computed for the first of them.
 
     A kind is what a page selector other than `:nth()` can match: side,
@@ -33,10 +34,6 @@ def page_styles_by_kind() -> None:
     standardized the same way each time. Once per process; on a WeasyPrint
     whose page styles are made otherwise, nothing is changed.
     """
-    global _installed
-    if _installed is not None:
-        return
-    _installed = False
     try:
         import inspect
 
@@ -47,10 +44,10 @@ def page_styles_by_kind() -> None:
         params = list(inspect.signature(original).parameters)
         fields = paged.PageType._fields
     except (ImportError, AttributeError, ValueError):
-        return
+        return False
     if (params != ["page_type", "html", "style_for"] or fields != ("side", "blank", "name", "index", "groups")
             or PageSelectorType._fields != ("side", "blank", "first", "index", "name")):
-        return
+        return False
 
     def set_page_type_computed_styles(page_type: Any, html: Any, style_for: Any) -> None:
         shared = style_for.__dict__.get(_SHARED, False)
@@ -70,7 +67,7 @@ def page_styles_by_kind() -> None:
             computed[page_type, pseudo] = style
 
     paged.set_page_type_computed_styles = set_page_type_computed_styles
-    _installed = True
+    return True
 
 
 def _has_nth(style_for: Any) -> bool:

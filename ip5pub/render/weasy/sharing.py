@@ -27,18 +27,15 @@ from __future__ import annotations
 
 from typing import Any
 
+from ip5pub.render.weasy.installer import Installer
+
 _KINDS = "_ip5pub_kinds"  # on a StyleFor while its cascade runs: (style by kind, kind by key, kind by style id)
 
-_installed: bool | None = None
 
-
-def equal_styles_shared() -> None:
+@Installer
+def equal_styles_shared() -> bool:
     """Styles of one kind computed once per document. Once per process; on
     a WeasyPrint whose cascade is made otherwise, nothing is changed."""
-    global _installed
-    if _installed is not None:
-        return
-    _installed = False
     try:
         import inspect
 
@@ -49,10 +46,10 @@ def equal_styles_shared() -> None:
         params = list(inspect.signature(compute).parameters)
         source = inspect.getsource(make)
     except (ImportError, AttributeError, ValueError, OSError, TypeError):
-        return
+        return False
     if (params != ["self", "element", "parent", "root", "pseudo_type", "base_url", "target_collector"]
             or "self._cascaded_styles.clear()" not in source):
-        return
+        return False
 
     def init(self: Any, *args: Any, **kwargs: Any) -> None:
         setattr(self, _KINDS, ({}, {}, {}))
@@ -90,7 +87,7 @@ def equal_styles_shared() -> None:
 
     style_for.__init__ = init
     style_for.set_computed_styles = set_computed_styles
-    _installed = True
+    return True
 
 
 def _language(value: Any) -> Any:

@@ -17,6 +17,8 @@ import re
 from collections import OrderedDict
 from typing import Any
 
+from ip5pub.render.weasy.installer import Installer
+
 # Rules whose parse does more than fill the sheet's own matcher and the
 # document's @page rules (fonts, counter styles, colour profiles, imports,
 # layers): such a sheet is parsed every time, as WeasyPrint does.
@@ -25,8 +27,6 @@ _KEEP = 16  # sheets kept: a build uses a handful
 # The keywords weasyprint.css.find_stylesheets passes for a <style> sheet.
 _FIND_STYLESHEETS = frozenset(("string", "base_url", "url_fetcher", "media_type", "font_config", "counter_style",
                                "page_rules", "color_profiles", "layers"))
-
-_installed: bool | None = None
 
 
 class _Records(logging.Handler):
@@ -41,7 +41,8 @@ class _Records(logging.Handler):
         self.records.append(record)
 
 
-def stylesheets_parsed_once() -> None:
+@Installer
+def stylesheets_parsed_once() -> bool:
     """`<style>` sheets WeasyPrint finds in a document are parsed once per
     process for a given text, base URL and media type.
 
@@ -49,10 +50,6 @@ def stylesheets_parsed_once() -> None:
     colour profiles or cascade layers is parsed each time. Once per process;
     on a WeasyPrint whose sheets are made otherwise, nothing is changed.
     """
-    global _installed
-    if _installed is not None:
-        return
-    _installed = False
     try:
         from weasyprint import css as found
 
@@ -60,11 +57,11 @@ def stylesheets_parsed_once() -> None:
         params = list(inspect.signature(original.__init__).parameters)
         logger, progress = found.LOGGER, found.PROGRESS_LOGGER
     except (ImportError, AttributeError, ValueError):
-        return
+        return False
     if params != ["self", "guess", "filename", "url", "file_obj", "string", "encoding", "base_url", "url_fetcher",
                   "_check_mime_type", "media_type", "font_config", "counter_style", "color_profiles", "matcher",
                   "page_rules", "layers", "layer"]:
-        return
+        return False
     parsed: OrderedDict[tuple[str, Any, str], tuple[Any, Any, list[Any], list[logging.LogRecord]]] = OrderedDict()
 
     def make(*args: Any, **kwargs: Any) -> Any:
@@ -99,5 +96,5 @@ def stylesheets_parsed_once() -> None:
         return sheet
 
     found.CSS = make
-    _installed = True
+    return True
 

@@ -14,15 +14,16 @@ from __future__ import annotations
 
 from typing import Any
 
+from ip5pub.render.weasy.installer import Installer
+
 # The pseudo-elements the user-agent stylesheet gives every element.
 ON_REQUEST = frozenset(("marker", "footnote-call", "footnote-marker", "note-call", "note-marker", "note-callback"))
 _WAITING = "_ip5pub_waiting"  # on a StyleFor: (element, pseudo) -> what computes it
 _CASCADING = "_ip5pub_cascading"  # on a StyleFor while its cascade runs
 
-_installed: bool | None = None
 
-
-def pseudo_styles_when_asked() -> None:
+@Installer
+def pseudo_styles_when_asked() -> bool:
     """Each element's marker, footnote and note styles are computed the first
     time a box asks for them, from the values the cascade gave them.
 
@@ -33,10 +34,6 @@ def pseudo_styles_when_asked() -> None:
     the cascade. Once per process; on a WeasyPrint whose cascade is made
     otherwise, nothing is changed.
     """
-    global _installed
-    if _installed is not None:
-        return
-    _installed = False
     try:
         import inspect
 
@@ -47,10 +44,10 @@ def pseudo_styles_when_asked() -> None:
         params = [list(inspect.signature(f).parameters) for f in (compute, get)]
         known = css.PSEUDO_ELEMENTS
     except (ImportError, AttributeError, ValueError):
-        return
+        return False
     if params != [["self", "element", "parent", "root", "pseudo_type", "base_url", "target_collector"],
                   ["self", "element", "pseudo_type"]] or not ON_REQUEST.issubset(known):
-        return
+        return False
 
     def init(self: Any, *args: Any, **kwargs: Any) -> None:
         setattr(self, _WAITING, {})
@@ -87,4 +84,4 @@ def pseudo_styles_when_asked() -> None:
     style_for.__init__ = init
     style_for.set_computed_styles = set_computed_styles
     style_for.__call__ = call
-    _installed = True
+    return True

@@ -29,7 +29,8 @@ from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from typing import Any
 
-_threads: bool | None = None
+from ip5pub.render.weasy.installer import Installer
+
 _stand_in: Callable[[Any], bytes | None] | None = None
 
 
@@ -46,13 +47,10 @@ def stand_ins(make: Callable[[Any], bytes | None]) -> Iterator[None]:
         _stand_in = None
 
 
-def subset_fonts_in_threads() -> None:
+@Installer
+def subset_fonts_in_threads() -> bool:
     """Install the threaded subsetting; once per process. On a WeasyPrint
     that embeds its fonts otherwise, nothing is changed."""
-    global _threads
-    if _threads is not None:
-        return
-    _threads = False
     try:
         import inspect
 
@@ -63,9 +61,9 @@ def subset_fonts_in_threads() -> None:
         params = list(inspect.signature(build).parameters)
         fonts.Font.clean  # noqa: B018 - what is run ahead
     except (ImportError, AttributeError, ValueError):
-        return
+        return False
     if build is not fonts.build_fonts_dictionary or params != ["pdf", "fonts", "compress", "subset", "options"]:
-        return
+        return False
 
     def build_fonts_dictionary(pdf_: Any, fonts_: Any, compress: bool, subset: bool, options: Any) -> Any:
         ahead = _cleaned(fonts_, subset, options["hinting"])
@@ -76,19 +74,15 @@ def subset_fonts_in_threads() -> None:
                 vars(font).pop("clean", None)
 
     pdf.build_fonts_dictionary = build_fonts_dictionary
-    _threads = True
+    return True
 
 
-_one_pass: bool | None = None
 _DROPPED = (b"BASE", b"DSIG", b"EBDT", b"EBLC", b"EBSC", b"GPOS", b"GSUB", b"JSTF", b"LTSH", b"PCLT", b"SVG ")
 
 
-def subset_in_one_pass() -> None:
+@Installer
+def subset_in_one_pass() -> bool:
     """Install `harfbuzz_subset` as WeasyPrint's Font._harfbuzz_subset; once per process."""
-    global _one_pass
-    if _one_pass is not None:
-        return
-    _one_pass = False
     try:
         import inspect
 
@@ -97,11 +91,11 @@ def subset_in_one_pass() -> None:
 
         params = list(inspect.signature(fonts.Font._harfbuzz_subset).parameters)
     except (ImportError, AttributeError, ValueError):
-        return
+        return False
     if params != ["self", "to_unicode", "hinting"] or not hb_subset:
-        return
+        return False
     fonts.Font._harfbuzz_subset = harfbuzz_subset
-    _one_pass = True
+    return True
 
 
 def harfbuzz_subset(font: Any, to_unicode: dict[int, Any], hinting: bool) -> None:
