@@ -213,7 +213,8 @@ def _merging(cache: Any, mapper: Callable[..., Any]) -> Callable[..., list[Made 
         keys = [digest("pdf-font-made", job.key()) for job in jobs]
         blobs = [cache.load_blob("pdf", key) if cache is not None else None for key in keys]
         found: list[Made | None] = [Made.unpack(blob) if blob else None for blob in blobs]
-        todo = [i for i, blob in enumerate(blobs) if blob is None or blob and found[i] is None]
+        # Not cached, or cached in another form (b"": a face that could not be made, kept so)
+        todo = [i for i, blob in enumerate(blobs) if blob is None or (blob and found[i] is None)]
         for i, made in zip(todo, mapper(fn, [jobs[i] for i in todo])):
             found[i] = made
             if cache is not None:
