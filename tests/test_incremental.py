@@ -2,8 +2,9 @@
 
 Sources S built cold in one workspace; in another, S is built, then changed
 (a body corrected, a headline made longer so the contents move, a notice
-removed, one added), built, put back to S and built again: every output
-must then be byte for byte the cold build's. The brief is laid out in
+removed, one added) and built, which must give the bytes of the changed
+sources built cold in a third, then put back to S and built again: every
+output must then be byte for byte the cold build's. The brief is laid out in
 chunks, with workers, so the chunk cache, the furniture and the assembly
 are all exercised, as are the notice cache, the duplicate links and the
 output stamps.
@@ -78,6 +79,13 @@ def test_changed_and_restored_sources_rebuild_to_the_cold_bytes(tmp_path):
     changed = outputs(warm)
     assert changed["brief.pdf"] != expected["brief.pdf"]
     assert changed["digest.txt"] != expected["digest.txt"]
+    fresh = tmp_path / "fresh"  # S' built cold: what the incremental build of S' must equal
+    shutil.copytree(sources, fresh / "sources")
+    build(fresh)
+    cold_changed = outputs(fresh)
+    assert sorted(changed) == sorted(cold_changed)
+    for name in cold_changed:
+        assert changed[name] == cold_changed[name], f"{name} of S' differs from its cold build's"
 
     # Back to S, incrementally.
     added.unlink()
