@@ -116,6 +116,23 @@ def test_even_cuts_into_few_near_equal_parts_and_two_from_half_of_most(n, most, 
     assert max(b - a for a, b in parts) - min(b - a for a, b in parts) <= 1
 
 
+@pytest.mark.parametrize("front, stories, back, chunks, expected", [
+    # One chunk: the whole book cut evenly, as before the matter had documents of its own.
+    (3, 30, 2, 1, [(0, 17), (17, 35)]),
+    # More: the matter in documents of at most MATTER_FURNITURE_PAGES, the stories apart.
+    (32, 603, 15, 27, [(0, 8), (8, 16), (16, 24), (24, 32),
+                       (32, 69), (69, 107), (107, 145), (145, 182), (182, 220), (220, 258), (258, 295), (295, 333),
+                       (333, 371), (371, 408), (408, 446), (446, 484), (484, 521), (521, 559), (559, 597), (597, 635),
+                       (635, 642), (642, 650)]),
+    (3, 50, 0, 2, [(0, 3), (3, 28), (28, 53)]),
+])
+def test_furniture_groups_keep_the_front_and_back_matter_in_small_documents_of_their_own(front, stories, back, chunks,
+                                                                                       expected):
+    groups = plan.furniture_groups(front, stories, back, chunks)
+    assert groups == expected
+    assert [i for a, b in groups for i in range(a, b)] == list(range(front + stories + back))
+
+
 def test_a_document_key_changes_with_the_style_files():
     assert plan.document_key("k", "<p>", "@page{}", "styles-1") != plan.document_key("k", "<p>", "@page{}", "styles-2")
     assert plan.document_key("k", "<p>", "@page{}", "styles-1") == plan.document_key("k", "<p>", "@page{}", "styles-1")

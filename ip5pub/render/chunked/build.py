@@ -181,10 +181,12 @@ def _steps(brief: Brief, full_html: str, base_url: str, page_css: str, styles: t
         names = [name for piece in pieces for name in piece.names]
         refs = [page for piece in pieces for page in piece.refs]
         tops = [page for piece in pieces for page in piece.tops]
+        back_pages = sum(piece.pages for piece in back_laid)
+        stories = total - front_laid.pages - back_pages
         furniture = [keyed("pdf-furniture", furniture_document(
                          parts, a + 1, plan.furniture_pages(ids, anchors, names, refs, tops, a, b, keyword), total,
                          len(str(number))))
-                     for a, b in plan.even(total, plan.FURNITURE_PAGES)]
+                     for a, b in plan.furniture_groups(front_laid.pages, stories, back_pages, len(ranges))]
         submit(furniture)
         under = collect([k for k, _, _ in furniture])
         step(f"furniture ({sum(1 for k, _, _ in furniture if k in fresh)} of {len(furniture)} documents laid out)")
