@@ -307,6 +307,32 @@ def _chunked_in_process(runner, caplog, ws: Path, monkeypatch) -> tuple[int, int
     return int(m.group(1)), int(m.group(2))
 
 
+# Every notice starts a page, as a chunk's first notice does: any cut into chunks paginates alike.
+EVERY_NOTICE_STARTS_A_PAGE = ('{% extends "packaged/brief.html" %}\n{% block styles %}{{ super() }}<style>'
+                              'article.notice { break-before: page; margin-top: 0 !important; padding-top: 0 !important;'
+                              ' border-top: none !important; }'
+                              '</style>{% endblock %}\n')
+
+
+def test_the_book_does_not_depend_on_how_its_pages_were_cut_into_documents(tmp_path, monkeypatch):
+    """Chunks of 3 and of 5 notices laid out with the same page breaks: the
+    same bytes, so a book may be joined from pages laid out in different
+    documents. (One chunk draws the same pages, but not the same bytes: two
+    of its pages lack an empty rectangle that the chunks draw at their top.)"""
+    ws = tmp_path / "ws"
+    paths = generate(ws / "sources", 10)
+    with paths[4].open("a", encoding="utf-8") as fh:
+        fh.write("\nDetails are on [the office's page](https://example.org/notice-4).\n")
+    shutil.copy(ROOT / "tests/data/pdf" / CJK[2], ws / "sources" / f"zz-{CJK[2]}")
+    (ws / "styles").mkdir()
+    (ws / "styles/brief.html").write_text(EVERY_NOTICE_STARTS_A_PAGE, encoding="utf-8")
+    monkeypatch.setattr(plan, "THRESHOLD", 2)  # chunked from two stories
+    books = {size: render(ws, f"out-{size}", "--pdf-layout", "chunked", "--pdf-chunk-size", str(size)).read_bytes()
+             for size in (3, 5)}
+    assert len(PdfReader(ws / "out-3/brief.pdf").pages) > 11
+    assert books[3] == books[5]
+
+
 @pytest.mark.parametrize("change", ["word", "page"])
 def test_one_change_relays_out_one_chunk_and_equals_a_cold_build(ws, tmp_path, runner, caplog, monkeypatch, change):
     copy = _copy(ws, tmp_path)

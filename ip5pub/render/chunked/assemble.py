@@ -105,6 +105,77 @@ def assemble(pieces: list[bytes], furniture: list[bytes], mapper: Callable[..., 
     if Name.Lang in sources[0].Root:
         out.Root.Lang = sources[0].Root.Lang
     merge_fonts(out, mapper)  # one program per face, as in a single pass
+    share_resources(out)
     buffer = io.BytesIO()
     out.save(buffer, deterministic_id=True, object_stream_mode=pikepdf.ObjectStreamMode.generate)
     return buffer.getvalue()
+
+
+# Resource kinds whose names say what they hold, whatever document drew them:
+# WeasyPrint names a font by its description's hash, a graphics state by its
+# opacity, a colour space by its name (patterns, shadings and images are
+# numbered in the order a document first uses them, and stay per document).
+SHARED_KINDS = ("/Font", "/ExtGState", "/ColorSpace")
+
+
+def share_resources(pdf: Any) -> None:
+    """Every page and furniture form draws its fonts, graphics states and
+    colour spaces from one dictionary of each, the union of the documents',
+    as every page of a single pass does: the book's bytes then do not depend
+    on how its pages were cut into documents. A kind where one name stands
+    for two different things (a face whose subsets could not be merged)
+    keeps each document's own dictionary."""
+    from pikepdf import Dictionary, Name
+
+    holders = list(_resource_holders(pdf))
+    for kind in SHARED_KINDS:
+        union: dict[str, Any] = {}
+        clash = False
+        seen: set[Any] = set()  # the dictionaries read (most holders share a document's)
+        for resources in holders:
+            found = resources.get(kind)
+            if found is None or _identity(found) in seen:
+                continue
+            seen.add(_identity(found))
+            for name, obj in found.items():
+                first = union.setdefault(str(name), obj)
+                clash = clash or (first is not obj and _identity(first) != _identity(obj))
+        if clash or not union:
+            continue
+        shared = pdf.make_indirect(Dictionary({name: union[name] for name in sorted(union)}))
+        for resources in holders:
+            resources[Name(kind)] = shared
+
+
+def _identity(obj: Any) -> Any:
+    return ("ref", obj.objgen) if obj.is_indirect else ("value", obj.unparse())
+
+
+def _resource_holders(pdf: Any) -> Any:
+    """The resource dictionaries of the pages and of the forms they draw,
+    each once: a page's own (the assembly gave each page one), a form's
+    as it is, shared by the forms of one document."""
+    from pikepdf import Dictionary, Name
+
+    seen: set[Any] = set()
+    for page in pdf.pages:
+        resources = page.obj.get(Name.Resources)
+        if not isinstance(resources, Dictionary):
+            continue
+        if resources.is_indirect:
+            page.obj.Resources = Dictionary(dict(resources.items()))
+            resources = page.obj.Resources
+        yield resources
+        for xobject in (resources.get(Name.XObject) or {}).values():
+            if xobject.objgen in seen or xobject.get(Name.Subtype) != Name.Form:
+                continue
+            seen.add(xobject.objgen)
+            inner = xobject.get(Name.Resources)
+            if not isinstance(inner, Dictionary):
+                continue
+            if not inner.is_indirect:
+                xobject.Resources = pdf.make_indirect(Dictionary(dict(inner.items())))
+                inner = xobject.Resources
+            if inner.objgen not in seen:
+                seen.add(inner.objgen)
+                yield inner
