@@ -295,15 +295,14 @@ def _copy(ws: Path, tmp_path: Path) -> Path:
     return copy
 
 
-def _chunked_in_process(runner, caplog, ws: Path, monkeypatch) -> tuple[int, int]:
+def _chunked_in_process(runner, caplog, ws: Path, monkeypatch, level: int = logging.INFO) -> tuple[int, int]:
     """Render in this process; (chunks laid out, chunks in all) from the log."""
     monkeypatch.chdir(ws)
     caplog.clear()
-    with caplog.at_level(logging.INFO, logger="ip5pub.pdf"):
+    with caplog.at_level(level, logger="ip5pub.pdf"):
         result = runner.invoke(main, ["render", "-q", "--pdf-layout", "chunked", "--pdf-chunk-size", str(SIZE)])
     assert result.exit_code == 0, result.output
-    m = next(re.search(r"laid out (\d+) of (\d+) chunks", r.getMessage()) for r in caplog.records
-             if "laid out" in r.getMessage())
+    m = next(m for r in caplog.records if (m := re.search(r"laid out (\d+) of (\d+) chunks", r.getMessage())))
     return int(m.group(1)), int(m.group(2))
 
 
@@ -333,21 +332,33 @@ def test_the_book_does_not_depend_on_how_its_pages_were_cut_into_documents(tmp_p
     assert books[3] == books[5]
 
 
-@pytest.mark.parametrize("change", ["word", "page"])
+def _again(caplog) -> list[str]:
+    """Where the build laid a changed chunk out again from a page of its last layout."""
+    return [m.group(1) for r in caplog.records if (m := re.search(r"again from its (page \d+ to .*),", r.getMessage()))]
+
+
+@pytest.mark.parametrize("change", ["word", "page", "sentence"])
 def test_one_change_relays_out_one_chunk_and_equals_a_cold_build(ws, tmp_path, runner, caplog, monkeypatch, change):
+    """The changed chunk is laid out from the page its changed notice starts
+    on (to the end of the chunk, or until its pages are the last layout's
+    again), and the book is a cold build's, byte for byte."""
     copy = _copy(ws, tmp_path)
     laid, chunks = _chunked_in_process(runner, caplog, copy, monkeypatch)
     assert laid == chunks
     pages_before = len(PdfReader(copy / "build/brief.pdf").pages)
-    victim = sorted((copy / "sources").iterdir())[7]
+    victim = sorted((copy / "sources").iterdir())[27 if change == "sentence" else 7]
     text = victim.read_text(encoding="utf-8")
     if change == "word":
         assert " in this series." in text
         victim.write_text(text.replace(" in this series.", " of this series.", 1), encoding="utf-8")
-    else:  # a page and a half more: every later chunk starts later
+    elif change == "page":  # a page and a half more: every later chunk starts later
         victim.write_text(text + "\n" + "\n\n".join([text.split("\n\n")[-1]] * 8), encoding="utf-8")
-    laid, chunks = _chunked_in_process(runner, caplog, copy, monkeypatch)
+    else:  # a sentence more: the pages catch up within the chunk
+        victim.write_text(text.rstrip() + " A correction followed.\n", encoding="utf-8")
+    laid, chunks = _chunked_in_process(runner, caplog, copy, monkeypatch, logging.DEBUG)
     assert laid == 1
+    assert _again(caplog) == {"word": ["page 2 to its end"], "page": ["page 2 to its end"],
+                              "sentence": ["page 2 to page 3"]}[change]
     incremental = copy / "build/brief.pdf"
     if change == "page":
         assert len(PdfReader(incremental).pages) > pages_before
@@ -355,6 +366,12 @@ def test_one_change_relays_out_one_chunk_and_equals_a_cold_build(ws, tmp_path, r
     assert incremental.read_bytes() == cold.read_bytes()
     if change == "page":
         assert_same_layout(incremental, render(copy, "single", "--pdf-layout", "single", "--pdf-chunk-size", str(SIZE)))
+    if change == "sentence":  # again: from a chunk joined from two layouts
+        victim.write_text(text.rstrip() + " A correction followed. Another one came later.\n", encoding="utf-8")
+        _chunked_in_process(runner, caplog, copy, monkeypatch, logging.DEBUG)
+        assert _again(caplog)
+        again = render(copy, "cold-2", "--pdf-layout", "chunked", "--pdf-chunk-size", str(SIZE))
+        assert incremental.read_bytes() == again.read_bytes()
 
 
 REFERENCING = """<!DOCTYPE html><html lang="en"><head><style>

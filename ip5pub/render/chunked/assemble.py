@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 from collections.abc import Callable, Iterable
+from dataclasses import dataclass
 from typing import Any
 
 from ip5pub.render.chunked.fonts import merge_fonts
@@ -22,22 +23,40 @@ def preload() -> None:
     faces.installed()
 
 
-def assemble(pieces: list[bytes], furniture: list[bytes], mapper: Callable[..., Iterable[Any]] = map,
+@dataclass(frozen=True)
+class Part:
+    """Pages [start, end) of a laid-out document (end None: to its last)."""
+
+    pdf: bytes
+    start: int = 0
+    end: int | None = None
+
+
+def assemble(pieces: list[bytes | Part], furniture: list[bytes], mapper: Callable[..., Iterable[Any]] = map,
              info: dict[str, str] | None = None) -> bytes:
     """One PDF: the content documents one after another (front, chunks, back),
-    each page with its furniture drawn over it. Metadata and /Lang come from
-    the first piece, the front matter; `info` adds fields to its metadata
-    (the dates, tree.take_dates). qpdf (pikepdf) does the copying: about
-    four times faster than pypdf on a 500-page brief, and a smaller file.
-    `mapper` merges the font programs (see merge_fonts)."""
+    each page with its furniture drawn over it; a document may come in parts,
+    pages of the last layout and of one that started where it changed.
+    Metadata and /Lang come from the first piece, the front matter; `info`
+    adds fields to its metadata (the dates, tree.take_dates). qpdf (pikepdf)
+    does the copying: about four times faster than pypdf on a 500-page
+    brief, and a smaller file. `mapper` merges the font programs (see
+    merge_fonts)."""
     import pikepdf
     from pikepdf import Array, Dictionary, Name, String
 
     out = pikepdf.Pdf.new()
-    sources = [pikepdf.open(io.BytesIO(p)) for p in pieces]
-    where: dict[tuple[int, Any], int] = {}  # (piece, page object's (number, generation)) -> final index
-    for k, src in enumerate(sources):
-        for page in src.pages:
+    parts = [p if isinstance(p, Part) else Part(p) for p in pieces]
+    opened: dict[int, int] = {}  # id of a document's bytes -> its index in sources: a document opened once
+    sources: list[Any] = []
+    for part in parts:
+        if id(part.pdf) not in opened:
+            opened[id(part.pdf)] = len(sources)
+            sources.append(pikepdf.open(io.BytesIO(part.pdf)))
+    where: dict[tuple[int, Any], int] = {}  # (source, page object's (number, generation)) -> final index
+    for part in parts:
+        k = opened[id(part.pdf)]
+        for page in sources[k].pages[part.start:part.end]:
             where[(k, page.objgen)] = len(out.pages)
             out.pages.append(page)
 
@@ -76,7 +95,8 @@ def assemble(pieces: list[bytes], furniture: list[bytes], mapper: Callable[..., 
         if names is None or Name.Dests not in names:
             continue
         for name, dest in pikepdf.NameTree(names.Dests).items():
-            dests.setdefault(str(name), (where[(k, dest[0].objgen)], float(dest[2]), float(dest[3])))
+            if (k, dest[0].objgen) in where:  # not on a page left out
+                dests.setdefault(str(name), (where[(k, dest[0].objgen)], float(dest[2]), float(dest[3])))
     tree = pikepdf.NameTree.new(out)
     for name in sorted(dests):
         index, left, top = dests[name]
@@ -84,18 +104,22 @@ def assemble(pieces: list[bytes], furniture: list[bytes], mapper: Callable[..., 
     out.Root.Names = Dictionary(Dests=tree.obj)
 
     # Outline: the pieces' outlines one after another, in page order.
-    def copy_items(k: int, items, into) -> None:
+    def copy_items(k: int, pages: set[Any], items, into) -> None:
         for item in items:
             dest = item.destination
+            if dest[0].objgen not in pages:  # on a page of another part
+                continue
             new = pikepdf.OutlineItem(str(item.title), where[(k, dest[0].objgen)], "XYZ",
                                       left=float(dest[2]), top=float(dest[3]))
-            copy_items(k, item.children, new.children)
+            copy_items(k, pages, item.children, new.children)
             into.append(new)
 
     with out.open_outline() as outline:
-        for k, src in enumerate(sources):
-            with src.open_outline() as theirs:
-                copy_items(k, theirs.root, outline.root)
+        for part in parts:
+            k = opened[id(part.pdf)]
+            with sources[k].open_outline() as theirs:
+                copy_items(k, {page.objgen for page in sources[k].pages[part.start:part.end]}, theirs.root,
+                           outline.root)
 
     # Metadata and language as WeasyPrint wrote them for the front matter;
     # the /ID is a hash of the content.

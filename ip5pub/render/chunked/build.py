@@ -15,8 +15,8 @@ from ip5pub import system
 from ip5pub.cache import digest, tree_digest
 from ip5pub.model import Brief
 from ip5pub.render import keepall
-from ip5pub.render.chunked import css, plan, tree
-from ip5pub.render.chunked.assemble import assemble, preload
+from ip5pub.render.chunked import css, plan, splice, tree
+from ip5pub.render.chunked.assemble import Part, assemble, preload
 from ip5pub.render.chunked.fonts import Made, StandInLeft
 from ip5pub.render.chunked.furniture import furniture_document
 from ip5pub.render.chunked.worker import LAYOUTS, Job, Laid, layout, take
@@ -83,33 +83,61 @@ def _steps(brief: Brief, full_html: str, base_url: str, page_css: str, styles: t
     done: dict[str, Laid] = {}
     pending: dict[str, Callable[[], Any]] = {}  # key -> what gives the worker's result
     kinds: dict[str, str] = {}  # key -> kind of document
+    blobs: dict[str, bytes] = {}  # the PDFs of chunks joined from several layouts, by blob key
+    chunks: dict[str, tuple[Any, str]] = {}  # a chunk's key -> its tree, where its last layout's key is kept
+    found: dict[str, tuple[list[list[str]], str]] = {}  # a chunk laid out -> its notices and frame (splice.notices)
+    resumed: dict[str, tuple[str, Laid]] = {}  # key -> the last layout it was laid out from (key, Laid)
 
     def submit(named: list[tuple[str, Any, str]]) -> None:
         """Lay documents (key, tree, HTML) out in the workers unless the cache
         has them, the longest first (so that no worker is left alone with one
-        at the end)."""
+        at the end); a chunk from the page its first changed notice starts on
+        where its last layout allows (splice.py)."""
         todo = []
         for name, root, text in named:
             if name in done or name in pending:
                 continue
-            hit = _load(cache, name)
+            hit = _load(cache, name, blobs)
             if hit is None:
-                todo.append((name, root, len(text)))
+                todo.append((name, root, text))
             else:
                 done[name] = hit
-        for name, root, _ in sorted(todo, key=lambda t: -t[2]):
-            pending[name] = runner.submit(LAYOUTS.get(kinds[name], layout), Job(root, base_url, page_css, styles))
+        for name, root, text in sorted(todo, key=lambda t: -len(t[2])):
+            job = Job(root, base_url, page_css, styles)
+            if name in chunks and (notices := splice.notices(root, text)) is not None:
+                found[name] = notices
+                last_key = _load_text(cache, chunks[name][1])
+                last = _load(cache, last_key, blobs) if last_key else None
+                resume = splice.plan(last, *notices) if last is not None else None
+                if last_key and last is not None and resume is not None:
+                    job = Job(root, base_url, page_css, styles, resume)
+                    resumed[name] = (last_key, last)
+            pending[name] = runner.submit(LAYOUTS.get(kinds[name], layout), job)
 
     def collect(keys: list[str]) -> list[Laid]:
         for name in keys:
             if name in pending:
                 laid, m, o = pending.pop(name)()
+                if name in resumed:
+                    joined = _joined(cache, name, laid, *resumed[name], found[name], blobs)
+                    if joined is None:  # laid out whole after all
+                        laid, m, o = runner.submit(layout, Job(chunks[name][0], base_url, page_css, styles))()
+                    else:
+                        log.debug("chunked layout: a chunk laid out again from its page %d to %s, the rest kept",
+                                  laid.start + 1, "its end" if laid.resync is None else f"page {laid.resync}")
+                        laid = joined
                 missing.update(dict.fromkeys(m))
                 other.update(dict.fromkeys(o))
+                if name in found:
+                    laid.notices, laid.frame = found[name]
                 if not laid.stuck:
                     _save(cache, name, laid)
+                    if name in found:
+                        _store_text(cache, chunks[name][1], name)
                 done[name] = laid
                 fresh.add(name)
+            elif name in chunks and cache is not None:
+                cache.keep("pdf", chunks[name][1])
         laid_docs = [done[name] for name in keys]
         stuck = sorted({s for laid in laid_docs for s in laid.stuck})
         if stuck:
@@ -134,6 +162,7 @@ def _steps(brief: Brief, full_html: str, base_url: str, page_css: str, styles: t
             raise Unsupported("; ".join(problems))
         keyword = css.head_keyword(sheet)
         styles_key = tree_digest(roots)
+        setting = page_css + base_url + styles_key
         ids = [s.notice.id for s in brief.stories]
         ranges = plan.plan(ids, size)
         number = plan.stand_in(brief)
@@ -156,8 +185,10 @@ def _steps(brief: Brief, full_html: str, base_url: str, page_css: str, styles: t
         for k, (a, b) in enumerate(ranges):
             chunk_ids = ids[a:b]
             root = tree.chunk_document(parts, chunk_ids, chunk_ids[0] if k else None, footnotes, number)
-            bodies.append(keyed("pdf-chunk-body", root))
+            bodies.append(keyed(splice.KIND, root))
             footnotes += tree.footnotes(root)
+            if cache is not None:
+                chunks[bodies[-1][0]] = (root, splice.lineage_key(chunk_ids[0], setting))
         submit(bodies)
         if not matter_first:
             submit(matter)
@@ -196,7 +227,8 @@ def _steps(brief: Brief, full_html: str, base_url: str, page_css: str, styles: t
         # much again, idle. Each face's program is made in a thread
         # (HarfBuzz works without Python's lock).
         runner.close()
-        pdf = assemble([p.pdf for p in pieces], [f.pdf for f in under], _merging(cache, _threaded), dates)
+        pdf = assemble([part for p in pieces for part in _parts(p, blobs)], [f.pdf for f in under],
+                       _merging(cache, _threaded), dates)
         step("assembled")
     except (InternalsChanged, StandInLeft) as exc:
         raise Unsupported(str(exc)) from exc
@@ -231,20 +263,76 @@ def _threaded(fn: Callable[[Any], Any], items: list[Any]) -> list[Any]:
         return list(pool.map(fn, items))
 
 
-def _load(cache: Any, key: str) -> Laid | None:
+def _load(cache: Any, key: str, blobs: dict[str, bytes]) -> Laid | None:
+    """A laid-out document from the cache; a chunk joined from several
+    layouts with the PDFs of its parts (into `blobs`)."""
     if cache is None:
         return None
     meta = cache.load_blob("pdf", key + ".json")
-    data = cache.load_blob("pdf", key)
-    if meta is None or data is None:
+    if meta is None:
         return None
     try:
-        return Laid.from_meta(data, meta)
+        laid = Laid.from_meta(b"", meta)
     except (ValueError, KeyError, TypeError):
         return None
+    for part_key in [key] if not laid.parts else sorted({str(p[0]) for p in laid.parts}):
+        if part_key not in blobs:
+            data = cache.load_blob("pdf", part_key)
+            if data is None:
+                return None
+            blobs[part_key] = data
+    if not laid.parts:
+        laid.pdf = blobs.pop(key)
+    return laid
 
 
 def _save(cache: Any, key: str, laid: Laid) -> None:
     if cache is not None:
-        cache.store_blob("pdf", key, laid.pdf)
+        if not laid.parts:
+            cache.store_blob("pdf", key, laid.pdf)
         cache.store_blob("pdf", key + ".json", laid.meta())
+
+
+def _load_text(cache: Any, key: str) -> str | None:
+    data = cache.load_blob("pdf", key) if cache is not None else None
+    return data.decode("ascii", "replace") if data else None
+
+
+def _store_text(cache: Any, key: str, text: str) -> None:
+    if cache is not None:
+        cache.store_blob("pdf", key, text.encode("ascii"))
+
+
+def _parts(laid: Laid, blobs: dict[str, bytes]) -> list[bytes | Part]:
+    """What the assembly draws of a document: its PDF, or its parts' pages."""
+    if not laid.parts:
+        return [laid.pdf]
+    return [Part(blobs[str(key)], int(a), int(b)) for key, a, b in laid.parts]
+
+
+def _joined(cache: Any, key: str, new: Laid, last_key: str, last: Laid, notices: tuple[list[list[str]], str],
+            blobs: dict[str, bytes]) -> Laid | None:
+    """The chunk joined from its last layout and the pages laid out from where
+    it changed, its new pages' PDF cached; None where the join would not give
+    a cold layout's bytes (splice.joinable)."""
+    if cache is None or new.stuck:
+        return None
+    old = splice.parts_of(last_key, last)
+    stop = new.resync if new.resync is not None else last.pages
+    kept = splice.cut(old, 0, new.start) + splice.cut(old, stop, last.pages)
+    if any(part_key not in blobs and part_key != last_key for part_key, _, _ in kept):
+        return None
+    if last_key in {k for k, _, _ in old} and not last.parts:
+        blobs[last_key] = last.pdf
+    keys = sorted({k for k, _, _ in kept})
+    if not splice.joinable([blobs[k] for k in keys],
+                           [_pages(k, kept) for k in keys], new.pdf):
+        return None
+    partial_key = digest("pdf-chunk-pages", key)
+    cache.store_blob("pdf", partial_key, new.pdf)
+    blobs[partial_key] = new.pdf
+    return splice.join(last_key, last, partial_key, new, *notices)
+
+
+def _pages(key: str, kept: list[tuple[str, int, int]]) -> list[int]:
+    return sorted({i for k, a, b in kept if k == key for i in range(a, b)})

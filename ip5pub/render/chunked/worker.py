@@ -3,6 +3,7 @@ needs to know of its pages (names, anchors, page references)."""
 
 from __future__ import annotations
 
+import contextlib
 import io
 import json
 import os
@@ -15,10 +16,22 @@ from typing import Any
 
 from ip5pub import layoutserver, system
 from ip5pub.render import weasy
-from ip5pub.render.weasy import references, subsets
+from ip5pub.render.weasy import references, resume, subsets
 from ip5pub.render.chunked import faces
 from ip5pub.render.chunked.plan import GOTO, REF, STAND_IN
 from ip5pub.render.chunked.tree import serialize
+
+
+@dataclass(frozen=True)
+class Resume:
+    """Lay a document out from page `start` of its last layout, whose pages'
+    start states (encoded, weasy.resume) are `states`, until a page starts
+    as it did there inside one of the notices `unchanged` (every notice
+    from there on is as it was)."""
+
+    start: int
+    states: tuple[Any, ...]
+    unchanged: frozenset[str]
 
 
 @dataclass(frozen=True)
@@ -27,6 +40,7 @@ class Job:
     base_url: str
     page_css: str
     styles: tuple[str, ...]  # folders the fetcher may read
+    resume: Resume | None = None
 
 
 @dataclass
@@ -40,6 +54,14 @@ class Laid:
     refs: list[list[dict]] = field(default_factory=list)  # each page's references (see weasy.references)
     tops: list[list[str]] = field(default_factory=list)  # each page's ids at its top (see weasy.top_ids)
     stuck: list[str] = field(default_factory=list)  # page references that could not be taken out
+    states: list[Any] = field(default_factory=list)  # each page's start state, and the next's (weasy.resume)
+    start: int = 0  # laid out from this page of the last layout (Resume), the pages before not made
+    resync: int | None = None  # ... up to this page, from which the last layout's pages are the pages
+    # Set by the build (splice.py): a chunk's notices as (id, digest of their HTML), the digest of the
+    # rest of it, and for a chunk joined from several layouts, its pages as (blob key, start, end).
+    notices: list[list[str]] = field(default_factory=list)
+    frame: str = ""
+    parts: list[list[Any]] = field(default_factory=list)
 
     def meta(self) -> bytes:
         return json.dumps({k: v for k, v in asdict(self).items() if k != "pdf"}, sort_keys=True).encode()
@@ -48,7 +70,9 @@ class Laid:
     def from_meta(cls, pdf: bytes, raw: bytes) -> Laid:
         data = json.loads(raw)
         return cls(pdf, int(data["pages"]), list(data["names"]), dict(data["anchors"]), list(data["refs"]),
-                   list(data["tops"]), list(data["stuck"]))
+                   list(data["tops"]), list(data["stuck"]), list(data.get("states", [])),
+                   notices=list(data.get("notices", [])), frame=str(data.get("frame", "")),
+                   parts=list(data.get("parts", [])))
 
 
 def layout(job: Job) -> tuple[Laid, list[str], list[str]]:
@@ -59,11 +83,18 @@ def layout(job: Job) -> tuple[Laid, list[str], list[str]]:
 
     weasy.check_version()
     weasy.install_patches()
+    resume.page_states_kept()
     buffer = io.BytesIO()
+    plan = None
+    if job.resume is not None and resume.page_states_kept.installed:
+        unchanged = job.resume.unchanged
+        plan = resume.Plan(job.resume.start, [None if s is None else resume.decode(s) for s in job.resume.states],
+                           lambda root_box, at: _id(resume.element_at(root_box, at, "article")) in unchanged)
     with weasy.collect_warnings() as collect:
         fetcher = StylesOnlyFetcher(roots=[Path(p) for p in job.styles])
-        document = weasy.html_from_tree(job.root, job.base_url, fetcher, serialize).render(
-            stylesheets=[CSS(string=job.page_css, url_fetcher=fetcher)])
+        html = weasy.html_from_tree(job.root, job.base_url, fetcher, serialize)
+        with resume.resuming(plan) if plan is not None else contextlib.nullcontext():
+            document = html.render(stylesheets=[CSS(string=job.page_css, url_fetcher=fetcher)])
         anchors: dict[str, int] = {}
         refs, stuck = [], []
         for i, page in enumerate(document.pages):
@@ -73,13 +104,20 @@ def layout(job: Job) -> tuple[Laid, list[str], list[str]]:
             refs.append(found)
             stuck.extend(left)
         laid = Laid(b"", len(document.pages), names=[weasy.page_name(page) for page in document.pages],
-                    anchors=anchors, refs=refs, tops=[weasy.top_ids(page) for page in document.pages], stuck=stuck)
+                    anchors=anchors, refs=refs, tops=[weasy.top_ids(page) for page in document.pages], stuck=stuck,
+                    states=list(resume.recorded() or []))
+        if plan is not None:
+            laid.start, laid.resync = plan.start, plan.stop
         # After take_references took the stand-in numbers out; installed
         # faces are embedded as stand-ins, made once at assembly (faces.py).
         with subsets.stand_ins(faces.stand_in):
             document.write_pdf(buffer)
     laid.pdf = buffer.getvalue()
     return laid, list(collect.missing), list(collect.other)
+
+
+def _id(element: Any) -> str | None:
+    return None if element is None else element.get("id")
 
 
 def whole(job: Job) -> tuple[bytes, list[str], list[str]]:

@@ -9,7 +9,9 @@ tuples); the PDF/UA tagging adds to WeasyPrint's structure tree while it is
 built (`tags`: two private functions of `weasyprint.pdf` wrapped); the
 chunked layout subsets a face again as WeasyPrint does (`resubset`:
 `Font._harfbuzz_subset` on a face opened from its file), and its parts
-embed stand-ins for installed faces (`subsets.stand_ins`). Every layout
+embed stand-ins for installed faces (`subsets.stand_ins`) and lays a
+chunk out again from one of its pages (`resume`: `make_all_pages` replaced,
+`context.page_maker` read and set, `remake_page` called). Every layout
 reads a font's program only when it is needed, lays a page out again only
 when its content may change, subsets each face with one HarfBuzz call
 where two give the same bytes, lays a leader out as one box whose

@@ -1,0 +1,201 @@
+"""A chunk laid out again from the page its first changed notice starts on.
+
+A corrected notice changes the pages from the one it starts on, and often
+only until the pagination catches up (a longer paragraph takes the slack at
+the foot of a later page). The chunk's last layout kept each page's start
+state (weasy.resume); the worker lays the new chunk out from that page and
+stops at the first page that starts in the same state inside a notice that
+is unchanged from there on. The chunk is then joined from the last layout's
+pages before and after and the new pages between (`Composite`), which the
+assembly draws as one document: the same bytes as a cold layout, as long as
+the pages kept from the last layout draw no glyph, font or graphics state
+that only the replaced pages drew (`joinable`; else the chunk is laid out
+whole), and the chunk's outline is flat (the house style's: one entry per
+notice).
+
+The last layout of a chunk is found by the chunk's first notice
+(`lineage_key`), the notices of both compared by the digests of their HTML.
+"""
+
+from __future__ import annotations
+
+import io
+import re
+from collections.abc import Iterable
+from typing import Any
+
+from ip5pub.cache import digest
+from ip5pub.render.chunked.tree import serialize
+from ip5pub.render.chunked.worker import Laid, Resume
+
+KIND = "pdf-chunk-body"  # the documents laid out again from a page
+
+
+def notices(root: Any, text: str) -> tuple[list[list[str]], str] | None:
+    """The document's notices as (id, digest of their HTML), and the digest of
+    the rest of it (its frame: styles, footnote numbering, the page break it
+    starts with); None if a notice's HTML is not found in `text`, the
+    document's."""
+    found = []
+    frame = text
+    for article in root.iter("article"):
+        html = serialize(article).removeprefix("<!DOCTYPE html>\n")
+        notice_id = article.get("id") or ""
+        if not notice_id or html not in frame:
+            return None
+        frame = frame.replace(html, f"<ip5pub-notice {notice_id}>", 1)
+        found.append([notice_id, digest(html)])
+    return found, digest(frame)
+
+
+def lineage_key(first_notice: str, setting: str) -> str:
+    """Where the key of a chunk's last layout is kept: its first notice and the
+    layout's settings (page CSS, base URL, style files)."""
+    return digest("pdf-chunk-lineage", first_notice, setting)
+
+
+def plan(last: Laid, found: list[list[str]], frame: str) -> Resume | None:
+    """Where to lay the new chunk out from, or None (laid out whole): the same
+    frame and as many notices, one or more of them changed (a new headline
+    changes the id too); the
+    page the first changed one starts on in the last layout (the page before
+    when it starts a page: that page may have tried it at its foot)."""
+    if not last.states or last.frame != frame or len(last.notices) != len(found):
+        return None
+    changed = [k for k, (old, new) in enumerate(zip(last.notices, found)) if old != new]
+    if not changed:
+        return None
+    first_id = last.notices[changed[0]][0]
+    start = last.anchors.get(first_id)
+    if start is None:
+        return None
+    if start > 0 and first_id in last.tops[start]:
+        start -= 1
+    while start > 0 and last.states[start] is None:
+        start -= 1
+    if start == 0 or len(last.states) != last.pages + 1:
+        return None  # from its first page: no gain
+    return Resume(start, tuple(last.states), frozenset(n[0] for n in found[changed[-1] + 1:]))
+
+
+def parts_of(key: str, laid: Laid) -> list[tuple[str, int, int]]:
+    return [(str(p[0]), int(p[1]), int(p[2])) for p in laid.parts] if laid.parts else [(key, 0, laid.pages)]
+
+
+def cut(parts: list[tuple[str, int, int]], start: int, end: int) -> list[tuple[str, int, int]]:
+    """The parts holding pages [start, end) of the document they make up."""
+    out, at = [], 0
+    for key, a, b in parts:
+        lo, hi = max(start, at), min(end, at + b - a)
+        if lo < hi:
+            out.append((key, a + lo - at, a + hi - at))
+        at += b - a
+    return out
+
+
+def join(last_key: str, last: Laid, partial_key: str, new: Laid, found: list[list[str]], frame: str) -> Laid:
+    """The chunk joined from the last layout and the pages laid out from
+    `new.start` (to `new.resync`, from which the last layout's pages go on)."""
+    start = new.start
+    stop = new.resync if new.resync is not None else last.pages
+    tail = range(stop, last.pages) if new.resync is not None else range(0)
+    old = parts_of(last_key, last)
+    parts = cut(old, 0, start) + [(partial_key, 0, new.pages)] + cut(old, stop, last.pages)
+    anchors: dict[str, int] = {}
+    for name, page in sorted(last.anchors.items(), key=lambda item: item[1]):
+        if page < start:
+            anchors.setdefault(name, page)
+    for name, page in new.anchors.items():
+        anchors.setdefault(name, start + page)
+    shift = start + new.pages - stop
+    for name, page in sorted(last.anchors.items(), key=lambda item: item[1]):
+        if page >= stop and new.resync is not None:
+            anchors.setdefault(name, page + shift)
+    states = (new.states[:new.pages + start] + last.states[stop:]) if new.resync is not None else new.states
+    return Laid(b"", start + new.pages + len(tail),
+                names=last.names[:start] + new.names + [last.names[i] for i in tail],
+                anchors=anchors,
+                refs=last.refs[:start] + new.refs + [last.refs[i] for i in tail],
+                tops=last.tops[:start] + new.tops + [last.tops[i] for i in tail],
+                stuck=sorted(set(last.stuck) | set(new.stuck)),
+                states=states, notices=found, frame=frame, parts=[list(p) for p in parts])
+
+
+_TEXT = re.compile(rb"/([^\s/\[\]<>()]+)\s+[-\d.]+\s+Tf|<([0-9a-fA-F]+)>|/([^\s/\[\]<>()]+)\s+gs\b")
+
+
+def _drawn(pdf: Any, pages: Iterable[int]) -> tuple[dict[str, set[int]], set[str]]:
+    """Glyph ids drawn per font name, and graphics states used, on these pages."""
+    import pikepdf
+
+    glyphs: dict[str, set[int]] = {}
+    states: set[str] = set()
+    for i in pages:
+        page = pdf.pages[i]
+        contents = page.obj.get("/Contents")
+        streams = list(contents) if isinstance(contents, pikepdf.Array) else [contents] if contents is not None else []
+        font = None
+        for stream in streams:
+            for m in _TEXT.finditer(stream.read_bytes()):
+                if m.group(1) is not None:
+                    font = m.group(1).decode("latin-1")
+                elif m.group(2) is not None and font is not None:
+                    hex_ = m.group(2)
+                    glyphs.setdefault(font, set()).update(int(hex_[j:j + 4], 16) for j in range(0, len(hex_), 4))
+                elif m.group(3) is not None:
+                    states.add(m.group(3).decode("latin-1"))
+    return glyphs, states
+
+
+def _fonts(pdf: Any) -> tuple[dict[str, set[int]], set[str], bool]:
+    """The document's fonts (name -> glyph ids in its text map), graphics
+    states, and whether it holds only stand-ins and nothing numbered by use."""
+    from ip5pub.render.chunked.faces import is_stand_in
+    from ip5pub.render.chunked.fonts import _program, _to_unicode
+
+    resources = pdf.pages[0].obj.get("/Resources") if len(pdf.pages) else None
+    if resources is None:
+        return {}, set(), False
+    plain = all(len(resources.get(kind, {}).keys()) == 0 for kind in ("/XObject", "/Pattern", "/Shading"))
+    fonts: dict[str, set[int]] = {}
+    for name, font in (resources.get("/Font") or {}).items():
+        try:
+            program = _program(font)
+            if int(program.get("/Length", 0)) >= 65536 or not is_stand_in(program.read_bytes()):
+                plain = False
+        except (AttributeError, KeyError, TypeError, ValueError):
+            plain = False
+        fonts[str(name).lstrip("/")] = {gid for gid, _ in _to_unicode(font)}
+    states = {str(name).lstrip("/") for name in (resources.get("/ExtGState") or {})}
+    return fonts, states, plain
+
+
+def joinable(old: list[bytes], old_ranges: list[list[int]], partial: bytes) -> bool:
+    """Whether pages kept from the last layout's PDFs (`old`, each with the
+    ranges kept) and the new pages make the fonts and graphics states a cold
+    layout makes: every glyph and state the old documents hold is drawn by a
+    kept page or held by the new document; every document only stand-ins and
+    nothing numbered by use; the outlines flat."""
+    import pikepdf
+
+    new_pdf = pikepdf.open(io.BytesIO(partial))
+    new_fonts, new_states, plain = _fonts(new_pdf)
+    if not plain or not _flat(new_pdf):
+        return False
+    for data, kept in zip(old, old_ranges):
+        pdf = pikepdf.open(io.BytesIO(data))
+        fonts, states, plain = _fonts(pdf)
+        if not plain or not _flat(pdf):
+            return False
+        drawn, used = _drawn(pdf, kept)
+        if not states <= used | new_states:
+            return False
+        for name, glyphs in fonts.items():
+            if not glyphs <= drawn.get(name, set()) | new_fonts.get(name, set()):
+                return False
+    return True
+
+
+def _flat(pdf: Any) -> bool:
+    with pdf.open_outline() as outline:
+        return all(not item.children for item in outline.root)
