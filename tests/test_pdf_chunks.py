@@ -366,12 +366,45 @@ def test_one_change_relays_out_one_chunk_and_equals_a_cold_build(ws, tmp_path, r
     assert incremental.read_bytes() == cold.read_bytes()
     if change == "page":
         assert_same_layout(incremental, render(copy, "single", "--pdf-layout", "single", "--pdf-chunk-size", str(SIZE)))
-    if change == "sentence":  # again: from a chunk joined from two layouts
-        victim.write_text(text.rstrip() + " A correction followed. Another one came later.\n", encoding="utf-8")
+    if change == "sentence":  # then a longer headline: from a chunk joined from two layouts, keeping pages of both
+        title, rest = text.split("\n", 1)
+        victim.write_text(f"{title}, with a longer headline that takes another line\n{rest.rstrip()}"
+                          " A correction followed.\n", encoding="utf-8")
         _chunked_in_process(runner, caplog, copy, monkeypatch, logging.DEBUG)
         assert _again(caplog)
         again = render(copy, "cold-2", "--pdf-layout", "chunked", "--pdf-chunk-size", str(SIZE))
         assert incremental.read_bytes() == again.read_bytes()
+
+
+def test_a_body_then_a_title_edit_keep_pages_of_both_earlier_layouts_and_equal_a_cold_build(tmp_path, runner, caplog,
+                                                                                           monkeypatch):
+    """The benchmark's edits on 30 realistic notices (one chunk): a sentence
+    added at the end of a notice (its pages laid out again until the
+    pagination catches up), then a longer headline for it: the chunk keeps
+    pages of the first layout and of the second, and the book is a cold
+    build's."""
+    from bench import edit_body, edit_title, victim
+    from generate import realistic
+
+    ws = tmp_path / "ws"
+    realistic(ws / "sources", 30)
+    monkeypatch.chdir(ws)
+
+    def build(out: str = "build") -> tuple[Path, list[str]]:
+        caplog.clear()
+        with caplog.at_level(logging.DEBUG, logger="ip5pub.pdf"):
+            result = runner.invoke(main, ["render", "-q", "-f", "pdf", "-o", out, "--pdf-layout", "chunked"])
+        assert result.exit_code == 0, result.output
+        return ws / out / "brief.pdf", _again(caplog)
+
+    build()
+    path = victim(ws)
+    edit_body(path)
+    pdf, again = build()
+    assert again and pdf.read_bytes() == build("cold-1")[0].read_bytes()
+    edit_title(path)
+    pdf, again = build()
+    assert again and pdf.read_bytes() == build("cold-2")[0].read_bytes()
 
 
 REFERENCING = """<!DOCTYPE html><html lang="en"><head><style>

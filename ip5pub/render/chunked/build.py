@@ -136,8 +136,8 @@ def _steps(brief: Brief, full_html: str, base_url: str, page_css: str, styles: t
                         _store_text(cache, chunks[name][1], name)
                 done[name] = laid
                 fresh.add(name)
-            elif name in chunks and cache is not None:
-                cache.keep("pdf", chunks[name][1])
+            elif name in chunks and _load_text(cache, chunks[name][1]) != name:
+                _store_text(cache, chunks[name][1], name)  # the layout the next change starts from
         laid_docs = [done[name] for name in keys]
         stuck = sorted({s for laid in laid_docs for s in laid.stuck})
         if stuck:

@@ -172,14 +172,15 @@ def _fonts(pdf: Any) -> tuple[dict[str, set[int]], set[str], bool]:
 
 def joinable(old: list[bytes], old_ranges: list[list[int]], partial: bytes) -> bool:
     """Whether pages kept from the last layout's PDFs (`old`, each with the
-    ranges kept) and the new pages make the fonts and graphics states a cold
+    pages kept) and the new pages make the fonts and graphics states a cold
     layout makes: every glyph and state the old documents hold is drawn by a
-    kept page or held by the new document; every document only stand-ins and
-    nothing numbered by use; the outlines flat."""
+    kept page (of any of them) or held by the new document; every document
+    only stand-ins and nothing numbered by use; the outlines flat."""
     import pikepdf
 
     new_pdf = pikepdf.open(io.BytesIO(partial))
-    new_fonts, new_states, plain = _fonts(new_pdf)
+    drawn, used, plain = _fonts(new_pdf)  # what the book's pages will draw, from the new pages on
+    held: list[tuple[dict[str, set[int]], set[str]]] = []  # what each old document holds
     if not plain or not _flat(new_pdf):
         return False
     for data, kept in zip(old, old_ranges):
@@ -187,13 +188,13 @@ def joinable(old: list[bytes], old_ranges: list[list[int]], partial: bytes) -> b
         fonts, states, plain = _fonts(pdf)
         if not plain or not _flat(pdf):
             return False
-        drawn, used = _drawn(pdf, kept)
-        if not states <= used | new_states:
-            return False
-        for name, glyphs in fonts.items():
-            if not glyphs <= drawn.get(name, set()) | new_fonts.get(name, set()):
-                return False
-    return True
+        held.append((fonts, states))
+        glyphs, names = _drawn(pdf, kept)
+        for name, ids in glyphs.items():
+            drawn.setdefault(name, set()).update(ids)
+        used |= names
+    return all(states <= used and all(ids <= drawn.get(name, set()) for name, ids in fonts.items())
+               for fonts, states in held)
 
 
 def _flat(pdf: Any) -> bool:
