@@ -6,12 +6,12 @@ the foot of a later page). The chunk's last layout kept each page's start
 state (weasy.resume); the worker lays the new chunk out from that page and
 stops at the first page that starts in the same state inside a notice that
 is unchanged from there on. The chunk is then joined from the last layout's
-pages before and after and the new pages between (`Composite`), which the
-assembly draws as one document: the same bytes as a cold layout, as long as
-the pages kept from the last layout draw no glyph, font or graphics state
-that only the replaced pages drew (`joinable`; else the chunk is laid out
-whole), and the chunk's outline is flat (the house style's: one entry per
-notice).
+pages before and after and the new pages between (`join`: the laid-out
+document's `parts`, which the assembly draws as one document): the same
+bytes as a cold layout, as long as every glyph and graphics state the old
+documents hold is drawn by a page kept or held by the new pages
+(`joinable`; else the chunk is laid out whole), and the chunk's outline is
+flat (the house style's: one entry per notice).
 
 The last layout of a chunk is found by the chunk's first notice
 (`lineage_key`), the notices of both compared by the digests of their HTML.
