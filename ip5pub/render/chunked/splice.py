@@ -95,30 +95,24 @@ def cut(parts: list[tuple[str, int, int]], start: int, end: int) -> list[tuple[s
 
 def join(last_key: str, last: Laid, partial_key: str, new: Laid, found: list[list[str]], frame: str) -> Laid:
     """The chunk joined from the last layout and the pages laid out from
-    `new.start` (to `new.resync`, from which the last layout's pages go on)."""
+    `new.start`: to its end, or to `new.resync`, the page from which the
+    last layout's pages go on (a page starts there as it did, so the pages
+    before it number as many as before)."""
     start = new.start
-    stop = new.resync if new.resync is not None else last.pages
+    stop = start + new.pages
     tail = range(stop, last.pages) if new.resync is not None else range(0)
     old = parts_of(last_key, last)
-    parts = cut(old, 0, start) + [(partial_key, 0, new.pages)] + cut(old, stop, last.pages)
-    anchors: dict[str, int] = {}
-    for name, page in sorted(last.anchors.items(), key=lambda item: item[1]):
-        if page < start:
-            anchors.setdefault(name, page)
-    for name, page in new.anchors.items():
-        anchors.setdefault(name, start + page)
-    shift = start + new.pages - stop
-    for name, page in sorted(last.anchors.items(), key=lambda item: item[1]):
-        if page >= stop and new.resync is not None:
-            anchors.setdefault(name, page + shift)
-    states = (new.states[:new.pages + start] + last.states[stop:]) if new.resync is not None else new.states
-    return Laid(b"", start + new.pages + len(tail),
-                names=last.names[:start] + new.names + [last.names[i] for i in tail],
+    parts = cut(old, 0, start) + [(partial_key, 0, new.pages)] + cut(old, tail.start, tail.stop)
+    anchors = {name: page for name, page in last.anchors.items() if page < start or page in tail}
+    anchors.update((name, start + page) for name, page in new.anchors.items() if name not in anchors)
+    return Laid(b"", stop + len(tail),
+                names=last.names[:start] + new.names + last.names[stop:stop + len(tail)],
                 anchors=anchors,
-                refs=last.refs[:start] + new.refs + [last.refs[i] for i in tail],
-                tops=last.tops[:start] + new.tops + [last.tops[i] for i in tail],
+                refs=last.refs[:start] + new.refs + last.refs[stop:stop + len(tail)],
+                tops=last.tops[:start] + new.tops + last.tops[stop:stop + len(tail)],
                 stuck=sorted(set(last.stuck) | set(new.stuck)),
-                states=states, notices=found, frame=frame, parts=[list(p) for p in parts])
+                states=new.states[:stop] + last.states[stop:] if tail else new.states,
+                notices=found, frame=frame, parts=[list(p) for p in parts])
 
 
 _TEXT = re.compile(rb"/([^\s/\[\]<>()]+)\s+[-\d.]+\s+Tf|<([0-9a-fA-F]+)>|/([^\s/\[\]<>()]+)\s+gs\b")

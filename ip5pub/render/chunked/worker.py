@@ -148,7 +148,9 @@ def layout_matter(job: Job) -> tuple[Laid, list[str], list[str]]:
 
 
 def layout_furniture(job: Job) -> tuple[Laid, list[str], list[str]]:
-    return layout(job)
+    laid, missing, other = layout(job)
+    laid.states = []  # never laid out again from a page: not kept in the cache
+    return laid, missing, other
 
 
 LAYOUTS = {"pdf-front": layout_matter, "pdf-back": layout_matter, "pdf-furniture": layout_furniture}
