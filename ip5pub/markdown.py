@@ -175,6 +175,11 @@ class Bodies:
         """The bodies this build asked for, by key: what the next build is given."""
         return dict(sorted(self._used.items()))
 
+    def known(self) -> Bodies:
+        """Every body made or given so far, for another process to start
+        from (a copy: another thread may be adding to them)."""
+        return Bodies({**self._known, **self._used})
+
 
 # Inline links (one level of parentheses inside the target), autolinks and
 # reference definitions, as written in the source: the target is judged after

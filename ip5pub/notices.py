@@ -202,9 +202,15 @@ def write_notices(notices: list[Notice], folder: Path, cache: Cache | None = Non
 
 def mirror(notices: list[Notice], output: Path, cache: Cache) -> None:
     """output/notices holds exactly these notices; the cache, exactly their sources' entries."""
+    write_folder(notices, output, cache)
+    cache.prune_notices()
+
+
+def write_folder(notices: list[Notice], output: Path, cache: Cache) -> None:
+    """output/notices holds exactly these notices (the cache's stamps say
+    which files are up to date)."""
     folder = output / "notices"
     names = {p.name for p in write_notices(notices, folder, cache)}
     for path in folder.glob("*.md"):  # a source that is gone leaves no notice behind
         if path.name not in names:
             path.unlink()
-    cache.prune_notices()

@@ -32,6 +32,7 @@ from ip5pub.model import Brief, Notice, SourceError, Window
 from ip5pub.notices import NormalizeResult, Progress, expand, mirror, normalize_sources, quiet, warn_if_empty
 from ip5pub.readers.context import NO_SITES, ReadContext
 from ip5pub.render import Handle, PdfOptions, RenderContext, prepare, release, start
+from ip5pub.render import others as render_others
 from ip5pub.render.digest import Digest, Options as DigestLayout, make
 from ip5pub.templates import make_env
 from ip5pub.workspace import Workspace, packaged_styles
@@ -186,16 +187,24 @@ def _render(workspace: Workspace, options: RenderOptions, today: dt.date, progre
         # 5. Render. The first PDF starts: a chunked layout returns once its
         # documents are with the worker processes. Beside its remaining steps
         # (collecting, the pages' furniture, assembly), a thread of this
-        # process writes the notices and the other formats. Outcomes are
-        # recorded in job order, whatever finished first.
+        # process writes the notices and the other formats; beside a large
+        # brief's, a process of their own (ip5pub.render.others), started
+        # first. Outcomes are recorded in job order, whatever finished first.
         pdfs = [j for j in jobs if j.fmt == "pdf"]
         unavailable = system.pdf_unavailable() if pdfs else None
         if unavailable:  # one line naming the package, and the other formats still made
             result.errors.extend(RenderError(f"{j.out}: not written: {unavailable}") for j in pdfs)
             pdfs = []
-        first = _Started.of(pdfs[0], ctx) if pdfs else None
+        others = [j for j in jobs if j.fmt != "pdf"]
+        apart = bool(pdfs and others and render_others.wanted(len(read.notices), ctx.jobs))
+        if apart:
+            layoutserver.start(options.output)  # started already, unless the PDF seemed up to date
         with ThreadPoolExecutor(max_workers=1) as beside:
-            own = beside.submit(_own_work, read.notices, options, [j for j in jobs if j.fmt != "pdf"], ctx, cache)
+            if apart:  # the process starts while the PDF does
+                own = beside.submit(_own_work, read.notices, options, others, ctx, cache, apart)
+            first = _Started.of(pdfs[0], ctx) if pdfs else None
+            if not apart:
+                own = beside.submit(_own_work, read.notices, options, others, ctx, cache)
             done = []
             for n, job in enumerate(pdfs):
                 progress(f"layout {job.out.name}", n, len(pdfs))
@@ -316,10 +325,19 @@ def _result(handle: Handle) -> Path | Exception:
 
 
 def _own_work(notices: list[Notice], options: RenderOptions, jobs: list[_Job], ctx: RenderContext,
-              cache: Cache) -> list[tuple[_Job, Path | Exception, float]]:
-    """This process's part beside the PDF's workers: build/notices, then every other format."""
-    mirror(notices, options.output, cache)
-    return [_finish(job, _Started.of(job, ctx), cache) for job in jobs]
+              cache: Cache, apart: bool = False) -> list[tuple[_Job, Path | Exception, float]]:
+    """This process's part beside the PDF's workers: build/notices, then every
+    other format; or, `apart`, what their own process made, stamped."""
+    orders = [render_others.Order(j.fmt, j.brief, j.out) for j in jobs]
+    made = render_others.Apart(notices, options.output, orders, ctx).result() if apart else None
+    if made is None:
+        mirror(notices, options.output, cache)
+        return [_finish(job, _Started.of(job, ctx), cache) for job in jobs]
+    cache.prune_notices()
+    for job, (out, _) in zip(jobs, made):
+        if not isinstance(out, Exception):
+            cache.stamp(out, job.key)
+    return [(job, out, seconds) for job, (out, seconds) in zip(jobs, made)]
 
 
 # digest -------------------------------------------------------------------

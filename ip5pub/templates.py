@@ -135,6 +135,7 @@ def make_env(workspace: Workspace | None = None, bodies: markdown.Bodies | None 
         loader=ChoiceLoader([PrefixLoader({"packaged": FileSystemLoader(str(packaged))}), *loaders]),
         autoescape=select_autoescape(["html", "xhtml", "xml", "svg", "opf", "ncx"], default_for_string=False, default=False),
         undefined=StrictUndefined,
+        auto_reload=False,  # one build reads each template once: no stat of its file per use
         trim_blocks=True,
         lstrip_blocks=True,
         keep_trailing_newline=True,
