@@ -51,3 +51,59 @@ def test_a_chunk_is_laid_out_from_the_page_its_first_changed_notice_starts_on():
     assert splice.plan(last, found, "other frame") is None
     assert splice.plan(last, found[:3], "f") is None  # a notice fewer: laid out whole
     assert splice.plan(last, [["a", "1x"], *found[1:]], "f") is None  # from the first page: no gain
+
+
+def test_the_elements_are_numbered_in_document_order_each_with_its_last_descendant():
+    from ip5pub.render.chunked import tree
+
+    root = tree.parse("<!DOCTYPE html><html><head><title>t</title></head>"
+                      "<body><ol><li>a <b>b</b> c</li><li>d</li></ol><p>e</p></body></html>")
+    found, ends = splice.elements(root)
+    tags = [e.tag for e in root.iter()]
+    assert tags == ["html", "head", "title", "body", "ol", "li", "b", "li", "p"]
+    assert ends == [8, 2, 2, 8, 7, 6, 6, 7, 8]
+    assert len(set(found)) == len(found)
+    # Its own text, the text after it and its attributes make an element's digest; not its children's.
+    again, _ = splice.elements(tree.parse("<!DOCTYPE html><html><head><title>t</title></head>"
+                                          "<body><ol><li>a <b>B</b> c</li><li>d</li></ol><p>e</p></body></html>"))
+    assert [k for k, (x, y) in enumerate(zip(found, again)) if x != y] == [6]
+    again, _ = splice.elements(tree.parse("<!DOCTYPE html><html><head><title>t</title></head>"
+                                          "<body><ol><li>a <b>b</b> C</li><li>d</li></ol><p>e</p></body></html>"))
+    assert [k for k, (x, y) in enumerate(zip(found, again)) if x != y] == [6]  # " C" is the tail of <b>
+
+
+def _matter(firsts: list[int], elements: list[str], pages: int = 6) -> Laid:
+    return Laid(b"", pages, states=[{"t": []}] * (pages + 1), firsts=firsts, elements=elements)
+
+
+def test_the_matter_is_laid_out_from_the_page_before_its_first_changed_element():
+    # html head title body ol li b li p: the head on no page, the list from page 0 to page 4
+    last = _matter([0, -1, -1, 0, 0, 0, 2, 4, 5], list("htTbolBLp"))
+    ends = [8, 2, 2, 8, 7, 6, 6, 7, 8]
+    got = splice.plan_elements(last, list("htTbolXLp"), ends)  # <b> changed, on page 2
+    assert got is not None and (got.start, got.after, got.elements) == (1, 6, 9)
+    got = splice.plan_elements(last, list("htTbolBLq"), ends)  # <p>, on page 5
+    assert got is not None and (got.start, got.after) == (4, 8)
+    got = splice.plan_elements(last, list("htTbOlBLp"), ends)  # the <ol> itself: past all it holds
+    assert got is None  # ... which starts on page 0: no gain
+    got = splice.plan_elements(last, list("htTbolBYq"), ends)  # two changes: from the first, past the last
+    assert got is not None and (got.start, got.after) == (3, 8)
+    assert splice.plan_elements(last, list("hXTbolBLq"), ends) is None  # the head (a style): laid out whole
+    assert splice.plan_elements(last, list("htTbolBL"), ends[:8]) is None  # an element fewer
+    assert splice.plan_elements(last, list("htTbolBLp"), ends) is None  # nothing changed
+    # A page that may not be started from (a footnote carried into it): the one before.
+    held = _matter(last.firsts, last.elements)
+    held.states = [{"t": []}, {"t": []}, None, {"t": []}, {"t": []}, {"t": []}, {"t": []}]
+    got = splice.plan_elements(held, list("htTbolBLq"), ends)
+    assert got is not None and got.start == 4
+    assert splice.plan_elements(held, list("htTboXBLp"), ends) is None  # the first <li>, on page 0: no gain
+
+
+def test_a_joined_document_knows_where_each_element_starts():
+    last = _matter([0, -1, 0, 1, 2, 3, 5], list("abcdefg"))
+    # Laid out from page 2 (three new pages) and caught up: pages 5 and on are the last layout's.
+    new = Laid(b"", 3, names=["", "", ""], refs=[[], [], []], tops=[[], [], []], states=[{"t": []}] * 6,
+               start=2, resync=5, firsts=[-1, -1, -1, -1, 0, 2, -1])
+    joined = splice.join("old", last, "new", new)
+    assert joined.parts == [["old", 0, 2], ["new", 0, 3], ["old", 5, 6]]
+    assert joined.firsts == [0, -1, 0, 1, 2, 4, 5]

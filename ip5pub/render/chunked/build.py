@@ -19,10 +19,14 @@ from ip5pub.render.chunked import css, plan, splice, tree
 from ip5pub.render.chunked.assemble import Part, assemble, preload
 from ip5pub.render.chunked.fonts import Made, StandInLeft
 from ip5pub.render.chunked.furniture import furniture_document
-from ip5pub.render.chunked.worker import LAYOUTS, Job, Laid, layout, take
+from ip5pub.render.chunked.worker import LAYOUTS, Job, Laid, Resume, layout, take
 from ip5pub.render.weasy import InternalsChanged
 
 log = logging.getLogger("ip5pub.pdf")
+
+
+MATTER = ("pdf-front", "pdf-back")  # the kinds of the front and back matter's documents
+WHAT = {"pdf-front": "the front matter", "pdf-back": "the back matter"}  # (for the log)
 
 
 class Unsupported(RuntimeError):
@@ -84,15 +88,22 @@ def _steps(brief: Brief, full_html: str, base_url: str, page_css: str, styles: t
     pending: dict[str, Callable[[], Any]] = {}  # key -> what gives the worker's result
     kinds: dict[str, str] = {}  # key -> kind of document
     blobs: dict[str, bytes] = {}  # the PDFs of chunks joined from several layouts, by blob key
-    chunks: dict[str, tuple[Any, str]] = {}  # a chunk's key -> its tree, where its last layout's key is kept
+    # A document that may be laid out again from a page (a chunk, the front or back matter): its key -> its
+    # tree, where its last layout's key is kept; what it holds, to compare with that layout's (splice.py).
+    lineage: dict[str, tuple[Any, str]] = {}
     found: dict[str, tuple[list[list[str]], str]] = {}  # a chunk laid out -> its notices and frame (splice.notices)
+    numbered: dict[str, tuple[list[str], list[int]]] = {}  # the matter laid out -> its elements (splice.elements)
     resumed: dict[str, tuple[str, Laid]] = {}  # key -> the last layout it was laid out from (key, Laid)
+
+    def job_for(name: str, root: Any, resume: Resume | None = None) -> Job:
+        return Job(root, base_url, page_css, styles, resume, firsts=kinds[name] in MATTER)
 
     def submit(named: list[tuple[str, Any, str]]) -> None:
         """Lay documents (key, tree, HTML) out in the workers unless the cache
         has them, the longest first (so that no worker is left alone with one
-        at the end); a chunk from the page its first changed notice starts on
-        where its last layout allows (splice.py)."""
+        at the end); a chunk from the page its first changed notice starts on,
+        the matter from the page its first changed element starts on, where
+        the last layout allows (splice.py)."""
         todo = []
         for name, root, text in named:
             if name in done or name in pending:
@@ -103,14 +114,22 @@ def _steps(brief: Brief, full_html: str, base_url: str, page_css: str, styles: t
             else:
                 done[name] = hit
         for name, root, text in sorted(todo, key=lambda t: -len(t[2])):
-            job = Job(root, base_url, page_css, styles)
-            if name in chunks and (notices := splice.notices(root, text)) is not None:
-                found[name] = notices
-                last_key = _load_text(cache, chunks[name][1])
+            job = job_for(name, root)
+            if name in lineage:
+                if kinds[name] in MATTER:
+                    numbered[name] = splice.elements(root)
+                elif (notices := splice.notices(root, text)) is not None:
+                    found[name] = notices
+                last_key = _load_text(cache, lineage[name][1]) if name in found or name in numbered else None
                 last = _load(cache, last_key, blobs) if last_key else None
-                resume = splice.plan(last, *notices) if last is not None else None
+                if last is None:
+                    resume = None
+                elif name in numbered:
+                    resume = splice.plan_elements(last, *numbered[name])
+                else:
+                    resume = splice.plan(last, *found[name])
                 if last_key and last is not None and resume is not None:
-                    job = Job(root, base_url, page_css, styles, resume)
+                    job = job_for(name, root, resume)
                     resumed[name] = (last_key, last)
             pending[name] = runner.submit(LAYOUTS.get(kinds[name], layout), job)
 
@@ -119,25 +138,28 @@ def _steps(brief: Brief, full_html: str, base_url: str, page_css: str, styles: t
             if name in pending:
                 laid, m, o = pending.pop(name)()
                 if name in resumed:
-                    joined = _joined(cache, name, laid, *resumed[name], found[name], blobs)
+                    joined = _joined(cache, name, laid, *resumed[name], blobs)
                     if joined is None:  # laid out whole after all
-                        laid, m, o = runner.submit(layout, Job(chunks[name][0], base_url, page_css, styles))()
+                        laid, m, o = runner.submit(LAYOUTS.get(kinds[name], layout), job_for(name, lineage[name][0]))()
                     else:
-                        log.debug("chunked layout: a chunk laid out again from its page %d to %s, the rest kept",
-                                  laid.start + 1, "its end" if laid.resync is None else f"page {laid.resync}")
+                        log.debug("chunked layout: %s laid out again from its page %d to %s, the rest kept",
+                                  WHAT.get(kinds[name], "a chunk"), laid.start + 1,
+                                  "its end" if laid.resync is None else f"page {laid.resync}")
                         laid = joined
                 missing.update(dict.fromkeys(m))
                 other.update(dict.fromkeys(o))
                 if name in found:
                     laid.notices, laid.frame = found[name]
+                if name in numbered:
+                    laid.elements = numbered[name][0]
                 if not laid.stuck:
                     _save(cache, name, laid)
-                    if name in found:
-                        _store_text(cache, chunks[name][1], name)
+                    if name in found or name in numbered:
+                        _store_text(cache, lineage[name][1], name)
                 done[name] = laid
                 fresh.add(name)
-            elif name in chunks and _load_text(cache, chunks[name][1]) != name:
-                _store_text(cache, chunks[name][1], name)  # the layout the next change starts from
+            elif name in lineage and _load_text(cache, lineage[name][1]) != name:
+                _store_text(cache, lineage[name][1], name)  # the layout the next change starts from
         laid_docs = [done[name] for name in keys]
         stuck = sorted({s for laid in laid_docs for s in laid.stuck})
         if stuck:
@@ -176,6 +198,8 @@ def _steps(brief: Brief, full_html: str, base_url: str, page_css: str, styles: t
         back = tree.back_document(full_root, number)
         if back is not None:
             matter.append(keyed("pdf-back", back))
+        if cache is not None:
+            lineage.update((key, (root, splice.matter_lineage_key(kinds[key], setting))) for key, root, _ in matter)
         matter_first = len(ranges) > 1
         if matter_first:
             submit(matter)
@@ -188,7 +212,7 @@ def _steps(brief: Brief, full_html: str, base_url: str, page_css: str, styles: t
             bodies.append(keyed(splice.KIND, root))
             footnotes += tree.footnotes(root)
             if cache is not None:
-                chunks[bodies[-1][0]] = (root, splice.lineage_key(chunk_ids[0], setting))
+                lineage[bodies[-1][0]] = (root, splice.lineage_key(chunk_ids[0], setting))
         submit(bodies)
         if not matter_first:
             submit(matter)
@@ -310,11 +334,10 @@ def _parts(laid: Laid, blobs: dict[str, bytes]) -> list[bytes | Part]:
     return [Part(blobs[str(key)], int(a), int(b)) for key, a, b in laid.parts]
 
 
-def _joined(cache: Any, key: str, new: Laid, last_key: str, last: Laid, notices: tuple[list[list[str]], str],
-            blobs: dict[str, bytes]) -> Laid | None:
-    """The chunk joined from its last layout and the pages laid out from where
-    it changed, its new pages' PDF cached; None where the join would not give
-    a cold layout's bytes (splice.joinable)."""
+def _joined(cache: Any, key: str, new: Laid, last_key: str, last: Laid, blobs: dict[str, bytes]) -> Laid | None:
+    """The document joined from its last layout and the pages laid out from
+    where it changed, its new pages' PDF cached; None where the join would
+    not give a cold layout's bytes (splice.joinable)."""
     if cache is None or new.stuck:
         return None
     old = splice.parts_of(last_key, last)
@@ -331,7 +354,7 @@ def _joined(cache: Any, key: str, new: Laid, last_key: str, last: Laid, notices:
     partial_key = digest("pdf-chunk-pages", key)
     cache.store_blob("pdf", partial_key, new.pdf)
     blobs[partial_key] = new.pdf
-    return splice.join(last_key, last, partial_key, new, *notices)
+    return splice.join(last_key, last, partial_key, new)
 
 
 def _pages(key: str, kept: list[tuple[str, int, int]]) -> list[int]:

@@ -15,6 +15,11 @@ flat (the house style's: one entry per notice).
 
 The last layout of a chunk is found by the chunk's first notice
 (`lineage_key`), the notices of both compared by the digests of their HTML.
+The front and back matter (the contents, the glossary, the index: no
+notices to go by) are compared element by element in document order
+(`elements`), laid out again from the page before the one their first
+changed element starts on (`Laid.firsts`), and stop inside an element past
+every change (`plan_elements`); their last layout is found by their kind.
 """
 
 from __future__ import annotations
@@ -52,6 +57,51 @@ def lineage_key(first_notice: str, setting: str) -> str:
     """Where the key of a chunk's last layout is kept: its first notice and the
     layout's settings (page CSS, base URL, style files)."""
     return digest("pdf-chunk-lineage", first_notice, setting)
+
+
+def matter_lineage_key(kind: str, setting: str) -> str:
+    """Where the key of the front or back matter's last layout is kept."""
+    return digest("pdf-matter-lineage", kind, setting)
+
+
+def elements(root: Any) -> tuple[list[str], list[int]]:
+    """Each element of the document in document order (as root.iter() gives
+    them): a digest of its own tag, attributes, text and the text after it,
+    and the place of its last descendant (a changed element changes what it holds)."""
+    found: list[str] = []
+    ends: list[int] = []
+
+    def visit(element: Any) -> None:
+        k = len(found)
+        tag = element.tag if isinstance(element.tag, str) else "#comment"
+        found.append(digest(tag, repr(sorted(element.attrib.items())), element.text or "", element.tail or "")[:16])
+        ends.append(k)
+        for child in element:
+            visit(child)
+        ends[k] = len(found) - 1
+
+    visit(root)
+    return found, ends
+
+
+def plan_elements(last: Laid, found: list[str], ends: list[int]) -> Resume | None:
+    """Where to lay the front or back matter out from, or None (laid out
+    whole): as many elements as last time, some changed, each drawn on a
+    page (a style or the head changed: everything does); from the page
+    before the one the first changed element starts on, until past every
+    element holding a change."""
+    if (not last.states or len(last.states) != last.pages + 1 or len(last.elements) != len(found)
+            or len(last.firsts) != len(found)):
+        return None
+    changed = [k for k, (old, new) in enumerate(zip(last.elements, found)) if old != new]
+    if not changed or any(last.firsts[k] < 0 for k in changed):
+        return None
+    start = max(0, min(last.firsts[k] for k in changed) - 1)
+    while start > 0 and last.states[start] is None:
+        start -= 1
+    if start == 0:
+        return None  # from its first page: no gain
+    return Resume(start, tuple(last.states), frozenset(), after=max(ends[k] for k in changed), elements=len(found))
 
 
 def plan(last: Laid, found: list[list[str]], frame: str) -> Resume | None:
@@ -93,11 +143,12 @@ def cut(parts: list[tuple[str, int, int]], start: int, end: int) -> list[tuple[s
     return out
 
 
-def join(last_key: str, last: Laid, partial_key: str, new: Laid, found: list[list[str]], frame: str) -> Laid:
-    """The chunk joined from the last layout and the pages laid out from
+def join(last_key: str, last: Laid, partial_key: str, new: Laid) -> Laid:
+    """The document joined from the last layout and the pages laid out from
     `new.start`: to its end, or to `new.resync`, the page from which the
     last layout's pages go on (a page starts there as it did, so the pages
-    before it number as many as before)."""
+    before it number as many as before). What it holds (notices, elements)
+    the caller sets."""
     start = new.start
     stop = start + new.pages
     tail = range(stop, last.pages) if new.resync is not None else range(0)
@@ -112,7 +163,16 @@ def join(last_key: str, last: Laid, partial_key: str, new: Laid, found: list[lis
                 tops=last.tops[:start] + new.tops + last.tops[stop:stop + len(tail)],
                 stuck=sorted(set(last.stuck) | set(new.stuck)),
                 states=new.states[:stop] + last.states[stop:] if tail else new.states,
-                notices=found, frame=frame, parts=[list(p) for p in parts])
+                parts=[list(p) for p in parts], firsts=_firsts(last.firsts, new.firsts, start, tail))
+
+
+def _firsts(old: list[int], new: list[int], start: int, tail: range) -> list[int]:
+    """The page each element first appears on in the joined document: on a
+    page kept before `start`, on a new page, or on a page of the kept tail."""
+    if not old or len(new) != len(old):
+        return []
+    return [was if 0 <= was < start else start + now if now >= 0 else was if was in tail else -1
+            for was, now in zip(old, new)]
 
 
 _TEXT = re.compile(rb"/([^\s/\[\]<>()]+)\s+[-\d.]+\s+Tf|<([0-9a-fA-F]+)>|/([^\s/\[\]<>()]+)\s+gs\b")

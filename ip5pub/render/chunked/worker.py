@@ -27,11 +27,16 @@ class Resume:
     """Lay a document out from page `start` of its last layout, whose pages'
     start states (encoded, weasy.resume) are `states`, until a page starts
     as it did there inside one of the notices `unchanged` (every notice
-    from there on is as it was)."""
+    from there on is as it was); or, with `after`, inside an element past
+    the `after`th in document order (a document without notices, the front
+    or back matter: every element from there on is as it was; `elements`,
+    how many the build counted, guards the numbering)."""
 
     start: int
     states: tuple[Any, ...]
     unchanged: frozenset[str]
+    after: int | None = None
+    elements: int = 0
 
 
 @dataclass(frozen=True)
@@ -41,6 +46,7 @@ class Job:
     page_css: str
     styles: tuple[str, ...]  # folders the fetcher may read
     resume: Resume | None = None
+    firsts: bool = False  # find the page each element starts on (Laid.firsts)
 
 
 @dataclass
@@ -62,6 +68,10 @@ class Laid:
     notices: list[list[str]] = field(default_factory=list)
     frame: str = ""
     parts: list[list[Any]] = field(default_factory=list)
+    # The front and back matter's elements in document order: the page each
+    # first appears on (-1: none; Job.firsts), and their digests (splice.elements, set by the build).
+    firsts: list[int] = field(default_factory=list)
+    elements: list[str] = field(default_factory=list)
 
     def meta(self) -> bytes:
         return json.dumps({k: v for k, v in asdict(self).items() if k != "pdf"}, sort_keys=True).encode()
@@ -72,7 +82,8 @@ class Laid:
         return cls(pdf, int(data["pages"]), list(data["names"]), dict(data["anchors"]), list(data["refs"]),
                    list(data["tops"]), list(data["stuck"]), list(data.get("states", [])),
                    notices=list(data.get("notices", [])), frame=str(data.get("frame", "")),
-                   parts=list(data.get("parts", [])))
+                   parts=list(data.get("parts", [])), firsts=[int(k) for k in data.get("firsts", [])],
+                   elements=[str(e) for e in data.get("elements", [])])
 
 
 def layout(job: Job) -> tuple[Laid, list[str], list[str]]:
@@ -85,14 +96,12 @@ def layout(job: Job) -> tuple[Laid, list[str], list[str]]:
     weasy.install_patches()
     resume.page_states_kept()
     buffer = io.BytesIO()
-    plan = None
-    if job.resume is not None and resume.page_states_kept.installed:
-        unchanged = job.resume.unchanged
-        plan = resume.Plan(job.resume.start, [None if s is None else resume.decode(s) for s in job.resume.states],
-                           lambda root_box, at: _id(resume.element_at(root_box, at, "article")) in unchanged)
     with weasy.collect_warnings() as collect:
         fetcher = StylesOnlyFetcher(roots=[Path(p) for p in job.styles])
         html = weasy.html_from_tree(job.root, job.base_url, fetcher, serialize)
+        ordinals = {id(element): k for k, element in enumerate(html.etree_element.iter())} \
+            if job.firsts or (job.resume is not None and job.resume.after is not None) else {}
+        plan = _plan(job.resume, ordinals) if job.resume is not None and resume.page_states_kept.installed else None
         with resume.resuming(plan) if plan is not None else contextlib.nullcontext():
             document = html.render(stylesheets=[CSS(string=job.page_css, url_fetcher=fetcher)])
         anchors: dict[str, int] = {}
@@ -108,6 +117,8 @@ def layout(job: Job) -> tuple[Laid, list[str], list[str]]:
                     states=list(resume.recorded() or []))
         if plan is not None:
             laid.start, laid.resync = plan.start, plan.stop
+        if job.firsts:
+            laid.firsts = _firsts(document.pages, ordinals)
         # After take_references took the stand-in numbers out; installed
         # faces are embedded as stand-ins, made once at assembly (faces.py).
         with subsets.stand_ins(faces.stand_in):
@@ -118,6 +129,40 @@ def layout(job: Job) -> tuple[Laid, list[str], list[str]]:
 
 def _id(element: Any) -> str | None:
     return None if element is None else element.get("id")
+
+
+def _plan(job: Resume, ordinals: dict[int, int]) -> resume.Plan | None:
+    """The worker's plan for a Resume: where it may stop (None: the elements
+    are not the ones the build numbered, so laid out whole)."""
+    states = [None if s is None else resume.decode(s) for s in job.states]
+    if job.after is None:
+        unchanged = job.unchanged
+        return resume.Plan(job.start, states,
+                           lambda root_box, at: _id(resume.element_at(root_box, at, "article")) in unchanged)
+    if len(ordinals) != job.elements:
+        return None
+    after = job.after
+    return resume.Plan(job.start, states,
+                       lambda root_box, at: ordinals.get(id(resume.deepest(root_box, at)), -1) > after)
+
+
+def _firsts(pages: list[Any], ordinals: dict[int, int]) -> list[int]:
+    """The page each element (by its place in document order) first has a box on; -1 for none."""
+    firsts = [-1] * len(ordinals)
+    for i, page in enumerate(pages):
+        top = getattr(page, "_page_box", None)
+        if top is None:  # another WeasyPrint: not known, so never laid out from a page
+            return []
+        boxes = [top]
+        while boxes:
+            box = boxes.pop()
+            element = getattr(box, "element", None)
+            if element is not None:
+                k = ordinals.get(id(element))
+                if k is not None and firsts[k] < 0:
+                    firsts[k] = i
+            boxes.extend(getattr(box, "children", None) or ())
+    return firsts
 
 
 def whole(job: Job) -> tuple[bytes, list[str], list[str]]:

@@ -214,3 +214,19 @@ def element_at(root_box: Any, resume_at: Any, tag: str) -> Any:
         if getattr(box, "element_tag", None) == tag:
             return box.element
     return None
+
+
+def deepest(root_box: Any, resume_at: Any) -> Any:
+    """The element of the deepest box down the path `resume_at` (None: the
+    path reaches no box with one)."""
+    box, path, found = root_box, resume_at, None
+    while path:
+        (index, path), = path.items()
+        children = getattr(box, "children", None)
+        if children is None or index >= len(children):
+            break
+        box = children[index]
+        element = getattr(box, "element", None)
+        if element is not None:  # (an element without children is falsy)
+            found = element
+    return found
