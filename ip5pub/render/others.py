@@ -68,7 +68,7 @@ Made = tuple[Path | Exception, float]  # the file written, or why not; seconds
 
 def wanted(notices: int, jobs: int) -> bool:
     """Whether a build of `notices` notices with `jobs` worker processes makes
-    its other formats apart (only beside a PDF laid out in workers)."""
+    its other formats apart (the caller asks only when it makes a PDF)."""
     return jobs > 1 and notices >= APART_FROM
 
 
