@@ -110,3 +110,24 @@ def test_an_exception_that_would_not_pickle_comes_back_by_name_and_message():
     assert type(back) is RuntimeError and str(back) == "Local: the reason"
     kept = OSError(28, "No space left on device")
     assert others._portable(kept) is kept
+
+
+@pytest.mark.slow
+def test_a_format_that_fails_in_the_process_is_named_and_the_others_are_written(tmp_path, monkeypatch, started):
+    """A workspace's EPUB chapter template that makes broken XML: the build
+    names the EPUB and the reason in one line and exits 1, as the thread
+    would; the PDF, the digests and the HTML are written."""
+    ws = workspace(tmp_path / "ws")
+    (ws / "styles" / "epub").mkdir(parents=True)
+    (ws / "styles" / "epub" / "chapter.xhtml").write_text("<html><body><p>unclosed\n", encoding="utf-8")
+    monkeypatch.setattr(others, "APART_FROM", 1)
+    with contextlib.chdir(ws):
+        got = CliRunner().invoke(main, ["render", "-q", "-f", "all", "--jobs", "2"],
+                                 env={"SOURCE_DATE_EPOCH": EDITION_EPOCH}, prog_name="ip5pub")
+    assert len(started) == 1
+    assert got.exit_code == 1
+    lines = [line for line in got.output.splitlines() if "brief.epub" in line]
+    assert len(lines) == 1 and "ValueError" in lines[0] and "is not well-formed XML" in lines[0], got.output
+    assert not (ws / "build" / "brief.epub").exists()
+    for name in ("brief.pdf", "digest.txt", "digest.md", "brief.html"):
+        assert (ws / "build" / name).stat().st_size > 0
