@@ -96,11 +96,9 @@ def plan_elements(last: Laid, found: list[str], ends: list[int]) -> Resume | Non
     changed = [k for k, (old, new) in enumerate(zip(last.elements, found)) if old != new]
     if not changed or any(last.firsts[k] < 0 for k in changed):
         return None
-    start = max(0, min(last.firsts[k] for k in changed) - 1)
-    while start > 0 and last.states[start] is None:
-        start -= 1
-    if start == 0:
-        return None  # from its first page: no gain
+    start = _startable(last, min(last.firsts[k] for k in changed) - 1)
+    if start is None:
+        return None
     return Resume(start, tuple(last.states), frozenset(), after=max(ends[k] for k in changed), elements=len(found))
 
 
@@ -121,11 +119,18 @@ def plan(last: Laid, found: list[list[str]], frame: str) -> Resume | None:
         return None
     if start > 0 and first_id in last.tops[start]:
         start -= 1
+    resumed = _startable(last, start) if len(last.states) == last.pages + 1 else None
+    if resumed is None:
+        return None
+    return Resume(resumed, tuple(last.states), frozenset(n[0] for n in found[changed[-1] + 1:]))
+
+
+def _startable(last: Laid, start: int) -> int | None:
+    """The last page at or before `start` that a layout may start from (its
+    state kept); None for the first page: no gain."""
     while start > 0 and last.states[start] is None:
         start -= 1
-    if start == 0 or len(last.states) != last.pages + 1:
-        return None  # from its first page: no gain
-    return Resume(start, tuple(last.states), frozenset(n[0] for n in found[changed[-1] + 1:]))
+    return start if start > 0 else None
 
 
 def parts_of(key: str, laid: Laid) -> list[tuple[str, int, int]]:

@@ -10,7 +10,8 @@ built (`tags`: two private functions of `weasyprint.pdf` wrapped); the
 chunked layout subsets a face again as WeasyPrint does (`resubset`:
 `Font._harfbuzz_subset` on a face opened from its file), and its parts
 embed stand-ins for installed faces (`subsets.stand_ins`) and lays a
-chunk out again from one of its pages (`resume`: `make_all_pages` replaced,
+document (a chunk, the front or back matter) out again from one of its
+pages (`resume`: `make_all_pages` replaced,
 `context.page_maker` read and set, `remake_page` called). Every layout
 reads a font's program only when it is needed, lays a page out again only
 when its content may change, subsets each face with one HarfBuzz call

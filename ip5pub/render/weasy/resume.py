@@ -201,32 +201,31 @@ def resuming(plan: Plan) -> Iterator[Plan]:
         _plan = None
 
 
-def element_at(root_box: Any, resume_at: Any, tag: str) -> Any:
-    """The element of the first box named `tag` down the path `resume_at`
-    (None: the path reaches no such box)."""
+def _down(root_box: Any, resume_at: Any) -> Iterator[Any]:
+    """The boxes down the path `resume_at` (nested child indexes), outermost first."""
     box, path = root_box, resume_at
     while path:
         (index, path), = path.items()
         children = getattr(box, "children", None)
         if children is None or index >= len(children):
-            return None
+            return
         box = children[index]
-        if getattr(box, "element_tag", None) == tag:
-            return box.element
-    return None
+        yield box
+
+
+def element_at(root_box: Any, resume_at: Any, tag: str) -> Any:
+    """The element of the first box named `tag` down the path `resume_at`
+    (None: the path reaches no such box)."""
+    return next((box.element for box in _down(root_box, resume_at) if getattr(box, "element_tag", None) == tag),
+                None)
 
 
 def deepest(root_box: Any, resume_at: Any) -> Any:
     """The element of the deepest box down the path `resume_at` (None: the
-    path reaches no box with one)."""
-    box, path, found = root_box, resume_at, None
-    while path:
-        (index, path), = path.items()
-        children = getattr(box, "children", None)
-        if children is None or index >= len(children):
-            break
-        box = children[index]
+    path reaches no box with one; an element without children is falsy)."""
+    found = None
+    for box in _down(root_box, resume_at):
         element = getattr(box, "element", None)
-        if element is not None:  # (an element without children is falsy)
+        if element is not None:
             found = element
     return found
