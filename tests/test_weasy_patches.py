@@ -360,3 +360,43 @@ def test_a_change_is_installed_by_the_first_call_only():
         failed()
     failed()  # not made twice
     assert failed.installed is False and len(runs) == 3
+
+
+NAMED = """
+import io, json, sys
+from ip5pub import system
+system.import_weasyprint()
+from weasyprint import HTML
+from pypdf import PdfReader
+from ip5pub.render.weasy import links
+links.links_named()
+html = HTML(string='<p id="here"><a href="ip5pub-goto:there">elsewhere</a> <a href="#here">here</a> '
+                   '<a href="https://example.org/">web</a></p>')
+out = {"installed": links.links_named.installed}
+for name, named in (("named", True), ("plain", False)):  # plain after the block
+    document = html.render()
+    buffer = io.BytesIO()
+    if named:
+        with links.named("ip5pub-goto:"):
+            document.write_pdf(buffer)
+    else:
+        document.write_pdf(buffer)
+    annots = [a.get_object() for a in PdfReader(buffer).pages[0]["/Annots"]]
+    out[name] = sorted([sorted(a.keys()), str(a.get("/Dest", "")), str(a["/A"]["/URI"]) if "/A" in a else ""]
+                       for a in annots)
+print(json.dumps(out))
+"""
+
+
+def test_links_to_another_document_s_anchor_are_written_by_its_name_in_the_block_only():
+    """weasy/links.py: within `named(prefix)`, a link to prefix + a name is
+    written as WeasyPrint writes a link to an anchor of its own document
+    (the same keys, /Dest the name); other links as they were; outside the
+    block, the prefixed link is a web link as before."""
+    run = subprocess.run([sys.executable, "-c", NAMED], capture_output=True, text=True, cwd=ROOT, check=True)
+    out = json.loads(run.stdout)
+    assert out["installed"] is True
+    own = ["/BS", "/Dest", "/Rect", "/Subtype", "/Type"]
+    web = ["/A", "/BS", "/Rect", "/Subtype", "/Type"]
+    assert out["plain"] == sorted([[own, "here", ""], [web, "", "ip5pub-goto:there"], [web, "", "https://example.org/"]])
+    assert out["named"] == sorted([[own, "here", ""], [own, "there", ""], [web, "", "https://example.org/"]])

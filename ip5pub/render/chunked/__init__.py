@@ -18,7 +18,8 @@ docs/chunked-layout.md):
 - worker: one document laid out in a worker process, through the WeasyPrint
   adapter (ip5pub.render.weasy, every WeasyPrint internal in one package).
 - assemble: pikepdf joins the pages, draws the furniture over them, and
-  rebuilds links, outline, fonts and metadata.
+  rebuilds the named destinations, outline, fonts and metadata (the
+  workers write a link to another document's anchor by the anchor's name).
 - build: the steps in order.
 
 Each chunk starts a page; a single pass of the same brief gets the same

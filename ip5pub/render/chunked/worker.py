@@ -16,7 +16,7 @@ from typing import Any
 
 from ip5pub import layoutserver, system
 from ip5pub.render import weasy
-from ip5pub.render.weasy import references, resume, subsets
+from ip5pub.render.weasy import links, references, resume, subsets
 from ip5pub.render.chunked import faces
 from ip5pub.render.chunked.plan import GOTO, REF, STAND_IN
 from ip5pub.render.chunked.tree import serialize
@@ -95,6 +95,10 @@ def layout(job: Job) -> tuple[Laid, list[str], list[str]]:
     weasy.check_version()
     weasy.install_patches()
     resume.page_states_kept()
+    links.links_named()
+    if not links.links_named.installed:
+        raise weasy.InternalsChanged("WeasyPrint resolves its links in another way: a link to another part of the "
+                                     "brief cannot be written")
     buffer = io.BytesIO()
     with weasy.collect_warnings() as collect:
         fetcher = StylesOnlyFetcher(roots=[Path(p) for p in job.styles])
@@ -120,8 +124,9 @@ def layout(job: Job) -> tuple[Laid, list[str], list[str]]:
         if job.firsts:
             laid.firsts = _firsts(document.pages, ordinals)
         # After take_references took the stand-in numbers out; installed
-        # faces are embedded as stand-ins, made once at assembly (faces.py).
-        with subsets.stand_ins(faces.stand_in):
+        # faces are embedded as stand-ins, made once at assembly (faces.py);
+        # a link to another document's anchor names it (weasy/links.py).
+        with subsets.stand_ins(faces.stand_in), links.named(GOTO):
             document.write_pdf(buffer)
     laid.pdf = buffer.getvalue()
     return laid, list(collect.missing), list(collect.other)

@@ -9,7 +9,9 @@ tuples); the PDF/UA tagging adds to WeasyPrint's structure tree while it is
 built (`tags`: two private functions of `weasyprint.pdf` wrapped); the
 chunked layout subsets a face again as WeasyPrint does (`resubset`:
 `Font._harfbuzz_subset` on a face opened from its file), and its parts
-embed stand-ins for installed faces (`subsets.stand_ins`) and lays a
+embed stand-ins for installed faces (`subsets.stand_ins`) and write a
+link to another part's anchor by the anchor's name (`links.named`:
+`weasyprint.pdf.resolve_links` wrapped), and it lays a
 document (a chunk, the front or back matter) out again from one of its
 pages (`resume`: `make_all_pages` replaced,
 `context.page_maker` read and set, `remake_page` called). Every layout
