@@ -22,6 +22,8 @@ import datetime as dt
 import hashlib
 import json
 import os
+import re
+import sys
 import threading
 from collections.abc import Callable, Iterable
 from concurrent.futures import ThreadPoolExecutor
@@ -48,19 +50,51 @@ _LIBRARIES = ("weasyprint", "pypandoc-binary", "trafilatura", "markdown-it-py", 
 
 @lru_cache(maxsize=1)
 def code_fingerprint() -> str:
-    from importlib.metadata import PackageNotFoundError, version
-
     here = Path(__file__).resolve().parent
     h = hashlib.sha256(f"{__version__}/{SCHEMA}".encode())
+    found = _versions()
     for name in _LIBRARIES:
-        try:
-            h.update(f"{name}={version(name)};".encode())
-        except PackageNotFoundError:
-            h.update(f"{name}=none;".encode())
+        h.update(f"{name}={found.get(_normal(name)) or _version(name)};".encode())
     for path in sorted(here.rglob("*.py")):
         h.update(path.relative_to(here).as_posix().encode())
         h.update(path.read_bytes())
     return h.hexdigest()
+
+
+def _versions() -> dict[str, str]:
+    """Installed distributions' versions, from the names of their metadata
+    folders (name-version.dist-info) on sys.path, the first one on the path
+    winning, as importlib.metadata finds them: a folder listing where
+    importing importlib.metadata and looking the libraries up took 0.03-0.05
+    s of every build."""
+    found: dict[str, str] = {}
+    for entry in sys.path:
+        try:
+            names = os.listdir(entry or ".")
+        except OSError:
+            continue
+        for folder in names:
+            if folder.endswith(".dist-info"):
+                name, _, version = folder[: -len(".dist-info")].rpartition("-")
+                if name and version:
+                    found.setdefault(_normal(name), version)
+    return found
+
+
+def _normal(name: str) -> str:
+    """A distribution's name as PEP 503 compares them."""
+    return re.sub(r"[-_.]+", "-", name).lower()
+
+
+def _version(name: str) -> str:
+    """A library's version by importlib.metadata (metadata not in a
+    .dist-info folder: an egg's); "none" when it is not installed."""
+    from importlib.metadata import PackageNotFoundError, version
+
+    try:
+        return version(name)
+    except PackageNotFoundError:
+        return "none"
 
 
 def digest(*parts: bytes | str) -> str:

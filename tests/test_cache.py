@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import sys
 from pathlib import Path
 
 import pytest
@@ -82,6 +83,28 @@ def test_new_package_version_invalidates_everything(runner, workspace, monkeypat
     finally:
         cache_module.code_fingerprint.cache_clear()
     assert cached_count(out) == 0 and _reused(out) == set()
+
+
+def test_the_fingerprint_knows_the_installed_libraries_versions_and_a_new_one(tmp_path, monkeypatch):
+    """The versions come from the metadata folders' names on sys.path, as
+    importlib.metadata finds them (the first on the path wins); a library
+    installed anew changes the fingerprint."""
+    from importlib.metadata import version
+
+    found = cache_module._versions()
+    assert {name: found[cache_module._normal(name)] for name in ("WeasyPrint", "pikepdf", "lxml", "Jinja2")} == \
+        {name: version(name) for name in ("WeasyPrint", "pikepdf", "lxml", "Jinja2")}
+    before = cache_module.code_fingerprint()
+    (tmp_path / "pikepdf-99.1.dist-info").mkdir()
+    (tmp_path / "Charset_Normalizer-9.9.dist-info").mkdir()  # the name as a wheel writes it
+    monkeypatch.setattr(sys, "path", [str(tmp_path), *sys.path])
+    cache_module.code_fingerprint.cache_clear()
+    try:
+        assert cache_module._versions()["pikepdf"] == "99.1"
+        assert cache_module._versions()["charset-normalizer"] == "9.9"
+        assert cache_module.code_fingerprint() != before
+    finally:
+        cache_module.code_fingerprint.cache_clear()
 
 
 def test_damaged_cache_and_edited_outputs_are_redone(runner, workspace):
