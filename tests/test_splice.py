@@ -107,3 +107,50 @@ def test_a_joined_document_knows_where_each_element_starts():
     joined = splice.join("old", last, "new", new)
     assert joined.parts == [["old", 0, 2], ["new", 0, 3], ["old", 5, 6]]
     assert joined.firsts == [0, -1, 0, 1, 2, 4, 5]
+
+
+def _pdf(pages: list[bytes], glyphs: list[int], states: tuple[str, ...] = ("GS1",), stand_in: bool = True) -> bytes:
+    """A PDF as a layout worker writes one, reduced to what joining reads:
+    one font F1 (a stand-in program, a text map of `glyphs`) and graphics
+    states shared by every page, whose content streams are `pages`."""
+    import io
+
+    import pikepdf
+
+    from ip5pub.render.chunked import faces
+
+    pdf = pikepdf.Pdf.new()
+    program = faces._sfnt(b"\0\1\0\0", {b"head": b"h" * 54, b"name": b"n" * 8,
+                                        **({faces.STAND_IN: b"ip5pub"} if stand_in else {})})
+    cmap = b"1 beginbfchar\n" + b"".join(b"<%04x> <0041>\n" % g for g in glyphs) + b"endbfchar"
+    descriptor = pikepdf.Dictionary(FontFile2=pdf.make_stream(program))
+    font = pikepdf.Dictionary(Type=pikepdf.Name.Font, Subtype=pikepdf.Name.Type0, ToUnicode=pdf.make_stream(cmap),
+                              DescendantFonts=[pikepdf.Dictionary(FontDescriptor=descriptor)])
+    resources = pdf.make_indirect(pikepdf.Dictionary(
+        Font=pikepdf.Dictionary(F1=font), ExtGState=pikepdf.Dictionary({f"/{s}": pikepdf.Dictionary() for s in states})))
+    for content in pages:
+        page = pikepdf.Dictionary(Type=pikepdf.Name.Page, MediaBox=[0, 0, 100, 100], Resources=resources,
+                                  Contents=pdf.make_stream(content))
+        pdf.pages.append(pikepdf.Page(page))
+    out = io.BytesIO()
+    pdf.save(out)
+    return out.getvalue()
+
+
+def test_what_a_last_layout_holds_is_read_per_page_and_a_join_needs_every_glyph_it_holds_drawn():
+    """splice.held reads each page's glyphs and states ahead; joinable: the
+    kept pages and the new document must draw every glyph and state the old
+    document holds, or its fonts would not be a cold layout's."""
+    old = _pdf([b"/GS1 gs BT /F1 10 Tf <00010002> Tj ET", b"BT /F1 10 Tf <0003> Tj ET"], [1, 2, 3])
+    held = splice.held(old)
+    assert held.plain and held.fonts == {"F1": {1, 2, 3}} and held.states == {"GS1"}
+    assert held.pages == [({"F1": {1, 2}}, {"GS1"}), ({"F1": {3}}, set())]
+    holds_3 = _pdf([b"BT /F1 10 Tf <0003> Tj ET"], [3])
+    holds_4 = _pdf([b"BT /F1 10 Tf <0004> Tj ET"], [4])
+    assert splice.joinable([held], [[0]], holds_3)  # page 2 laid out again: its glyph 3 is in the new pages
+    assert not splice.joinable([held], [[0]], holds_4)  # glyph 3 drawn by no page of the book now
+    assert splice.joinable([held], [[0, 1]], holds_4)
+    assert splice.joinable([held], [[1]], _pdf([b""], [1, 2, 3]))  # page 1 laid out again
+    assert not splice.joinable([held], [[1]], _pdf([b""], [1, 2, 3], states=()))  # GS1 used by no page now
+    assert not splice.held(_pdf([b""], [1], stand_in=False)).plain  # a real subset: not joined
+    assert not splice.joinable([held], [[0, 1]], _pdf([b""], [1], stand_in=False))

@@ -27,6 +27,7 @@ from __future__ import annotations
 import io
 import re
 from collections.abc import Iterable
+from dataclasses import dataclass
 from typing import Any
 
 from ip5pub.cache import digest
@@ -229,7 +230,29 @@ def _fonts(pdf: Any) -> tuple[dict[str, set[int]], set[str], bool]:
     return fonts, states, plain
 
 
-def joinable(old: list[bytes], old_ranges: list[list[int]], partial: bytes) -> bool:
+@dataclass(frozen=True)
+class Held:
+    """What a laid-out document holds (its fonts' glyphs and its graphics
+    states), whether it is plain (only stand-ins, nothing numbered by use,
+    a flat outline) and, if so, what each of its pages draws: read from a
+    last layout's PDF while the new pages are laid out (joinable)."""
+
+    fonts: dict[str, set[int]]
+    states: set[str]
+    plain: bool
+    pages: list[tuple[dict[str, set[int]], set[str]]]
+
+
+def held(data: bytes) -> Held:
+    import pikepdf
+
+    pdf = pikepdf.open(io.BytesIO(data))
+    fonts, states, plain = _fonts(pdf)
+    plain = plain and _flat(pdf)
+    return Held(fonts, states, plain, [_drawn(pdf, [i]) for i in range(len(pdf.pages))] if plain else [])
+
+
+def joinable(old: list[Held], old_ranges: list[list[int]], partial: bytes) -> bool:
     """Whether pages kept from the last layout's PDFs (`old`, each with the
     pages kept) and the new pages make the fonts and graphics states a cold
     layout makes: every glyph and state the old documents hold is drawn by a
@@ -239,21 +262,16 @@ def joinable(old: list[bytes], old_ranges: list[list[int]], partial: bytes) -> b
 
     new_pdf = pikepdf.open(io.BytesIO(partial))
     drawn, used, plain = _fonts(new_pdf)  # what the book's pages will draw, from the new pages on
-    held: list[tuple[dict[str, set[int]], set[str]]] = []  # what each old document holds
-    if not plain or not _flat(new_pdf):
+    if not plain or not _flat(new_pdf) or not all(doc.plain for doc in old):
         return False
-    for data, kept in zip(old, old_ranges):
-        pdf = pikepdf.open(io.BytesIO(data))
-        fonts, states, plain = _fonts(pdf)
-        if not plain or not _flat(pdf):
-            return False
-        held.append((fonts, states))
-        glyphs, names = _drawn(pdf, kept)
-        for name, ids in glyphs.items():
-            drawn.setdefault(name, set()).update(ids)
-        used |= names
-    return all(states <= used and all(ids <= drawn.get(name, set()) for name, ids in fonts.items())
-               for fonts, states in held)
+    for doc, kept in zip(old, old_ranges):
+        for i in kept:
+            glyphs, names = doc.pages[i]
+            for name, ids in glyphs.items():
+                drawn.setdefault(name, set()).update(ids)
+            used |= names
+    return all(doc.states <= used and all(ids <= drawn.get(name, set()) for name, ids in doc.fonts.items())
+               for doc in old)
 
 
 def _flat(pdf: Any) -> bool:
