@@ -400,3 +400,42 @@ def test_links_to_another_document_s_anchor_are_written_by_its_name_in_the_block
     web = ["/A", "/BS", "/Rect", "/Subtype", "/Type"]
     assert out["plain"] == sorted([[own, "here", ""], [web, "", "ip5pub-goto:there"], [web, "", "https://example.org/"]])
     assert out["named"] == sorted([[own, "here", ""], [own, "there", ""], [web, "", "https://example.org/"]])
+
+
+RESUBSET = """
+import json, sys
+from ip5pub.render.weasy import resubset
+path, index, glyphs = sys.argv[1], int(sys.argv[2]), json.loads(sys.argv[3])
+ours = {str(missing): resubset.subset(path, index, glyphs, missing) for missing in (False, True)}
+out = {"weasyprint_imported": "weasyprint" in sys.modules}
+from weasyprint import DEFAULT_OPTIONS
+from weasyprint.pdf.fonts import Font
+from weasyprint.text.ffi import ffi, harfbuzz
+from types import SimpleNamespace
+own, hb, _ = resubset._harfbuzz()  # WeasyPrint's FFI cannot open a file: the face handed over by address
+face = ffi.cast("hb_face_t *", int(own.cast("uintptr_t", hb.hb_face_create(hb.hb_blob_create_from_file(path.encode()),
+                                                                        index))))
+out["hinting"] = DEFAULT_OPTIONS["hinting"] == resubset.HINTING
+for missing in (False, True):  # WeasyPrint's own subsetting, not patched: two HarfBuzz calls
+    font = SimpleNamespace(hb_face=face, missing={0: 0} if missing else {}, family=path, file_content=None)
+    Font._harfbuzz_subset(font, dict.fromkeys(glyphs), DEFAULT_OPTIONS["hinting"])
+    out[str(missing)] = font.file_content == ours[str(missing)] and len(font.file_content) > 1000
+print(json.dumps(out))
+"""
+
+
+@pytest.mark.parametrize("face", ["NotoSansCJK-Regular.ttc", "NotoSerif-Regular.ttf"])
+def test_a_face_is_subset_again_as_weasyprint_subsets_it_without_importing_it(face):
+    """resubset.subset (the assembly's faces' programs) makes, through an FFI
+    of its own, the bytes WeasyPrint's own Font._harfbuzz_subset makes of the
+    same face and glyphs, with a .notdef drawn or not; WeasyPrint is not
+    imported for it (0.3 s of the build's process)."""
+    listing = subprocess.run(["fc-list", "--format", "%{file}\t%{index}\n"], capture_output=True, text=True).stdout
+    found = [line.split("\t") for line in listing.splitlines() if line.split("\t")[0].endswith("/" + face)]
+    if not found:
+        pytest.skip(f"{face} is not installed")
+    path, index = sorted(found)[0]
+    glyphs = [1, 5, 36, 70, 71, 200, 1200] if "CJK" in face else [3, 36, 68, 69, 70, 500]
+    run = subprocess.run([sys.executable, "-c", RESUBSET, path, index, json.dumps(glyphs)],
+                         capture_output=True, text=True, cwd=ROOT, check=True)
+    assert json.loads(run.stdout) == {"weasyprint_imported": False, "hinting": True, "False": True, "True": True}

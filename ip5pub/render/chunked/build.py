@@ -11,7 +11,6 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from ip5pub import system
 from ip5pub.cache import digest, tree_digest
 from ip5pub.model import Brief
 from ip5pub.render import keepall
@@ -219,12 +218,6 @@ def _steps(brief: Brief, full_html: str, base_url: str, page_css: str, styles: t
             submit(matter)
         yield  # the workers have every content document: the caller's turn
         step("prepared")
-        if len(pending) > jobs:
-            # The fonts at the end need WeasyPrint here: imported while this
-            # process would only wait for the workers. With few documents to
-            # lay out it would slow this process's own work (the other
-            # formats, beside); the faces' programs are often all cached then.
-            system.import_weasyprint()
         preload()  # a tenth of a second the assembly would add at the end
         for last_key, last in resumed.values():  # what joining them reads, read while they are laid out
             _hold(last_key, last, blobs, held)

@@ -8,7 +8,8 @@ the boxes at its top, and takes its page references out of the layout
 tuples); the PDF/UA tagging adds to WeasyPrint's structure tree while it is
 built (`tags`: two private functions of `weasyprint.pdf` wrapped); the
 chunked layout subsets a face again as WeasyPrint does (`resubset`:
-`Font._harfbuzz_subset` on a face opened from its file), and its parts
+the HarfBuzz calls of `Font._harfbuzz_subset`, on a face opened from its
+file, through an FFI of its own), and its parts
 embed stand-ins for installed faces (`subsets.stand_ins`) and write a
 link to another part's anchor by the anchor's name (`links.named`:
 `weasyprint.pdf.resolve_links` wrapped), and it lays a

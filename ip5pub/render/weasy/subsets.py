@@ -30,6 +30,7 @@ from contextlib import contextmanager
 from typing import Any
 
 from ip5pub.render.weasy.installer import Installer
+from ip5pub.render.weasy.resubset import cut
 
 _stand_in: Callable[[Any], bytes | None] | None = None
 
@@ -77,9 +78,6 @@ def subset_fonts_in_threads() -> bool:
     return True
 
 
-_DROPPED = (b"BASE", b"DSIG", b"EBDT", b"EBLC", b"EBSC", b"GPOS", b"GSUB", b"JSTF", b"LTSH", b"PCLT", b"SVG ")
-
-
 @Installer
 def subset_in_one_pass() -> bool:
     """Install `harfbuzz_subset` as WeasyPrint's Font._harfbuzz_subset; once per process."""
@@ -100,39 +98,16 @@ def subset_in_one_pass() -> bool:
 
 def harfbuzz_subset(font: Any, to_unicode: dict[int, Any], hinting: bool) -> None:
     """WeasyPrint's Font._harfbuzz_subset, its second HarfBuzz call made only
-    when it changes something: `font`'s face (`hb_face`) subset to the
-    glyphs `to_unicode` maps, their ids kept, the same tables dropped and
-    the same flags; sets `font.file_content`."""
+    when it changes something (resubset.cut, on WeasyPrint's FFI): `font`'s
+    face (`hb_face`) subset to the glyphs `to_unicode` maps, their ids kept,
+    the same tables dropped and the same flags; sets `font.file_content`."""
     from weasyprint.pdf.fonts import LOGGER
     from weasyprint.text.ffi import ffi, harfbuzz, harfbuzz_subset as hb
-    from weasyprint.text.fonts import get_hb_object_data
 
-    def add(into: Any, values: list[int]) -> None:
-        harfbuzz.hb_set_add_sorted_array(into, ffi.new(f"hb_codepoint_t[{len(values)}]", values), len(values))
-
-    request = ffi.gc(hb.hb_subset_input_create_or_fail(), hb.hb_subset_input_destroy)
-    glyphs = sorted(to_unicode)
-    add(hb.hb_subset_input_glyph_set(request), glyphs)
-    add(hb.hb_subset_input_set(request, hb.HB_SUBSET_SETS_DROP_TABLE_TAG),
-        [harfbuzz.hb_tag_from_string(tag, -1) for tag in _DROPPED])
-    flags = hb.HB_SUBSET_FLAGS_PASSTHROUGH_UNRECOGNIZED | hb.HB_SUBSET_FLAGS_DESUBROUTINIZE
-    if not hinting:
-        flags |= hb.HB_SUBSET_FLAGS_NO_HINTING
-    if font.missing:
-        flags |= hb.HB_SUBSET_FLAGS_NOTDEF_OUTLINE
-    hb.hb_subset_input_set_flags(request, flags | hb.HB_SUBSET_FLAGS_RETAIN_GIDS)
-    face = ffi.gc(hb.hb_subset_or_fail(font.hb_face, request), harfbuzz.hb_face_destroy)
-    last = max(to_unicode) if to_unicode else 0
-    if face and harfbuzz.hb_face_get_glyph_count(face) > last + 1:
-        # Glyphs the layout tables reach beyond the last one drawn: cut, as WeasyPrint does.
-        add(hb.hb_subset_input_glyph_set(request), list(range(last + 1)))
-        hb.hb_subset_input_set_flags(request, flags)
-        face = ffi.gc(hb.hb_subset_or_fail(face, request), harfbuzz.hb_face_destroy)
-    if face:
-        program = get_hb_object_data(face)
-        if program:
-            font.file_content = program
-            return
+    program = cut(ffi, harfbuzz, hb, font.hb_face, sorted(to_unicode), hinting, bool(font.missing))
+    if program:
+        font.file_content = program
+        return
     LOGGER.warning('Unable to subset "%s" with HarfBuzz', font.family)
 
 
