@@ -120,11 +120,11 @@ def test_even_cuts_into_few_near_equal_parts_and_two_from_half_of_most(n, most, 
     # One chunk: the whole book cut evenly, as before the matter had documents of its own.
     (3, 30, 2, 1, [(0, 17), (17, 35)]),
     # More: the matter in documents of at most MATTER_FURNITURE_PAGES, the stories apart.
-    (32, 603, 15, 27, [(0, 8), (8, 16), (16, 24), (24, 32),
+    (32, 603, 15, 27, [(0, 4), (4, 8), (8, 12), (12, 16), (16, 20), (20, 24), (24, 28), (28, 32),
                        (32, 69), (69, 107), (107, 145), (145, 182), (182, 220), (220, 258), (258, 295), (295, 333),
                        (333, 371), (371, 408), (408, 446), (446, 484), (484, 521), (521, 559), (559, 597), (597, 635),
-                       (635, 642), (642, 650)]),
-    (3, 50, 0, 2, [(0, 3), (3, 28), (28, 53)]),
+                       (635, 638), (638, 642), (642, 646), (646, 650)]),
+    (3, 50, 0, 2, [(0, 1), (1, 3), (3, 28), (28, 53)]),
 ])
 def test_furniture_groups_keep_the_front_and_back_matter_in_small_documents_of_their_own(front, stories, back, chunks,
                                                                                        expected):

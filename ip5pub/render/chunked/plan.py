@@ -34,11 +34,14 @@ SIDE_BY_SIDE = 25
 FURNITURE_PAGES = 40
 # The front and back matter's furniture goes in documents of its own, of at
 # most this many pages: their pages carry the book's page references (the
-# contents, the index), 15 ms a page to lay out against 9, and a new headline
-# moves a page or two of them, whose documents are laid out again. At 500
-# notices a title edit laid out 40-page documents for the front and the
-# back matter (0.63 s and 0.59 s) to redraw three pages.
-MATTER_FURNITURE_PAGES = 8
+# contents, the index), each an absolutely placed box (an index page holds
+# about 34), and a new headline moves a page or two of them, whose
+# documents are laid out again. At 500 notices a title edit laid out
+# 40-page documents for the front and the back matter (0.63 s and 0.59 s)
+# to redraw three pages; 8-page ones took 0.19 s and 0.30 s. With 4, six
+# alternated title edits: median 2.94 s against 3.18 s; the cold build
+# lays out six more documents (as long, within its noise).
+MATTER_FURNITURE_PAGES = 4
 GOTO = "ip5pub-goto:"  # internal links are laid out as this + the target id
 REF = "ip5pub-ref"  # the counter a page reference is laid out with
 STAND_IN = "ip5pub-stand-in"  # the counter style that draws its stand-in number
