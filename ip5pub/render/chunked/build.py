@@ -356,7 +356,7 @@ def _hold(last_key: str, last: Laid, blobs: dict[str, bytes], held: dict[str, sp
     """What each PDF of a last layout holds (splice.held), read once: the
     build reads it while the new pages are laid out (0.05 s for a chunk's
     30 pages, which the join would otherwise add after them)."""
-    if last_key in {k for k, _, _ in splice.parts_of(last_key, last)} and not last.parts:
+    if not last.parts:  # the last layout is one document: its own PDF
         blobs[last_key] = last.pdf
     for k, _, _ in splice.parts_of(last_key, last):
         if k not in held and k in blobs:
