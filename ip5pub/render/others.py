@@ -24,6 +24,7 @@ priority (NICENESS): the build waits for the PDF, not for it.
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import logging
 import os
 import pickle
@@ -99,11 +100,15 @@ class Apart:
         return made
 
 
+_LEFT_BEHIND = ("env", "cache", "shared")  # made again there, or the PDF's own
+
+
 def _fields(ctx: RenderContext) -> dict[str, Any]:
-    """What the process needs of the context: all but the template
-    environment (made again there) and the PDF's cache and shared HTML."""
-    return {"workspace": ctx.workspace, "config": ctx.config, "edition": ctx.edition, "epoch": ctx.epoch,
-            "pdf": ctx.pdf, "jobs": 1, "notices": ctx.notices, "baseline": ctx.baseline, "bodies": ctx.bodies.known()}
+    """What the process needs of the context: every field but the template
+    environment (made again there) and the PDF's cache and shared HTML; the
+    bodies made so far, copied."""
+    fields = {f.name: getattr(ctx, f.name) for f in dataclasses.fields(ctx) if f.name not in _LEFT_BEHIND}
+    return {**fields, "jobs": 1, "bodies": ctx.bodies.known()}
 
 
 class _Keep(logging.Handler):

@@ -26,7 +26,6 @@ from __future__ import annotations
 
 import io
 import re
-from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
@@ -184,26 +183,24 @@ def _firsts(old: list[int], new: list[int], start: int, tail: range) -> list[int
 _TEXT = re.compile(rb"/([^\s/\[\]<>()]+)\s+[-\d.]+\s+Tf|<([0-9a-fA-F]+)>|/([^\s/\[\]<>()]+)\s+gs\b")
 
 
-def _drawn(pdf: Any, pages: Iterable[int]) -> tuple[dict[str, set[int]], set[str]]:
-    """Glyph ids drawn per font name, and graphics states used, on these pages."""
+def _drawn(page: Any) -> tuple[dict[str, set[int]], set[str]]:
+    """Glyph ids drawn per font name, and graphics states used, on a page (pikepdf's)."""
     import pikepdf
 
     glyphs: dict[str, set[int]] = {}
     states: set[str] = set()
-    for i in pages:
-        page = pdf.pages[i]
-        contents = page.obj.get("/Contents")
-        streams = list(contents) if isinstance(contents, pikepdf.Array) else [contents] if contents is not None else []
-        font = None
-        for stream in streams:
-            for m in _TEXT.finditer(stream.read_bytes()):
-                if m.group(1) is not None:
-                    font = m.group(1).decode("latin-1")
-                elif m.group(2) is not None and font is not None:
-                    hex_ = m.group(2)
-                    glyphs.setdefault(font, set()).update(int(hex_[j:j + 4], 16) for j in range(0, len(hex_), 4))
-                elif m.group(3) is not None:
-                    states.add(m.group(3).decode("latin-1"))
+    contents = page.obj.get("/Contents")
+    streams = list(contents) if isinstance(contents, pikepdf.Array) else [contents] if contents is not None else []
+    font = None
+    for stream in streams:
+        for m in _TEXT.finditer(stream.read_bytes()):
+            if m.group(1) is not None:
+                font = m.group(1).decode("latin-1")
+            elif m.group(2) is not None and font is not None:
+                hex_ = m.group(2)
+                glyphs.setdefault(font, set()).update(int(hex_[j:j + 4], 16) for j in range(0, len(hex_), 4))
+            elif m.group(3) is not None:
+                states.add(m.group(3).decode("latin-1"))
     return glyphs, states
 
 
@@ -249,7 +246,7 @@ def held(data: bytes) -> Held:
     pdf = pikepdf.open(io.BytesIO(data))
     fonts, states, plain = _fonts(pdf)
     plain = plain and _flat(pdf)
-    return Held(fonts, states, plain, [_drawn(pdf, [i]) for i in range(len(pdf.pages))] if plain else [])
+    return Held(fonts, states, plain, [_drawn(page) for page in pdf.pages] if plain else [])
 
 
 def joinable(old: list[Held], old_ranges: list[list[int]], partial: bytes) -> bool:

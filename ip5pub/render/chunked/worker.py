@@ -122,7 +122,7 @@ def layout(job: Job) -> tuple[Laid, list[str], list[str]]:
         if plan is not None:
             laid.start, laid.resync = plan.start, plan.stop
         if job.firsts:
-            laid.firsts = _firsts(document.pages, ordinals)
+            laid.firsts = weasy.first_pages(document.pages, ordinals)
         # After take_references took the stand-in numbers out; installed
         # faces are embedded as stand-ins, made once at assembly (faces.py);
         # a link to another document's anchor names it (weasy/links.py).
@@ -149,25 +149,6 @@ def _plan(job: Resume, ordinals: dict[int, int]) -> resume.Plan | None:
     after = job.after
     return resume.Plan(job.start, states,
                        lambda root_box, at: ordinals.get(id(resume.deepest(root_box, at)), -1) > after)
-
-
-def _firsts(pages: list[Any], ordinals: dict[int, int]) -> list[int]:
-    """The page each element (by its place in document order) first has a box on; -1 for none."""
-    firsts = [-1] * len(ordinals)
-    for i, page in enumerate(pages):
-        top = getattr(page, "_page_box", None)
-        if top is None:  # another WeasyPrint: not known, so never laid out from a page
-            return []
-        boxes = [top]
-        while boxes:
-            box = boxes.pop()
-            element = getattr(box, "element", None)
-            if element is not None:
-                k = ordinals.get(id(element))
-                if k is not None and firsts[k] < 0:
-                    firsts[k] = i
-            boxes.extend(getattr(box, "children", None) or ())
-    return firsts
 
 
 def whole(job: Job) -> tuple[bytes, list[str], list[str]]:

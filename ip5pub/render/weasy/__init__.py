@@ -2,7 +2,8 @@
 
 The single pass and the chunked layout share the warning collector here;
 the chunked layout also builds an `HTML` from a tree it has already parsed
-(`HTML.__new__`), reads each laid-out page's name (`page._page_box`) and
+(`HTML.__new__`), reads each laid-out page's name (`page._page_box`),
+the page each element first has a box on (`first_pages`) and
 the boxes at its top, and takes its page references out of the layout
 (`references`: box classes, computed `style` values, the computed `content`
 tuples); the PDF/UA tagging adds to WeasyPrint's structure tree while it is
@@ -280,6 +281,28 @@ def top_ids(page: Any) -> list[str]:
         return list(dict.fromkeys(found))
     except (AttributeError, TypeError) as exc:
         raise InternalsChanged(f"the top of a laid-out page could not be read ({exc})") from exc
+
+
+def first_pages(pages: list[Any], ordinals: dict[int, int]) -> list[int]:
+    """The page each element first has a box on, by the element's place in
+    document order (`ordinals`: id of an element -> its place); -1 for none.
+    Empty when the pages' boxes cannot be read (another WeasyPrint): the
+    document is then never laid out from a page."""
+    firsts = [-1] * len(ordinals)
+    for i, page in enumerate(pages):
+        top = getattr(page, "_page_box", None)
+        if top is None:
+            return []
+        boxes = [top]
+        while boxes:
+            box = boxes.pop()
+            element = getattr(box, "element", None)
+            if element is not None:
+                k = ordinals.get(id(element))
+                if k is not None and firsts[k] < 0:
+                    firsts[k] = i
+            boxes.extend(getattr(box, "children", None) or ())
+    return firsts
 
 
 def css_string(text: str) -> str:
