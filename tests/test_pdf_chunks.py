@@ -639,13 +639,13 @@ def test_one_chunk_goes_to_the_workers_before_the_front_and_back_matter_and_two_
     from ip5pub.render.chunked import worker
 
     sent: list[str] = []
-    submit = worker.Runner.submit
+    lay = worker.Runner.lay
 
-    def record(self, fn, *args):
+    def record(self, fn, job, tell=True):
         sent.append(fn.__name__)
-        return submit(self, fn, *args)
+        return lay(self, fn, job, tell)
 
-    monkeypatch.setattr(worker.Runner, "submit", record)
+    monkeypatch.setattr(worker.Runner, "lay", record)
     shutil.copytree(side_by_side / "sources", tmp_path / "sources")
     run_cli("render", "-q", "--jobs", "2", cwd=tmp_path)
     assert sent == ["layout", "layout_matter", "layout_matter", "layout_furniture", "layout_furniture"], sent

@@ -290,3 +290,47 @@ def test_a_build_runs_without_the_cycle_collector_and_its_workers_with_it(tmp_pa
     assert done.value.code == 0
     assert seen == [False, True]  # off in the build, on in its worker
     assert gc.isenabled()  # and on again after it
+
+
+TOLD = """
+import dataclasses, sys
+from ip5pub.render.chunked import tree, worker
+
+html = "<html lang=en><body>" + "".join(f"<h2 id=s{k}>Section {k}</h2>" + "<p>Patent term adjustment. " * 60
+                                         for k in range(40)) + "</body></html>"
+job = worker.Job(tree.parse(html), "file:///nowhere/", "@page { size: A6 }", ())
+for jobs in (2, 1):
+    runner = worker.Runner(jobs)
+    call = runner.lay(worker.layout, job)
+    told = call.pages()
+    laid = call.result()[0]
+    same = {f.name: getattr(told, f.name) == getattr(laid, f.name) for f in dataclasses.fields(laid)}
+    print(jobs, told.pages, len(told.pdf), bool(told.states), len(laid.pdf) > 0, bool(laid.states),
+          sorted(k for k, v in same.items() if not v))
+    runner.lay(worker.layout, job)  # told, never asked: close() must not wait for it
+    try:
+        runner.lay(worker.layout, dataclasses.replace(job, root=None)).pages()
+    except Exception as exc:
+        print(jobs, "failed:", type(exc).__name__)
+    runner.close()
+"""
+
+
+@pytest.mark.slow  # lays documents out in the fork server's workers
+def test_a_worker_tells_what_its_pages_hold_before_it_draws_them():
+    """The build lays the furniture out while the content documents' pages
+    are drawn (a third of a chunk's time): a worker tells their names,
+    anchors and references as soon as they are laid out. What it tells is
+    the result without its PDF and page states; a layout that fails says so
+    there; one laid out here is its result."""
+    proc = subprocess.run([sys.executable, "-c", TOLD], capture_output=True, text=True, timeout=180, check=False,
+                          cwd=ROOT)
+    assert proc.returncode == 0, proc.stderr
+    lines = proc.stdout.splitlines()
+    pages = int(lines[0].split()[1])
+    assert pages > 20, lines  # enough to draw for a while
+    assert lines[0] == f"2 {pages} 0 False True True ['pdf', 'states']", lines
+    assert lines[1] == "2 failed: AttributeError", lines
+    assert lines[2] == f"1 {pages} {lines[2].split()[2]} True True True []", lines
+    assert int(lines[2].split()[2]) > 0
+    assert lines[3] == "1 failed: AttributeError", lines

@@ -4,13 +4,16 @@ needs to know of its pages (names, anchors, page references)."""
 from __future__ import annotations
 
 import contextlib
+import functools
 import io
+import itertools
 import json
 import os
+import queue
 import threading
 from collections.abc import Callable
 from concurrent.futures import Future, ProcessPoolExecutor, wait
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -47,6 +50,7 @@ class Job:
     styles: tuple[str, ...]  # folders the fetcher may read
     resume: Resume | None = None
     firsts: bool = False  # find the page each element starts on (Laid.firsts)
+    tag: str = ""  # tell the build what the pages hold before drawing them (Runner.pages), under this tag
 
 
 @dataclass
@@ -123,6 +127,7 @@ def layout(job: Job) -> tuple[Laid, list[str], list[str]]:
             laid.start, laid.resync = plan.start, plan.stop
         if job.firsts:
             laid.firsts = weasy.first_pages(document.pages, ordinals)
+        _tell(job.tag, laid)
         # After take_references took the stand-in numbers out; installed
         # faces are embedded as stand-ins, made once at assembly (faces.py);
         # a link to another document's anchor names it (weasy/links.py).
@@ -130,6 +135,25 @@ def layout(job: Job) -> tuple[Laid, list[str], list[str]]:
             document.write_pdf(buffer)
     laid.pdf = buffer.getvalue()
     return laid, list(collect.missing), list(collect.other)
+
+
+# Where a worker tells the build what a document's pages hold as soon as they
+# are laid out, before drawing them (a third of a chunk's time): the build
+# lays the furniture out meanwhile. Set in each worker by the pool's initializer.
+_told: Any = None
+
+
+def _tell(tag: str, laid: Laid) -> None:
+    if tag and _told is not None:
+        _told.put((tag, replace(laid, states=[])))  # the states are for the cache only
+
+
+def _start(build: int, told: Any) -> None:
+    """The pool's initializer."""
+    global _told
+    system.outlive_not(build)
+    _told = told
+    told.cancel_join_thread()  # a message nobody reads must not keep the worker from exiting
 
 
 def _id(element: Any) -> str | None:
@@ -191,10 +215,11 @@ def _nothing() -> None:
     pass
 
 
-def _pool(jobs: int) -> ProcessPoolExecutor:
-    """Worker processes started from a clean server (the build runs threads beside us)."""
-    return ProcessPoolExecutor(max_workers=jobs, mp_context=layoutserver.context(), initializer=system.outlive_not,
-                               initargs=(os.getpid(),))
+def _pool(jobs: int, told: Any) -> ProcessPoolExecutor:
+    """Worker processes started from a clean server (the build runs threads
+    beside us), telling the build on `told` what a tagged job's pages hold."""
+    return ProcessPoolExecutor(max_workers=jobs, mp_context=layoutserver.context(), initializer=_start,
+                               initargs=(os.getpid(), told))
 
 
 _warm: Runner | None = None
@@ -240,6 +265,9 @@ class Runner:
         self.pool: ProcessPoolExecutor | None = None
         self._starting: threading.Thread | None = None
         self._first: Future[None] | None = None  # the warm-up call: done once a worker is up
+        self._told: Any = None  # where the workers tell what a tagged job's pages hold (_tell)
+        self._heard: dict[str, Laid] = {}  # ... read from it for a later pages()
+        self._tags = itertools.count()
 
     def warm(self) -> None:
         """Start the workers in the background (the fork server imports
@@ -248,7 +276,7 @@ class Runner:
             layoutserver.start()
 
             def start() -> None:
-                self.pool = _pool(self.jobs)
+                self.pool = self._new_pool()
                 self._first = self.pool.submit(_nothing)
 
             self._starting = threading.Thread(target=start, daemon=True)
@@ -270,26 +298,68 @@ class Runner:
             wait([self._first])  # a broken pool says so at the real call
             self._first = None
 
+    def _new_pool(self) -> ProcessPoolExecutor:
+        self._told = layoutserver.context().Queue()
+        return _pool(self.jobs, self._told)
+
+    def _running(self) -> ProcessPoolExecutor:
+        self._ready()
+        if self.pool is None:
+            self.pool = self._new_pool()
+        return self.pool
+
     def submit(self, fn: Callable[..., Any], *args: Any) -> Callable[[], Any]:
         """fn(*args) in a worker; returns what gives its result (with one job,
         it runs here when its result is asked for)."""
         if self.jobs <= 1:
             return lambda: fn(*args)
-        self._ready()
-        if self.pool is None:
-            self.pool = _pool(self.jobs)
-        return self.pool.submit(fn, *args).result
+        return self._running().submit(fn, *args).result
+
+    def lay(self, fn: Callable[[Job], tuple[Laid, list[str], list[str]]], job: Job, tell: bool = True) -> Call:
+        """A layout (worker.layout or one of its names) in a worker: its
+        result, and (`tell`) what its pages hold as soon as they are laid out."""
+        if self.jobs <= 1 or not tell:
+            return Call(self.submit(fn, job), None)
+        tag = str(next(self._tags))
+        future = self._running().submit(fn, replace(job, tag=tag))
+        return Call(future.result, lambda: self._pages(tag, future))
+
+    def _pages(self, tag: str, future: Future[Any]) -> Laid:
+        while tag not in self._heard:
+            if future.done():  # failed, or its message is still on its way
+                return future.result()[0]
+            try:
+                got, laid = self._told.get(timeout=0.05)
+            except queue.Empty:
+                continue
+            self._heard[got] = laid
+        return self._heard.pop(tag)
 
     def map(self, fn: Callable[..., Any], *iterables: Any) -> list[Any]:
         """fn over the items, in the workers when there are several."""
         if self.jobs <= 1:
             return list(map(fn, *iterables))
-        self._ready()
-        if self.pool is None:
-            self.pool = _pool(self.jobs)
-        return list(self.pool.map(fn, *iterables))
+        return list(self._running().map(fn, *iterables))
 
     def close(self) -> None:
         self._ready()
         if self.pool is not None:
             self.pool.shutdown()
+        if self._told is not None:
+            self._told.close()
+            self._told = None
+        self._heard.clear()
+
+
+class Call:
+    """A layout on its way: `result()` waits for it; `pages()` for what its
+    pages hold (the Laid without its PDF, states or time to draw: names,
+    anchors, references, tops), which its worker tells as soon as it knows."""
+
+    def __init__(self, result: Callable[[], tuple[Laid, list[str], list[str]]],
+                 pages: Callable[[], Laid] | None):
+        self.result = functools.cache(result)
+        self._pages = pages
+
+    def pages(self) -> Laid:
+        return self.result()[0] if self._pages is None else self._pages()
