@@ -11,6 +11,7 @@ import io
 import re
 import struct
 import subprocess
+from pathlib import Path
 
 import pytest
 from fontTools.ttLib import TTFont
@@ -39,6 +40,43 @@ def test_a_subset_is_traced_to_its_installed_face(name):
         assert font["name"].getDebugName(6) == name  # what the subset keeps, read by fontTools
     face = faces.original(program)
     assert face is not None and (face.path, face.index) == (path, index)
+
+
+def _listed() -> list[tuple[str, int]]:
+    out = subprocess.run(["fc-list", "--format", "%{index}\t%{file}\n"], capture_output=True, text=True,
+                         check=True).stdout
+    return sorted({(path, int(index)) for index, path in (line.split("\t", 1) for line in out.splitlines())
+                   if index.isdigit() and path.lower().endswith((".ttf", ".otf", ".ttc", ".otc"))})
+
+
+def test_a_face_is_read_as_fonttools_reads_it():
+    """faces.Sfnt reads the few fields a face is told by without fontTools
+    (whose import cost the build's process 0.07-0.11 s): for every installed
+    face and for a subset of one, the same PostScript name, head fields and
+    tables as fontTools'."""
+    listed = _listed()
+    if not listed:
+        pytest.skip("no font installed")
+    cjk = [(p, i) for p, i in listed if p.lower().endswith(".ttc")]
+    assert cjk, "the set-up installs the Noto CJK collections"
+    path, index = cjk[0]
+    programs = [(path, index, None), (path, index, subset(path, index, [1, 2, 3, 40], False))]
+    for path, index, program in [(p, i, None) for p, i in listed] + programs:
+        source = io.BytesIO(program) if program is not None else path
+        with TTFont(source, fontNumber=index if program is None else -1, lazy=True) as font:
+            head = font["head"]
+            expected = (font["name"].getDebugName(6) or "",
+                        (round(head.fontRevision * 65536), head.created, head.modified, head.unitsPerEm,
+                         head.magicNumber),
+                        frozenset(font.reader.keys()))
+        data = program if program is not None else Path(path).read_bytes()
+        got = faces.Sfnt.read(lambda offset, length, data=data: data[offset:offset + length], index, names=True)
+        revision, created, modified, units, magic = got.mark
+        # fontTools takes a date too low for the Macintosh epoch as a Unix one, and moves it
+        dates = tuple(t + 2082844800 if t < 0x7C259DC0 else t for t in (created, modified))
+        assert (got.name, (revision, *dates, units, magic), got.tags) == expected, (path, index)
+    with pytest.raises(ValueError):
+        faces.Sfnt.read(lambda offset, length: b"not a font at all"[offset:offset + length], 0)
 
 
 def test_a_program_whose_head_differs_is_not_taken_for_the_installed_face():

@@ -12,13 +12,9 @@ from ip5pub.render.chunked.fonts import merge_fonts
 
 def preload() -> None:
     """What the assembly imports and asks of the system first (pikepdf,
-    fontTools with the tables a face is told by, fontconfig's list of
-    installed faces): about a tenth of a second, which the build spends
-    while it waits for the layout workers. (The `name` table's module
-    alone imports 24 others, 0.02 s: paid by the first face read.)"""
+    fontconfig's list of installed faces), which the build does while it
+    waits for the layout workers."""
     import pikepdf  # noqa: F401
-    from fontTools.ttLib import TTFont  # noqa: F401
-    from fontTools.ttLib.tables import _h_e_a_d, _n_a_m_e  # noqa: F401
 
     from ip5pub.render.chunked import faces
 
