@@ -381,6 +381,46 @@ def test_one_change_relays_out_one_chunk_and_equals_a_cold_build(ws, tmp_path, r
         assert incremental.read_bytes() == again.read_bytes()
 
 
+def test_furniture_made_from_what_the_workers_told_is_made_again_when_the_pages_differ(ws, tmp_path, runner, caplog,
+                                                                                     monkeypatch):
+    """The furniture is laid out from what the workers tell of the pages
+    before they draw them (a chunk laid out from a page: joined with its
+    last layout's pages as it will be). Should the pages the build then
+    collects differ from what it was told (a join refused: the chunk laid
+    out whole), the furniture is laid out again from them, and the book is
+    a cold build's. Here what it is told is made wrong on purpose."""
+    from ip5pub.render.chunked import build, splice
+
+    copy = _copy(ws, tmp_path)
+    _chunked_in_process(runner, caplog, copy, monkeypatch)
+    victim = sorted((copy / "sources").iterdir())[7]
+    text = victim.read_text(encoding="utf-8")
+    victim.write_text(text + "\n" + "\n\n".join([text.split("\n\n")[-1]] * 8), encoding="utf-8")
+    join, made = splice.join, build.furniture_document
+    told, documents = [], []
+
+    def wrong(last_key, last, partial_key, new):
+        laid = join(last_key, last, partial_key, new)
+        if not partial_key:  # told before the pages are drawn: no notice heads a page
+            told.append(laid.pages)
+            laid.tops = [[] for _ in laid.tops]
+        return laid
+
+    def furniture_document(*args):
+        documents.append(args[1])
+        return made(*args)
+
+    monkeypatch.setattr(splice, "join", wrong)
+    monkeypatch.setattr(build, "furniture_document", furniture_document)
+    assert _chunked_in_process(runner, caplog, copy, monkeypatch, logging.DEBUG)[0] == 1
+    assert told and _again(caplog)
+    groups = sorted(set(documents))
+    assert sorted(documents) == sorted(groups * 2)  # every furniture document made again
+    monkeypatch.undo()
+    cold = render(copy, "cold", "--pdf-layout", "chunked", "--pdf-chunk-size", str(SIZE))
+    assert (copy / "build/brief.pdf").read_bytes() == cold.read_bytes()
+
+
 def test_a_body_then_a_title_edit_keep_pages_of_both_earlier_layouts_and_equal_a_cold_build(tmp_path, runner, caplog,
                                                                                            monkeypatch):
     """The benchmark's edits on 30 realistic notices (one chunk): a sentence
@@ -641,9 +681,9 @@ def test_one_chunk_goes_to_the_workers_before_the_front_and_back_matter_and_two_
     sent: list[str] = []
     lay = worker.Runner.lay
 
-    def record(self, fn, job, tell=True):
+    def record(self, fn, job):
         sent.append(fn.__name__)
-        return lay(self, fn, job, tell)
+        return lay(self, fn, job)
 
     monkeypatch.setattr(worker.Runner, "lay", record)
     shutil.copytree(side_by_side / "sources", tmp_path / "sources")

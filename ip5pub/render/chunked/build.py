@@ -131,8 +131,7 @@ def _steps(brief: Brief, full_html: str, base_url: str, page_css: str, styles: t
                 if last_key and last is not None and resume is not None:
                     job = job_for(name, root, resume)
                     resumed[name] = (last_key, last)
-            # A document laid out from a page is told whole: its pages are joined with the last layout's.
-            pending[name] = runner.lay(LAYOUTS.get(kinds[name], layout), job, tell=name not in resumed)
+            pending[name] = runner.lay(LAYOUTS.get(kinds[name], layout), job)
 
     def collect(keys: list[str]) -> list[Laid]:
         for name in keys:
@@ -168,10 +167,11 @@ def _steps(brief: Brief, full_html: str, base_url: str, page_css: str, styles: t
         return laid_docs
 
     def told(keys: list[str]) -> list[Laid]:
-        """What the documents' pages hold, as soon as their workers know:
-        the layouts still drawing their pages, the others collected."""
-        laid_docs = [done[name] if name not in pending else collect([name])[0] if name in resumed
-                     else pending[name].pages() for name in keys]
+        """What the documents' pages hold, as soon as their workers know, the
+        layouts still drawing their pages; a document laid out from a page,
+        joined with its last layout's pages as it will be (splice.join)."""
+        laid_docs = [done[name] if name not in pending else splice.join(*resumed[name], "", pending[name].pages())
+                     if name in resumed else pending[name].pages() for name in keys]
         stuck = sorted({s for laid in laid_docs for s in laid.stuck})
         if stuck:
             raise Unsupported(f"page references it cannot draw again ({', '.join(stuck)})")
@@ -236,24 +236,29 @@ def _steps(brief: Brief, full_html: str, base_url: str, page_css: str, styles: t
         # furniture is laid out while the workers draw them (a third of a
         # chunk's time; the 30-story brief's chunk 0.5 s).
         keys = [k for k, _, _ in matter[:1]] + [k for k, _, _ in bodies] + [k for k, _, _ in matter[1:]]
-        front_laid, *others = told(keys)
-        back_laid = others[len(bodies):]
-        pieces = [front_laid, *others]
+        pieces = told(keys)
         step(f"front, back and {len(ranges)} chunks laid out")
 
         # 3. The furniture of every page.
-        total, anchors = plan.place([(piece.pages, piece.anchors) for piece in pieces])
-        names = [name for piece in pieces for name in piece.names]
-        refs = [page for piece in pieces for page in piece.refs]
-        tops = [page for piece in pieces for page in piece.tops]
-        back_pages = sum(piece.pages for piece in back_laid)
-        stories = total - front_laid.pages - back_pages
-        furniture = [keyed("pdf-furniture", furniture_document(
-                         parts, a + 1, plan.furniture_pages(ids, anchors, names, refs, tops, a, b, keyword), total,
-                         len(str(number))))
-                     for a, b in plan.furniture_groups(front_laid.pages, stories, back_pages, len(ranges))]
+        def furniture_of(pieces: list[Laid]) -> list[tuple[str, Any, str]]:
+            total, anchors = plan.place([(piece.pages, piece.anchors) for piece in pieces])
+            names = [name for piece in pieces for name in piece.names]
+            refs = [page for piece in pieces for page in piece.refs]
+            tops = [page for piece in pieces for page in piece.tops]
+            front_pages, back_pages = pieces[0].pages, sum(piece.pages for piece in pieces[1 + len(bodies):])
+            return [keyed("pdf-furniture", furniture_document(
+                        parts, a + 1, plan.furniture_pages(ids, anchors, names, refs, tops, a, b, keyword), total,
+                        len(str(number))))
+                    for a, b in plan.furniture_groups(front_pages, total - front_pages - back_pages, back_pages,
+                                                      len(ranges))]
+
+        placed = _placed(pieces)
+        furniture = furniture_of(pieces)
         submit(furniture)
         pieces = collect(keys)
+        if _placed(pieces) != placed:  # a document laid out from a page was laid out whole after all
+            furniture = furniture_of(pieces)
+            submit(furniture)
         body_keys = [k for k, _, _ in bodies]
         laid_out = sum(1 for k in set(body_keys) if k in fresh)
         step(f"front, back and {len(ranges)} chunks drawn ({len(fresh)} documents laid out)")
@@ -339,6 +344,11 @@ def _load_text(cache: Any, key: str) -> str | None:
 def _store_text(cache: Any, key: str, text: str) -> None:
     if cache is not None:
         cache.store_blob("pdf", key, text.encode("ascii"))
+
+
+def _placed(pieces: list[Laid]) -> list[tuple[Any, ...]]:
+    """What the furniture is made from, of each document."""
+    return [(p.pages, p.names, p.anchors, p.refs, p.tops) for p in pieces]
 
 
 def _parts(laid: Laid, blobs: dict[str, bytes]) -> list[bytes | Part]:

@@ -315,10 +315,10 @@ class Runner:
             return lambda: fn(*args)
         return self._running().submit(fn, *args).result
 
-    def lay(self, fn: Callable[[Job], tuple[Laid, list[str], list[str]]], job: Job, tell: bool = True) -> Call:
+    def lay(self, fn: Callable[[Job], tuple[Laid, list[str], list[str]]], job: Job) -> Call:
         """A layout (worker.layout or one of its names) in a worker: its
-        result, and (`tell`) what its pages hold as soon as they are laid out."""
-        if self.jobs <= 1 or not tell:
+        result, and what its pages hold as soon as they are laid out."""
+        if self.jobs <= 1:
             return Call(self.submit(fn, job), None)
         tag = str(next(self._tags))
         future = self._running().submit(fn, replace(job, tag=tag))
