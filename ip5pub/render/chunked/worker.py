@@ -50,7 +50,7 @@ class Job:
     styles: tuple[str, ...]  # folders the fetcher may read
     resume: Resume | None = None
     firsts: bool = False  # find the page each element starts on (Laid.firsts)
-    tag: str = ""  # tell the build what the pages hold before drawing them (Runner.pages), under this tag
+    tag: str = ""  # tell the build what the pages hold before drawing them, under this tag (Runner.lay)
 
 
 @dataclass
@@ -203,7 +203,7 @@ def layout_matter(job: Job) -> tuple[Laid, list[str], list[str]]:
 
 
 def layout_furniture(job: Job) -> tuple[Laid, list[str], list[str]]:
-    laid, missing, other = layout(job)
+    laid, missing, other = layout(replace(job, tag=""))  # what its pages hold is never asked before its result
     laid.states = []  # never laid out again from a page: not kept in the cache
     return laid, missing, other
 
@@ -353,8 +353,8 @@ class Runner:
 
 class Call:
     """A layout on its way: `result()` waits for it; `pages()` for what its
-    pages hold (the Laid without its PDF, states or time to draw: names,
-    anchors, references, tops), which its worker tells as soon as it knows."""
+    pages hold (the Laid without its PDF and page states: names, anchors,
+    references, tops), which its worker tells before it draws them."""
 
     def __init__(self, result: Callable[[], tuple[Laid, list[str], list[str]]],
                  pages: Callable[[], Laid] | None):
