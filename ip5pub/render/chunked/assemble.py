@@ -12,13 +12,15 @@ from ip5pub.render.chunked.fonts import merge_fonts
 
 def preload() -> None:
     """What the assembly imports and asks of the system first (pikepdf,
-    fontconfig's list of installed faces), which the build does while it
-    waits for the layout workers."""
+    fontconfig's list of installed faces, HarfBuzz's calls declared),
+    which the build does while it waits for the layout workers."""
     import pikepdf  # noqa: F401
 
     from ip5pub.render.chunked import faces
+    from ip5pub.render.weasy import resubset
 
     faces.installed()
+    resubset.available()
 
 
 # The qpdf objects of this process's last assembly: not freed when it

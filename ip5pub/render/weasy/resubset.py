@@ -123,6 +123,13 @@ hb_face_t *hb_subset_or_fail (hb_face_t *source, const hb_subset_input_t *input)
 """
 
 
+def available() -> bool:
+    """Whether `subset` can run here; the first call declares HarfBuzz's
+    calls (cffi parses the declarations: 0.03 s), which the build does
+    while the layout workers run rather than at the assembly."""
+    return _harfbuzz() is not None
+
+
 @lru_cache(maxsize=1)
 def _harfbuzz() -> tuple[Any, Any, Any] | None:
     """(an FFI, HarfBuzz, its subsetter) with the calls above; None without
