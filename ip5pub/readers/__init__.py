@@ -44,7 +44,7 @@ def _registry() -> list[Reader]:
 def preload() -> None:
     """Import every reader and the libraries they load when first used
     (trafilatura: about 0.4 s of CPU; markdown-it, which the process
-    imports later anyway: 0.02-0.03 s in each worker), in a process about
+    imports later anyway: 0.015-0.03 s in each worker), in a process about
     to fork its workers: once, instead of once in every worker."""
     _registry()
     import lxml.html  # noqa: F401

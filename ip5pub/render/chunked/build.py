@@ -160,22 +160,14 @@ def _steps(brief: Brief, full_html: str, base_url: str, page_css: str, styles: t
                 fresh.add(name)
             elif name in lineage and _load_text(cache, lineage[name][1]) != name:
                 _store_text(cache, lineage[name][1], name)  # the layout the next change starts from
-        laid_docs = [done[name] for name in keys]
-        stuck = sorted({s for laid in laid_docs for s in laid.stuck})
-        if stuck:
-            raise Unsupported(f"page references it cannot draw again ({', '.join(stuck)})")
-        return laid_docs
+        return _drawable([done[name] for name in keys])
 
     def told(keys: list[str]) -> list[Laid]:
         """What the documents' pages hold, as soon as their workers know, the
         layouts still drawing their pages; a document laid out from a page,
         joined with its last layout's pages as it will be (splice.join)."""
-        laid_docs = [done[name] if name not in pending else splice.join(*resumed[name], "", pending[name].pages())
-                     if name in resumed else pending[name].pages() for name in keys]
-        stuck = sorted({s for laid in laid_docs for s in laid.stuck})
-        if stuck:
-            raise Unsupported(f"page references it cannot draw again ({', '.join(stuck)})")
-        return laid_docs
+        return _drawable([done[name] if name not in pending else splice.join(*resumed[name], "", pending[name].pages())
+                          if name in resumed else pending[name].pages() for name in keys])
 
     def keyed(kind: str, root: Any) -> tuple[str, Any, str]:
         """A document with its cache key, from its HTML."""
@@ -344,6 +336,14 @@ def _load_text(cache: Any, key: str) -> str | None:
 def _store_text(cache: Any, key: str, text: str) -> None:
     if cache is not None:
         cache.store_blob("pdf", key, text.encode("ascii"))
+
+
+def _drawable(laid_docs: list[Laid]) -> list[Laid]:
+    """The documents, if the furniture can draw every page reference they hold; else Unsupported."""
+    stuck = sorted({s for laid in laid_docs for s in laid.stuck})
+    if stuck:
+        raise Unsupported(f"page references it cannot draw again ({', '.join(stuck)})")
+    return laid_docs
 
 
 def _placed(pieces: list[Laid]) -> list[tuple[Any, ...]]:

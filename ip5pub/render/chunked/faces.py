@@ -83,8 +83,8 @@ class Sfnt:
     """What a face is told by, read from its OpenType (sfnt) file as fontTools
     would read it: its PostScript name, its `head` (revision, dates, units per
     em, magic number), its tables. Read here, a few hundred bytes of the
-    file: fontTools' `name` table alone imported 24 modules, 0.07-0.11 s of
-    the build's process, beside the layout workers."""
+    file: fontTools (its `name` table alone imports 24 modules) cost a
+    process 0.034-0.044 s of CPU at the first face it read."""
 
     name: str  # name ID 6, as fontTools' getDebugName(6) reads it ("" for none)
     mark: tuple[int, ...]  # head: fontRevision (16.16), created, modified, unitsPerEm, magicNumber
