@@ -33,7 +33,13 @@ from ip5pub.terminal import printable
 
 # progress(stage, done, total): called as work advances; total 0 = a step with no count.
 Progress = Callable[[str, int, int], None]
-POOL_THRESHOLD = 16  # fewer uncached sources than this are faster in-process
+# Fewer uncached sources than this are read in-process. A render starts the
+# layout workers' fork server beside the reading (half a second of CPU for
+# its imports), which takes the second core a pool would have used: a cold
+# render of 30 or 44 realistic notices reached its layout 0.06-0.12 s
+# sooner read in-process (medians of 8-12 alternated builds), of 58
+# 0.04 s later.
+POOL_THRESHOLD = 48
 
 
 def quiet(stage: str, done: int, total: int) -> None:
