@@ -18,9 +18,7 @@ import sys
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Protocol
-
-from jinja2 import Environment
+from typing import TYPE_CHECKING, Any, Protocol
 
 from ip5pub import layoutserver
 from ip5pub.cache import Cache
@@ -29,6 +27,9 @@ from ip5pub.markdown import Bodies
 from ip5pub.model import Brief, Notice
 from ip5pub.render.contract import CLASSES
 from ip5pub.workspace import Config, Workspace
+
+if TYPE_CHECKING:  # the layout workers' server imports this package, and needs no templates
+    from jinja2 import Environment
 
 FORMATS = {"pdf": "pdf", "epub": "epub", "txt": "digest", "md": "digest", "html": "html"}
 PDF_VARIANTS = ("pdf/a-3b", "pdf/ua-1")
