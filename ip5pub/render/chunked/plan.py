@@ -27,11 +27,15 @@ THRESHOLD = 40  # fewer stories than this: one chunk (and no page break between 
 # must not change the bytes.
 SIDE_BY_SIDE = 25
 # Furniture pages per layout, fixed so that --jobs does not change the bytes.
-# A document costs about 0.04 s to start and 9 ms a page: 40-page documents
-# take no more CPU than 150-page ones, and a change that leaves the page
-# count alone (a new headline) lays out 40 pages again around it, not 150.
-# A book of 20 to 40 pages still gets two, so that two workers share them.
-FURNITURE_PAGES = 40
+# A document costs about 0.04 s to start and 9 ms a page. A change that
+# leaves the page count alone (a new headline) lays out the document around
+# it again, after the last content document it waits for: at 500 notices
+# a title edit took 2.73-2.89 s (median 2.80 s) with 20-page documents
+# against 2.87-3.68 s (3.06 s) with 40-page ones, five alternated rounds;
+# the cold build lays out about 15 more (0.6 s of CPU by the figures above;
+# six alternated rounds: median 24.65 s against 24.05 s, within their noise).
+# A book of 10 to 40 pages still gets two, so that two workers share them.
+FURNITURE_PAGES = 20
 # The front and back matter's furniture goes in documents of its own, of at
 # most this many pages: their pages carry the book's page references (the
 # contents, the index), each an absolutely placed box (an index page holds
