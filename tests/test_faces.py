@@ -89,6 +89,10 @@ def test_a_program_whose_head_differs_is_not_taken_for_the_installed_face():
     program[head + 4] ^= 1  # another fontRevision: another release of the font under the same name
     assert faces.original(bytes(program)) is None
     assert faces.original(b"not a font") is None
+    # A face without a head table (an Apple bitmap font has `bhed`) is no installed face either.
+    at = next(12 + 16 * i for i in range(count) if program[12 + 16 * i:16 + 16 * i] == b"head")
+    program[at:at + 4] = b"bhed"
+    assert faces.original(bytes(program)) is None
 
 
 def test_a_stand_in_is_told_from_a_subset_and_names_its_face():

@@ -107,6 +107,8 @@ class Sfnt:
         count = struct.unpack(">H", header[4:6])[0]
         directory = read(offset + 12, 16 * count)
         tables = {directory[k:k + 4]: struct.unpack(">II", directory[k + 8:k + 16]) for k in range(0, 16 * count, 16)}
+        if b"head" not in tables:
+            raise ValueError("no head table")
         start, length = tables[b"head"]
         head = read(start, 36)
         if length < 36 or len(head) < 36:

@@ -32,8 +32,8 @@ SIDE_BY_SIDE = 25
 # it again, after the last content document it waits for: at 500 notices
 # a title edit took 2.73-2.89 s (median 2.80 s) with 20-page documents
 # against 2.87-3.68 s (3.06 s) with 40-page ones, five alternated rounds;
-# the cold build lays out about 15 more (0.6 s of CPU by the figures above;
-# six alternated rounds: median 24.65 s against 24.05 s, within their noise).
+# its cold build lays out about 15 more documents (0.6 s of CPU at 0.04 s a
+# start; six alternated rounds: median 24.65 s against 24.05 s, within their noise).
 # A book of 10 to 40 pages still gets two, so that two workers share them.
 FURNITURE_PAGES = 20
 # The front and back matter's furniture goes in documents of its own, of at
