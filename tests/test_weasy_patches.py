@@ -31,7 +31,13 @@ from pathlib import Path
 from ip5pub import system
 from ip5pub.render import weasy
 system.import_weasyprint()
-from ip5pub.render.weasy import leaders
+from ip5pub.render.weasy import glyphruns, leaders
+runs = [0]
+_run = glyphruns._run
+def run(*args):  # counts the runs whose glyphs were read in bulk (not found written before)
+    runs[0] += 1
+    return _run(*args)
+glyphruns._run = run
 repeated = [0]
 _splice = leaders._splice
 def splice(stream, written):  # counts the dots drawn by repeating another's operators
@@ -59,6 +65,7 @@ if sys.argv[1] == "patched":
     weasy.subset_fonts_in_threads()
     weasy.subset_in_one_pass()
     weasy.draw_leaders_once()
+    weasy.glyphs_read_in_bulk()
     weasy.equal_styles_shared()
     weasy.pseudo_styles_when_asked()
     weasy.page_styles_by_kind()
@@ -69,6 +76,13 @@ class Count(logging.Handler):
         message = record.getMessage()
         if "Creating layout - Page" in message and "up-to-date" not in message:
             layouts.append(message)
+notdef = []
+class Notdef(logging.Handler):
+    def emit(self, record):
+        if str(record.msg).startswith(".notdef"):
+            notdef.append(record.args[1])
+logging.getLogger("weasyprint").addHandler(Notdef())
+logging.getLogger("weasyprint").setLevel(logging.WARNING)
 progress = logging.getLogger("weasyprint.progress")
 progress.addHandler(Count())
 progress.setLevel(logging.INFO)
@@ -81,6 +95,7 @@ hwm = next(int(line.split()[1]) for line in open("/proc/self/status") if line.st
 most = max(layouts.count(m) for m in layouts)  # "... Page N": the layouts of the page laid out most
 last = layouts.count(max(layouts, key=lambda m: int(m.rsplit(" ", 1)[1])))  # the index's last page
 print(json.dumps({"layouts": len(layouts), "most": most, "last": last, "rss": hwm, "leaders": leaders.draw_leaders_once.installed,
+                  "bulk": glyphruns.glyphs_read_in_bulk.installed, "runs": runs[0], "notdef": notdef,
                   "repeated": repeated[0], "pseudo": pseudo[0], "page_styles": page_styles[0],
                   "element_styles": element_styles[0], "before_after": before_after[0]}))
 """
@@ -117,6 +132,7 @@ def test_patched_layout_is_byte_identical_and_cheaper(tmp_path):
     assert (original["last"], patched["last"]) == (3, 1)
     assert patched["rss"] < original["rss"] - 50_000  # kB: the CJK font files are not copied whole
     assert patched["leaders"] is True and original["leaders"] is None
+    assert patched["bulk"] is True and original["bulk"] is None and patched["runs"] > 1000, patched
     # Every element's marker, footnote call and note call styles, computed
     # during the cascade; now only those a box shows (the list's markers, the
     # link notes' calls).
@@ -271,6 +287,62 @@ def test_compact_leaders_draw_the_same_bytes(tmp_path, options):
     # Dots drawn by repeating another's operators (or by the first dots'
     # drawing, a few dozen); none in a tagged PDF, where every dot is a box.
     assert patched["repeated"] > 500 if not options else patched["repeated"] == 0, patched
+
+
+GLYPHS = """<!doctype html><html lang="en"><head><meta charset="utf-8"><style>
+@page { size: A6; margin: 10mm; }
+body { font: 9pt serif; } p { margin: 0 0 2mm; }
+.j { text-align: justify; hyphens: auto; } .sans { font-family: sans-serif; } .b { font-weight: bold; }
+.i { font-style: italic; } .sc { font-variant: small-caps; } .ls { letter-spacing: 0.08em; }
+.ws { word-spacing: 0.4em; } .pre { white-space: pre-wrap; } .rtl { direction: rtl; }
+.e { white-space: nowrap; overflow: hidden; text-overflow: ellipsis; }
+.big { font-size: 14pt; } .tiny { font-size: 5pt; }
+</style></head><body>%s</body></html>"""
+
+GLYPH_LINES = [
+    ("j", "The office extended the deadline for replies to examination reports filed during the outage, "
+          "and applicants who missed a time limit may request further processing without a surcharge. "),
+    ("j sans", "Fees paid twice are refunded on request; the affected applications keep their filing dates. "),
+    ("b", "Patent Cooperation Treaty: international applications"), ("i", "Official Journal, supplementary issue"),
+    ("sc", "Notice of the President on electronic filing"), ("ls", "LETTER-SPACED HEADLINE 2026"),
+    ("ws j", "Word spacing set wider than the font's own space, then justified across the line."),
+    ("pre", "Fees:\tEUR 100\n\tEUR 250 (late)\nTotal\u00a0EUR 350"),
+    ("", "Combining marks: Nguye\u0302\u0303n, Be\u0301la, q\u0303, n\u0303, A\u030a, \u1ec7"),
+    ("", "Zero width: pa\u200btent, soft hy\u00adphen, joiner a\u200db, figure\u2007space"),
+    ("", "WIPO (\u4e16\u754c\u77e5\u7684\u6240\u6709\u6a29\u6a5f\u95a2) and KIPO "
+         "(\ud2b9\ud5c8\uccad) in one line, CNIPA (\u56fd\u5bb6\u77e5\u8bc6\u4ea7\u6743\u5c40) too"),
+    ("big", "A larger size: Ångström, Œuvre, fi fl ffi ligatures, 1/2 \u00bd"),
+    ("tiny", "A smaller size for footnotes and folios, 12 of 340"),
+    ("rtl", "\u05e4\u05d8\u05e0\u05d8 \u05d7\u05d3\u05e9 \u0628\u0631\u0627\u0621\u0629 "
+            "\u0627\u0644\u0627\u062e\u062a\u0631\u0627\u0639 2026"),
+    ("e", "A line cut with an ellipsis because it is far too long to fit in the width of this small page"),
+    ("", "A private-use character \ue000 and an emoji \U0001f52c, drawn in another font if any"),
+    ("", "Unassigned characters \u0378 and \U0010fffd have no glyph in any font"),
+]
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("options", [{}, {"pdf_variant": "pdf/ua-1"}], ids=["plain", "tagged"])
+def test_glyphs_read_in_bulk_draw_the_same_bytes(tmp_path, options):
+    """Lines of every kind the brief draws (justified and hyphenated,
+    letter- and word-spaced, small caps, tabs and breaks kept, combining
+    marks, zero-width characters, Chinese, Japanese and Korean beside Latin
+    in one line, right to left, several sizes) are written as WeasyPrint
+    writes them; those it draws on another path (an ellipsis, a missing
+    glyph, a raised mark) are drawn by its own function."""
+    body = "".join(f'<p class="{cls}">{text}</p>' for cls, text in GLYPH_LINES)
+    html = tmp_path / "glyphs.html"
+    html.write_text(GLYPHS % (body * 3), encoding="utf-8")  # the same runs again: written from what was found
+    original = lay_out(html, tmp_path / "original.pdf", "original", options)
+    patched = lay_out(html, tmp_path / "patched.pdf", "patched", options)
+    assert patched["bulk"] is True and original["bulk"] is None
+    assert (tmp_path / "original.pdf").read_bytes() == (tmp_path / "patched.pdf").read_bytes()
+    # Each run met for the first time is read; again, it is not: fewer than
+    # a third of the runs of three copies (a justified line's spaces differ).
+    assert 100 < patched["runs"] < 400, patched
+    assert patched["notdef"] == original["notdef"] != [], patched  # warned about by WeasyPrint's own drawing
+    text = PdfReader(tmp_path / "patched.pdf").pages[0].extract_text()
+    assert "Patent Cooperation Treaty" in text and "\u4e16\u754c" in text and "\ud2b9\ud5c8" in text, text
 
 
 SHEETS = """

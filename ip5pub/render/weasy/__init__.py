@@ -20,14 +20,15 @@ pages (`resume`: `make_all_pages` replaced,
 reads a font's program only when it is needed, lays a page out again only
 when its content may change, subsets each face with one HarfBuzz call
 where two give the same bytes, lays a leader out as one box whose
-dots are drawn by repeating one dot's operators, computes the equal
+dots are drawn by repeating one dot's operators, reads a line's glyphs
+a run at a time and writes a run met before as it wrote it, computes the equal
 styles of elements and pseudo-elements once, an element's marker,
 footnote and note styles only when a box asks for them, a page's styles
 once for all pages of its kind, and a document's style sheet once per
 process (`defer_font_programs`, `lay_out_running_elements_once`,
 `page_references_in_two_layouts`, `page_references_set_ahead`,
 `subset_fonts_in_threads`, `subset_in_one_pass`, `draw_leaders_once`,
-`equal_styles_shared`, `pseudo_styles_when_asked`, `page_styles_by_kind`,
+`glyphs_read_in_bulk`, `equal_styles_shared`, `pseudo_styles_when_asked`, `page_styles_by_kind`,
 `stylesheets_parsed_once`; each an `installer.Installer`: made by its
 first call, and only on the internals it was written for, which it checks
 first). The house style relies on one behaviour:
@@ -55,6 +56,7 @@ from typing import Any
 
 from tinycss2.serializer import serialize_string_value
 
+from ip5pub.render.weasy.glyphruns import glyphs_read_in_bulk as glyphs_read_in_bulk
 from ip5pub.render.weasy.installer import Installer
 from ip5pub.render.weasy.leaders import draw_leaders_once as draw_leaders_once
 from ip5pub.render.weasy.pagerefs import page_references_in_two_layouts as page_references_in_two_layouts
@@ -320,6 +322,7 @@ def install_patches() -> None:
     subset_fonts_in_threads()
     subset_in_one_pass()
     draw_leaders_once()
+    glyphs_read_in_bulk()
     # Before the next, which then sees a marker, footnote or note style
     # first: one it leaves for later is not looked up by kind for nothing.
     equal_styles_shared()
