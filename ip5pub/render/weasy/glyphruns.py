@@ -135,6 +135,8 @@ def _run(stream: Any, textbox: Any, font: Any, font_size: float, pango_font: Any
     empty, missing or raised glyph); maps a glyph met for the first time to
     its text, as WeasyPrint does. `known`: each glyph's part, by its id,
     advance and x offset, in this font and size."""
+    from weasyprint.text.ffi import ffi
+
     values = memoryview(raw).cast("i").tolist()
     glyphs, widths, xs, ys = values[0::5], values[1::5], values[2::5], values[3::5]
     if any(ys) or (glyphs and not 0 <= min(glyphs) <= max(glyphs) < _SPECIAL):
@@ -145,8 +147,6 @@ def _run(stream: Any, textbox: Any, font: Any, font_size: float, pango_font: Any
     for i, key in enumerate(zip(glyphs, widths, xs)):
         glyph_id = key[0]
         if glyph_id not in to_unicode:
-            from weasyprint.text.ffi import ffi
-
             if clusters is None:
                 clusters = ffi.unpack(glyph_item.glyphs.log_clusters, len(glyphs))
             item = glyph_item.item
