@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import subprocess
+import sys
+
 from ip5pub import cache, layoutserver
 
 
@@ -33,9 +36,6 @@ def test_the_server_imports_what_the_layout_needs_and_no_template_engine():
     # The server's imports run beside the reading of the sources, on the
     # core the build would otherwise have: Jinja (0.03 s of CPU) is the
     # build's own business.
-    import subprocess
-    import sys
-
     code = ("import sys, importlib\n"
             f"for name in {layoutserver.PRELOAD!r}: importlib.import_module(name)\n"
             "print(sorted(m for m in ('weasyprint', 'pyphen', 'jinja2', 'markdown_it', 'trafilatura', 'yaml') "
