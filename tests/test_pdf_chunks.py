@@ -458,9 +458,11 @@ def test_a_longer_headline_lays_the_front_and_back_matter_out_from_its_pages_and
     (the index's last office: their rows are on late pages of the back
     matter): the headline's contents entry and index row take another line,
     and the front and back matter are laid out from the page before each
-    (not whole). The book is a cold build's, after one edit and after a
-    second (the matter then joined from pages of three layouts); with the
-    headlines as they were, the first build's."""
+    (not whole), with the elements wholly on earlier pages emptied (the
+    contents' entries, the index's offices; weasy.inert). The book is a
+    cold build's, after one edit and after a second (the matter then
+    joined from pages of three layouts); with the headlines as they were,
+    the first build's."""
     from bench import edit_title
     from generate import realistic
 
@@ -468,15 +470,18 @@ def test_a_longer_headline_lays_the_front_and_back_matter_out_from_its_pages_and
     realistic(ws / "sources", 150)
     monkeypatch.chdir(ws)
 
+    emptied: list[dict[str, int]] = []
+
     def build(out: str = "build") -> tuple[bytes, dict[str, str]]:
         caplog.clear()
         with caplog.at_level(logging.DEBUG, logger="ip5pub.pdf"):
             result = runner.invoke(main, ["render", "-q", "-f", "pdf", "-o", out])
         assert result.exit_code == 0, result.output
-        again = {m.group(1): m.group(2) for r in caplog.records
-                 if (m := re.search(r"the (front|back) matter laid out again from its (page \d+ to [^,]*),",
-                                    r.getMessage()))}
-        return (ws / out / "brief.pdf").read_bytes(), again
+        found = [m for r in caplog.records
+                 if (m := re.search(r"the (front|back) matter laid out again from its (page \d+ to [^,]*), the rest "
+                                    r"kept(?: \((\d+) elements before it emptied\))?", r.getMessage()))]
+        emptied.append({m.group(1): int(m.group(3) or 0) for m in found})
+        return (ws / out / "brief.pdf").read_bytes(), {m.group(1): m.group(2) for m in found}
 
     first, _ = build()
     wipo = sorted((ws / "sources").glob("*-wipo-*.md"))
@@ -487,6 +492,7 @@ def test_a_longer_headline_lays_the_front_and_back_matter_out_from_its_pages_and
         pdf, again = build()
         assert sorted(again) == ["back", "front"]
         assert all(int(where.split()[1]) > 1 for where in again.values())  # not from the first pages
+        assert emptied[-1]["front"] >= 20 and emptied[-1]["back"] >= 1, emptied[-1]
         assert pdf == build(f"cold-{k}")[0]
     for path, original in zip(edited, originals):
         path.write_bytes(original)

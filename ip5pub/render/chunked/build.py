@@ -142,9 +142,10 @@ def _steps(brief: Brief, full_html: str, base_url: str, page_css: str, styles: t
                     if joined is None:  # laid out whole after all
                         laid, m, o = runner.submit(LAYOUTS.get(kinds[name], layout), job_for(name, lineage[name][0]))()
                     else:
-                        log.debug("chunked layout: %s laid out again from its page %d to %s, the rest kept",
+                        log.debug("chunked layout: %s laid out again from its page %d to %s, the rest kept%s",
                                   WHAT.get(kinds[name], "a chunk"), laid.start + 1,
-                                  "its end" if laid.resync is None else f"page {laid.resync}")
+                                  "its end" if laid.resync is None else f"page {laid.resync}",
+                                  f" ({laid.emptied} elements before it emptied)" if laid.emptied else "")
                         laid = joined
                 missing.update(dict.fromkeys(m))
                 other.update(dict.fromkeys(o))

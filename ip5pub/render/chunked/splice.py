@@ -32,6 +32,7 @@ from typing import Any
 from ip5pub.cache import digest
 from ip5pub.render.chunked.tree import serialize
 from ip5pub.render.chunked.worker import Laid, Resume
+from ip5pub.render.weasy import inert
 
 KIND = "pdf-chunk-body"  # the documents laid out again from a page
 
@@ -99,7 +100,8 @@ def plan_elements(last: Laid, found: list[str], ends: list[int]) -> Resume | Non
     start = _startable(last, min(last.firsts[k] for k in changed) - 1)
     if start is None:
         return None
-    return Resume(start, tuple(last.states), frozenset(), after=max(ends[k] for k in changed), elements=len(found))
+    return Resume(start, tuple(last.states), frozenset(), after=max(ends[k] for k in changed), elements=len(found),
+                  empty=inert.emptiable(last.statuses, last.firsts, ends, start))
 
 
 def plan(last: Laid, found: list[list[str]], frame: str) -> Resume | None:
@@ -168,7 +170,8 @@ def join(last_key: str, last: Laid, partial_key: str, new: Laid) -> Laid:
                 tops=last.tops[:start] + new.tops + last.tops[stop:stop + len(tail)],
                 stuck=sorted(set(last.stuck) | set(new.stuck)),
                 states=new.states[:stop] + last.states[stop:] if tail else new.states,
-                parts=[list(p) for p in parts], firsts=_firsts(last.firsts, new.firsts, start, tail))
+                parts=[list(p) for p in parts], firsts=_firsts(last.firsts, new.firsts, start, tail),
+                statuses=_statuses(last, new, start, tail), emptied=new.emptied)
 
 
 def _firsts(old: list[int], new: list[int], start: int, tail: range) -> list[int]:
@@ -178,6 +181,20 @@ def _firsts(old: list[int], new: list[int], start: int, tail: range) -> list[int
         return []
     return [was if 0 <= was < start else start + now if now >= 0 else was if was in tail else -1
             for was, now in zip(old, new)]
+
+
+def _statuses(last: Laid, new: Laid, start: int, tail: range) -> list[int]:
+    """What each element is for a later layout from a page (weasy.inert),
+    in the joined document: for one on no new page, as the kept pages show
+    it (unknown if it was only on pages laid out again); for one on a new
+    page, the bits both layouts give it (each may have seen a part of it).
+    The bits say what an element's own style does, so a stale one only
+    empties less."""
+    old, now, firsts = last.statuses, new.statuses, last.firsts
+    if not old or len(now) != len(old) or len(firsts) != len(old):
+        return []
+    return [(was if 0 <= first < start or first in tail else -1) if seen < 0 else was & seen if was >= 0 else seen
+            for was, seen, first in zip(old, now, firsts)]
 
 
 _TEXT = re.compile(rb"/([^\s/\[\]<>()]+)\s+[-\d.]+\s+Tf|<([0-9a-fA-F]+)>|/([^\s/\[\]<>()]+)\s+gs\b")

@@ -19,7 +19,7 @@ from typing import Any
 
 from ip5pub import layoutserver, system
 from ip5pub.render import weasy
-from ip5pub.render.weasy import links, references, resume, subsets
+from ip5pub.render.weasy import inert, links, references, resume, subsets
 from ip5pub.render.chunked import faces
 from ip5pub.render.chunked.plan import GOTO, REF, STAND_IN
 from ip5pub.render.chunked.tree import serialize
@@ -40,6 +40,7 @@ class Resume:
     unchanged: frozenset[str]
     after: int | None = None
     elements: int = 0
+    empty: tuple[int, ...] = ()  # elements (by place) laid out wholly before `start`, emptied (weasy.inert)
 
 
 @dataclass(frozen=True)
@@ -76,6 +77,10 @@ class Laid:
     # first appears on (-1: none; Job.firsts), and their digests (splice.elements, set by the build).
     firsts: list[int] = field(default_factory=list)
     elements: list[str] = field(default_factory=list)
+    # ... what each is for a later layout from a page (weasy.inert.statuses), and how many of them this
+    # layout emptied (Resume.empty).
+    statuses: list[int] = field(default_factory=list)
+    emptied: int = 0
 
     def meta(self) -> bytes:
         return json.dumps({k: v for k, v in asdict(self).items() if k != "pdf"}, sort_keys=True).encode()
@@ -87,7 +92,8 @@ class Laid:
                    list(data["tops"]), list(data["stuck"]), list(data.get("states", [])),
                    notices=list(data.get("notices", [])), frame=str(data.get("frame", "")),
                    parts=list(data.get("parts", [])), firsts=[int(k) for k in data.get("firsts", [])],
-                   elements=[str(e) for e in data.get("elements", [])])
+                   elements=[str(e) for e in data.get("elements", [])],
+                   statuses=[int(k) for k in data.get("statuses", [])], emptied=int(data.get("emptied", 0)))
 
 
 def layout(job: Job) -> tuple[Laid, list[str], list[str]]:
@@ -106,10 +112,11 @@ def layout(job: Job) -> tuple[Laid, list[str], list[str]]:
     buffer = io.BytesIO()
     with weasy.collect_warnings() as collect:
         fetcher = StylesOnlyFetcher(roots=[Path(p) for p in job.styles])
-        html = weasy.html_from_tree(job.root, job.base_url, fetcher, serialize)
-        ordinals = {id(element): k for k, element in enumerate(html.etree_element.iter())} \
-            if job.firsts or (job.resume is not None and job.resume.after is not None) else {}
-        plan = _plan(job.resume, ordinals) if job.resume is not None and resume.page_states_kept.installed else None
+        emptiable = job.firsts and inert.allowed(job.root, job.page_css)
+        html, ordinals, numbering, emptied = _html(job, fetcher, job.resume.empty if emptiable and job.resume else ())
+        count = len(numbering) if numbering is not None else 0
+        plan = _plan(job.resume, ordinals, count) \
+            if job.resume is not None and resume.page_states_kept.installed else None
         with resume.resuming(plan) if plan is not None else contextlib.nullcontext():
             document = html.render(stylesheets=[CSS(string=job.page_css, url_fetcher=fetcher)])
         anchors: dict[str, int] = {}
@@ -126,7 +133,10 @@ def layout(job: Job) -> tuple[Laid, list[str], list[str]]:
         if plan is not None:
             laid.start, laid.resync = plan.start, plan.stop
         if job.firsts:
-            laid.firsts = weasy.first_pages(document.pages, ordinals)
+            laid.firsts = weasy.first_pages(document.pages, ordinals, count)
+        if emptiable and numbering is not None:
+            laid.statuses = inert.statuses(document.pages, ordinals, numbering)
+            laid.emptied = emptied
         _tell(job.tag, laid)
         # After take_references took the stand-in numbers out; installed
         # faces are embedded as stand-ins, made once at assembly (faces.py);
@@ -160,7 +170,26 @@ def _id(element: Any) -> str | None:
     return None if element is None else element.get("id")
 
 
-def _plan(job: Resume, ordinals: dict[int, int]) -> resume.Plan | None:
+def _html(job: Job, fetcher: Any, empty: tuple[int, ...]) -> tuple[Any, dict[int, int], inert.Numbering | None, int]:
+    """WeasyPrint's HTML for the job's tree; where the layout numbers the
+    elements, each one's place in document order (id -> place) and the
+    tree's numbering; with `empty`, those elements emptied (weasy.inert),
+    numbered as in the whole tree, and how many were."""
+    if not (job.firsts or (job.resume is not None and job.resume.after is not None)):
+        return weasy.html_from_tree(job.root, job.base_url, fetcher, serialize), {}, None, 0
+    numbering = inert.number(job.root)
+    if empty and job.resume is not None and len(numbering) == job.resume.elements:
+        root, places = inert.emptied(job.root, numbering, set(empty))
+        html = weasy.html_from_tree(root, job.base_url, fetcher, serialize)
+        if html.etree_element is root:
+            return html, places, numbering, len(empty)
+    html = weasy.html_from_tree(job.root, job.base_url, fetcher, serialize)
+    if html.etree_element is not job.root:  # parsed again from its serialization: numbered as parsed
+        numbering = inert.number(html.etree_element)
+    return html, {id(element): k for k, element in enumerate(html.etree_element.iter())}, numbering, 0
+
+
+def _plan(job: Resume, ordinals: dict[int, int], count: int) -> resume.Plan | None:
     """The worker's plan for a Resume: where it may stop (None: the elements
     are not the ones the build numbered, so laid out whole)."""
     states = [None if s is None else resume.decode(s) for s in job.states]
@@ -168,7 +197,7 @@ def _plan(job: Resume, ordinals: dict[int, int]) -> resume.Plan | None:
         unchanged = job.unchanged
         return resume.Plan(job.start, states,
                            lambda root_box, at: _id(resume.element_at(root_box, at, "article")) in unchanged)
-    if len(ordinals) != job.elements:
+    if count != job.elements:
         return None
     after = job.after
     return resume.Plan(job.start, states,

@@ -285,12 +285,12 @@ def top_ids(page: Any) -> list[str]:
         raise InternalsChanged(f"the top of a laid-out page could not be read ({exc})") from exc
 
 
-def first_pages(pages: list[Any], ordinals: dict[int, int]) -> list[int]:
-    """The page each element first has a box on, by the element's place in
-    document order (`ordinals`: id of an element -> its place); -1 for none.
-    Empty when the pages' boxes cannot be read (another WeasyPrint): the
-    document is then never laid out from a page."""
-    firsts = [-1] * len(ordinals)
+def first_pages(pages: list[Any], ordinals: dict[int, int], count: int) -> list[int]:
+    """The page each of `count` elements first has a box on, by the element's
+    place in document order (`ordinals`: id of an element -> its place); -1
+    for none. Empty when the pages' boxes cannot be read (another
+    WeasyPrint): the document is then never laid out from a page."""
+    firsts = [-1] * count
     for i, page in enumerate(pages):
         top = getattr(page, "_page_box", None)
         if top is None:
