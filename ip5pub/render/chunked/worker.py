@@ -112,8 +112,8 @@ def layout(job: Job) -> tuple[Laid, list[str], list[str]]:
     buffer = io.BytesIO()
     with weasy.collect_warnings() as collect:
         fetcher = StylesOnlyFetcher(roots=[Path(p) for p in job.styles])
-        emptiable = job.firsts and inert.allowed(job.root, job.page_css)
-        html, ordinals, numbering, emptied = _html(job, fetcher, job.resume.empty if emptiable and job.resume else ())
+        may_empty = job.firsts and inert.allowed(job.root, job.page_css)
+        html, ordinals, numbering, emptied = _html(job, fetcher, job.resume.empty if may_empty and job.resume else ())
         count = len(numbering) if numbering is not None else 0
         plan = _plan(job.resume, ordinals, count) \
             if job.resume is not None and resume.page_states_kept.installed else None
@@ -134,7 +134,7 @@ def layout(job: Job) -> tuple[Laid, list[str], list[str]]:
             laid.start, laid.resync = plan.start, plan.stop
         if job.firsts:
             laid.firsts = weasy.first_pages(document.pages, ordinals, count)
-        if emptiable and numbering is not None:
+        if may_empty and numbering is not None:
             laid.statuses = inert.statuses(document.pages, ordinals, numbering)
             laid.emptied = emptied
         _tell(job.tag, laid)

@@ -4,7 +4,7 @@ laid out wholly on earlier pages.
 The front or back matter laid out again from one of its pages (weasy.resume)
 still had every element's style computed and every box built before its
 first page was made. At 500 notices a longer headline lays the index of
-offices out again from its page 13 of 16, which took 1.23-1.78 s of CPU
+offices out again from its page 13 of 15, which took 1.23-1.78 s of CPU
 with its 3,167 elements and 0.73-0.92 s with the offices before that page
 emptied; the contents from page 16, 0.71-0.97 s and 0.43-0.65 s with the
 229 entries before it emptied (three runs each). The pages before the start
