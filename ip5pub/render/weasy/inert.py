@@ -7,16 +7,18 @@ first page was made. At 500 notices a longer headline lays the index of
 offices out again from its page 13 of 15, which took 1.23-1.78 s of CPU
 with its 3,167 elements and 0.73-0.92 s with the offices before that page
 emptied; the contents from page 16, 0.71-0.97 s and 0.43-0.65 s with the
-229 entries before it emptied (three runs each). The pages before the start
-are the last layout's; what the new pages need of the elements before is
-their boxes' places in the tree (the start state's position is a path of
-child indexes) and the counter and quote values they leave behind.
+cover's table and the 228 entries before it emptied (three runs each).
+The pages before the start are the last layout's; what the new pages need
+of the elements before is their boxes' places in the tree (the start
+state's position is a path of child indexes) and the counter and quote
+values they leave behind.
 
 Emptying an element (its text and children taken out, itself and the text
 after it kept) changes neither when its box is a plain block in a plain
 block, as its parent's is (not a table part, a flex or grid item, in
 columns, out of flow: it stays one box at its place whatever it holds, and
-nothing beside it shares its pages' height), and nothing inside it sets,
+nothing beside it shares its pages' height; a table is a block holding its
+parts, emptied whole or not at all), and nothing inside it sets,
 resets or increments a counter, is a list item, draws a quote, floats, is
 positioned or has no box (a style element, something hidden: what it does
 is not known). Each layout of the matter records what its boxes say of
